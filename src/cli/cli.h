@@ -1,0 +1,28 @@
+/* cli.h - the `yingcai` command: shared pieces of the subcommands.
+ *
+ * Each subcommand is `int cmd_<name>(int argc, char **argv)` where argv[0]
+ * is the subcommand's name; it returns the exit status of formats.md:
+ * 0 success, 1 an input was invalid, 2 usage error.
+ */
+#ifndef YC_CLI_H
+#define YC_CLI_H
+
+#include <stdio.h>
+
+#include "core/policy.h"
+#include "lib/arena.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* cli_policy_dir: dir when not NULL, else $YINGCAI_POLICY, else the policy/
+ * directory beside the executable's build directory, else the installed one. */
+const char *cli_policy_dir(const char *dir);
+/* cli_load_policy: load the bundle; on errors print them to stderr and
+ * return -1, else 0. */
+int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out);
+
+int cmd_evaluate(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,161 @@
+/* date.c - see date.h. */
+#include "date.h"
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int date_days_in_month(int y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && is_leap(y))
+		return 29;
+	return days[m - 1];
+}
+
+bool date_valid_ymd(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	       d <= date_days_in_month(y, m);
+}
+
+date_t date_from_ymd(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (date_t)(era * 146097 + doe - 719468);
+}
+
+void date_to_ymd(date_t day, int *y, int *m, int *d)
+{
+	int z = day + 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool digits(const char *s, size_t n, int *out)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool date_parse(const char *s, size_t n, date_t *out)
+{
+	int y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d) ||
+	    !date_valid_ymd(y, m, d))
+		return false;
+	*out = date_from_ymd(y, m, d);
+	return true;
+}
+
+static void put(char *buf, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		buf[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+char *date_format(date_t day, char *buf)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	put(buf, y, 4);
+	buf[4] = '-';
+	put(buf + 5, m, 2);
+	buf[7] = '-';
+	put(buf + 8, d, 2);
+	buf[10] = '\0';
+	return buf;
+}
+
+int date_weekday(date_t day)
+{
+	/* 1970-01-01 was a Thursday (4). */
+	int w = (int)((day % 7 + 7) % 7);
+
+	return (w + 3) % 7 + 1;
+}
+
+int date_age_years(date_t birth, date_t on)
+{
+	int by, bm, bd, y, m, d, age;
+
+	date_to_ymd(birth, &by, &bm, &bd);
+	date_to_ymd(on, &y, &m, &d);
+	age = y - by;
+	if (m < bm || (m == bm && d < bd))
+		age--;
+	return age;
+}
+
+date_t date_add_months(date_t day, int n)
+{
+	int y, m, d, dim;
+	month_t mo;
+
+	date_to_ymd(day, &y, &m, &d);
+	mo = month_from_ym(y, m) + n;
+	y = mo / 12;
+	m = mo % 12 + 1;
+	dim = date_days_in_month(y, m);
+	return date_from_ymd(y, m, d > dim ? dim : d);
+}
+
+month_t month_from_ym(int y, int m)
+{
+	return (month_t)(y * 12 + m - 1);
+}
+
+month_t month_of(date_t day)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	return month_from_ym(y, m);
+}
+
+bool month_parse(const char *s, size_t n, month_t *out)
+{
+	int y, m;
+
+	if (n != 7 || s[4] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &m) ||
+	    y < 1 || m < 1 || m > 12)
+		return false;
+	*out = month_from_ym(y, m);
+	return true;
+}
+
+char *month_format(month_t mo, char *buf)
+{
+	put(buf, mo / 12, 4);
+	buf[4] = '-';
+	put(buf + 5, mo % 12 + 1, 2);
+	buf[7] = '\0';
+	return buf;
+}

@@ -1,0 +1,43 @@
+/* date.h - civil dates and months, proleptic Gregorian, no time zones.
+ *
+ * A date_t counts days since 1970-01-01 (negative before); a month_t counts
+ * months since year 0 (y * 12 + m - 1).  Only years 1..9999 are accepted.
+ * Pure arithmetic (Howard Hinnant's days_from_civil), no clock, no locale.
+ */
+#ifndef YC_DATE_H
+#define YC_DATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t date_t;
+typedef int32_t month_t;
+
+#define DATE_FMT_MAX 11  /* "YYYY-MM-DD" + NUL */
+#define MONTH_FMT_MAX 8  /* "YYYY-MM" + NUL */
+
+date_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(date_t day, int *y, int *m, int *d);
+bool date_valid_ymd(int y, int m, int d);
+int date_days_in_month(int y, int m);
+/* date_parse: strict "YYYY-MM-DD" in s[0..n); false when malformed or the
+ * day does not exist (2025-02-29). */
+bool date_parse(const char *s, size_t n, date_t *out);
+char *date_format(date_t day, char *buf);
+/* date_weekday: 1 Monday .. 7 Sunday. */
+int date_weekday(date_t day);
+/* date_age_years: whole years from birth to on (a birthday on 02-29 counts
+ * on 03-01 in common years); negative if on is before birth. */
+int date_age_years(date_t birth, date_t on);
+/* date_add_months: the same day n months later; the month's last day when
+ * that day does not exist (01-31 + 1 month = 02-28/29). */
+date_t date_add_months(date_t day, int n);
+
+month_t month_of(date_t day);
+month_t month_from_ym(int y, int m);
+/* month_parse: strict "YYYY-MM". */
+bool month_parse(const char *s, size_t n, month_t *out);
+char *month_format(month_t mo, char *buf);
+
+#endif

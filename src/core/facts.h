@@ -1,0 +1,62 @@
+/* facts.h - the named facts of an application that policy rules refer to.
+ *
+ * Policy files name their inputs ("applicant.age", "enterprise.jobs");
+ * this module is the one place that maps those names to an application,
+ * derives the computed ones (age on the application date, the salary's
+ * multiple of the average wage in force, the credentials a person holds
+ * from title and verified catalog qualifications) and evaluates predicates.
+ * Every numeric fact is hundredths (points.h): 12 years is 1200.
+ */
+#ifndef YC_FACTS_H
+#define YC_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "application.h"
+#include "policy.h"
+
+enum fact_type { FACT_MISSING = 0, FACT_NUMBER, FACT_TEXT, FACT_BOOL, FACT_SET };
+
+struct fact_value {
+	enum fact_type type; /* FACT_MISSING when the application does not say */
+	int64_t num;         /* FACT_NUMBER: hundredths */
+	const char *text;    /* FACT_TEXT */
+	bool b;              /* FACT_BOOL */
+	const char *const *set; /* FACT_SET: distinct strings */
+	size_t nset;
+};
+
+#define FACTS_MAX_CREDENTIALS 16
+
+/* The context for facts: the application, the policy tables, derived values. */
+struct facts {
+	const struct application *app;
+	const struct policy_bundle *bundle;
+	const struct wage *wage;       /* in force on app->date, or NULL */
+	const struct catalog *catalog; /* in force on app->date, or NULL */
+	bool has_age;
+	int age;
+	/* "title:<title>", "catalog:<list>" for each verified qualification */
+	const char *credentials[FACTS_MAX_CREDENTIALS];
+	size_t ncredentials;
+	bool has_credentials;
+};
+
+/* facts_init: derive the computed facts of app under bundle. */
+void facts_init(struct facts *f, const struct application *app,
+		const struct policy_bundle *bundle);
+/* facts_get: the value of fact `name`; false if no such fact exists. */
+bool facts_get(const struct facts *f, const char *name, struct fact_value *out);
+/* facts_type: the type a fact name has; FACT_MISSING for an unknown name.
+ * The policy loader uses it to reject rules on facts that do not exist. */
+enum fact_type facts_type(const char *name);
+/* facts_describe: the value as text for reasons ("41", "master", "yes"),
+ * written into buf of size n; "not provided" when missing. */
+const char *facts_describe(const struct fact_value *v, char *buf, size_t n);
+
+/* predicate_eval: whether p holds for f (TRI_UNKNOWN: a needed fact is
+ * missing, or the wage table has no wage in force for a wage comparison). */
+enum tri predicate_eval(const struct predicate *p, const struct facts *f);
+
+#endif

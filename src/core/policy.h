@@ -1,0 +1,274 @@
+/* policy.h - the published standards as data: the model the core computes on.
+ *
+ * One `struct programme_policy` per programme and edition (policy/<programme>/
+ * <edition>.yaml), plus the shared tables (average wages, qualification
+ * catalog, working-day calendar) in one `struct policy_bundle`.  C code here
+ * knows only the *kinds* of rules (bracket, choice, judged, sum, gate, date
+ * windows, document checks); every number, level, list and text is data and
+ * every rule carries the clause it comes from (`source`).  Values the source
+ * texts do not publish are marked `provisional`.
+ *
+ * The structs are filled by src/policy/ (the YAML loader, which validates
+ * everything) and are read-only afterwards.  All memory belongs to the
+ * bundle's arena.  Numbers are fixed-point hundredths (points.h).
+ */
+#ifndef YC_POLICY_H
+#define YC_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "calendar.h"
+#include "date.h"
+#include "points.h"
+
+/* Unit of a numeric comparison: plain, or multiples of the average wage in
+ * force on the application date (salary tests: "4 times the average"). */
+enum unit { UNIT_PLAIN = 0, UNIT_AVERAGE_WAGE };
+
+/* A condition on the facts of an application (facts.h), used by gates,
+ * eligibility criteria and conditional documents.  Evaluates to true, false
+ * or unknown (a fact it needs is absent). */
+enum pred_op {
+	PRED_ALL,      /* every sub-predicate holds */
+	PRED_ANY,      /* at least one holds */
+	PRED_NOT,      /* subs[0] does not hold */
+	PRED_IS,       /* bool fact == want */
+	PRED_IN,       /* text fact is one of values / set fact has one of values */
+	PRED_AT_LEAST, /* number fact >= threshold (in `unit`) */
+	PRED_BELOW,    /* number fact < threshold (in `unit`) */
+};
+
+struct predicate {
+	enum pred_op op;
+	const char *fact;       /* IS, IN, AT_LEAST, BELOW */
+	bool want;              /* IS */
+	const char **values;    /* IN */
+	size_t nvalues;
+	int64_t threshold;      /* AT_LEAST, BELOW: hundredths */
+	enum unit unit;
+	struct predicate *subs; /* ALL, ANY, NOT */
+	size_t nsubs;
+	const char *label;      /* what it asks, for reasons ("director or above") */
+};
+
+enum factor_kind { FACTOR_BRACKET, FACTOR_CHOICE, FACTOR_JUDGED, FACTOR_SUM, FACTOR_GATE };
+
+/* One level of a bracket or choice factor. */
+struct level {
+	const char *label;  /* "26-55", "master" */
+	int64_t from, to;   /* bracket: inclusive bounds in hundredths (of `unit`) */
+	bool has_to;        /* bracket: false when open-ended ("66+") */
+	const char **match; /* choice: input values that select this level */
+	size_t nmatch;
+	bool otherwise;     /* choice: matches any provided value not matched above */
+	points_t points;
+	bool provisional;
+};
+
+/* A band of a judged factor's rubric: scores >= from carry this label. */
+struct rubric_band {
+	points_t from;
+	const char *label;
+};
+
+struct factor {
+	const char *id;
+	const char *name;   /* English name as published */
+	enum factor_kind kind;
+	points_t max;       /* published maximum (0 for gates) */
+	bool max_provisional; /* the maximum itself is not published (zgc) */
+	const char *source; /* the clause it comes from */
+	/* bracket, choice: */
+	const char *input;  /* fact name (facts.h) */
+	enum unit unit;     /* bracket: unit of the level bounds */
+	struct level *levels;
+	size_t nlevels;
+	/* sum: sub-factors added, capped at max */
+	struct factor *subs;
+	size_t nsubs;
+	/* judged: experts give 0..max in steps of `step` */
+	points_t step;
+	struct rubric_band *rubric; /* sorted by `from` descending */
+	size_t nrubric;
+	/* gate: must hold, gives no points */
+	struct predicate *gate;
+};
+
+struct part {
+	const char *id;
+	const char *name;
+	points_t weight; /* hundredths of one: 70 is 0.70; a track's weights sum to 100 */
+	points_t max;    /* 100.00 */
+	struct factor *factors;
+	size_t nfactors;
+};
+
+/* A programme without tracks has one track whose id is NULL. */
+struct track {
+	const char *id;
+	const char *name;
+	struct part *parts;
+	size_t nparts;
+};
+
+/* An eligibility criterion: all criteria (of the application's track) must hold. */
+struct criterion {
+	const char *id;
+	const char *name;
+	const char *source;
+	const char *track; /* NULL: every track */
+	struct predicate test;
+};
+
+enum slot_need {
+	SLOT_REQUIRED,    /* must be uploaded */
+	SLOT_OPTIONAL,    /* may be uploaded */
+	SLOT_CONDITIONAL, /* required when `when` holds, not needed otherwise */
+	SLOT_DEFERRABLE,  /* required, may follow after acceptance ("acceptance of vacancy") */
+};
+
+/* A document slot of the checklist, with the checks that apply to it. */
+struct doc_slot {
+	const char *id;
+	const char *name;
+	const char *source;
+	enum slot_need need;
+	struct predicate *when;    /* SLOT_CONDITIONAL */
+	int issued_within_months;  /* > 0: issued within N months before the date */
+	int covers_years_before;   /* > 0: `covers` spans the N years before the date */
+	int resume_from_age;       /* > 0: the resume runs month by month from this age */
+};
+
+/* Rules every document of a programme obeys. */
+struct doc_rules {
+	const char **file_types;      /* accepted extensions, e.g. "pdf" */
+	size_t nfile_types;
+	const char **generic_names;   /* stems that do not describe: "scan", "img" */
+	size_t ngeneric_names;
+	const char **native_languages; /* no translation needed: "zh" */
+	size_t nnative_languages;
+	const char *source_format, *source_names, *source_translation;
+};
+
+/* Information for people: fees, service centres, deadlines, contacts. */
+struct fee {
+	const char *id, *name;
+	int64_t amount_cny;
+	const char *source;
+};
+struct opening {
+	const char *days;  /* "Mon-Sat", "working days" */
+	const char *hours; /* "09:00-12:00, 13:30-17:00" */
+};
+struct centre {
+	const char *id, *name, *address;
+	struct opening *hours;
+	size_t nhours;
+	const char **accepts; /* categories it accepts; empty: all */
+	size_t naccepts;
+	const char *source;
+};
+struct deadline {
+	const char *id, *name;
+	int working_days;   /* > 0 when counted in working days */
+	int calendar_months; /* > 0 when counted in calendar months */
+	const char *source;
+};
+struct contact {
+	const char *id, *name, *phone;
+};
+
+struct programme_policy {
+	const char *programme; /* two-zones | zgc | urgent */
+	const char *edition;   /* "2025" */
+	const char *title;
+	const char *source;
+	const char *file;      /* the YAML file it was loaded from */
+	date_t in_force_from;
+	bool has_window;
+	date_t window_opens, window_closes;
+	bool scored;           /* false: eligibility only (urgent) */
+	points_t threshold;
+	unsigned expert_panel;  /* experts assigned to each application */
+	unsigned expert_quorum; /* scores a judged factor needs to count as judged */
+	struct track *tracks;
+	size_t ntracks;
+	struct criterion *criteria;
+	size_t ncriteria;
+	struct doc_slot *slots;
+	size_t nslots;
+	struct doc_rules docrules;
+	struct fee *fees;
+	size_t nfees;
+	struct centre *centres;
+	size_t ncentres;
+	struct deadline *deadlines;
+	size_t ndeadlines;
+	struct contact *contacts;
+	size_t ncontacts;
+};
+
+/* Beijing all-caliber average wage of urban employees, by effective date. */
+struct wage {
+	int year;              /* the year the wage was measured */
+	date_t in_force_from;  /* used for decisions from this date */
+	int64_t annual_cny;
+	bool provisional;
+	const char *source;
+};
+
+struct catalog_list {
+	const char *id;   /* international | urgent | go-global | titles */
+	const char *name;
+	const char **benefits;
+	size_t nbenefits;
+	const char *source;
+};
+
+struct catalog_entry {
+	const char *id;    /* "acca-fellow" */
+	const char *name;
+	const char *issuer;
+	const char **lists; /* ids of the lists it is on */
+	size_t nlists;
+	const char *title_correspondence; /* "deputy-senior", "intermediate" or NULL */
+	const char *source;
+};
+
+struct catalog {
+	const char *edition;
+	date_t in_force_from;
+	const char *source;
+	int published_count; /* entries in the official edition (163) */
+	struct catalog_list *lists;
+	size_t nlists;
+	struct catalog_entry *entries; /* the publicly confirmed ones */
+	size_t nentries;
+};
+
+struct policy_bundle {
+	struct programme_policy *programmes; /* every edition of every programme */
+	size_t nprogrammes;
+	struct wage *wages; /* sorted by in_force_from */
+	size_t nwages;
+	struct catalog *catalogs; /* sorted by in_force_from */
+	size_t ncatalogs;
+	struct calendar calendar;
+};
+
+/* policy_find: the edition of `programme` in force on `date`, or the edition
+ * named `edition` when not NULL; NULL when there is none. */
+const struct programme_policy *policy_find(const struct policy_bundle *b,
+		const char *programme, const char *edition, date_t date);
+/* policy_track: the track with id `track` (NULL: the programme's only track). */
+const struct track *policy_track(const struct programme_policy *p, const char *track);
+/* policy_wage_on: the average wage in force on `date`, or NULL. */
+const struct wage *policy_wage_on(const struct policy_bundle *b, date_t date);
+/* policy_catalog_on: the catalog edition in force on `date`, or NULL. */
+const struct catalog *policy_catalog_on(const struct policy_bundle *b, date_t date);
+const struct catalog_entry *catalog_entry_find(const struct catalog *c, const char *id);
+/* policy_factor_find: a factor (or sub-factor) of a track by id. */
+const struct factor *policy_factor_find(const struct track *t, const char *id);
+
+#endif

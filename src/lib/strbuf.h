@@ -1,0 +1,48 @@
+/* strbuf.h - bounded string builder (after git's strbuf and curl's dynbuf).
+ *
+ * The buffer is never NULL and always NUL-terminated, so `sb.buf` can be
+ * used at any time.  Each builder has a hard cap chosen by its user (a form
+ * field, a page, a JSON line); growing past it, or running out of memory,
+ * latches `failed` and later appends do nothing, so rendering code can stay
+ * straight-line and check once at the end.
+ */
+#ifndef YC_STRBUF_H
+#define YC_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;    /* NUL-terminated; never NULL */
+	size_t len;   /* bytes used, excluding the NUL */
+	size_t alloc; /* bytes allocated, 0 while buf points to the static empty */
+	size_t cap;   /* hard limit on len */
+	bool failed;  /* cap exceeded or out of memory */
+};
+
+#define STRBUF_INIT(cap_) { (char *)strbuf_empty, 0, 0, (cap_), false }
+extern const char strbuf_empty[1];
+
+void strbuf_init(struct strbuf *sb, size_t cap);
+/* strbuf_release: free the buffer; sb is empty and usable again. */
+void strbuf_release(struct strbuf *sb);
+/* strbuf_reset: empty the contents (and clear `failed`), keep the memory. */
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* strbuf_addrep: c repeated n times. */
+void strbuf_addrep(struct strbuf *sb, const char *s, size_t n);
+/* strbuf_add_json: s as a JSON string literal, quotes included. */
+void strbuf_add_json(struct strbuf *sb, const char *s);
+void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n);
+/* strbuf_add_html: s escaped for HTML text and quoted attribute values. */
+void strbuf_add_html(struct strbuf *sb, const char *s);
+/* strbuf_setlen: truncate to n <= len. */
+void strbuf_setlen(struct strbuf *sb, size_t n);
+
+#endif
