@@ -4,7 +4,7 @@
  * are off.  The data covers whole years only (the years whose notices are
  * published); any question about a date outside them is an error, never a
  * guess.  "N working days after D" counts from the first working day after D.
- * The struct is filled by the policy loader (policy/calendar/*.yaml) and is
+ * The struct is filled by the policy loader (policy/calendar/ YAML files) and is
  * read-only here; all arrays are sorted ascending and owned by the loader.
  */
 #ifndef YC_CALENDAR_H
@@ -41,9 +41,12 @@ bool calendar_covers(const struct calendar *cal, date_t day);
 /* calendar_is_working_day: *out = whether `day` is a working day. */
 enum calendar_rc calendar_is_working_day(const struct calendar *cal, date_t day, bool *out);
 /* calendar_add_working_days: the n-th working day after `day` (n >= 0; n == 0
- * gives `day` itself); every day stepped over must be covered. */
+ * gives `day` itself); every day stepped over must be covered.  `day` itself
+ * must be covered too.  On CAL_OUT_OF_RANGE *out is the first date the
+ * answer needed that the data does not cover (for messages). */
 enum calendar_rc calendar_add_working_days(const struct calendar *cal, date_t day, int n, date_t *out);
-/* calendar_working_days_between: working days in (from, to]. */
+/* calendar_working_days_between: working days in (from, to]; from <= to
+ * (else CAL_BAD_ARGUMENT) and every day from `from` to `to` covered. */
 enum calendar_rc calendar_working_days_between(const struct calendar *cal, date_t from, date_t to, int *out);
 /* calendar_rc_message: an English sentence for rc. */
 const char *calendar_rc_message(enum calendar_rc rc);

@@ -50,7 +50,6 @@ static struct arena_block *block_new(struct arena *a, size_t size)
 void *arena_alloc(struct arena *a, size_t n)
 {
 	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	void *p;
 
 	if (n == 0)
 		need = ARENA_ALIGN;
@@ -75,10 +74,12 @@ void *arena_alloc(struct arena *a, size_t n)
 		}
 		a->used = 0;
 	}
-	p = a->head->data + a->used;
-	a->used += need;
-	memset(p, 0, n);
-	return p;
+	{
+		void *p = a->head->data + a->used;
+		a->used += need;
+		memset(p, 0, n);
+		return p;
+	}
 #endif
 }
 

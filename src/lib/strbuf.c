@@ -14,10 +14,26 @@ void strbuf_init(struct strbuf *sb, size_t cap)
 	sb->alloc = 0;
 	sb->cap = cap;
 	sb->failed = false;
+	sb->fixed = false;
+}
+
+void strbuf_init_fixed(struct strbuf *sb, char *buf, size_t size)
+{
+	sb->buf = buf;
+	sb->buf[0] = '\0';
+	sb->len = 0;
+	sb->alloc = size;
+	sb->cap = size - 1;
+	sb->failed = false;
+	sb->fixed = true;
 }
 
 void strbuf_release(struct strbuf *sb)
 {
+	if (sb->fixed) {
+		strbuf_reset(sb);
+		return;
+	}
 	if (sb->alloc)
 		free(sb->buf);
 	strbuf_init(sb, sb->cap);
@@ -45,6 +61,10 @@ static bool grow(struct strbuf *sb, size_t n)
 	}
 	if (want < sb->alloc)
 		return true;
+	if (sb->fixed) {
+		sb->failed = true;
+		return false;
+	}
 	size = sb->alloc ? sb->alloc : 64;
 	while (size <= want)
 		size = size > sb->cap / 2 ? sb->cap + 1 : size * 2;

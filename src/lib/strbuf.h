@@ -19,12 +19,16 @@ struct strbuf {
 	size_t alloc; /* bytes allocated, 0 while buf points to the static empty */
 	size_t cap;   /* hard limit on len */
 	bool failed;  /* cap exceeded or out of memory */
+	bool fixed;   /* buf is the caller's array of cap + 1 bytes: no malloc */
 };
 
-#define STRBUF_INIT(cap_) { (char *)strbuf_empty, 0, 0, (cap_), false }
+#define STRBUF_INIT(cap_) { (char *)strbuf_empty, 0, 0, (cap_), false, false }
 extern const char strbuf_empty[1];
 
 void strbuf_init(struct strbuf *sb, size_t cap);
+/* strbuf_init_fixed: build into the caller's array (size bytes, > 0); never
+ * allocates, so pure code (src/core/) can use it. */
+void strbuf_init_fixed(struct strbuf *sb, char *buf, size_t size);
 /* strbuf_release: free the buffer; sb is empty and usable again. */
 void strbuf_release(struct strbuf *sb);
 /* strbuf_reset: empty the contents (and clear `failed`), keep the memory. */

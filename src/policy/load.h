@@ -1,7 +1,7 @@
 /* load.h - read the policy directory (YAML) into a policy_bundle.
  *
- * Layout: <dir>/two-zones/*.yaml, zgc/, urgent/ (one file per edition),
- * wages/*.yaml, catalog/*.yaml, calendar/*.yaml (one file per year).
+ * Layout: <dir>/two-zones/, zgc/, urgent/ (one file per edition),
+ * wages/, catalog/, calendar/ (YAML files; calendar: one per year).
  * Everything is validated; each problem is reported as one line
  * "file:line:column: what is wrong" (an unknown key, overlapping levels,
  * points above the maximum, weights not summing to 100%, dates out of order,

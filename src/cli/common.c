@@ -1,0 +1,76 @@
+/* common.c - finding and loading the policy directory for subcommands. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lib/strbuf.h"
+#include "policy/load.h"
+
+#ifndef YINGCAI_DATADIR
+#define YINGCAI_DATADIR "/usr/local/share/yingcai"
+#endif
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* beside_exe: <dir of the executable>/../<up>policy: build/yingcai and
+ * build/check/yingcai both find the repository's policy/. */
+static const char *beside_exe(void)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 0; up < 3; up++) {
+		slash = strrchr(exe, '/');
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+		snprintf(path, sizeof path, "%s/policy", exe);
+		if (is_dir(path))
+			return path;
+	}
+	return NULL;
+}
+
+const char *cli_policy_dir(const char *dir)
+{
+	const char *p;
+
+	if (dir)
+		return dir;
+	p = getenv("YINGCAI_POLICY");
+	if (p && *p)
+		return p;
+	p = beside_exe();
+	if (p)
+		return p;
+	return YINGCAI_DATADIR "/policy";
+}
+
+int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
+{
+	struct strbuf errors = STRBUF_INIT(1 << 20);
+	const char *d = cli_policy_dir(dir);
+	int n = policy_load_dir(d, a, out, &errors);
+
+	if (n) {
+		fputs(errors.buf, stderr);
+		fprintf(stderr, "yingcai: %d error%s in the policy files under %s\n", n,
+			n == 1 ? "" : "s", d);
+	}
+	strbuf_release(&errors);
+	return n ? -1 : 0;
+}

@@ -1,0 +1,35 @@
+/* evaluate.h - everything the platform says about one application.
+ *
+ * Chooses the policy edition (in force on the application date, or the one
+ * pinned), derives the facts, and computes eligibility, the scorecard, the
+ * document checklist and the advice.  This is what `yingcai evaluate`, the
+ * API and the self-check pages show.  Pure: memory from the arena.
+ */
+#ifndef YC_EVALUATE_H
+#define YC_EVALUATE_H
+
+#include "advice.h"
+#include "checklist.h"
+#include "eligibility.h"
+#include "error.h"
+#include "facts.h"
+#include "score.h"
+
+struct evaluation {
+	const struct programme_policy *policy;
+	struct facts facts;
+	struct eligibility eligibility;
+	struct scorecard scorecard;
+	struct checklist checklist;
+	struct advice advice;
+	bool passes; /* scored: the scorecard passes; else: eligible */
+};
+
+/* evaluate_application: edition NULL means the edition in force on the
+ * application's date.  False with *err on an input error (no edition in
+ * force, an age below 16, a bad expert score, an unknown document slot). */
+bool evaluate_application(const struct policy_bundle *b, const struct application *app,
+		const char *edition, struct arena *a, struct evaluation *out,
+		struct core_error *err);
+
+#endif

@@ -1,0 +1,364 @@
+/* facts.c - see facts.h.
+ *
+ * The fact table below is the only place where a policy's fact names meet
+ * the application struct.  A new fact is one row here (and one field in
+ * application.h); the policy loader learns it through facts_type().
+ */
+#include "facts.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+enum fact_src {
+	SRC_TEXT,   /* const char * field */
+	SRC_TRI,    /* enum tri field */
+	SRC_NUM,    /* struct opt_num field, whole units */
+	SRC_AGE,    /* derived: whole years on the application date */
+	SRC_SHARES, /* has_shareholding + hundredths */
+	SRC_CREDENTIALS,
+	SRC_CONDITIONS,
+};
+
+struct fact_def {
+	const char *name;
+	enum fact_type type;
+	enum fact_src src;
+	size_t offset; /* into struct application */
+	bool advisable; /* the applicant's own, and they can change it */
+};
+
+#define APP(field) offsetof(struct application, field)
+static const struct fact_def fact_defs[] = {
+	{"applicant.age", FACT_NUMBER, SRC_AGE, 0, false},
+	{"applicant.years_professional_work", FACT_NUMBER, SRC_NUM, APP(applicant.years_professional_work), true},
+	{"applicant.years_in_china", FACT_NUMBER, SRC_NUM, APP(applicant.years_in_china), true},
+	{"applicant.annual_salary_cny", FACT_NUMBER, SRC_NUM, APP(applicant.annual_salary_cny), true},
+	{"applicant.months_in_china_per_year", FACT_NUMBER, SRC_NUM, APP(applicant.months_in_china_per_year), false},
+	{"applicant.shareholding_percent", FACT_NUMBER, SRC_SHARES, 0, false},
+	{"enterprise.revenue_last_year_cny", FACT_NUMBER, SRC_NUM, APP(enterprise.revenue_last_year_cny), false},
+	{"enterprise.corporate_tax_last_year_cny", FACT_NUMBER, SRC_NUM, APP(enterprise.corporate_tax_last_year_cny), false},
+	{"enterprise.jobs", FACT_NUMBER, SRC_NUM, APP(enterprise.jobs), false},
+	{"applicant.education", FACT_TEXT, SRC_TEXT, APP(applicant.education), true},
+	{"applicant.position", FACT_TEXT, SRC_TEXT, APP(applicant.position), true},
+	{"applicant.title", FACT_TEXT, SRC_TEXT, APP(applicant.title), true},
+	{"applicant.employer_visibility", FACT_TEXT, SRC_TEXT, APP(applicant.employer_visibility), true},
+	{"applicant.social_duty", FACT_TEXT, SRC_TEXT, APP(applicant.social_duty), true},
+	{"applicant.nationality", FACT_TEXT, SRC_TEXT, APP(applicant.nationality), false},
+	{"enterprise.sector", FACT_TEXT, SRC_TEXT, APP(enterprise.sector), false},
+	{"applicant.leads_major_project", FACT_BOOL, SRC_TRI, APP(applicant.leads_major_project), false},
+	{"applicant.urgent_field", FACT_BOOL, SRC_TRI, APP(applicant.urgent_field), false},
+	{"applicant.former_chinese_citizen", FACT_BOOL, SRC_TRI, APP(applicant.former_chinese_citizen), false},
+	{"applicant.intl_vocational_certificate", FACT_BOOL, SRC_TRI, APP(applicant.intl_vocational_certificate), false},
+	{"applicant.board_director", FACT_BOOL, SRC_TRI, APP(applicant.board_director), false},
+	{"applicant.leads_rd_team", FACT_BOOL, SRC_TRI, APP(applicant.leads_rd_team), false},
+	{"enterprise.key_entity", FACT_BOOL, SRC_TRI, APP(enterprise.key_entity), false},
+	{"enterprise.penalties_last_two_years", FACT_BOOL, SRC_TRI, APP(enterprise.penalties_last_two_years), false},
+	{"enterprise.high_end_industry", FACT_BOOL, SRC_TRI, APP(enterprise.high_end_industry), false},
+	{"enterprise.real_estate", FACT_BOOL, SRC_TRI, APP(enterprise.real_estate), false},
+	{"enterprise.zgc_registered", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_registered), false},
+	{"enterprise.zgc_high_tech", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_high_tech), false},
+	{"enterprise.employer_211_or_first_batch", FACT_BOOL, SRC_TRI, APP(enterprise.employer_211_or_first_batch), false},
+	{"applicant.credentials", FACT_SET, SRC_CREDENTIALS, 0, true},
+	{"enterprise.conditions", FACT_SET, SRC_CONDITIONS, 0, false},
+};
+#undef APP
+
+static const struct fact_def *fact_def_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof fact_defs / sizeof fact_defs[0]; i++)
+		if (strcmp(fact_defs[i].name, name) == 0)
+			return &fact_defs[i];
+	return NULL;
+}
+
+enum fact_type facts_type(const char *name)
+{
+	const struct fact_def *d = fact_def_find(name);
+
+	return d ? d->type : FACT_MISSING;
+}
+
+bool facts_advisable(const char *name)
+{
+	const struct fact_def *d = fact_def_find(name);
+
+	return d && d->advisable;
+}
+
+static void add_credential(struct facts *f, const char *c)
+{
+	for (size_t i = 0; i < f->ncredentials; i++)
+		if (strcmp(f->credentials[i], c) == 0)
+			return;
+	if (f->ncredentials < FACTS_MAX_CREDENTIALS)
+		f->credentials[f->ncredentials++] = c;
+}
+
+/* Strings for "title:<t>" and "catalog:<list>" must outlive facts_init
+ * without an arena: titles are a closed enumeration, and list ids get a
+ * static prefix table keyed by the list id's position in the catalog. */
+static const char *title_credential(const char *title)
+{
+	static const char *const titles[][2] = {
+		{"senior", "title:senior"},
+		{"associate-senior", "title:associate-senior"},
+		{"intermediate", "title:intermediate"},
+		{"none", "title:none"},
+	};
+
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (strcmp(titles[i][0], title) == 0)
+			return titles[i][1];
+	return NULL;
+}
+
+static const char *list_credential(const char *list)
+{
+	static const char *const lists[][2] = {
+		{"international", "catalog:international"},
+		{"urgent", "catalog:urgent"},
+		{"go-global", "catalog:go-global"},
+		{"titles", "catalog:titles"},
+	};
+
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (strcmp(lists[i][0], list) == 0)
+			return lists[i][1];
+	return NULL;
+}
+
+static void derive_credentials(struct facts *f)
+{
+	const struct applicant *ap = &f->app->applicant;
+	const char *t;
+
+	/* The title is the one answer everyone can give ("none"); without it
+	 * the qualification factor is not provided. */
+	if (!ap->title)
+		return;
+	f->has_credentials = true;
+	t = title_credential(ap->title);
+	if (t)
+		add_credential(f, t);
+	for (size_t i = 0; i < ap->nqualifications && f->catalog; i++) {
+		const struct qualification *q = &ap->qualifications[i];
+		const struct catalog_entry *e;
+
+		if (!q->status || strcmp(q->status, "verified") != 0)
+			continue;
+		e = catalog_entry_find(f->catalog, q->id);
+		for (size_t j = 0; e && j < e->nlists; j++) {
+			const char *c = list_credential(e->lists[j]);
+			if (c)
+				add_credential(f, c);
+		}
+	}
+}
+
+void facts_init(struct facts *f, const struct application *app,
+		const struct policy_bundle *bundle)
+{
+	memset(f, 0, sizeof *f);
+	f->app = app;
+	f->bundle = bundle;
+	f->wage = bundle ? policy_wage_on(bundle, app->date) : NULL;
+	f->catalog = bundle ? policy_catalog_on(bundle, app->date) : NULL;
+	if (app->applicant.has_birth_date) {
+		f->has_age = true;
+		f->age = date_age_years(app->applicant.birth_date, app->date);
+	}
+	derive_credentials(f);
+}
+
+static void get_set(struct fact_value *out, const char *const *set, size_t n)
+{
+	out->type = FACT_SET;
+	out->set = set;
+	out->nset = n;
+}
+
+bool facts_get(const struct facts *f, const char *name, struct fact_value *out)
+{
+	const struct fact_def *d = fact_def_find(name);
+	const char *base = (const char *)f->app;
+
+	memset(out, 0, sizeof *out);
+	if (!d)
+		return false;
+	switch (d->src) {
+	case SRC_TEXT: {
+		const char *s = *(const char *const *)(base + d->offset);
+		if (s) {
+			out->type = FACT_TEXT;
+			out->text = s;
+		}
+		break;
+	}
+	case SRC_TRI: {
+		enum tri t = *(const enum tri *)(base + d->offset);
+		if (t != TRI_UNKNOWN) {
+			out->type = FACT_BOOL;
+			out->b = t == TRI_TRUE;
+		}
+		break;
+	}
+	case SRC_NUM: {
+		const struct opt_num *n = (const struct opt_num *)(base + d->offset);
+		if (n->set && !__builtin_mul_overflow(n->v, 100, &out->num))
+			out->type = FACT_NUMBER;
+		break;
+	}
+	case SRC_AGE:
+		if (f->has_age) {
+			out->type = FACT_NUMBER;
+			out->num = (int64_t)f->age * 100;
+		}
+		break;
+	case SRC_SHARES:
+		if (f->app->applicant.has_shareholding) {
+			out->type = FACT_NUMBER;
+			out->num = f->app->applicant.shareholding_percent;
+		}
+		break;
+	case SRC_CREDENTIALS:
+		if (f->has_credentials)
+			get_set(out, f->credentials, f->ncredentials);
+		break;
+	case SRC_CONDITIONS:
+		if (f->app->enterprise.has_conditions)
+			get_set(out, f->app->enterprise.conditions,
+				f->app->enterprise.nconditions);
+		break;
+	}
+	return true;
+}
+
+const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
+{
+	char num[POINTS_FMT_MAX];
+	size_t used = 0;
+
+	switch (v->type) {
+	case FACT_MISSING:
+		return "not provided";
+	case FACT_TEXT:
+		return v->text;
+	case FACT_BOOL:
+		return v->b ? "yes" : "no";
+	case FACT_NUMBER:
+		points_format(v->num, num);
+		/* whole numbers without ".00": 41 years, 900000 CNY */
+		if (v->num % 100 == 0)
+			num[strlen(num) - 3] = '\0';
+		snprintf(buf, n, "%s", num);
+		return buf;
+	case FACT_SET:
+		if (n)
+			buf[0] = '\0';
+		for (size_t i = 0; i < v->nset && used < n; i++) {
+			int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", v->set[i]);
+			if (w < 0)
+				break;
+			used += (size_t)w;
+		}
+		return v->nset ? buf : "none";
+	}
+	return "?";
+}
+
+static bool set_has(const struct fact_value *v, const char *s)
+{
+	for (size_t i = 0; i < v->nset; i++)
+		if (strcmp(v->set[i], s) == 0)
+			return true;
+	return false;
+}
+
+static enum tri eval_in(const struct predicate *p, const struct fact_value *v)
+{
+	for (size_t i = 0; i < p->nvalues; i++) {
+		if (v->type == FACT_TEXT && strcmp(v->text, p->values[i]) == 0)
+			return TRI_TRUE;
+		if (v->type == FACT_SET && set_has(v, p->values[i]))
+			return TRI_TRUE;
+	}
+	return TRI_FALSE;
+}
+
+/* compare_at_least: v >= threshold in p's unit; unknown without a wage. */
+static enum tri compare_at_least(const struct predicate *p, const struct fact_value *v,
+		const struct facts *f)
+{
+	__int128 lhs = v->num, rhs = p->threshold;
+
+	if (p->unit == UNIT_AVERAGE_WAGE) {
+		/* v (CNY hundredths) >= threshold (multiple, hundredths) x wage */
+		if (!f->wage)
+			return TRI_UNKNOWN;
+		rhs = (__int128)p->threshold * f->wage->annual_cny;
+	}
+	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
+}
+
+static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
+{
+	struct fact_value v;
+	enum tri t;
+
+	if (!facts_get(f, p->fact, &v) || v.type == FACT_MISSING)
+		return TRI_UNKNOWN;
+	switch (p->op) {
+	case PRED_IS:
+		if (v.type != FACT_BOOL)
+			return TRI_UNKNOWN;
+		return v.b == p->want ? TRI_TRUE : TRI_FALSE;
+	case PRED_IN:
+		return eval_in(p, &v);
+	case PRED_AT_LEAST:
+	case PRED_BELOW:
+		if (v.type != FACT_NUMBER)
+			return TRI_UNKNOWN;
+		t = compare_at_least(p, &v, f);
+		if (p->op == PRED_BELOW && t != TRI_UNKNOWN)
+			t = t == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
+		return t;
+	default:
+		return TRI_UNKNOWN;
+	}
+}
+
+enum tri predicate_eval(const struct predicate *p, const struct facts *f)
+{
+	bool unknown = false;
+
+	switch (p->op) {
+	case PRED_ALL:
+		/* false wins over unknown: one failed condition decides */
+		for (size_t i = 0; i < p->nsubs; i++) {
+			enum tri t = predicate_eval(&p->subs[i], f);
+			if (t == TRI_FALSE)
+				return TRI_FALSE;
+			unknown |= t == TRI_UNKNOWN;
+		}
+		return unknown ? TRI_UNKNOWN : TRI_TRUE;
+	case PRED_ANY:
+		for (size_t i = 0; i < p->nsubs; i++) {
+			enum tri t = predicate_eval(&p->subs[i], f);
+			if (t == TRI_TRUE)
+				return TRI_TRUE;
+			unknown |= t == TRI_UNKNOWN;
+		}
+		return unknown ? TRI_UNKNOWN : TRI_FALSE;
+	case PRED_NOT:
+		if (p->nsubs < 1)
+			return TRI_UNKNOWN;
+		switch (predicate_eval(&p->subs[0], f)) {
+		case TRI_TRUE: return TRI_FALSE;
+		case TRI_FALSE: return TRI_TRUE;
+		default: return TRI_UNKNOWN;
+		}
+	default:
+		return eval_leaf(p, f);
+	}
+}

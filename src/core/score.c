@@ -1,0 +1,480 @@
+/* score.c - see score.h.
+ *
+ * One evaluator walks the track's factors.  It runs once with the experts'
+ * mean for judged factors (the scorecard), and once per expert who judged
+ * every judged factor (that expert's total alone), which is how the
+ * split-panel flag of scorecard.md is decided.
+ */
+#include "score.h"
+
+#include <string.h>
+
+#define MEAN_OF_PANEL (-1)
+
+struct eval {
+	const struct programme_policy *pol;
+	const struct facts *f;
+	struct arena *a;
+	struct core_error *err;
+	int expert; /* MEAN_OF_PANEL, or the index of one expert */
+	bool failed;
+};
+
+const char *factor_state_name(enum factor_state s)
+{
+	switch (s) {
+	case FSTATE_SCORED: return "scored";
+	case FSTATE_NOT_PROVIDED: return "not-provided";
+	case FSTATE_NOT_JUDGED: return "not-judged";
+	}
+	return "?";
+}
+
+const char *factor_kind_name(enum factor_kind k)
+{
+	switch (k) {
+	case FACTOR_BRACKET: return "bracket";
+	case FACTOR_CHOICE: return "choice";
+	case FACTOR_JUDGED: return "judged";
+	case FACTOR_SUM: return "sum";
+	case FACTOR_GATE: return "gate";
+	}
+	return "?";
+}
+
+static bool fail(struct eval *e, const char *path, struct srcpos pos, const char *reason)
+{
+	if (!e->failed) {
+		e->err->path = path;
+		e->err->pos = pos;
+		e->err->reason = reason ? reason : "out of memory";
+	}
+	e->failed = true;
+	return false;
+}
+
+static bool any_level_provisional(const struct factor *fac)
+{
+	if (fac->max_provisional)
+		return true;
+	for (size_t i = 0; i < fac->nlevels; i++)
+		if (fac->levels[i].provisional)
+			return true;
+	return false;
+}
+
+static void set_scored(struct factor_result *r, points_t p)
+{
+	r->state = FSTATE_SCORED;
+	r->points = r->min = r->max = p;
+}
+
+static void set_open(struct factor_result *r, enum factor_state s)
+{
+	r->state = s;
+	r->points = r->min = 0;
+	r->max = r->factor->max;
+}
+
+/* The application path of a fact, for error messages: "applicant.age" is
+ * computed from applicant.birth_date. */
+static const char *fact_path(const char *fact)
+{
+	return strcmp(fact, "applicant.age") == 0 ? "applicant.birth_date" : fact;
+}
+
+static struct srcpos fact_pos(const struct eval *e, const char *fact)
+{
+	if (strcmp(fact, "applicant.age") == 0)
+		return e->f->app->applicant.birth_date_pos;
+	return e->f->app->pos;
+}
+
+/* bracket_hit: v (hundredths of the input) falls in level l. */
+static bool bracket_hit(const struct eval *e, const struct factor *fac,
+		const struct level *l, int64_t v)
+{
+	__int128 lo = l->from, hi = l->to, x = v;
+
+	if (fac->unit == UNIT_AVERAGE_WAGE) {
+		/* v is CNY hundredths; bounds are multiples (hundredths) */
+		lo *= e->f->wage->annual_cny;
+		hi *= e->f->wage->annual_cny;
+	}
+	return x >= lo && (!l->has_to || x <= hi);
+}
+
+static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	char buf[64];
+	struct fact_value v;
+	const struct level *best = NULL;
+
+	if (!facts_get(e->f, fac->input, &v) || v.type != FACT_NUMBER) {
+		set_open(r, FSTATE_NOT_PROVIDED);
+		return;
+	}
+	r->input = arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
+	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
+		r->level = "no average wage in force on the application date";
+		set_open(r, FSTATE_NOT_PROVIDED);
+		return;
+	}
+	for (size_t i = 0; i < fac->nlevels; i++) {
+		const struct level *l = &fac->levels[i];
+		if (bracket_hit(e, fac, l, v.num) && (!best || l->from > best->from))
+			best = l;
+	}
+	if (!best) {
+		fail(e, fact_path(fac->input), fact_pos(e, fac->input),
+		     arena_printf(e->a, "%s %s is outside every level of factor %s (%s)",
+				  fac->input, r->input, fac->id, fac->source));
+		return;
+	}
+	r->level = best->label;
+	r->provisional = best->provisional;
+	set_scored(r, best->points);
+}
+
+static bool level_matches(const struct level *l, const struct fact_value *v)
+{
+	for (size_t i = 0; i < l->nmatch; i++) {
+		if (v->type == FACT_TEXT && strcmp(v->text, l->match[i]) == 0)
+			return true;
+		for (size_t j = 0; v->type == FACT_SET && j < v->nset; j++)
+			if (strcmp(v->set[j], l->match[i]) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	char buf[256];
+	struct fact_value v;
+	const struct level *best = NULL, *other = NULL;
+
+	if (!facts_get(e->f, fac->input, &v) ||
+	    (v.type != FACT_TEXT && v.type != FACT_SET)) {
+		set_open(r, FSTATE_NOT_PROVIDED);
+		return;
+	}
+	r->input = arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
+	/* A set input (credentials) may match several levels: the best counts. */
+	for (size_t i = 0; i < fac->nlevels; i++) {
+		const struct level *l = &fac->levels[i];
+		if (l->otherwise && !other)
+			other = l;
+		else if (level_matches(l, &v) && (!best || l->points > best->points))
+			best = l;
+	}
+	if (!best)
+		best = other;
+	if (!best) {
+		fail(e, fac->input, e->f->app->pos,
+		     arena_printf(e->a, "%s \"%s\" matches no level of factor %s (%s)",
+				  fac->input, r->input, fac->id, fac->source));
+		return;
+	}
+	r->level = best->label;
+	r->provisional = best->provisional;
+	set_scored(r, best->points);
+}
+
+static const struct expert_score *expert_score_for(const struct expert *x, const char *id)
+{
+	for (size_t i = 0; i < x->nscores; i++)
+		if (strcmp(x->scores[i].factor, id) == 0)
+			return &x->scores[i];
+	return NULL;
+}
+
+static const char *rubric_label(const struct factor *fac, points_t p)
+{
+	for (size_t i = 0; i < fac->nrubric; i++)
+		if (p >= fac->rubric[i].from)
+			return fac->rubric[i].label;
+	return NULL;
+}
+
+static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	const struct application *app = e->f->app;
+	int64_t sum = 0;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < app->nexperts; i++) {
+		const struct expert_score *s;
+		if (e->expert != MEAN_OF_PANEL && (size_t)e->expert != i)
+			continue;
+		s = expert_score_for(&app->experts[i], fac->id);
+		if (s) {
+			sum += s->points;
+			n++;
+		}
+	}
+	r->njudges = n;
+	r->provisional = fac->max_provisional;
+	if (n == 0 || (e->expert == MEAN_OF_PANEL && n < e->pol->expert_quorum)) {
+		set_open(r, FSTATE_NOT_JUDGED);
+		r->input = n ? arena_printf(e->a, "%u of %u expert scores", n,
+					    e->pol->expert_quorum) : NULL;
+		return;
+	}
+	set_scored(r, points_div_round(sum, (int64_t)n));
+	r->input = n == 1 ? "1 expert" : arena_printf(e->a, "mean of %u experts", n);
+	r->level = rubric_label(fac, r->points);
+}
+
+static void eval_gate(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	r->holds = fac->gate ? predicate_eval(fac->gate, e->f) : TRI_UNKNOWN;
+	r->input = fac->gate ? fac->gate->label : NULL;
+	if (r->holds == TRI_UNKNOWN) {
+		r->state = FSTATE_NOT_PROVIDED;
+		r->level = "unknown";
+	} else {
+		r->state = FSTATE_SCORED;
+		r->level = r->holds == TRI_TRUE ? "holds" : "fails";
+	}
+	r->points = r->min = r->max = 0;
+}
+
+static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r);
+
+static void eval_sum(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	points_t sum = 0, lo = 0, hi = 0;
+	enum factor_state state = FSTATE_SCORED;
+
+	r->subs = arena_array(e->a, fac->nsubs, sizeof *r->subs);
+	if (!r->subs) {
+		fail(e, "", e->f->app->pos, NULL);
+		return;
+	}
+	r->nsubs = fac->nsubs;
+	for (size_t i = 0; i < fac->nsubs && !e->failed; i++) {
+		struct factor_result *s = &r->subs[i];
+		eval_factor(e, &fac->subs[i], s);
+		sum += s->points;
+		lo += s->min;
+		hi += s->max;
+		r->provisional |= s->provisional;
+		if (s->state == FSTATE_NOT_PROVIDED)
+			state = FSTATE_NOT_PROVIDED;
+		else if (s->state == FSTATE_NOT_JUDGED && state == FSTATE_SCORED)
+			state = FSTATE_NOT_JUDGED;
+	}
+	r->state = state;
+	r->points = sum < fac->max ? sum : fac->max;
+	r->min = lo < fac->max ? lo : fac->max;
+	r->max = hi < fac->max ? hi : fac->max;
+}
+
+static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->factor = fac;
+	switch (fac->kind) {
+	case FACTOR_BRACKET: eval_bracket(e, fac, r); break;
+	case FACTOR_CHOICE: eval_choice(e, fac, r); break;
+	case FACTOR_JUDGED: eval_judged(e, fac, r); break;
+	case FACTOR_SUM: eval_sum(e, fac, r); break;
+	case FACTOR_GATE: eval_gate(e, fac, r); break;
+	}
+	if (!r->provisional && r->state != FSTATE_SCORED && fac->kind != FACTOR_SUM)
+		r->provisional = any_level_provisional(fac);
+}
+
+points_t score_weighted_total(const struct track *t, const points_t *part_scores)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < t->nparts; i++)
+		sum += t->parts[i].weight * part_scores[i];
+	return points_div_round(sum, 100);
+}
+
+static bool gate_failed(const struct factor_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].factor->kind == FACTOR_GATE && r[i].holds == TRI_FALSE)
+			return true;
+		if (gate_failed(r[i].subs, r[i].nsubs))
+			return true;
+	}
+	return false;
+}
+
+/* eval_track: parts, their scores, ranges and the total into out. */
+static bool eval_track(struct eval *e, const struct track *t, struct scorecard *out)
+{
+	points_t score[8], lo[8], hi[8];
+
+	if (t->nparts > 8)
+		return fail(e, "programme", e->f->app->pos, "policy has more than 8 parts");
+	out->parts = arena_array(e->a, t->nparts, sizeof *out->parts);
+	if (!out->parts)
+		return fail(e, "", e->f->app->pos, NULL);
+	out->nparts = t->nparts;
+	out->complete = true;
+	for (size_t i = 0; i < t->nparts; i++) {
+		const struct part *p = &t->parts[i];
+		struct part_result *pr = &out->parts[i];
+
+		pr->part = p;
+		pr->complete = true;
+		pr->factors = arena_array(e->a, p->nfactors, sizeof *pr->factors);
+		if (!pr->factors)
+			return fail(e, "", e->f->app->pos, NULL);
+		pr->nfactors = p->nfactors;
+		for (size_t j = 0; j < p->nfactors && !e->failed; j++) {
+			struct factor_result *r = &pr->factors[j];
+			eval_factor(e, &p->factors[j], r);
+			pr->score += r->points;
+			pr->min += r->min;
+			pr->max += r->max;
+			pr->complete &= r->state == FSTATE_SCORED;
+		}
+		if (e->failed)
+			return false;
+		out->complete &= pr->complete;
+		score[i] = pr->score;
+		lo[i] = pr->min;
+		hi[i] = pr->max;
+	}
+	out->total = score_weighted_total(t, score);
+	out->min = score_weighted_total(t, lo);
+	out->max = score_weighted_total(t, hi);
+	for (size_t i = 0; i < out->nparts; i++)
+		if (gate_failed(out->parts[i].factors, out->parts[i].nfactors))
+			out->flags |= SCORE_GATE_FAILED;
+	return true;
+}
+
+static bool judged_all(const struct factor *fs, size_t n, const struct expert *x)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].kind == FACTOR_JUDGED && !expert_score_for(x, fs[i].id))
+			return false;
+		if (!judged_all(fs[i].subs, fs[i].nsubs, x))
+			return false;
+	}
+	return true;
+}
+
+static bool judged_everything(const struct track *t, const struct expert *x)
+{
+	for (size_t i = 0; i < t->nparts; i++)
+		if (!judged_all(t->parts[i].factors, t->parts[i].nfactors, x))
+			return false;
+	return true;
+}
+
+/* check_experts: every expert score names a judged factor of the track, lies
+ * in 0..max and on the factor's step; expert ids are distinct. */
+static bool check_experts(struct eval *e, const struct track *t)
+{
+	const struct application *app = e->f->app;
+
+	for (size_t i = 0; i < app->nexperts; i++) {
+		const struct expert *x = &app->experts[i];
+		for (size_t k = 0; k < i; k++)
+			if (x->id && app->experts[k].id && strcmp(x->id, app->experts[k].id) == 0)
+				return fail(e, arena_printf(e->a, "experts[%zu].id", i), x->pos,
+					    arena_printf(e->a, "expert \"%s\" appears twice; "
+							 "each expert scores once", x->id));
+		for (size_t j = 0; j < x->nscores; j++) {
+			const struct expert_score *s = &x->scores[j];
+			const struct factor *fac = policy_factor_find(t, s->factor);
+			const char *path = arena_printf(e->a, "experts[%zu].scores.%s", i, s->factor);
+			char a[POINTS_FMT_MAX], b[POINTS_FMT_MAX];
+
+			if (!fac || fac->kind != FACTOR_JUDGED)
+				return fail(e, path, s->pos, arena_printf(e->a,
+					"\"%s\" is not a factor experts judge in %s %s",
+					s->factor, e->pol->programme, e->pol->edition));
+			if (s->points < 0 || s->points > fac->max)
+				return fail(e, path, s->pos, arena_printf(e->a,
+					"%s is outside 0..%s, the maximum of %s",
+					points_format(s->points, a), points_format(fac->max, b), fac->id));
+			if (fac->step > 0 && s->points % fac->step != 0)
+				return fail(e, path, s->pos, arena_printf(e->a,
+					"%s is not a multiple of %s: experts score %s in steps of %s",
+					points_format(s->points, a), points_format(fac->step, b),
+					fac->id, b));
+		}
+	}
+	return true;
+}
+
+/* split_panel: the experts' own totals fall on both sides of the threshold. */
+static bool split_panel(struct eval *e, const struct track *t, struct scorecard *out)
+{
+	const struct application *app = e->f->app;
+	bool below = false, above = false;
+
+	out->expert_totals = arena_array(e->a, app->nexperts ? app->nexperts : 1,
+					 sizeof *out->expert_totals);
+	out->expert_ids = arena_array(e->a, app->nexperts ? app->nexperts : 1,
+				      sizeof *out->expert_ids);
+	if (!out->expert_totals || !out->expert_ids)
+		return fail(e, "", app->pos, NULL);
+	for (size_t i = 0; i < app->nexperts; i++) {
+		struct scorecard one;
+
+		if (!judged_everything(t, &app->experts[i]))
+			continue;
+		memset(&one, 0, sizeof one);
+		e->expert = (int)i;
+		if (!eval_track(e, t, &one))
+			return false;
+		if (!one.complete)
+			continue;
+		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
+		out->expert_totals[out->nexpert_totals++] = one.total;
+		if (one.total < e->pol->threshold)
+			below = true;
+		else
+			above = true;
+	}
+	e->expert = MEAN_OF_PANEL;
+	return below && above;
+}
+
+bool score_compute(const struct programme_policy *pol, const struct facts *f,
+		struct arena *a, struct scorecard *out, struct core_error *err)
+{
+	struct eval e = {pol, f, a, err, MEAN_OF_PANEL, false};
+	const struct application *app = f->app;
+	const struct track *t;
+
+	memset(out, 0, sizeof *out);
+	out->policy = pol;
+	if (pol->ntracks > 1 && !app->track)
+		return fail(&e, "track", app->pos, arena_printf(a,
+			"%s needs a track: startup or technical", pol->programme));
+	t = policy_track(pol, pol->ntracks > 1 ? app->track : NULL);
+	if (!t)
+		return fail(&e, "track", app->pos, arena_printf(a,
+			"\"%s\" is not a track of %s", app->track, pol->programme));
+	out->track = t;
+	if (pol->has_window && (app->date < pol->window_opens || app->date > pol->window_closes))
+		out->flags |= SCORE_WINDOW_CLOSED;
+	out->scored = pol->scored;
+	if (!pol->scored) {
+		out->complete = true;
+		return !app->nexperts || fail(&e, "experts", app->pos, arena_printf(a,
+			"%s has no points, so no expert scores: remove \"experts\"",
+			pol->programme));
+	}
+	if (!check_experts(&e, t) || !eval_track(&e, t, out))
+		return false;
+	if (out->complete && app->nexperts > 1 && split_panel(&e, t, out))
+		out->flags |= SCORE_SPLIT_PANEL;
+	if (e.failed)
+		return false;
+	out->passes = out->complete && out->total >= pol->threshold &&
+		      !(out->flags & SCORE_GATE_FAILED);
+	return true;
+}

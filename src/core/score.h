@@ -1,0 +1,80 @@
+/* score.h - the scorecard of one application under one policy edition.
+ *
+ * Computes every factor of the application's track from the facts
+ * (facts.h) and the experts' scores, with the state of each factor
+ * (scored / not-provided / not-judged), the range an incomplete scorecard
+ * can still reach, part scores, the weighted total and the `split-panel`
+ * flag (scorecard.md).  All arithmetic is in hundredths; rounding half-up.
+ * Every factor result points back at its policy factor (id, max, source).
+ * Pure: memory from the arena handed in, no I/O.
+ */
+#ifndef YC_SCORE_H
+#define YC_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "lib/arena.h"
+#include "facts.h"
+#include "policy.h"
+
+enum factor_state { FSTATE_SCORED, FSTATE_NOT_PROVIDED, FSTATE_NOT_JUDGED };
+
+struct factor_result {
+	const struct factor *factor;
+	enum factor_state state;
+	points_t points;   /* scored: the points; else the reachable minimum */
+	points_t min, max; /* reachable range (min == max == points when scored) */
+	const char *input; /* what it used, as text ("41", "master"), or NULL */
+	const char *level; /* matched level / rubric band / "holds", or NULL */
+	bool provisional;  /* the points rest on a value marked provisional */
+	enum tri holds;    /* gate: whether it holds */
+	unsigned njudges;  /* judged: expert scores counted */
+	struct factor_result *subs; /* sum: one per sub-factor */
+	size_t nsubs;
+};
+
+struct part_result {
+	const struct part *part;
+	points_t score, min, max;
+	bool complete;
+	struct factor_result *factors;
+	size_t nfactors;
+};
+
+enum score_flag {
+	SCORE_SPLIT_PANEL = 1 << 0,   /* experts disagree across the threshold */
+	SCORE_GATE_FAILED = 1 << 1,   /* a gate factor does not hold */
+	SCORE_WINDOW_CLOSED = 1 << 2, /* the date is outside the application window */
+};
+
+struct scorecard {
+	const struct programme_policy *policy;
+	const struct track *track;
+	bool scored;   /* false: the programme has no points (urgent) */
+	bool complete; /* every factor scored */
+	points_t total, min, max;
+	bool passes;   /* complete, total >= threshold, every gate holds */
+	unsigned flags;
+	struct part_result *parts;
+	size_t nparts;
+	points_t *expert_totals; /* per expert who judged every judged factor */
+	const char **expert_ids;
+	size_t nexpert_totals;
+};
+
+/* score_compute: the scorecard of f->app under pol.  Returns false with *err
+ * for an input error (an unknown track, an expert score on a factor that is
+ * not judged, above its maximum or off its step, a value no level covers
+ * such as an age under the lowest bracket) or when the arena is exhausted. */
+bool score_compute(const struct programme_policy *pol, const struct facts *f,
+		struct arena *a, struct scorecard *out, struct core_error *err);
+
+/* score_weighted_total: sum of weight x part score over parts, / 100, half-up. */
+points_t score_weighted_total(const struct track *t, const points_t *part_scores);
+
+const char *factor_state_name(enum factor_state s); /* "scored", ... */
+const char *factor_kind_name(enum factor_kind k);   /* "bracket", ... */
+
+#endif

@@ -1,0 +1,158 @@
+/* json.h - strict JSON (RFC 8259) tokenizing on top of jsmn.
+ *
+ * json_parse() runs jsmn (strict mode, parent links) over one document and
+ * then checks what jsmn lets through: the punctuation between tokens (jsmn
+ * accepts `[1,,2]`, `{"a":1,}` and `{"a" "b"}`), the literals and number
+ * grammar (`tru`, `01`, `1.`, `-`), and every string (control characters,
+ * escapes, lone surrogates, invalid UTF-8).  A document that parses is
+ * valid JSON, so the helpers below may assume well-formed tokens.
+ *
+ * The parser owns a token array that grows on demand up to a cap and is
+ * reused for every document, so parsing many documents does not allocate.
+ * A json_doc borrows the text and the parser's tokens: it is valid until the
+ * next json_parse() on the same parser.
+ *
+ * Positions: offsets are bytes from the start of the text; json_cursor turns
+ * them into 1-based line and column, where a column counts characters
+ * (UTF-8 code points; a tab counts as one), not bytes.
+ */
+#ifndef YC_JSON_H
+#define YC_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "points.h"
+
+/* The token type is jsmn's; json.c is the one file that compiles jsmn. */
+#ifndef JSMN_H
+#define JSMN_HEADER
+#define JSMN_STRICT
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
+#endif
+#ifndef JSMN_PARENT_LINKS
+#error "json.h: jsmn must be built with JSMN_PARENT_LINKS"
+#endif
+
+typedef jsmntok_t json_tok;
+
+#define JSON_MAX_TOKENS 100000u /* default cap on tokens per document */
+#define JSON_MAX_DEPTH 64       /* nesting deeper than this is refused */
+#define JSON_MAX_LEN ((size_t)1 << 30)
+
+enum json_rc {
+	JSON_OK = 0,
+	JSON_EINPUT, /* not valid JSON (a user's mistake): see json_error */
+	JSON_ELIMIT, /* valid so far but more tokens than the cap, or too long */
+	JSON_ENOMEM, /* the token array could not grow */
+};
+
+struct json_error {
+	size_t off;      /* byte offset of the problem in the text */
+	char reason[96]; /* "expected ',' or '}' after a value", ... */
+};
+
+struct json_doc {
+	const char *text;
+	size_t len;
+	const json_tok *toks; /* toks[0] is the top-level value */
+	unsigned ntoks;
+};
+
+struct json_parser {
+	json_tok *toks;
+	unsigned alloc; /* tokens allocated */
+	unsigned max;   /* cap on tokens */
+};
+
+/* json_parser_init: no tokens yet; max_tokens 0 means JSON_MAX_TOKENS. */
+void json_parser_init(struct json_parser *p, unsigned max_tokens);
+void json_parser_release(struct json_parser *p);
+
+/* json_parse: tokenize and validate text[0..len), which must hold exactly
+ * one JSON value with optional whitespace around it.  On JSON_OK fills doc;
+ * otherwise fills err (offset and reason) and doc is unusable. */
+enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
+			struct json_doc *doc, struct json_error *err);
+
+/* Token helpers.  i indexes doc->toks; the token must be of the kind the
+ * helper expects (the caller checks the type first). */
+bool json_is_null(const struct json_doc *doc, unsigned i);
+/* json_bool: true when token i is `true` or `false`, with *out set. */
+bool json_bool(const struct json_doc *doc, unsigned i, bool *out);
+/* json_is_number: token i is a number primitive. */
+bool json_is_number(const struct json_doc *doc, unsigned i);
+/* json_skip: the index just past token i and everything inside it. */
+unsigned json_skip(const struct json_doc *doc, unsigned i);
+/* json_tok_off: byte offset where token i starts (a string's opening quote). */
+size_t json_tok_off(const struct json_doc *doc, unsigned i);
+/* json_raw: the token's source text (a string without its quotes). */
+const char *json_raw(const struct json_doc *doc, unsigned i, size_t *len);
+
+/* Strings.  json_str_eq: string token i equals s[0..n) once decoded; only
+ * decodes when the token has escapes. */
+bool json_str_eq(const struct json_doc *doc, unsigned i, const char *s, size_t n);
+/* json_str_has_escapes: token i contains a backslash. */
+bool json_str_has_escapes(const struct json_doc *doc, unsigned i);
+
+enum json_str_rc {
+	JSON_STR_OK = 0,
+	JSON_STR_NUL,   /* \u0000: would truncate a C string */
+	JSON_STR_SPACE, /* out of arena memory or buffer too small */
+	JSON_STR_BAD,   /* malformed (impossible for a parsed document) */
+};
+/* json_str_dup: string token i decoded to NUL-terminated UTF-8 in the arena
+ * (all escapes, \uXXXX and surrogate pairs); *len (if not NULL) gets its
+ * length. */
+enum json_str_rc json_str_dup(const struct json_doc *doc, unsigned i, struct arena *a,
+			      const char **out, size_t *len);
+/* json_str_copy: the same into buf[0..cap), NUL-terminated. */
+enum json_str_rc json_str_copy(const struct json_doc *doc, unsigned i, char *buf,
+			       size_t cap, size_t *len);
+/* json_str_unescape: decode s[0..n) (a string's body) into dst, which must
+ * hold n + 1 bytes; rejects bad escapes and lone surrogates. */
+enum json_str_rc json_str_unescape(const char *s, size_t n, char *dst, size_t *len);
+/* json_str_check: s[0..n) is a valid string body: UTF-8, no raw control
+ * characters, valid escapes, surrogates paired.  On failure *bad is the
+ * offset of the problem and the reason is returned; NULL when valid. */
+const char *json_str_check(const char *s, size_t n, size_t *bad);
+
+/* Numbers. */
+enum json_num_rc {
+	JSON_NUM_OK = 0,
+	JSON_NUM_NOT_NUMBER, /* not a JSON number at all */
+	JSON_NUM_FRACTION,   /* has a fraction (12.5) where an integer is wanted,
+			      * or more than two places for a decimal */
+	JSON_NUM_EXPONENT,   /* has an exponent (1e6) */
+	JSON_NUM_RANGE,      /* does not fit */
+};
+/* json_number_valid: s[0..n) matches the RFC 8259 number grammar. */
+bool json_number_valid(const char *s, size_t n);
+/* json_int: an integer written without fraction or exponent, checked for
+ * int64 overflow. */
+enum json_num_rc json_int(const char *s, size_t n, int64_t *out);
+/* json_decimal: a number with at most two decimal places and no exponent,
+ * in hundredths (points_parse). */
+enum json_num_rc json_decimal(const char *s, size_t n, points_t *out);
+
+/* Line and column of byte offsets, computed incrementally: asking for
+ * offsets in increasing order costs one pass over the text in total; an
+ * earlier offset restarts from the beginning. */
+struct json_cursor {
+	const char *text;
+	size_t len;
+	size_t off;             /* text[0..off) has been counted */
+	uint32_t line, col;     /* position of text[off] */
+	uint32_t line0, col0;   /* position of text[0] */
+};
+
+/* json_cursor_init: text starts at line0:col0 of its file (1-based). */
+void json_cursor_init(struct json_cursor *c, const char *text, size_t len,
+		      uint32_t line0, uint32_t col0);
+/* json_cursor_at: line and column of byte offset off (clamped to len). */
+void json_cursor_at(struct json_cursor *c, size_t off, uint32_t *line, uint32_t *col);
+
+#endif
