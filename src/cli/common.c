@@ -38,7 +38,10 @@ static const char *beside_exe(void)
 		if (!slash)
 			return NULL;
 		*slash = '\0';
-		snprintf(path, sizeof path, "%s/policy", exe);
+		if (strlen(exe) + sizeof "/policy" > sizeof path)
+			return NULL;
+		memcpy(path, exe, strlen(exe));
+		memcpy(path + strlen(exe), "/policy", sizeof "/policy");
 		if (is_dir(path))
 			return path;
 	}

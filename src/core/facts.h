@@ -53,6 +53,10 @@ bool facts_get(const struct facts *f, const char *name, struct fact_value *out);
 enum fact_type facts_type(const char *name);
 /* facts_describe: the value as text for reasons ("41", "master", "yes"),
  * written into buf of size n; "not provided" when missing. */
+/* facts_advisable: whether fact `name` is the applicant's own and they can
+ * change it (education, salary, ...): advice may suggest changing it.  Not
+ * the age (nobody can), nor the enterprise's facts (the employer's). */
+bool facts_advisable(const char *name);
 const char *facts_describe(const struct fact_value *v, char *buf, size_t n);
 
 /* predicate_eval: whether p holds for f (TRI_UNKNOWN: a needed fact is

@@ -7,12 +7,6 @@
 
 #include <string.h>
 
-static void key(struct strbuf *sb, const char *k)
-{
-	strbuf_add_json(sb, k);
-	strbuf_add(sb, ": ", 2);
-}
-
 static void str_or_null(struct strbuf *sb, const char *s)
 {
 	if (s)

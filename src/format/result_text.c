@@ -13,6 +13,7 @@
  */
 #include "result.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define BAR_CELLS 20

@@ -1,0 +1,67 @@
+/* advice.h - what an applicant can change to reach the threshold.
+ *
+ * For a scored scorecard that is incomplete or does not pass (scorecard.md,
+ * "Advice"): the smallest changes of the applicant's own facts
+ * (facts_advisable()) that bring the total to the threshold, and the total
+ * points the judged factors must still bring.  Every gain is computed as
+ * score.c computes a card: the part score is recomputed with the changed
+ * points (a sum factor stays capped at its maximum) and the total with
+ * score_weighted_total(), never approximated.  The age and the enterprise's
+ * facts are never suggested.
+ *
+ * Pure: no I/O, no globals; every string and array comes from the arena.
+ */
+#ifndef YC_ADVICE_H
+#define YC_ADVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/arena.h"
+#include "facts.h"
+#include "points.h"
+#include "score.h"
+
+#define ADVICE_MAX_ITEMS 8
+
+struct advice_item {
+	const char *factor;     /* factor or sub-factor id, e.g. "education", "years_work" */
+	const char *part;       /* part id */
+	const char *from_level; /* current level label, NULL when not provided */
+	const char *to_level;   /* the level to reach (the policy's label) */
+	points_t part_gain;     /* points the part gains (respecting a sum factor's cap) */
+	points_t total_gain;    /* weighted total gain, exact as score.c rounds it */
+	bool reaches;           /* this change alone brings the total to the threshold */
+	bool provide;           /* the fact is not provided: the gain is the most it can add */
+	const char *text;       /* one English sentence */
+};
+
+struct advice {
+	struct advice_item *items; /* at most ADVICE_MAX_ITEMS */
+	size_t nitems;
+	bool has_judged_needed;   /* judged factors are not yet judged, or the complete card fails */
+	points_t judged_needed;   /* total points the judged factors must still bring (>= 0) */
+	points_t judged_can_give; /* total points the judged factors can still bring */
+	const char *judged_text;  /* one English sentence, or NULL */
+	bool combination;         /* no single change reaches: the items together are
+				   * the smallest combination found (each item's gains
+				   * are its own, alone) */
+	points_t combined_gain;   /* combination: the total gain of all items together */
+	const char *combined_text; /* combination: one English sentence, else NULL */
+};
+
+/* advice_compute: the advice for scorecard sc, computed from the facts f it
+ * was scored on.  Nothing (no items, has_judged_needed false) when the card
+ * passes, is not scored, or already reaches the threshold (a failed gate is
+ * not a matter of points).  Complete failing card: per factor the lowest
+ * level that alone reaches the threshold, by total gain ascending; else the
+ * smallest combination of at most 3 factors' levels that reaches it
+ * (fewest factors, then least total gain; `combination`); else the best
+ * level per factor by gain descending.  Incomplete card: what the judged
+ * factors must bring with every other open factor at 0, and one "provide"
+ * item per advisable factor not provided (its highest level), by gain
+ * descending.  Returns false only when the arena is exhausted. */
+bool advice_compute(const struct scorecard *sc, const struct facts *f,
+		struct arena *a, struct advice *out);
+
+#endif

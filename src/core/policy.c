@@ -1,0 +1,92 @@
+/* policy.c - lookups in a loaded policy bundle (see policy.h).  Pure: no
+ * allocation, no I/O; the bundle's arrays are sorted by the loader. */
+#include "policy.h"
+
+#include <string.h>
+
+const struct programme_policy *policy_find(const struct policy_bundle *b,
+		const char *programme, const char *edition, date_t date)
+{
+	const struct programme_policy *best = NULL;
+
+	if (!b || !programme)
+		return NULL;
+	for (size_t i = 0; i < b->nprogrammes; i++) {
+		const struct programme_policy *p = &b->programmes[i];
+		if (strcmp(p->programme, programme) != 0)
+			continue;
+		if (edition) {
+			if (strcmp(p->edition, edition) == 0)
+				return p;
+			continue;
+		}
+		if (p->in_force_from <= date && (!best || p->in_force_from > best->in_force_from))
+			best = p;
+	}
+	return best;
+}
+
+const struct track *policy_track(const struct programme_policy *p, const char *track)
+{
+	if (!p)
+		return NULL;
+	if (!track)
+		return p->ntracks == 1 ? &p->tracks[0] : NULL;
+	for (size_t i = 0; i < p->ntracks; i++)
+		if (p->tracks[i].id && strcmp(p->tracks[i].id, track) == 0)
+			return &p->tracks[i];
+	return NULL;
+}
+
+const struct wage *policy_wage_on(const struct policy_bundle *b, date_t date)
+{
+	const struct wage *best = NULL;
+
+	for (size_t i = 0; b && i < b->nwages; i++)
+		if (b->wages[i].in_force_from <= date &&
+		    (!best || b->wages[i].in_force_from > best->in_force_from))
+			best = &b->wages[i];
+	return best;
+}
+
+const struct catalog *policy_catalog_on(const struct policy_bundle *b, date_t date)
+{
+	const struct catalog *best = NULL;
+
+	for (size_t i = 0; b && i < b->ncatalogs; i++)
+		if (b->catalogs[i].in_force_from <= date &&
+		    (!best || b->catalogs[i].in_force_from > best->in_force_from))
+			best = &b->catalogs[i];
+	return best;
+}
+
+const struct catalog_entry *catalog_entry_find(const struct catalog *c, const char *id)
+{
+	for (size_t i = 0; c && id && i < c->nentries; i++)
+		if (strcmp(c->entries[i].id, id) == 0)
+			return &c->entries[i];
+	return NULL;
+}
+
+static const struct factor *factor_in(const struct factor *fs, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct factor *f;
+		if (strcmp(fs[i].id, id) == 0)
+			return &fs[i];
+		f = factor_in(fs[i].subs, fs[i].nsubs, id);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+const struct factor *policy_factor_find(const struct track *t, const char *id)
+{
+	for (size_t i = 0; t && id && i < t->nparts; i++) {
+		const struct factor *f = factor_in(t->parts[i].factors, t->parts[i].nfactors, id);
+		if (f)
+			return f;
+	}
+	return NULL;
+}

@@ -1,0 +1,559 @@
+/* appfile.c - see appfile.h.  The schema tables follow formats.md. */
+#include "appfile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/jsondec.h"
+
+/* jsondec stores tri-state booleans, positions, dates and points by layout. */
+_Static_assert(TRI_UNKNOWN == 0 && TRI_FALSE == 1 && TRI_TRUE == 2 &&
+	       sizeof(enum tri) == sizeof(int), "enum tri as JD_TRI expects");
+_Static_assert(sizeof(struct srcpos) == 2 * sizeof(uint32_t) &&
+	       offsetof(struct srcpos, col) == sizeof(uint32_t), "srcpos is line, col");
+_Static_assert(sizeof(date_t) == 4 && sizeof(month_t) == 4 && sizeof(points_t) == 8,
+	       "jsondec widths");
+
+#define YEARS_MAX 150
+#define COUNT_MAX INT64_C(1000000000)
+#define MONEY_MAX INT64_C(1000000000000000) /* 10^15 CNY */
+#define SCORE_MAX POINTS(1000)
+
+/* ---- enumerations ------------------------------------------------------ */
+
+#define ENUM(name, ...)                                                              \
+	static const char *const name##_v[] = { __VA_ARGS__ };                      \
+	static const struct jd_enum name = { name##_v,                               \
+					     (uint8_t)(sizeof name##_v / sizeof name##_v[0]) }
+
+ENUM(e_format, APPFILE_FORMAT);
+ENUM(e_programme, "two-zones", "zgc", "urgent");
+ENUM(e_track, "startup", "technical");
+ENUM(e_education, "junior-college", "bachelor", "master", "doctorate");
+ENUM(e_position, "chief", "director", "deputy-director", "team-lead", "other");
+ENUM(e_title, "senior", "associate-senior", "intermediate", "none");
+ENUM(e_visibility, "fortune-500", "qs-top-200", "listed", "national-high-tech",
+     "double-first-class", "other");
+ENUM(e_duty, "international", "national", "municipal", "none");
+ENUM(e_sector, "science-technology", "internet-information", "finance", "education",
+     "cultural-tourism", "elderly-care", "leasing-business-services", "other-service",
+     "other");
+ENUM(e_status, "verified", "pending", "unverifiable", "revoked");
+ENUM(e_condition, "tax-contribution-2x", "fortune-500", "financial-institution",
+     "foreign-investment-or-rd-centre", "research-institution", "hospital",
+     "university-or-international-school", "national-high-tech-or-incubator",
+     "pilot-programme-project", "four-centres-innovator");
+
+/* ---- field tables ------------------------------------------------------ */
+
+#define AT(T, m) ((int32_t)offsetof(T, m))
+/* F: a field of struct T stored at member m; the rest sets `u`. */
+#define F(T, nm, ty, fl, m, has, pos, n, ...)                                         \
+	{ JD_NAME(nm), .type = (ty), .flags = (fl), .off = AT(T, m), .has_off = (has), \
+	  .pos_off = (pos), .n_off = (n), __VA_ARGS__ }
+#define STR(T, nm, m, fl) F(T, nm, JD_STRING, fl, m, JD_NONE, JD_NONE, JD_NONE, .u.enm = NULL)
+#define ONE(T, nm, m, e, fl) F(T, nm, JD_ENUM, fl, m, JD_NONE, JD_NONE, JD_NONE, .u.enm = &(e))
+#define TRI(T, nm, m) F(T, nm, JD_TRI, 0, m, JD_NONE, JD_NONE, JD_NONE, .u.enm = NULL)
+#define NUM(T, nm, m, mx)                                                            \
+	F(T, nm, JD_INT, 0, m.v, AT(T, m.set), JD_NONE, JD_NONE, .u.range.min = 0,   \
+	  .u.range.max = (mx))
+
+static const char *app_check(const void *obj, char *buf, size_t cap, const char **blame);
+static const char *resume_check(const void *obj, char *buf, size_t cap, const char **blame);
+static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame);
+
+#define Q struct qualification
+static const struct jd_field qual_fields[] = {
+	STR(Q, "id", id, JD_REQUIRED),
+	ONE(Q, "status", status, e_status, JD_REQUIRED),
+};
+static const struct jd_schema qual_schema = {
+	qual_fields, 2, AT(Q, pos), sizeof(Q), NULL,
+};
+#undef Q
+
+#define R struct resume_entry
+static const struct jd_field resume_fields[] = {
+	F(R, "from", JD_MONTH, JD_REQUIRED, from, JD_NONE, JD_NONE, JD_NONE, .u.enm = NULL),
+	F(R, "to", JD_MONTH_OR_PRESENT, JD_REQUIRED, to, JD_NONE, JD_NONE, AT(R, to_present),
+	  .u.enm = NULL),
+	STR(R, "what", what, 0),
+};
+static const struct jd_schema resume_schema = {
+	resume_fields, 3, AT(R, pos), sizeof(R), resume_check,
+};
+#undef R
+
+#define A struct applicant
+static const struct jd_field applicant_fields[] = {
+	STR(A, "name", name, 0),
+	F(A, "birth_date", JD_DATE, 0, birth_date, AT(A, has_birth_date), AT(A, birth_date_pos),
+	  JD_NONE, .u.enm = NULL),
+	STR(A, "nationality", nationality, 0),
+	ONE(A, "education", education, e_education, 0),
+	ONE(A, "position", position, e_position, 0),
+	ONE(A, "title", title, e_title, 0),
+	TRI(A, "leads_major_project", leads_major_project),
+	TRI(A, "urgent_field", urgent_field),
+	ONE(A, "employer_visibility", employer_visibility, e_visibility, 0),
+	NUM(A, "years_professional_work", years_professional_work, YEARS_MAX),
+	NUM(A, "years_in_china", years_in_china, YEARS_MAX),
+	NUM(A, "annual_salary_cny", annual_salary_cny, MONEY_MAX),
+	F(A, "qualifications", JD_ARRAY, 0, qualifications, AT(A, has_qualifications), JD_NONE,
+	  AT(A, nqualifications), .u.schema = &qual_schema),
+	ONE(A, "social_duty", social_duty, e_duty, 0),
+	TRI(A, "former_chinese_citizen", former_chinese_citizen),
+	F(A, "resume", JD_ARRAY, 0, resume, AT(A, has_resume), JD_NONE, AT(A, nresume),
+	  .u.schema = &resume_schema),
+	TRI(A, "intl_vocational_certificate", intl_vocational_certificate),
+	TRI(A, "board_director", board_director),
+	F(A, "shareholding_percent", JD_DECIMAL, 0, shareholding_percent,
+	  AT(A, has_shareholding), JD_NONE, JD_NONE, .u.range.min = 0,
+	  .u.range.max = POINTS(100)),
+	TRI(A, "leads_rd_team", leads_rd_team),
+	NUM(A, "months_in_china_per_year", months_in_china_per_year, 12),
+};
+static const struct jd_schema applicant_schema = {
+	applicant_fields, sizeof applicant_fields / sizeof applicant_fields[0], JD_NONE,
+	sizeof(A), NULL,
+};
+#undef A
+
+#define E struct enterprise
+static const struct jd_field enterprise_fields[] = {
+	STR(E, "uscc", uscc, 0),
+	STR(E, "name", name, 0),
+	TRI(E, "key_entity", key_entity),
+	ONE(E, "sector", sector, e_sector, 0),
+	NUM(E, "revenue_last_year_cny", revenue_last_year_cny, MONEY_MAX),
+	NUM(E, "corporate_tax_last_year_cny", corporate_tax_last_year_cny, MONEY_MAX),
+	NUM(E, "jobs", jobs, COUNT_MAX),
+	TRI(E, "penalties_last_two_years", penalties_last_two_years),
+	F(E, "conditions", JD_STRINGS, 0, conditions, AT(E, has_conditions), JD_NONE,
+	  AT(E, nconditions), .u.enm = &e_condition),
+	TRI(E, "high_end_industry", high_end_industry),
+	TRI(E, "real_estate", real_estate),
+	TRI(E, "zgc_registered", zgc_registered),
+	TRI(E, "zgc_high_tech", zgc_high_tech),
+	TRI(E, "employer_211_or_first_batch", employer_211_or_first_batch),
+};
+static const struct jd_schema enterprise_schema = {
+	enterprise_fields, sizeof enterprise_fields / sizeof enterprise_fields[0], JD_NONE,
+	sizeof(E), NULL,
+};
+#undef E
+
+static const struct jd_map score_map = {
+	.size = sizeof(struct expert_score),
+	.key_off = AT(struct expert_score, factor),
+	.val_off = AT(struct expert_score, points),
+	.pos_off = AT(struct expert_score, pos),
+	.min = 0,
+	.max = SCORE_MAX,
+	.max_entries = 64,
+	.what = "an object of factor scores (factor id: number)",
+};
+
+#define X struct expert
+static const struct jd_field expert_fields[] = {
+	STR(X, "id", id, JD_REQUIRED),
+	F(X, "scores", JD_SCORES, 0, scores, JD_NONE, JD_NONE, AT(X, nscores),
+	  .u.map = &score_map),
+};
+static const struct jd_schema expert_schema = {
+	expert_fields, 2, AT(X, pos), sizeof(X), NULL,
+};
+#undef X
+
+#define D struct document
+/* covers {from, to} is flattened into struct document. */
+static const struct jd_field covers_fields[] = {
+	F(D, "from", JD_MONTH, JD_REQUIRED, covers_from, JD_NONE, JD_NONE, JD_NONE,
+	  .u.enm = NULL),
+	F(D, "to", JD_MONTH, JD_REQUIRED, covers_to, JD_NONE, JD_NONE, JD_NONE, .u.enm = NULL),
+};
+static const struct jd_schema covers_schema = {
+	covers_fields, 2, JD_NONE, sizeof(D), covers_check,
+};
+static const struct jd_field document_fields[] = {
+	STR(D, "slot", slot, JD_REQUIRED),
+	STR(D, "file", file, 0),
+	STR(D, "language", language, 0),
+	TRI(D, "translated", translated),
+	F(D, "issued", JD_DATE, 0, issued, AT(D, has_issued), JD_NONE, JD_NONE, .u.enm = NULL),
+	{ JD_NAME("covers"), .type = JD_OBJECT, .off = 0, .has_off = AT(D, has_covers),
+	  .pos_off = JD_NONE, .n_off = JD_NONE, .u.schema = &covers_schema },
+};
+static const struct jd_schema document_schema = {
+	document_fields, sizeof document_fields / sizeof document_fields[0], AT(D, pos),
+	sizeof(D), NULL,
+};
+#undef D
+
+#define P struct application
+static const struct jd_field app_fields[] = {
+	{ JD_NAME("format"), .type = JD_ENUM, .flags = JD_REQUIRED, .off = JD_NONE,
+	  .has_off = JD_NONE, .pos_off = JD_NONE, .n_off = JD_NONE, .u.enm = &e_format },
+	ONE(P, "programme", programme, e_programme, JD_REQUIRED),
+	ONE(P, "track", track, e_track, 0),
+	F(P, "date", JD_DATE, JD_REQUIRED, date, JD_NONE, AT(P, date_pos), JD_NONE,
+	  .u.enm = NULL),
+	F(P, "applicant", JD_OBJECT, 0, applicant, JD_NONE, JD_NONE, JD_NONE,
+	  .u.schema = &applicant_schema),
+	F(P, "enterprise", JD_OBJECT, 0, enterprise, JD_NONE, JD_NONE, JD_NONE,
+	  .u.schema = &enterprise_schema),
+	F(P, "experts", JD_ARRAY, 0, experts, JD_NONE, JD_NONE, AT(P, nexperts),
+	  .u.schema = &expert_schema),
+	F(P, "documents", JD_ARRAY, 0, documents, AT(P, has_documents), JD_NONE,
+	  AT(P, ndocuments), .u.schema = &document_schema),
+};
+static const struct jd_schema app_schema = {
+	app_fields, sizeof app_fields / sizeof app_fields[0], AT(P, pos), sizeof(P), app_check,
+};
+#undef P
+
+/* ---- rules across fields ----------------------------------------------- */
+
+static const char *app_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct application *app = obj;
+
+	(void)buf;
+	(void)cap;
+	if (app->track && strcmp(app->programme, "zgc") != 0) {
+		*blame = "track";
+		return "only the zgc programme has a track (use null or leave it out)";
+	}
+	return NULL;
+}
+
+static const char *month_order(month_t from, month_t to, char *buf, size_t cap)
+{
+	char a[MONTH_FMT_MAX], b[MONTH_FMT_MAX];
+
+	if (from <= to)
+		return NULL;
+	snprintf(buf, cap, "from %s is after to %s", month_format(from, a), month_format(to, b));
+	return buf;
+}
+
+static const char *resume_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct resume_entry *e = obj;
+
+	(void)blame;
+	return e->to_present ? NULL : month_order(e->from, e->to, buf, cap);
+}
+
+static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct document *d = obj;
+
+	(void)blame;
+	return month_order(d->covers_from, d->covers_to, buf, cap);
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+void appfile_decoder_init(struct appfile_decoder *d)
+{
+	json_parser_init(&d->json, 0);
+}
+
+void appfile_decoder_release(struct appfile_decoder *d)
+{
+	json_parser_release(&d->json);
+}
+
+static int set_error(struct appfile_error *err, enum appfile_rc rc, struct json_cursor *cur,
+		     size_t off, const char *path, const char *prefix, const char *reason)
+{
+	err->rc = rc;
+	json_cursor_at(cur, off, &err->line, &err->col);
+	snprintf(err->path, sizeof err->path, "%s", path);
+	snprintf(err->reason, sizeof err->reason, "%s%s", prefix, reason);
+	return (int)rc;
+}
+
+int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
+		      uint32_t line, uint32_t col, struct arena *a,
+		      struct application *out, struct appfile_error *err)
+{
+	struct json_cursor cur;
+	struct json_error jerr;
+	struct jd_error derr;
+	struct json_doc doc;
+	enum json_rc jrc;
+	enum jd_rc drc;
+
+	json_cursor_init(&cur, text, len, line, col);
+	jrc = json_parse(&d->json, text, len, &doc, &jerr);
+	if (jrc == JSON_EINPUT)
+		return set_error(err, APPFILE_EINPUT, &cur, jerr.off, "", "invalid JSON: ",
+				 jerr.reason);
+	if (jrc == JSON_ELIMIT)
+		return set_error(err, APPFILE_ETOOBIG, &cur, jerr.off, "",
+				 "the application is too large: ", jerr.reason);
+	if (jrc != JSON_OK)
+		return set_error(err, APPFILE_ENOMEM, &cur, jerr.off, "", "", jerr.reason);
+	drc = jd_decode(&doc, &app_schema, out, a, &cur, &derr);
+	if (drc == JD_OK)
+		return APPFILE_OK;
+	return set_error(err, drc == JD_ENOMEM ? APPFILE_ENOMEM : APPFILE_EINPUT, &cur,
+			 derr.off, derr.path, "", derr.reason);
+}
+
+int appfile_decode(struct appfile_decoder *d, const char *text, size_t len,
+		   uint32_t first_line, struct arena *a, struct application *out,
+		   struct appfile_error *err)
+{
+	return appfile_decode_at(d, text, len, first_line, 1, a, out, err);
+}
+
+void appfile_error_format(const struct appfile_error *err, const char *filename,
+			  struct strbuf *out)
+{
+	strbuf_addf(out, "%s:%" PRIu32 ":%" PRIu32 ": ", filename, err->line, err->col);
+	if (err->path[0])
+		strbuf_addf(out, "%s: ", err->path);
+	strbuf_addstr(out, err->reason);
+}
+
+/* ---- the stream reader ------------------------------------------------- */
+
+void appfile_stream_init(struct appfile_stream *s, FILE *f, size_t max_value)
+{
+	memset(s, 0, sizeof *s);
+	s->f = f;
+	s->max = max_value ? max_value : APPFILE_MAX;
+	s->line = 1;
+	s->col = 1;
+}
+
+void appfile_stream_release(struct appfile_stream *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->alloc = s->len = s->off = 0;
+}
+
+static enum appfile_next stream_error(struct appfile_error *err, enum appfile_rc rc,
+				      uint32_t line, uint32_t col, const char *reason)
+{
+	err->rc = rc;
+	err->line = line;
+	err->col = col;
+	err->path[0] = '\0';
+	snprintf(err->reason, sizeof err->reason, "%s", reason);
+	return APPFILE_BAD;
+}
+
+/* fill: read more after buf[len); false at the end of the file or an error. */
+static bool fill(struct appfile_stream *s)
+{
+	size_t n;
+
+	if (s->eof)
+		return false;
+	if (!s->buf) {
+		size_t first = APPFILE_CHUNK < s->max ? APPFILE_CHUNK : s->max;
+		s->buf = malloc(first);
+		if (!s->buf) {
+			s->eof = s->ioerr = true;
+			errno = ENOMEM;
+			return false;
+		}
+		s->alloc = first;
+	}
+	n = fread(s->buf + s->len, 1, s->alloc - s->len, s->f);
+	s->len += n;
+	if (n == 0) {
+		s->eof = true;
+		s->ioerr = ferror(s->f) != 0;
+	}
+	return n > 0;
+}
+
+/* room: make space after buf[len) for a value starting at buf[*start]:
+ * move it to the front, else grow up to the cap; false when it is full. */
+static bool room(struct appfile_stream *s, size_t *start)
+{
+	size_t want;
+	char *p;
+
+	if (s->len < s->alloc)
+		return true;
+	if (*start > 0) {
+		memmove(s->buf, s->buf + *start, s->len - *start);
+		s->len -= *start;
+		s->off -= *start;
+		*start = 0;
+		return true;
+	}
+	if (s->alloc >= s->max)
+		return false;
+	want = s->alloc > s->max / 2 ? s->max : s->alloc * 2;
+	p = realloc(s->buf, want);
+	if (!p)
+		return false;
+	s->buf = p;
+	s->alloc = want;
+	return true;
+}
+
+struct scan {
+	unsigned depth;
+	bool instr, esc;
+	uint32_t nl, cols; /* newlines seen; characters since the last one */
+};
+
+/* scan_bytes: advance over buf[*i..len) until the value closes; true then. */
+static bool scan_bytes(const char *buf, size_t len, size_t *i, struct scan *sc)
+{
+	while (*i < len) {
+		unsigned char c = (unsigned char)buf[(*i)++];
+		if (c == '\n') {
+			sc->nl++;
+			sc->cols = 0;
+			sc->instr = false; /* a string never spans lines: limit the damage */
+			continue;
+		}
+		sc->cols += (c & 0xC0) != 0x80;
+		if (sc->instr) {
+			if (sc->esc)
+				sc->esc = false;
+			else if (c == '\\')
+				sc->esc = true;
+			else if (c == '"')
+				sc->instr = false;
+		} else if (c == '"') {
+			sc->instr = true;
+		} else if (c == '{' || c == '[') {
+			sc->depth++;
+		} else if ((c == '}' || c == ']') && --sc->depth == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* scan_value: the value starting at buf[off] ('{'). */
+static enum appfile_next scan_value(struct appfile_stream *s, const char **text, size_t *len,
+				    uint32_t *line, uint32_t *col, struct appfile_error *err)
+{
+	struct scan sc = { 0, false, false, 0, 0 };
+	size_t start = s->off, i = s->off;
+	uint32_t l0 = s->line, c0 = s->col;
+	bool toobig = false;
+
+	while (!scan_bytes(s->buf, s->len, &i, &sc)) {
+		size_t rel = i - start;
+		if (!toobig && !room(s, &start))
+			toobig = true;
+		if (toobig) /* drop what was scanned: the value is only skipped */
+			s->len = s->off = start = i = 0;
+		else
+			i = start + rel;
+		if (!fill(s))
+			break;
+	}
+	s->off = i;
+	s->line = l0 + sc.nl;
+	s->col = sc.nl ? 1 + sc.cols : c0 + sc.cols;
+	if (s->ioerr) {
+		s->ioerr = false;
+		return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+	}
+	if (toobig) {
+		char why[96];
+		snprintf(why, sizeof why, "the application is larger than %zu bytes", s->max);
+		return stream_error(err, APPFILE_ETOOBIG, l0, c0, why);
+	}
+	*text = s->buf + start;
+	*len = i - start;
+	*line = l0;
+	*col = c0;
+	return APPFILE_VALUE;
+}
+
+/* skip_line: past the next newline (resynchronising after garbage). */
+static void skip_line(struct appfile_stream *s)
+{
+	const char *nl = memchr(s->buf + s->off, '\n', s->len - s->off);
+
+	if (!nl) {
+		s->off = s->len;
+		s->col = 2; /* not at the start of a line */
+		return;
+	}
+	s->off = (size_t)(nl - s->buf) + 1;
+	s->line++;
+	s->col = 1;
+}
+
+enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **text,
+				      size_t *len, uint32_t *line, uint32_t *col,
+				      struct appfile_error *err)
+{
+	for (;;) {
+		char c;
+		if (s->off == s->len) {
+			s->off = s->len = 0;
+			if (!fill(s)) {
+				if (!s->ioerr)
+					return APPFILE_END;
+				s->ioerr = false;
+				return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+			}
+		}
+		if (!s->started) {
+			s->started = true;
+			if (s->len - s->off >= 3 && memcmp(s->buf + s->off, "\xEF\xBB\xBF", 3) == 0) {
+				s->off += 3;
+				continue;
+			}
+		}
+		c = s->buf[s->off];
+		if (s->resync && !(s->col == 1 && c == '{')) {
+			skip_line(s);
+			continue;
+		}
+		s->resync = false;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			s->off++;
+			if (c == '\n') {
+				s->line++;
+				s->col = 1;
+			} else {
+				s->col++;
+			}
+			continue;
+		}
+		if (c == '{')
+			return scan_value(s, text, len, line, col, err);
+		s->resync = true;
+		return stream_error(err, APPFILE_EINPUT, s->line, s->col,
+				    c == '['
+				    ? "expected an application object, got an array "
+				      "(write one object per line instead)"
+				    : "expected '{' to start an application");
+	}
+}
+
+enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_decoder *d,
+				      struct arena *a, struct application *out,
+				      struct appfile_error *err)
+{
+	const char *text;
+	size_t len;
+	uint32_t line, col;
+	enum appfile_next r = appfile_stream_next(s, &text, &len, &line, &col, err);
+
+	if (r != APPFILE_VALUE)
+		return r;
+	if (appfile_decode_at(d, text, len, line, col, a, out, err) != APPFILE_OK)
+		return APPFILE_BAD;
+	return APPFILE_VALUE;
+}

@@ -1,0 +1,1028 @@
+/* test_checklist.c - the document checklist (src/core/checklist.c).
+ *
+ * Every test builds a small programme_policy and application by hand (no
+ * YAML loader) and checks the verdict a user would see: the state, the
+ * words of `why` that tell them what to do, and the source clause.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/checklist.h"
+
+#define SRC_FORMAT "Notice VI(VI): PDF format"
+#define SRC_NAMES "Notice VI(VI): descriptive filenames"
+#define SRC_TRANSL "Notice VI(III): certified translation"
+
+static const char *file_types[] = {"pdf"};
+static const char *generic_names[] = {"scan", "img", "document", "扫描件"};
+static const char *native_languages[] = {"zh"};
+
+struct fx {
+	struct arena a;
+	struct doc_slot slots[8];
+	struct programme_policy pol;
+	struct application app;
+	struct document docs[8];
+	struct resume_entry resume[8];
+	struct predicate pred;
+	struct facts f;
+	struct checklist cl;
+	struct core_error err;
+};
+
+static date_t D(int y, int m, int d)
+{
+	return date_from_ymd(y, m, d);
+}
+
+static month_t M(int y, int m)
+{
+	return month_from_ym(y, m);
+}
+
+static int setup(void **state)
+{
+	struct fx *x = test_calloc(1, sizeof *x);
+
+	if (!x)
+		return -1;
+	arena_init(&x->a, 0);
+	x->pol.programme = "two-zones";
+	x->pol.edition = "2025";
+	x->pol.source = "Notice of the 2025 round";
+	x->pol.slots = x->slots;
+	x->pol.docrules = (struct doc_rules){
+		file_types, 1, generic_names, 4, native_languages, 1,
+		SRC_FORMAT, SRC_NAMES, SRC_TRANSL,
+	};
+	x->app.programme = "two-zones";
+	x->app.date = D(2025, 12, 1);
+	x->app.applicant.name = "Anna Example";
+	x->app.documents = x->docs;
+	x->app.applicant.resume = x->resume;
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	arena_release(&x->a);
+	test_free(x);
+	return 0;
+}
+
+static struct doc_slot *add_slot(struct fx *x, const char *id, const char *name,
+		enum slot_need need)
+{
+	struct doc_slot *s = &x->slots[x->pol.nslots++];
+
+	s->id = id;
+	s->name = name;
+	s->source = "Notice III(II) item";
+	s->need = need;
+	return s;
+}
+
+static struct document *add_doc(struct fx *x, const char *slot, const char *file)
+{
+	struct document *d = &x->docs[x->app.ndocuments++];
+
+	x->app.has_documents = true;
+	d->slot = slot;
+	d->file = file;
+	return d;
+}
+
+static void add_resume(struct fx *x, month_t from, month_t to, bool present)
+{
+	struct resume_entry *r = &x->resume[x->app.applicant.nresume++];
+
+	x->app.applicant.has_resume = true;
+	r->from = from;
+	r->to = to;
+	r->to_present = present;
+	r->what = "work";
+}
+
+/* former citizens: PRED_IS on applicant.former_chinese_citizen */
+static struct doc_slot *add_former_citizen_slot(struct fx *x)
+{
+	struct doc_slot *s = add_slot(x, "former_citizenship_documents",
+			"Former citizenship documents", SLOT_CONDITIONAL);
+
+	x->pred.op = PRED_IS;
+	x->pred.fact = "applicant.former_chinese_citizen";
+	x->pred.want = true;
+	x->pred.label = "formerly a Chinese citizen";
+	s->when = &x->pred;
+	return s;
+}
+
+static const struct check_item *run(struct fx *x)
+{
+	facts_init(&x->f, &x->app, NULL);
+	memset(&x->err, 0, sizeof x->err);
+	assert_true(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_int_equal(x->cl.nitems, x->pol.nslots + (x->pol.has_window ? 1 : 0));
+	for (size_t i = 0; i < x->cl.nitems; i++) {
+		assert_non_null(x->cl.items[i].why);
+		assert_true(x->cl.items[i].why[0] != '\0');
+	}
+	return x->cl.items;
+}
+
+/* run_one: a one-slot policy with one document named file. */
+static const struct check_item *run_file(struct fx *x, const char *file)
+{
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", file);
+	return run(x);
+}
+
+#define assert_contains(hay, needle) do {                                      \
+		const char *h_ = (hay);                                        \
+		if (!h_ || !strstr(h_, (needle)))                              \
+			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", \
+				 (needle));                                    \
+	} while (0)
+
+/* ---- states and completeness ---- */
+
+static void test_state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(check_state_name(CHECK_OK), "ok");
+	assert_string_equal(check_state_name(CHECK_MISSING), "missing");
+	assert_string_equal(check_state_name(CHECK_PROBLEM), "problem");
+	assert_string_equal(check_state_name(CHECK_OPTIONAL), "optional");
+	assert_string_equal(check_state_name(CHECK_NOT_NEEDED), "not-needed");
+	assert_string_equal(check_state_name(CHECK_LATER), "later");
+}
+
+static void test_required_absent_is_missing(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "employment_contract", "Employment contract", SLOT_REQUIRED);
+	it = run(x);
+	assert_string_equal(it[0].slot, "employment_contract");
+	assert_string_equal(it[0].name, "Employment contract");
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_string_equal(it[0].why, "Upload the employment contract as PDF");
+	assert_string_equal(it[0].source, "Notice III(II) item");
+	assert_false(x->cl.complete);
+}
+
+static void test_optional_absent(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "honours", "Honours", SLOT_OPTIONAL);
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OPTIONAL);
+	assert_contains(it[0].why, "optional: upload the honours as PDF if you have it");
+	assert_true(x->cl.complete);
+}
+
+static void test_deferrable_absent_is_later(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "education_proof", "Education proof", SLOT_DEFERRABLE);
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_LATER);
+	assert_contains(it[0].why, "may follow after acceptance");
+	assert_contains(it[0].why, "education proof as PDF");
+	assert_true(x->cl.complete);
+}
+
+static void test_deferrable_present_is_checked(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "education_proof", "Education proof", SLOT_DEFERRABLE);
+	add_slot(x, "no_criminal_record", "No-criminal-record certificate", SLOT_DEFERRABLE);
+	add_doc(x, "education_proof", "master-degree-anna.pdf");
+	add_doc(x, "no_criminal_record", "scan001.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OK);
+	assert_int_equal(it[1].state, CHECK_PROBLEM);
+	assert_false(x->cl.complete);
+}
+
+static void test_complete_with_ok_optional_later_not_needed(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_slot(x, "honours", "Honours", SLOT_OPTIONAL);
+	add_slot(x, "education_proof", "Education proof", SLOT_DEFERRABLE);
+	add_former_citizen_slot(x);
+	x->app.applicant.former_chinese_citizen = TRI_FALSE;
+	add_doc(x, "passport", "passport-anna-example.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OK);
+	assert_int_equal(it[1].state, CHECK_OPTIONAL);
+	assert_int_equal(it[2].state, CHECK_LATER);
+	assert_int_equal(it[3].state, CHECK_NOT_NEEDED);
+	assert_true(x->cl.complete);
+}
+
+static void test_items_in_policy_order_window_last(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "b_second", "B", SLOT_REQUIRED);
+	add_slot(x, "a_first", "A", SLOT_OPTIONAL);
+	x->pol.has_window = true;
+	x->pol.window_opens = D(2025, 11, 27);
+	x->pol.window_closes = D(2026, 1, 16);
+	add_doc(x, "a_first", "first-document.pdf");
+	add_doc(x, "b_second", "second-document.pdf");
+	it = run(x);
+	assert_int_equal(x->cl.nitems, 3);
+	assert_string_equal(it[0].slot, "b_second");
+	assert_string_equal(it[1].slot, "a_first");
+	assert_string_equal(it[2].slot, "application_window");
+}
+
+static void test_ok_document(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it = run_file(x, "passport-anna-example.pdf");
+
+	assert_int_equal(it[0].state, CHECK_OK);
+	assert_string_equal(it[0].why, "uploaded: 'passport-anna-example.pdf'");
+	assert_string_equal(it[0].source, "Notice III(II) item");
+	assert_true(x->cl.complete);
+}
+
+static void test_document_without_file_is_not_an_upload(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it = run_file(x, NULL);
+
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_string_equal(it[0].why, "Upload the passport as PDF");
+}
+
+/* ---- conditional slots ---- */
+
+static void test_conditional_true_is_required(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	x->app.applicant.former_chinese_citizen = TRI_TRUE;
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_contains(it[0].why, "Upload the former citizenship documents as PDF");
+	assert_contains(it[0].why, "formerly a Chinese citizen");
+	assert_false(x->cl.complete);
+}
+
+static void test_conditional_true_present_ok(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	x->app.applicant.former_chinese_citizen = TRI_TRUE;
+	add_doc(x, "former_citizenship_documents", "naturalization-paper.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OK);
+	assert_true(x->cl.complete);
+}
+
+static void test_conditional_false_not_needed(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	x->app.applicant.former_chinese_citizen = TRI_FALSE;
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_NOT_NEEDED);
+	assert_string_equal(it[0].why, "not needed: 'formerly a Chinese citizen' does not hold");
+	assert_true(x->cl.complete);
+}
+
+static void test_conditional_false_with_upload_not_needed(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	x->app.applicant.former_chinese_citizen = TRI_FALSE;
+	add_doc(x, "former_citizenship_documents", "scan001.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_NOT_NEEDED);
+	assert_contains(it[0].why, "'scan001.pdf' can be removed");
+	assert_true(x->cl.complete);
+}
+
+static void test_conditional_unknown_names_the_answer(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	it = run(x); /* former_chinese_citizen left TRI_UNKNOWN */
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_contains(it[0].why, "answer 'formerly a Chinese citizen' "
+			"(applicant.former_chinese_citizen) first");
+	assert_contains(it[0].why, "former citizenship documents");
+	assert_false(x->cl.complete);
+}
+
+static void test_conditional_unknown_but_uploaded_is_checked(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_former_citizen_slot(x);
+	add_doc(x, "former_citizenship_documents", "chinese-passport-used.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OK);
+}
+
+/* ---- file type ---- */
+
+static void test_file_type_pdf_any_case(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it = run_file(x, "passport-anna-example.PDF");
+
+	assert_int_equal(it[0].state, CHECK_OK);
+}
+
+static void test_file_type_rejected(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it = run_file(x, "passport-anna-example.docx");
+
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why, "'passport-anna-example.docx' must be a .pdf file: "
+			    "upload it as PDF");
+	assert_string_equal(it[0].source, SRC_FORMAT);
+	assert_false(x->cl.complete);
+}
+
+static void test_file_type_edge_names(void **state)
+{
+	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
+			      NULL, NULL, NULL};
+	const char *dotted[] = {".pdf"};
+	struct doc_rules r2 = r;
+
+	(void)state;
+	assert_false(checklist_type_accepted(&r, "passport"));
+	assert_false(checklist_type_accepted(&r, "passportpdf"));
+	assert_false(checklist_type_accepted(&r, "passport.pdf.exe"));
+	assert_false(checklist_type_accepted(&r, "pdf"));
+	assert_true(checklist_type_accepted(&r, "a.Pdf"));
+	r2.file_types = dotted; /* a policy may write the dot */
+	assert_true(checklist_type_accepted(&r2, "passport.pdf"));
+	assert_false(checklist_type_accepted(&r2, "passport.jpg"));
+	r2.nfile_types = 0;
+	assert_true(checklist_type_accepted(&r2, "passport.jpg"));
+}
+
+/* ---- file name ---- */
+
+static void test_generic_name_rename_hint(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it = run_file(x, "scan001.pdf");
+
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why, "rename 'scan001.pdf' to say what it is, e.g. "
+			    "'passport-anna-example.pdf'");
+	assert_string_equal(it[0].source, SRC_NAMES);
+}
+
+static void test_rename_hint_without_applicant_name(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	x->app.applicant.name = NULL;
+	add_slot(x, "employment_contract", "Employment contract", SLOT_REQUIRED);
+	add_doc(x, "employment_contract", "IMG_1234.pdf");
+	it = run(x);
+	assert_string_equal(it[0].why, "rename 'IMG_1234.pdf' to say what it is, e.g. "
+			    "'employment-contract.pdf'");
+}
+
+static void test_names_not_descriptive(void **state)
+{
+	static const char *bad[] = {
+		"scan001.pdf", "SCAN_002.pdf", "IMG_1234.pdf", "img-20251201.pdf",
+		"document (2).pdf", "Document.pdf", "扫描件1.pdf", "扫描件（2）.pdf",
+		"扫描件.pdf", "20251201.pdf", "001.pdf", "2025-12-01_003.pdf", ".pdf",
+		"ab.pdf", "ab12.pdf", "a-b.pdf", "学位.pdf", "\xff\xfe\xfd.pdf",
+		"x/scan001.pdf",
+	};
+	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
+			      NULL, NULL, NULL};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (checklist_name_descriptive(&r, bad[i]))
+			fail_msg("'%s' should not count as descriptive", bad[i]);
+}
+
+static void test_names_descriptive(void **state)
+{
+	static const char *good[] = {
+		"passport-anna-example.pdf", "abc.pdf", "cv-anna.pdf",
+		"scan-of-passport.pdf", "IMG_passport.pdf", "documents-of-employer.pdf",
+		"学位证.pdf", "扫描件护照.pdf", "Émile-cv.pdf", "Паспорт.pdf",
+		"contract v2 (signed).pdf", "work permit 2021.pdf",
+	};
+	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
+			      NULL, NULL, NULL};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (!checklist_name_descriptive(&r, good[i]))
+			fail_msg("'%s' should count as descriptive", good[i]);
+}
+
+static void test_three_letters_boundary(void **state)
+{
+	struct doc_rules r = {file_types, 1, NULL, 0, native_languages, 1, NULL, NULL, NULL};
+
+	(void)state;
+	assert_false(checklist_name_descriptive(&r, "ab.pdf"));
+	assert_true(checklist_name_descriptive(&r, "abc.pdf"));
+	assert_false(checklist_name_descriptive(&r, "é1ü.pdf"));
+	assert_true(checklist_name_descriptive(&r, "éaü.pdf"));
+	assert_true(checklist_name_descriptive(&r, "护照.pdf"));  /* an ideograph counts twice */
+	assert_false(checklist_name_descriptive(&r, "照.pdf"));
+	assert_true(checklist_name_descriptive(&r, "护照页.pdf"));
+	/* no extension: the whole name is the stem */
+	assert_true(checklist_name_descriptive(&r, "passport"));
+}
+
+/* ---- language ---- */
+
+static void test_foreign_language_untranslated(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", "passport-anna-example.pdf")->language = "en";
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why, "'passport-anna-example.pdf' is in language 'en': a "
+			    "certified Chinese translation with the translation company's "
+			    "seals is needed");
+	assert_string_equal(it[0].source, SRC_TRANSL);
+}
+
+static void test_language_cases(void **state)
+{
+	static const struct {
+		const char *lang;
+		enum tri translated;
+		enum check_state want;
+	} cases[] = {
+		{"en", TRI_TRUE, CHECK_OK},
+		{"en", TRI_FALSE, CHECK_PROBLEM},
+		{"en", TRI_UNKNOWN, CHECK_PROBLEM},
+		{"zh", TRI_UNKNOWN, CHECK_OK},
+		{"ZH", TRI_FALSE, CHECK_OK},
+		{NULL, TRI_UNKNOWN, CHECK_OK},
+	};
+	struct fx *x = *state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct document *d;
+
+		x->pol.nslots = 0;
+		x->app.ndocuments = 0;
+		add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+		d = add_doc(x, "passport", "passport-anna-example.pdf");
+		d->language = cases[i].lang;
+		d->translated = cases[i].translated;
+		if (run(x)[0].state != cases[i].want)
+			fail_msg("case %zu: state %s", i, check_state_name(x->cl.items[0].state));
+	}
+}
+
+/* ---- several findings ---- */
+
+static void test_all_problems_joined(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", "scan001.jpg")->language = "de";
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why,
+		"'scan001.jpg' must be a .pdf file: upload it as PDF; "
+		"rename 'scan001.jpg' to say what it is, e.g. 'passport-anna-example.pdf'; "
+		"'scan001.jpg' is in language 'de': a certified Chinese translation with the "
+		"translation company's seals is needed");
+	assert_string_equal(it[0].source, SRC_FORMAT "; " SRC_NAMES "; " SRC_TRANSL);
+}
+
+static void test_two_documents_both_checked(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", "passport-anna-example.pdf");
+	add_doc(x, "passport", "IMG_0001.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_contains(it[0].why, "rename 'IMG_0001.pdf'");
+	assert_null(strstr(it[0].why, "rename 'passport"));
+
+	x->docs[1].file = "passport-visa-pages.pdf";
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OK);
+	assert_string_equal(it[0].why,
+		"uploaded: 'passport-anna-example.pdf', 'passport-visa-pages.pdf'");
+}
+
+/* ---- issued within N months ---- */
+
+static enum check_state issued_state(struct fx *x, date_t app_date, date_t issued,
+		bool has)
+{
+	struct document *d;
+
+	x->pol.nslots = 0;
+	x->app.ndocuments = 0;
+	x->app.date = app_date;
+	add_slot(x, "medical_certificate", "Medical certificate", SLOT_REQUIRED)
+		->issued_within_months = 6;
+	d = add_doc(x, "medical_certificate", "medical-certificate-anna.pdf");
+	d->has_issued = has;
+	d->issued = issued;
+	return run(x)[0].state;
+}
+
+static void test_issued_boundaries(void **state)
+{
+	struct fx *x = *state;
+	date_t day = D(2025, 12, 1);
+
+	assert_int_equal(issued_state(x, day, D(2025, 6, 1), true), CHECK_OK);
+	assert_int_equal(issued_state(x, day, D(2025, 12, 1), true), CHECK_OK);
+	assert_int_equal(issued_state(x, day, D(2025, 9, 15), true), CHECK_OK);
+	assert_int_equal(issued_state(x, day, D(2025, 5, 31), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, day, D(2025, 12, 2), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, day, 0, false), CHECK_PROBLEM);
+	/* month end: 2025-08-31 minus 6 months is 2025-02-28 */
+	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 2, 28), true), CHECK_OK);
+	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 2, 27), true), CHECK_PROBLEM);
+}
+
+static void test_issued_messages(void **state)
+{
+	struct fx *x = *state;
+	date_t day = D(2025, 12, 1);
+
+	issued_state(x, day, D(2025, 5, 31), true);
+	assert_string_equal(x->cl.items[0].why,
+		"'medical-certificate-anna.pdf' was issued 2025-05-31, more than 6 months "
+		"before the application date 2025-12-01: it must be issued on or after 2025-06-01");
+	assert_string_equal(x->cl.items[0].source, "Notice III(II) item");
+	issued_state(x, day, D(2025, 12, 2), true);
+	assert_string_equal(x->cl.items[0].why,
+		"'medical-certificate-anna.pdf' is dated 2025-12-02, after the application "
+		"date 2025-12-01");
+	issued_state(x, day, 0, false);
+	assert_contains(x->cl.items[0].why, "has no issue date");
+	assert_contains(x->cl.items[0].why, "2025-06-01 to 2025-12-01");
+}
+
+/* ---- covers the N years before ---- */
+
+static struct document *tax_doc(struct fx *x, const char *file, month_t from, month_t to)
+{
+	struct document *d = add_doc(x, "tax_certificates", file);
+
+	d->has_covers = true;
+	d->covers_from = from;
+	d->covers_to = to;
+	return d;
+}
+
+static void tax_slot(struct fx *x)
+{
+	x->pol.nslots = 0;
+	x->app.ndocuments = 0;
+	add_slot(x, "tax_certificates", "Individual tax certificates", SLOT_REQUIRED)
+		->covers_years_before = 4;
+}
+
+static void test_covers_exact_window(void **state)
+{
+	struct fx *x = *state;
+
+	/* application 2025-12-01: the 48 months 2021-12 .. 2025-11 */
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-2021-2025.pdf", M(2021, 12), M(2025, 11));
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-2021-2025.pdf", M(2020, 1), M(2025, 12));
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+}
+
+static void test_covers_first_month_missing(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-2022-2025.pdf", M(2022, 1), M(2025, 11));
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why,
+		"'tax-certificate-2022-2025.pdf' does not cover 2021-12: the individual tax "
+		"certificates must cover every month of the 4 years before the application "
+		"date, 2021-12 to 2025-11");
+}
+
+static void test_covers_last_month_missing(void **state)
+{
+	struct fx *x = *state;
+
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-2021-2025.pdf", M(2021, 12), M(2025, 10));
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "does not cover 2025-11:");
+}
+
+static void test_covers_united_over_documents(void **state)
+{
+	struct fx *x = *state;
+
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-2021-2023.pdf", M(2021, 12), M(2023, 11));
+	tax_doc(x, "tax-certificate-2023-2025.pdf", M(2023, 12), M(2025, 11));
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+}
+
+static void test_covers_gaps_named(void **state)
+{
+	struct fx *x = *state;
+
+	tax_slot(x);
+	tax_doc(x, "tax-certificate-a.pdf", M(2021, 12), M(2023, 3));
+	tax_doc(x, "tax-certificate-b.pdf", M(2023, 7), M(2024, 12));
+	tax_doc(x, "tax-certificate-c.pdf", M(2025, 2), M(2025, 11));
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "the files ('tax-certificate-a.pdf', "
+			"'tax-certificate-b.pdf', 'tax-certificate-c.pdf') do not cover "
+			"2023-04 to 2023-06 (and 1 more gap):");
+}
+
+static void test_covers_not_given(void **state)
+{
+	struct fx *x = *state;
+
+	tax_slot(x);
+	add_doc(x, "tax_certificates", "tax-certificate-2021-2025.pdf");
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "'tax-certificate-2021-2025.pdf' does not say "
+			"which months it covers");
+	assert_contains(x->cl.items[0].why, "2021-12 to 2025-11");
+}
+
+/* ---- resume from age N ---- */
+
+static void resume_slot(struct fx *x, bool uploaded)
+{
+	add_slot(x, "resume", "Resume", SLOT_REQUIRED)->resume_from_age = 18;
+	if (uploaded)
+		add_doc(x, "resume", "resume-anna-example.pdf");
+	x->app.applicant.has_birth_date = true;
+	x->app.applicant.birth_date = D(1984, 5, 17); /* 18 in 2002-05 */
+}
+
+static void test_resume_consecutive_ok(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, true);
+	add_resume(x, M(2002, 5), M(2006, 7), false);
+	add_resume(x, M(2006, 6), M(2015, 1), false); /* overlap is fine */
+	add_resume(x, M(2015, 2), 0, true);
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+	assert_true(x->cl.complete);
+}
+
+static void test_resume_gap_named(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	resume_slot(x, true);
+	add_resume(x, M(2002, 5), M(2009, 7), false);
+	add_resume(x, M(2010, 2), 0, true);
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_string_equal(it[0].why,
+		"no entry covers 2009-08 to 2010-01: the resume must be consecutive month by "
+		"month from age 18 (2002-05) to now (2025-12)");
+	assert_string_equal(it[0].source, "Notice III(II) item");
+}
+
+static void test_resume_boundaries(void **state)
+{
+	struct fx *x = *state;
+
+	/* starts one month late */
+	resume_slot(x, true);
+	add_resume(x, M(2002, 6), 0, true);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "no entry covers 2002-05:");
+	/* starts earlier: fine */
+	x->resume[0].from = M(2001, 9);
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+	/* ends the month before the application month */
+	x->resume[0].to_present = false;
+	x->resume[0].to = M(2025, 11);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "no entry covers 2025-12:");
+	/* "to" the application month is "now" */
+	x->resume[0].to = M(2025, 12);
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+}
+
+static void test_resume_several_gaps(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, true);
+	add_resume(x, M(2002, 5), M(2003, 1), false);
+	add_resume(x, M(2004, 1), M(2005, 1), false);
+	add_resume(x, M(2006, 1), M(2025, 1), false);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why,
+			"no entry covers 2003-02 to 2003-12 (and 2 more gaps):");
+}
+
+static void test_resume_needs_birth_date(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, true);
+	x->app.applicant.has_birth_date = false;
+	add_resume(x, M(2002, 5), 0, true);
+	assert_int_equal(run(x)[0].state, CHECK_MISSING);
+	assert_contains(x->cl.items[0].why, "birth date is needed");
+	assert_contains(x->cl.items[0].why, "applicant.birth_date");
+	assert_false(x->cl.complete);
+}
+
+static void test_resume_no_entries(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, true);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "the resume has no entries");
+	assert_contains(x->cl.items[0].why, "2002-05");
+}
+
+static void test_resume_absent_missing_with_gap(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, false);
+	add_resume(x, M(2002, 5), M(2009, 7), false);
+	add_resume(x, M(2010, 2), 0, true);
+	assert_int_equal(run(x)[0].state, CHECK_MISSING);
+	assert_string_equal(x->cl.items[0].why,
+		"Upload the resume as PDF; no entry covers 2009-08 to 2010-01: the resume must "
+		"be consecutive month by month from age 18 (2002-05) to now (2025-12)");
+}
+
+static void test_resume_too_young_nothing_to_cover(void **state)
+{
+	struct fx *x = *state;
+
+	resume_slot(x, true);
+	x->app.applicant.birth_date = D(2008, 1, 1); /* 18 in 2026-01 */
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+	/* turning 18 in the application month: that one month must be covered */
+	x->app.applicant.birth_date = D(2007, 12, 20);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	add_resume(x, M(2025, 12), 0, true);
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+}
+
+/* ---- application window ---- */
+
+static enum check_state window_state(struct fx *x, date_t day)
+{
+	x->pol.has_window = true;
+	x->pol.window_opens = D(2025, 11, 27);
+	x->pol.window_closes = D(2026, 1, 16);
+	x->app.date = day;
+	return run(x)[x->cl.nitems - 1].state;
+}
+
+static void test_window_boundaries(void **state)
+{
+	struct fx *x = *state;
+
+	assert_int_equal(window_state(x, D(2025, 11, 27)), CHECK_OK);
+	assert_int_equal(window_state(x, D(2026, 1, 16)), CHECK_OK);
+	assert_true(x->cl.complete);
+	assert_string_equal(x->cl.items[0].source, "Notice of the 2025 round");
+	assert_int_equal(window_state(x, D(2025, 11, 26)), CHECK_PROBLEM);
+	assert_string_equal(x->cl.items[0].why,
+			    "the 2025 window is 2025-11-27 to 2026-01-16; 2025-11-26 is before it opens");
+	assert_false(x->cl.complete);
+	assert_int_equal(window_state(x, D(2026, 1, 17)), CHECK_PROBLEM);
+}
+
+static void test_window_closed_message(void **state)
+{
+	struct fx *x = *state;
+
+	assert_int_equal(window_state(x, D(2026, 2, 1)), CHECK_PROBLEM);
+	assert_string_equal(x->cl.items[0].slot, "application_window");
+	assert_string_equal(x->cl.items[0].why,
+			    "the 2025 window is 2025-11-27 to 2026-01-16; 2026-02-01 is after it closes");
+}
+
+static void test_no_window_no_item(void **state)
+{
+	struct fx *x = *state;
+
+	add_slot(x, "passport", "Passport", SLOT_OPTIONAL);
+	run(x);
+	assert_int_equal(x->cl.nitems, 1);
+	assert_string_equal(x->cl.items[0].slot, "passport");
+}
+
+/* ---- input errors ---- */
+
+static void test_unknown_slot_is_an_input_error(void **state)
+{
+	struct fx *x = *state;
+	struct document *d;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_slot(x, "work_permit", "Work permit", SLOT_REQUIRED);
+	add_doc(x, "passport", "passport-anna-example.pdf");
+	d = add_doc(x, "passprot", "passport-anna-example.pdf");
+	d->pos = (struct srcpos){42, 7};
+	facts_init(&x->f, &x->app, NULL);
+	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_string_equal(x->err.path, "documents[1].slot");
+	assert_int_equal(x->err.pos.line, 42);
+	assert_int_equal(x->err.pos.col, 7);
+	assert_string_equal(x->err.reason, "'passprot' is not a document slot of two-zones; "
+			    "valid slots: passport, work_permit");
+	assert_int_equal(x->cl.nitems, 0);
+	assert_null(x->cl.items);
+}
+
+static void test_window_is_not_a_document_slot(void **state)
+{
+	struct fx *x = *state;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	x->pol.has_window = true;
+	add_doc(x, "application_window", "window.pdf");
+	facts_init(&x->f, &x->app, NULL);
+	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_string_equal(x->err.path, "documents[0].slot");
+}
+
+static void test_document_without_slot(void **state)
+{
+	struct fx *x = *state;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, NULL, "passport-anna-example.pdf");
+	facts_init(&x->f, &x->app, NULL);
+	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_string_equal(x->err.path, "documents[0].slot");
+	assert_contains(x->err.reason, "valid slots of two-zones: passport");
+}
+
+/* Every allocation may fail: each failure is "out of memory", never a
+ * crash or a half-filled checklist, and enough memory always succeeds. */
+static void test_out_of_memory(void **state)
+{
+	struct fx *x = *state;
+	bool ok = false;
+
+	resume_slot(x, true);
+	add_resume(x, M(2002, 5), M(2009, 7), false);
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", "scan001.jpg")->language = "en";
+	tax_doc(x, "tax.pdf", M(2022, 1), M(2025, 11));
+	x->slots[x->pol.nslots++] = (struct doc_slot){"tax_certificates", "Tax", "src",
+		SLOT_REQUIRED, NULL, 0, 4, 0};
+	x->pol.has_window = true;
+	facts_init(&x->f, &x->app, NULL);
+	for (size_t limit = 16; limit < 200000 && !ok; limit += 16) {
+		struct arena a;
+
+		arena_init(&a, limit);
+		memset(&x->err, 0, sizeof x->err);
+		ok = checklist_compute(&x->pol, &x->f, &a, &x->cl, &x->err);
+		if (!ok) {
+			assert_string_equal(x->err.reason, "out of memory");
+			assert_string_equal(x->err.path, "");
+			assert_null(x->cl.items);
+			assert_int_equal(x->cl.nitems, 0);
+		} else {
+			assert_int_equal(x->cl.nitems, 4);
+			assert_int_equal(x->cl.items[0].state, CHECK_PROBLEM);
+			assert_int_equal(x->cl.items[1].state, CHECK_PROBLEM);
+			assert_int_equal(x->cl.items[2].state, CHECK_PROBLEM);
+		}
+		arena_release(&a);
+	}
+	assert_true(ok);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_state_names),
+		T(test_required_absent_is_missing),
+		T(test_optional_absent),
+		T(test_deferrable_absent_is_later),
+		T(test_deferrable_present_is_checked),
+		T(test_complete_with_ok_optional_later_not_needed),
+		T(test_items_in_policy_order_window_last),
+		T(test_ok_document),
+		T(test_document_without_file_is_not_an_upload),
+		T(test_conditional_true_is_required),
+		T(test_conditional_true_present_ok),
+		T(test_conditional_false_not_needed),
+		T(test_conditional_false_with_upload_not_needed),
+		T(test_conditional_unknown_names_the_answer),
+		T(test_conditional_unknown_but_uploaded_is_checked),
+		T(test_file_type_pdf_any_case),
+		T(test_file_type_rejected),
+		T(test_file_type_edge_names),
+		T(test_generic_name_rename_hint),
+		T(test_rename_hint_without_applicant_name),
+		T(test_names_not_descriptive),
+		T(test_names_descriptive),
+		T(test_three_letters_boundary),
+		T(test_foreign_language_untranslated),
+		T(test_language_cases),
+		T(test_all_problems_joined),
+		T(test_two_documents_both_checked),
+		T(test_issued_boundaries),
+		T(test_issued_messages),
+		T(test_covers_exact_window),
+		T(test_covers_first_month_missing),
+		T(test_covers_last_month_missing),
+		T(test_covers_united_over_documents),
+		T(test_covers_gaps_named),
+		T(test_covers_not_given),
+		T(test_resume_consecutive_ok),
+		T(test_resume_gap_named),
+		T(test_resume_boundaries),
+		T(test_resume_several_gaps),
+		T(test_resume_needs_birth_date),
+		T(test_resume_no_entries),
+		T(test_resume_absent_missing_with_gap),
+		T(test_resume_too_young_nothing_to_cover),
+		T(test_window_boundaries),
+		T(test_window_closed_message),
+		T(test_no_window_no_item),
+		T(test_unknown_slot_is_an_input_error),
+		T(test_window_is_not_a_document_slot),
+		T(test_document_without_slot),
+		T(test_out_of_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
