@@ -454,6 +454,9 @@ bool score_compute(const struct programme_policy *pol, const struct facts *f,
 	if (pol->ntracks > 1 && !app->track)
 		return fail(&e, "track", app->pos, arena_printf(a,
 			"%s needs a track: startup or technical", pol->programme));
+	if (pol->ntracks <= 1 && app->track && (!pol->ntracks || !pol->tracks[0].id))
+		return fail(&e, "track", app->pos, arena_printf(a,
+			"%s has no tracks: leave \"track\" out or null", pol->programme));
 	t = policy_track(pol, pol->ntracks > 1 ? app->track : NULL);
 	if (!t)
 		return fail(&e, "track", app->pos, arena_printf(a,

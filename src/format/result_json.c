@@ -258,6 +258,18 @@ void result_json(const struct evaluation *ev, struct strbuf *sb)
 	}
 	strbuf_addstr(sb, ", \"flags\": ");
 	flags(sb, sc->flags);
+	if (sc->nexpert_totals) {
+		/* each expert's own total: how a split panel is decided */
+		strbuf_addstr(sb, ", \"expert_totals\": [");
+		for (size_t i = 0; i < sc->nexpert_totals; i++) {
+			strbuf_addstr(sb, i ? ", {\"expert\": " : "{\"expert\": ");
+			str_or_null(sb, sc->expert_ids[i]);
+			strbuf_addstr(sb, ", \"total\": ");
+			dec(sb, sc->expert_totals[i]);
+			strbuf_addch(sb, '}');
+		}
+		strbuf_addch(sb, ']');
+	}
 	strbuf_addstr(sb, ", \"eligibility\": ");
 	eligibility(sb, &ev->eligibility);
 	strbuf_addstr(sb, ", \"parts\": ");

@@ -44,16 +44,41 @@ static void bar(struct strbuf *sb, points_t value, points_t max, int cells)
 	strbuf_addrep(sb, "░", (size_t)(cells - full));
 }
 
-/* pad: s left-aligned in `width` display columns (UTF-8 aware). */
-static void pad(struct strbuf *sb, const char *s, int width)
+static int display_cols(const char *s)
 {
 	int cols = 0;
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		cols += (*p & 0xC0) != 0x80;
+	return cols;
+}
+
+/* pad_cut: s left-aligned in `width` display columns (UTF-8 aware); with
+ * `cut`, wider text ends in "…" so the columns after it stay aligned. */
+static void pad_cut(struct strbuf *sb, const char *s, int width, bool cut)
+{
+	int cols = display_cols(s);
+
+	if (cut && cols > width) {
+		const unsigned char *p = (const unsigned char *)s;
+		int n = 0;
+
+		for (; *p; p++) {
+			if ((*p & 0xC0) != 0x80 && ++n == width)
+				break;
+			strbuf_addch(sb, (char)*p);
+		}
+		strbuf_addstr(sb, "…");
+		return;
+	}
 	strbuf_addstr(sb, s);
 	while (cols++ < width)
 		strbuf_addch(sb, ' ');
+}
+
+static void pad(struct strbuf *sb, const char *s, int width)
+{
+	pad_cut(sb, s, width, false);
 }
 
 static void factor_line(struct strbuf *sb, const struct factor_result *r, int depth,
@@ -72,7 +97,10 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 	} else {
 		strbuf_addf(sb, "%s%6s / %5s%s", st->warn, "?", fmt(f->max, m), st->off);
 	}
-	if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE)
+	if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE && r->input && r->level &&
+	    strcmp(r->input, r->level) == 0)
+		snprintf(what, sizeof what, "%s", r->level);
+	else if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE)
 		snprintf(what, sizeof what, "%s%s%s", r->input ? r->input : "",
 			 r->input && r->level ? " → " : "", r->level ? r->level : "");
 	else if (r->state == FSTATE_NOT_JUDGED)
@@ -85,7 +113,7 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 	else
 		snprintf(what, sizeof what, "%s", r->input ? r->input : "");
 	strbuf_addstr(sb, "  ");
-	pad(sb, what, 36);
+	pad_cut(sb, what, 44, true);
 	if (r->provisional)
 		strbuf_addf(sb, " %sprovisional*%s", st->warn, st->off);
 	strbuf_addch(sb, '\n');
@@ -116,7 +144,7 @@ static void eligibility_lines(struct strbuf *sb, const struct eligibility *el,
 		    el->eligible == TRI_FALSE ? st->bad : st->warn, word, st->off);
 	for (size_t i = 0; i < el->ncriteria; i++) {
 		const struct criterion_result *c = &el->criteria[i];
-		strbuf_addf(sb, "  %s %s: %s\n", c->holds == TRI_TRUE ? "✓" :
+		strbuf_addf(sb, "  %s %s\n      %s\n", c->holds == TRI_TRUE ? "✓" :
 			    c->holds == TRI_FALSE ? "✗" : "?",
 			    c->criterion->name ? c->criterion->name : c->criterion->id,
 			    c->why ? c->why : "");

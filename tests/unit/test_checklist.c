@@ -434,7 +434,7 @@ static void test_names_not_descriptive(void **state)
 		"scan001.pdf", "SCAN_002.pdf", "IMG_1234.pdf", "img-20251201.pdf",
 		"document (2).pdf", "Document.pdf", "扫描件1.pdf", "扫描件（2）.pdf",
 		"扫描件.pdf", "20251201.pdf", "001.pdf", "2025-12-01_003.pdf", ".pdf",
-		"ab.pdf", "ab12.pdf", "a-b.pdf", "学位.pdf", "\xff\xfe\xfd.pdf",
+		"ab.pdf", "ab12.pdf", "a-b.pdf", "学.pdf", "\xff\xfe\xfd.pdf",
 		"x/scan001.pdf",
 	};
 	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
