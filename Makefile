@@ -11,7 +11,7 @@
 # per build flavour so sanitizer and release objects never mix.
 
 CC      ?= cc
-PKGS    := libfyaml
+PKGS    := libfyaml sqlite3 libsodium libmicrohttpd
 B       ?= build
 SANITIZE ?=
 WERROR  ?=
@@ -46,9 +46,10 @@ endif
 
 CPPFLAGS += -Isrc -D_POSIX_C_SOURCE=200809L
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) -MMD -MP
-LDFLAGS  += $(HARDEN_LD) $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+LDFLAGS  += -pthread $(HARDEN_LD) $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 
-LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/policy/*.c src/format/*.c)
+LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/policy/*.c src/format/*.c \
+                     src/store/*.c src/app/*.c src/web/*.c src/web/*/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
@@ -111,3 +112,15 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- bench programs (bench/README.md; built by bench/evaluate, never by check)
+# Release flags only: refuse to mix with a sanitizer tree.
+BENCH_BIN := $(B)/bench/gen_apps $(B)/bench/bench_evaluate
+.PHONY: bench-bins
+bench-bins: $(BENCH_BIN)
+
+$(BENCH_BIN): $(B)/bench/%: $(B)/bench/%.o $(B)/libyingcai.a
+	@mkdir -p $(@D)
+	$(if $(SANITIZE),$(error bench programs are release builds: unset SANITIZE))
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/libyingcai.a $(PKG_LIBS)
+# ---- end of bench programs

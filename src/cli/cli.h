@@ -24,5 +24,6 @@ int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
 int cmd_evaluate(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

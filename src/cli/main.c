@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{"evaluate", cmd_evaluate, "score application files (formats.md)"},
 	{"calendar", cmd_calendar, "working days and calendar months"},
 	{"check", cmd_check, "validate identifiers (unified social credit codes)"},
+	{"serve", cmd_serve, "serve the web portal"},
 };
 
 static void usage(FILE *to)

@@ -47,7 +47,7 @@ struct appfile_error {
 	enum appfile_rc rc;
 	uint32_t line, col; /* where the problem is, in the file */
 	char path[128];     /* "applicant.education"; "" when not about a field */
-	char reason[256];   /* "\"masters\" is not one of junior-college, ..." */
+	char reason[512];   /* "\"masters\" is not one of junior-college, ..." */
 };
 
 struct appfile_decoder {

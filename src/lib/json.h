@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "arena.h"
-#include "points.h"
+#include "core/points.h"
 
 /* The token type is jsmn's; json.c is the one file that compiles jsmn. */
 #ifndef JSMN_H
@@ -38,6 +38,11 @@
 #endif
 
 typedef jsmntok_t json_tok;
+
+/* A string token's `size` (jsmn counts a key's value there) is set to this
+ * by json_parse when the string has escapes.  Containers keep jsmn's size:
+ * the number of keys of an object, of elements of an array. */
+#define JSON_TOK_ESCAPED (-1)
 
 #define JSON_MAX_TOKENS 100000u /* default cap on tokens per document */
 #define JSON_MAX_DEPTH 64       /* nesting deeper than this is refused */
@@ -78,25 +83,58 @@ void json_parser_release(struct json_parser *p);
 enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
 			struct json_doc *doc, struct json_error *err);
 
-/* Token helpers.  i indexes doc->toks; the token must be of the kind the
- * helper expects (the caller checks the type first). */
-bool json_is_null(const struct json_doc *doc, unsigned i);
+/* Token helpers (inline: the decoder calls them once or twice a token).
+ * i indexes doc->toks; the token must be of the kind the helper expects
+ * (the caller checks the type first). */
+static inline bool json_is_null(const struct json_doc *doc, unsigned i)
+{
+	return doc->toks[i].type == JSMN_PRIMITIVE && doc->text[doc->toks[i].start] == 'n';
+}
+
 /* json_bool: true when token i is `true` or `false`, with *out set. */
-bool json_bool(const struct json_doc *doc, unsigned i, bool *out);
+static inline bool json_bool(const struct json_doc *doc, unsigned i, bool *out)
+{
+	char c = doc->text[doc->toks[i].start];
+
+	if (doc->toks[i].type != JSMN_PRIMITIVE || (c != 't' && c != 'f'))
+		return false;
+	*out = c == 't';
+	return true;
+}
+
 /* json_is_number: token i is a number primitive. */
-bool json_is_number(const struct json_doc *doc, unsigned i);
+static inline bool json_is_number(const struct json_doc *doc, unsigned i)
+{
+	char c = doc->text[doc->toks[i].start];
+
+	return doc->toks[i].type == JSMN_PRIMITIVE && (c == '-' || (c >= '0' && c <= '9'));
+}
+
+/* json_tok_off: byte offset where token i starts (a string's opening quote). */
+static inline size_t json_tok_off(const struct json_doc *doc, unsigned i)
+{
+	return (size_t)doc->toks[i].start - (doc->toks[i].type == JSMN_STRING);
+}
+
+/* json_raw: the token's source text (a string without its quotes). */
+static inline const char *json_raw(const struct json_doc *doc, unsigned i, size_t *len)
+{
+	*len = (size_t)(doc->toks[i].end - doc->toks[i].start);
+	return doc->text + doc->toks[i].start;
+}
+
 /* json_skip: the index just past token i and everything inside it. */
 unsigned json_skip(const struct json_doc *doc, unsigned i);
-/* json_tok_off: byte offset where token i starts (a string's opening quote). */
-size_t json_tok_off(const struct json_doc *doc, unsigned i);
-/* json_raw: the token's source text (a string without its quotes). */
-const char *json_raw(const struct json_doc *doc, unsigned i, size_t *len);
 
 /* Strings.  json_str_eq: string token i equals s[0..n) once decoded; only
  * decodes when the token has escapes. */
 bool json_str_eq(const struct json_doc *doc, unsigned i, const char *s, size_t n);
-/* json_str_has_escapes: token i contains a backslash. */
-bool json_str_has_escapes(const struct json_doc *doc, unsigned i);
+/* json_str_has_escapes: string token i contains a backslash (json_parse
+ * marks such tokens, so this costs nothing). */
+static inline bool json_str_has_escapes(const struct json_doc *doc, unsigned i)
+{
+	return doc->toks[i].size == JSON_TOK_ESCAPED;
+}
 
 enum json_str_rc {
 	JSON_STR_OK = 0,

@@ -1,0 +1,172 @@
+/* cmd_serve.c - `yingcai serve`: the web portal.
+ *
+ * Reads the configuration (defaults, then --config FILE, then the command
+ * line), opens the site (policy, templates, translations, database), and
+ * serves until SIGTERM or SIGINT; then it stops accepting, lets requests in
+ * flight finish, and closes the database cleanly.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "web/server.h"
+#include "web/site.h"
+
+static void usage(FILE *to)
+{
+	fputs("usage: yingcai serve [--listen ADDR:PORT] [--db URL] [--data DIR] [--config FILE]\n"
+	      "                     [--share DIR] [--policy DIR] [--threads N]\n"
+	      "\n"
+	      "Serves the portal.  Defaults: --listen 127.0.0.1:8080, --data var (the\n"
+	      "database var/yingcai.db and document blobs), --db sqlite:<data>/yingcai.db.\n"
+	      "--config FILE reads \"key = value\" lines (docs/deploy.md); options on the\n"
+	      "command line win over the file.  Stops gracefully on SIGTERM or SIGINT.\n", to);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* share_dir: the directory holding templates/, static/ and po/: the source
+ * tree when run from it, else the installed share directory. */
+static const char *share_dir(void)
+{
+	static char path[PATH_MAX];
+	char probe[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+
+	if (n > 0) {
+		path[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(path, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			snprintf(probe, sizeof probe, "%s/templates", path);
+			if (is_dir(probe))
+				return path;
+		}
+	}
+	return "/usr/local/share/yingcai";
+}
+
+static int parse_args(int argc, char **argv, struct site_config *c, const char **config,
+		struct arena *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		if (!v) {
+			fprintf(stderr, "yingcai serve: %s needs a value (or is not an option)\n", o);
+			return -1;
+		}
+		i++;
+		if (strcmp(o, "--listen") == 0) c->listen = v;
+		else if (strcmp(o, "--db") == 0) c->db = v;
+		else if (strcmp(o, "--data") == 0) c->data_dir = v;
+		else if (strcmp(o, "--share") == 0) c->share_dir = v;
+		else if (strcmp(o, "--policy") == 0) c->policy_dir = v;
+		else if (strcmp(o, "--config") == 0) *config = v;
+		else if (strcmp(o, "--threads") == 0) {
+			char err[256];
+			const char *line = arena_printf(a, "threads = %s", v);
+			if (site_config_parse(c, a, "--threads", line, strlen(line), err, sizeof err)) {
+				fprintf(stderr, "yingcai serve: %s\n", err);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "yingcai serve: unknown option %s\n", o);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct site_config cfg, file_cfg;
+	struct arena a;
+	const char *config = NULL;
+	char err[8192];
+	struct site *site;
+	struct server *srv;
+	sigset_t set;
+	int sig = 0, rc;
+
+	arena_init(&a, 0);
+	site_config_defaults(&cfg);
+	rc = parse_args(argc, argv, &cfg, &config, &a);
+	if (rc != 0) {
+		if (rc < 0)
+			usage(stderr);
+		arena_release(&a);
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (config) {
+		/* The file first, then the command line again on top of it. */
+		site_config_defaults(&file_cfg);
+		if (site_config_load(&file_cfg, &a, config, err, sizeof err) < 0) {
+			fprintf(stderr, "yingcai serve: %s\n", err);
+			arena_release(&a);
+			return EXIT_INVALID;
+		}
+		cfg = file_cfg;
+		parse_args(argc, argv, &cfg, &config, &a);
+	}
+	if (!cfg.share_dir)
+		cfg.share_dir = share_dir();
+	if (!cfg.policy_dir)
+		cfg.policy_dir = cli_policy_dir(NULL);
+
+	/* Block the stop signals before any thread starts, then wait for them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	site = site_open(&cfg, err, sizeof err);
+	if (!site) {
+		fprintf(stderr, "yingcai serve: %s\n", err);
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	srv = server_start(site, err, sizeof err);
+	if (!srv) {
+		fprintf(stderr, "yingcai serve: %s\n", err);
+		site_close(site);
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	{
+		char host[64];
+		const char *colon = strrchr(cfg.listen, ':');
+		size_t hn = colon ? (size_t)(colon - cfg.listen) : 0;
+		if (hn >= sizeof host)
+			hn = sizeof host - 1;
+		memcpy(host, cfg.listen, hn);
+		host[hn] = '\0';
+		printf("yingcai: serving on http://%s:%u/ (database %s)\n", hn ? host : "127.0.0.1",
+		       server_port(srv), cfg.db ? cfg.db : cfg.data_dir);
+		fflush(stdout);
+	}
+	sigwait(&set, &sig);
+	fprintf(stderr, "yingcai: %s received, finishing requests in flight\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	server_stop(srv, 10);
+	site_close(site);
+	arena_release(&a);
+	return EXIT_OK;
+}

@@ -1,0 +1,913 @@
+/* json.c - see json.h.  The one file that compiles jsmn. */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
+
+#include "json.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_FIRST_TOKENS 256u
+
+void json_parser_init(struct json_parser *p, unsigned max_tokens)
+{
+	p->toks = NULL;
+	p->alloc = 0;
+	p->max = max_tokens ? max_tokens : JSON_MAX_TOKENS;
+}
+
+void json_parser_release(struct json_parser *p)
+{
+	free(p->toks);
+	p->toks = NULL;
+	p->alloc = 0;
+}
+
+/* grow: double the token array up to the cap. */
+static enum json_rc grow(struct json_parser *p)
+{
+	unsigned want;
+	json_tok *t;
+
+	if (p->alloc >= p->max)
+		return JSON_ELIMIT;
+	want = p->alloc ? p->alloc * 2 : JSON_FIRST_TOKENS;
+	if (want > p->max || want < p->alloc)
+		want = p->max;
+	t = realloc(p->toks, (size_t)want * sizeof *t);
+	if (!t)
+		return JSON_ENOMEM;
+	p->toks = t;
+	p->alloc = want;
+	return JSON_OK;
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+static void set_err(struct json_error *err, size_t off, const char *reason)
+{
+	err->off = off;
+	snprintf(err->reason, sizeof err->reason, "%s", reason);
+}
+
+/* describe: how to show the byte at text[off] in a message. */
+static void describe(const char *text, size_t len, size_t off, char *buf, size_t cap)
+{
+	unsigned char c;
+
+	if (off >= len) {
+		snprintf(buf, cap, "the end of the input");
+		return;
+	}
+	c = (unsigned char)text[off];
+	if (c > 0x20 && c < 0x7f)
+		snprintf(buf, cap, "'%c'", c);
+	else if (c == '\n')
+		snprintf(buf, cap, "a line break");
+	else
+		snprintf(buf, cap, "byte 0x%02X", c);
+}
+
+static void set_err_char(struct json_error *err, const char *text, size_t len, size_t off)
+{
+	char c[32];
+
+	describe(text, len, off, c, sizeof c);
+	err->off = off;
+	snprintf(err->reason, sizeof err->reason, "unexpected character %s", c);
+}
+
+static void set_err_got(struct json_error *err, const char *text, size_t len, size_t off,
+			const char *expected)
+{
+	char got[32];
+
+	describe(text, len, off, got, sizeof got);
+	err->off = off;
+	snprintf(err->reason, sizeof err->reason, "%s, got %s", expected, got);
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* hex4: the code unit of "\uXXXX" at s[i] (s[i] is the backslash), or -1. */
+static long hex4(const char *s, size_t n, size_t i)
+{
+	long v = 0;
+
+	if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u')
+		return -1;
+	for (size_t k = i + 2; k < i + 6; k++) {
+		int h = hexval(s[k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* escape_cp: decode the escape at s[*i] (a backslash) to a code point and
+ * advance *i past it; -1 when malformed or a lone surrogate. */
+static long escape_cp(const char *s, size_t n, size_t *i)
+{
+	long hi, lo;
+
+	if (n - *i < 2)
+		return -1;
+	switch (s[*i + 1]) {
+	case '"': *i += 2; return '"';
+	case '\\': *i += 2; return '\\';
+	case '/': *i += 2; return '/';
+	case 'b': *i += 2; return '\b';
+	case 'f': *i += 2; return '\f';
+	case 'n': *i += 2; return '\n';
+	case 'r': *i += 2; return '\r';
+	case 't': *i += 2; return '\t';
+	case 'u': break;
+	default: return -1;
+	}
+	hi = hex4(s, n, *i);
+	if (hi < 0 || (hi >= 0xDC00 && hi <= 0xDFFF))
+		return -1;
+	if (hi < 0xD800 || hi > 0xDBFF) {
+		*i += 6;
+		return hi;
+	}
+	lo = hex4(s, n, *i + 6);
+	if (lo < 0xDC00 || lo > 0xDFFF)
+		return -1;
+	*i += 12;
+	return 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+}
+
+static size_t utf8_put(long cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* utf8_len: length of the valid UTF-8 sequence at s[0..n), or 0
+ * (Unicode table 3-7: no overlongs, no surrogates, at most U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* plain8: none of 8 bytes is a control character, a backslash or
+ * non-ASCII (may say no when they are all plain; never yes wrongly). */
+static inline bool plain8(const char *s)
+{
+	uint64_t w, x;
+
+	memcpy(&w, s, 8);
+	x = w ^ (ONES * '\\');
+	return (((w - ONES * 0x20) & ~w) | ((x - ONES) & ~x) | w) & HIGHS ? false : true;
+}
+
+const char *json_str_check(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned char c;
+		if (n - i >= 8 && plain8(s + i)) {
+			i += 8;
+			continue;
+		}
+		c = u[i];
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			i++;
+			continue;
+		}
+		*bad = i;
+		if (c < 0x20)
+			return "control character in a string (escape it, e.g. \\n)";
+		if (c == '\\') {
+			if (escape_cp(s, n, &i) < 0)
+				return (i + 1 < n && s[i + 1] == 'u')
+					? "invalid \\u escape or unpaired surrogate in a string"
+					: "invalid escape in a string";
+			continue;
+		}
+		k = utf8_len(u + i, n - i);
+		if (!k)
+			return "invalid UTF-8 in a string";
+		i += k;
+	}
+	return NULL;
+}
+
+enum json_str_rc json_str_unescape(const char *s, size_t n, char *dst, size_t *len)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		const char *bs = memchr(s + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+		long cp;
+
+		memcpy(dst + o, s + i, run);
+		o += run;
+		i += run;
+		if (i == n)
+			break;
+		cp = escape_cp(s, n, &i);
+		if (cp < 0)
+			return JSON_STR_BAD;
+		if (cp == 0)
+			return JSON_STR_NUL;
+		o += utf8_put(cp, dst + o);
+	}
+	dst[o] = '\0';
+	if (len)
+		*len = o;
+	return JSON_STR_OK;
+}
+
+bool json_str_eq(const struct json_doc *doc, unsigned i, const char *s, size_t n)
+{
+	size_t rn, r = 0, k = 0;
+	const char *raw = json_raw(doc, i, &rn);
+
+	if (!json_str_has_escapes(doc, i))
+		return rn == n && memcmp(raw, s, n) == 0;
+	while (r < rn) {
+		char u[4];
+		size_t un = 1;
+		if (raw[r] == '\\') {
+			long cp = escape_cp(raw, rn, &r);
+			if (cp <= 0)
+				return false;
+			un = utf8_put(cp, u);
+		} else {
+			u[0] = raw[r++];
+		}
+		if (n - k < un || memcmp(s + k, u, un) != 0)
+			return false;
+		k += un;
+	}
+	return k == n;
+}
+
+enum json_str_rc json_str_dup(const struct json_doc *doc, unsigned i, struct arena *a,
+			      const char **out, size_t *len)
+{
+	size_t n;
+	const char *raw = json_raw(doc, i, &n);
+	char *p;
+
+	if (n == SIZE_MAX)
+		return JSON_STR_SPACE;
+	p = arena_alloc(a, n + 1);
+	if (!p)
+		return JSON_STR_SPACE;
+	*out = p;
+	if (!json_str_has_escapes(doc, i)) {
+		memcpy(p, raw, n);
+		p[n] = '\0';
+		if (len)
+			*len = n;
+		return JSON_STR_OK;
+	}
+	return json_str_unescape(raw, n, p, len);
+}
+
+enum json_str_rc json_str_copy(const struct json_doc *doc, unsigned i, char *buf,
+			       size_t cap, size_t *len)
+{
+	size_t n;
+	const char *raw = json_raw(doc, i, &n);
+
+	if (cap == 0 || n > cap - 1)
+		return JSON_STR_SPACE;
+	return json_str_unescape(raw, n, buf, len);
+}
+
+/* ---- numbers and literals ---------------------------------------------- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* number_scan: s[0..n) against the RFC 8259 number grammar; *frac gets the
+ * digits after the point (0 without one), *exp whether there is an exponent. */
+static bool number_scan(const char *s, size_t n, size_t *frac, bool *exp)
+{
+	size_t i = 0, dot;
+
+	*frac = 0;
+	*exp = false;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return false;
+	if (s[i] == '0')
+		i++;
+	else if (s[i] >= '1' && s[i] <= '9')
+		while (i < n && is_digit(s[i]))
+			i++;
+	else
+		return false;
+	if (i < n && s[i] == '.') {
+		dot = ++i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == dot)
+			return false;
+		*frac = i - dot;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		*exp = true;
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i == n || !is_digit(s[i]))
+			return false;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+bool json_number_valid(const char *s, size_t n)
+{
+	size_t frac;
+	bool exp;
+
+	return number_scan(s, n, &frac, &exp);
+}
+
+enum json_num_rc json_int(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i = 0, frac;
+	bool neg, exp;
+
+	if (!number_scan(s, n, &frac, &exp))
+		return JSON_NUM_NOT_NUMBER;
+	if (exp)
+		return JSON_NUM_EXPONENT;
+	if (frac)
+		return JSON_NUM_FRACTION;
+	neg = s[0] == '-';
+	if (neg)
+		i++;
+	/* Accumulate negatively so INT64_MIN fits. */
+	for (; i < n; i++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_sub_overflow(v, s[i] - '0', &v))
+			return JSON_NUM_RANGE;
+	if (!neg && v == INT64_MIN)
+		return JSON_NUM_RANGE;
+	*out = neg ? v : -v;
+	return JSON_NUM_OK;
+}
+
+enum json_num_rc json_decimal(const char *s, size_t n, points_t *out)
+{
+	size_t frac;
+	bool exp;
+
+	if (!number_scan(s, n, &frac, &exp))
+		return JSON_NUM_NOT_NUMBER;
+	if (exp)
+		return JSON_NUM_EXPONENT;
+	if (frac > 2)
+		return JSON_NUM_FRACTION;
+	if (!points_parse(s, n, out))
+		return JSON_NUM_RANGE;
+	return JSON_NUM_OK;
+}
+
+static bool is_literal(const char *s, size_t n)
+{
+	return (n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
+	       (n == 5 && memcmp(s, "false", 5) == 0);
+}
+
+unsigned json_skip(const struct json_doc *doc, unsigned i)
+{
+	const json_tok *t = &doc->toks[i];
+	unsigned j = i + 1;
+
+	if (t->type != JSMN_OBJECT && t->type != JSMN_ARRAY)
+		return j;
+	while (j < doc->ntoks && doc->toks[j].start < t->end)
+		j++;
+	return j;
+}
+
+/* ---- validation of what jsmn let through --------------------------------- */
+
+enum gap_ctx {
+	GAP_TOP, GAP_TRAIL, GAP_OBJ_FIRST, GAP_OBJ_KEY, GAP_OBJ_VALUE, GAP_OBJ_CLOSE,
+	GAP_ARR_FIRST, GAP_ARR_NEXT, GAP_ARR_CLOSE,
+};
+
+static const char *gap_expected(enum gap_ctx ctx, bool seen_sep, char bad)
+{
+	switch (ctx) {
+	case GAP_TOP: return "expected a JSON value";
+	case GAP_TRAIL: return "unexpected text after the JSON value";
+	case GAP_OBJ_FIRST: return "expected a string key or '}'";
+	case GAP_OBJ_KEY:
+		return seen_sep ? "expected a string key after ','"
+				: "expected ',' or '}' after a value";
+	case GAP_OBJ_VALUE:
+		return seen_sep ? "expected a value after ':'" : "expected ':' after a key";
+	case GAP_OBJ_CLOSE:
+		return bad == ',' ? "trailing comma before '}'"
+				  : "expected ',' or '}' after a value";
+	case GAP_ARR_FIRST: return "expected a value or ']'";
+	case GAP_ARR_NEXT:
+		return seen_sep ? "expected a value after ','"
+				: "expected ',' or ']' after a value";
+	case GAP_ARR_CLOSE:
+		return bad == ',' ? "trailing comma before ']'"
+				  : "expected ',' or ']' after a value";
+	}
+	return "invalid JSON";
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep,
+		      enum gap_ctx ctx, struct json_error *err);
+
+/* check_gap: text[from..to) holds whitespace and exactly one sep (none when
+ * sep is 0); the usual ", " and ": " take the first lines. */
+static inline bool check_gap(const struct json_doc *d, size_t from, size_t to, char sep,
+			     enum gap_ctx ctx, struct json_error *err)
+{
+	const char *t = d->text;
+	size_t i = from;
+
+	if (i > to)
+		return gap_error(d, from, to, sep, ctx, err);
+	if (sep) {
+		if (i < to && t[i] == sep)
+			i++;
+		else
+			return gap_error(d, from, to, sep, ctx, err);
+	}
+	if (i == to || (t[i] == ' ' && i + 1 == to))
+		return true;
+	while (i < to && is_ws(t[i]))
+		i++;
+	return i == to || gap_error(d, from, to, sep, ctx, err);
+}
+
+/* gap_error: check_gap's slow path, which also explains the problem. */
+static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep,
+		      enum gap_ctx ctx, struct json_error *err)
+{
+	bool seen = sep == 0;
+	size_t i;
+
+	if (from > to) {
+		set_err_got(err, d->text, d->len, to, gap_expected(ctx, false, 0));
+		return false;
+	}
+	for (i = from; i < to; i++) {
+		char c = d->text[i];
+		if (is_ws(c))
+			continue;
+		if (!seen && c == sep) {
+			seen = true;
+			continue;
+		}
+		break;
+	}
+	if (i == to && seen)
+		return true;
+	if (ctx == GAP_OBJ_CLOSE || ctx == GAP_ARR_CLOSE)
+		set_err(err, i, gap_expected(ctx, seen, d->text[i]));
+	else
+		set_err_got(err, d->text, d->len, i, gap_expected(ctx, seen, d->text[i]));
+	return false;
+}
+
+static bool bad_primitive(const struct json_doc *d, const json_tok *t,
+			  struct json_error *err)
+{
+	const char *s = d->text + t->start;
+	size_t n = (size_t)(t->end - t->start);
+	int shown = n > 24 ? 24 : (int)n;
+
+	err->off = (size_t)t->start;
+	if (s[0] == 't' || s[0] == 'f' || s[0] == 'n')
+		snprintf(err->reason, sizeof err->reason,
+			 "invalid literal '%.*s%s' (expected true, false or null)", shown, s,
+			 (size_t)shown < n ? "..." : "");
+	else
+		snprintf(err->reason, sizeof err->reason, "invalid number '%.*s%s'", shown, s,
+			 (size_t)shown < n ? "..." : "");
+	return false;
+}
+
+static inline bool check_primitive(const struct json_doc *d, const json_tok *t,
+				   struct json_error *err)
+{
+	const char *s = d->text + t->start;
+	size_t n = (size_t)(t->end - t->start);
+
+	if (is_literal(s, n) || json_number_valid(s, n))
+		return true;
+	return bad_primitive(d, t, err);
+}
+
+/* check_string: the body of string token t is valid; eight bytes at a time
+ * while they are plain ASCII, the careful way from the first that is not. */
+static inline bool check_string(const struct json_doc *d, json_tok *t,
+				struct json_error *err)
+{
+	const char *s = d->text + t->start, *why;
+	size_t n = (size_t)(t->end - t->start), i = 0, bad;
+
+	for (; n - i >= 8; i += 8)
+		if (!plain8(s + i))
+			goto slow;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The tail, read as a whole word when the document goes on that far;
+	 * bytes past the string become plain 'a's. */
+	if (i < n && (size_t)t->start + i + 8 <= d->len) {
+		uint64_t w, mask = (UINT64_C(1) << (8 * (n - i))) - 1;
+		char tail[8];
+		memcpy(&w, s + i, 8);
+		w = (w & mask) | (ONES * 'a' & ~mask);
+		memcpy(tail, &w, 8);
+		if (plain8(tail))
+			return true;
+	}
+#endif
+	if (i == n)
+		return true;
+slow:
+	why = json_str_check(s + i, n - i, &bad);
+	if (why) {
+		set_err(err, (size_t)t->start + i + bad, why);
+		return false;
+	}
+	if (memchr(s + i, '\\', n - i))
+		t->size = JSON_TOK_ESCAPED;
+	return true;
+}
+
+/* What comes next inside a container (or the document), its separator, and
+ * the state after it. */
+static const char gap_sep[] = {
+	[GAP_OBJ_KEY] = ',', [GAP_OBJ_VALUE] = ':', [GAP_ARR_NEXT] = ',',
+};
+static const unsigned char gap_next[] = {
+	[GAP_TOP] = GAP_TRAIL, [GAP_TRAIL] = GAP_TRAIL,
+	[GAP_OBJ_FIRST] = GAP_OBJ_VALUE, [GAP_OBJ_KEY] = GAP_OBJ_VALUE,
+	[GAP_OBJ_VALUE] = GAP_OBJ_KEY, [GAP_OBJ_CLOSE] = GAP_OBJ_CLOSE,
+	[GAP_ARR_FIRST] = GAP_ARR_NEXT, [GAP_ARR_NEXT] = GAP_ARR_NEXT,
+	[GAP_ARR_CLOSE] = GAP_ARR_CLOSE,
+};
+
+struct frame {
+	size_t close;      /* offset of the closing bracket */
+	unsigned left;     /* tokens still to visit at this level */
+	unsigned char ctx; /* enum gap_ctx of the next one */
+};
+
+/* missing_child: jsmn counted a child that is not there (`{"a"}`). */
+static bool missing_child(const struct json_doc *d, const struct frame *f, size_t pos,
+			  struct json_error *err)
+{
+	enum gap_ctx ctx = (enum gap_ctx)f->ctx;
+
+	if (check_gap(d, pos, f->close, gap_sep[ctx], ctx, err))
+		set_err_got(err, d->text, d->len, f->close, gap_expected(ctx, true, 0));
+	return false;
+}
+
+/* validate: walk the tokens in document order and check the text between
+ * them against the JSON grammar, so the result does not depend on what
+ * jsmn tolerates.  st[0] stands for the document, which holds one value. */
+static bool validate(const struct json_doc *d, json_tok *toks, struct json_error *err)
+{
+	struct frame st[JSON_MAX_DEPTH + 1];
+	unsigned depth = 1, i = 0;
+	size_t pos = 0;
+
+	st[0] = (struct frame){ d->len, 1, GAP_TOP };
+	while (i < d->ntoks) {
+		json_tok *t = &toks[i++];
+		struct frame *f = &st[depth - 1];
+		enum gap_ctx ctx = (enum gap_ctx)f->ctx;
+
+		if (!check_gap(d, pos, (size_t)t->start - (t->type == JSMN_STRING), gap_sep[ctx],
+			       ctx, err))
+			return false;
+		f->ctx = gap_next[ctx];
+		f->left--;
+		if (t->type == JSMN_STRING) {
+			if (!check_string(d, t, err))
+				return false;
+			pos = (size_t)t->end + 1;
+		} else if (ctx == GAP_OBJ_FIRST || ctx == GAP_OBJ_KEY) {
+			set_err_got(err, d->text, d->len, (size_t)t->start, "expected a string key");
+			return false;
+		} else if (t->type == JSMN_PRIMITIVE) {
+			if (!check_primitive(d, t, err))
+				return false;
+			pos = (size_t)t->end;
+		} else {
+			if (depth > JSON_MAX_DEPTH) {
+				set_err(err, (size_t)t->start, "nested more than 64 levels deep");
+				return false;
+			}
+			f = &st[depth++];
+			f->close = (size_t)t->end - 1;
+			f->left = (unsigned)t->size * (t->type == JSMN_OBJECT ? 2u : 1u);
+			f->ctx = t->type == JSMN_OBJECT ? GAP_OBJ_FIRST : GAP_ARR_FIRST;
+			pos = (size_t)t->start + 1;
+		}
+		/* Close the containers whose children have all been visited. */
+		while (f->left == 0 && depth > 1) {
+			bool obj = f->ctx == GAP_OBJ_KEY || f->ctx == GAP_OBJ_FIRST;
+			if (!check_gap(d, pos, f->close, 0, obj ? GAP_OBJ_CLOSE : GAP_ARR_CLOSE, err))
+				return false;
+			pos = f->close + 1;
+			f = &st[--depth - 1];
+		}
+		if (depth == 1)
+			break;
+	}
+	if (depth > 1 || st[0].left)
+		return missing_child(d, &st[depth - 1], pos, err);
+	if (i < d->ntoks) {
+		set_err(err, json_tok_off(d, i), "unexpected text after the JSON value");
+		return false;
+	}
+	return check_gap(d, pos, d->len, 0, GAP_TRAIL, err);
+}
+
+/* ---- jsmn errors ------------------------------------------------------- */
+
+/* raw_control: the first raw control character inside a string before
+ * text[upto], which jsmn accepts and which usually means a missing closing
+ * quote: the real cause of an error jsmn reports later. */
+static bool raw_control(const char *text, size_t upto, struct json_error *err)
+{
+	bool instr = false, esc = false;
+
+	for (size_t i = 0; i < upto; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (instr && c < 0x20) {
+			set_err(err, i, c == '\n' ? "line break inside a string (missing closing quote?)"
+					   : "control character in a string (escape it, e.g. \\n)");
+			return true;
+		}
+		if (esc)
+			esc = false;
+		else if (instr && c == '\\')
+			esc = true;
+		else if (c == '"')
+			instr = !instr;
+	}
+	return false;
+}
+
+/* jsmn_invalid: explain a JSMN_ERROR_INVAL at text[pos]. */
+static void jsmn_invalid(const char *text, size_t len, size_t pos, struct json_error *err)
+{
+	if (pos < len && text[pos] == '"') {
+		for (size_t i = pos + 1; i < len && text[i] != '"'; i++) {
+			if (text[i] != '\\')
+				continue;
+			if (escape_cp(text, len, &i) < 0) {
+				set_err(err, i, "invalid escape in a string");
+				return;
+			}
+			i--;
+		}
+		set_err(err, pos, "invalid string");
+		return;
+	}
+	/* A primitive with a bad byte: point at the byte. */
+	for (size_t i = pos; i < len && !strchr(" \t\r\n,]}", text[i]); i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c >= 0x7f) {
+			set_err_char(err, text, len, i);
+			return;
+		}
+	}
+	set_err_char(err, text, len, pos);
+}
+
+/* jsmn_partial: explain JSMN_ERROR_PART (the input ended too soon). */
+static void jsmn_partial(const jsmn_parser *jp, const json_tok *toks, const char *text,
+			 size_t len, struct json_error *err)
+{
+	size_t pos = jp->pos;
+
+	if (pos < len && text[pos] == '"') {
+		set_err(err, pos, "unterminated string");
+		return;
+	}
+	for (unsigned i = jp->toknext; i-- > 0;) {
+		if (toks[i].start != -1 && toks[i].end == -1) {
+			set_err(err, len, toks[i].type == JSMN_OBJECT
+				? "unexpected end of input (expected '}')"
+				: "unexpected end of input (expected ']')");
+			return;
+		}
+	}
+	set_err(err, len, "unexpected end of input");
+}
+
+/* lone_primitive: jsmn (strict) wants a delimiter after a top-level
+ * primitive; a document that is just "123" ends without one. */
+static bool lone_primitive(struct json_parser *p, const jsmn_parser *jp, const char *text,
+			   size_t len)
+{
+	size_t end = len;
+
+	if (jp->toknext != 0 || jp->pos >= len || text[jp->pos] == '"' || p->alloc == 0)
+		return false;
+	while (end > jp->pos && is_ws(text[end - 1]))
+		end--;
+	p->toks[0].type = JSMN_PRIMITIVE;
+	p->toks[0].start = (int)jp->pos;
+	p->toks[0].end = (int)end;
+	p->toks[0].size = 0;
+	p->toks[0].parent = -1;
+	return true;
+}
+
+enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
+			struct json_doc *doc, struct json_error *err)
+{
+	jsmn_parser jp;
+	const char *nul;
+	enum json_rc rc;
+	int r;
+
+	if (len > JSON_MAX_LEN || len > (size_t)INT_MAX - 2) {
+		set_err(err, 0, "the document is too long");
+		return JSON_ELIMIT;
+	}
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		set_err(err, (size_t)(nul - text), "NUL byte in the input");
+		return JSON_EINPUT;
+	}
+	jsmn_init(&jp);
+	if (!p->toks && (rc = grow(p)) != JSON_OK)
+		goto fail;
+	while ((r = jsmn_parse(&jp, text, len, p->toks, p->alloc)) == JSMN_ERROR_NOMEM)
+		if ((rc = grow(p)) != JSON_OK)
+			goto fail;
+	if (r == JSMN_ERROR_PART && lone_primitive(p, &jp, text, len))
+		r = 1;
+	if (r == JSMN_ERROR_INVAL || r == JSMN_ERROR_PART) {
+		if (raw_control(text, r == JSMN_ERROR_PART ? len : jp.pos, err))
+			return JSON_EINPUT;
+		if (r == JSMN_ERROR_INVAL)
+			jsmn_invalid(text, len, jp.pos, err);
+		else
+			jsmn_partial(&jp, p->toks, text, len, err);
+		return JSON_EINPUT;
+	}
+	if (r == 0) {
+		set_err(err, len, "empty input (expected a JSON value)");
+		return JSON_EINPUT;
+	}
+	doc->text = text;
+	doc->len = len;
+	doc->toks = p->toks;
+	doc->ntoks = (unsigned)r;
+	return validate(doc, p->toks, err) ? JSON_OK : JSON_EINPUT;
+fail:
+	if (rc == JSON_ELIMIT)
+		snprintf(err->reason, sizeof err->reason, "more than %u JSON tokens", p->max);
+	else
+		snprintf(err->reason, sizeof err->reason, "out of memory");
+	err->off = jp.pos;
+	return rc;
+}
+
+/* ---- positions --------------------------------------------------------- */
+
+void json_cursor_init(struct json_cursor *c, const char *text, size_t len,
+		      uint32_t line0, uint32_t col0)
+{
+	c->text = text;
+	c->len = len;
+	c->off = 0;
+	c->line = c->line0 = line0 ? line0 : 1;
+	c->col = c->col0 = col0 ? col0 : 1;
+}
+
+/* count_chars: the characters in s[0..n): bytes that are not UTF-8
+ * continuation bytes (10xxxxxx), eight at a time. */
+static uint32_t count_chars(const char *s, size_t n)
+{
+	size_t k = n, i = 0;
+	uint64_t w;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & HIGHS)
+			k -= (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
+	}
+	for (; i < n; i++)
+		k -= ((unsigned char)s[i] & 0xC0) == 0x80;
+	return (uint32_t)k;
+}
+
+void json_cursor_at(struct json_cursor *c, size_t off, uint32_t *line, uint32_t *col)
+{
+	size_t p;
+
+	if (off > c->len)
+		off = c->len;
+	if (off < c->off) {
+		c->off = 0;
+		c->line = c->line0;
+		c->col = c->col0;
+	}
+	p = c->off;
+	while (p < off) {
+		const char *nl = memchr(c->text + p, '\n', off - p);
+		if (!nl) {
+			c->col += count_chars(c->text + p, off - p);
+			break;
+		}
+		c->line++;
+		c->col = 1;
+		p = (size_t)(nl - c->text) + 1;
+	}
+	c->off = off;
+	*line = c->line;
+	*col = c->col;
+}

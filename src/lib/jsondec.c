@@ -1,0 +1,753 @@
+/* jsondec.c - see jsondec.h. */
+#include "jsondec.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/points.h"
+
+#define SHOW_MAX 40 /* bytes of a user's value quoted in a message */
+#define EDIT_MAX 64 /* longer names get no "did you mean" */
+
+struct seg {
+	const char *s; /* a name, or NULL for an index */
+	size_t n;
+	size_t idx;
+};
+
+struct ctx {
+	const struct json_doc *doc;
+	struct arena *a;
+	struct json_cursor *cur;
+	struct jd_error *err;
+	struct seg path[JD_MAX_DEPTH];
+	unsigned depth;
+	enum jd_rc rc;
+};
+
+/* Every decoding function returns the index of the token after the value
+ * it consumed, or 0 after recording an error (token 0 is never "next"). */
+static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s, char *base);
+
+/* ---- paths and messages ------------------------------------------------ */
+
+static void push_name(struct ctx *c, const char *s, size_t n)
+{
+	if (c->depth < JD_MAX_DEPTH)
+		c->path[c->depth] = (struct seg){ s, n, 0 };
+	c->depth++;
+}
+
+static void push_index(struct ctx *c, size_t idx)
+{
+	if (c->depth < JD_MAX_DEPTH)
+		c->path[c->depth] = (struct seg){ NULL, 0, idx };
+	c->depth++;
+}
+
+static void pop(struct ctx *c)
+{
+	c->depth--;
+}
+
+static void render_path(const struct ctx *c, char *buf, size_t cap)
+{
+	size_t o = 0;
+	unsigned n = c->depth < JD_MAX_DEPTH ? c->depth : JD_MAX_DEPTH;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < n && o < cap; k++) {
+		const struct seg *g = &c->path[k];
+		int w;
+		if (g->s)
+			w = snprintf(buf + o, cap - o, "%s%.*s", k ? "." : "", (int)g->n, g->s);
+		else
+			w = snprintf(buf + o, cap - o, "[%zu]", g->idx);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+static unsigned fail(struct ctx *c, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static unsigned fail(struct ctx *c, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->rc = JD_EINPUT;
+	c->err->off = off;
+	render_path(c, c->err->path, sizeof c->err->path);
+	va_start(ap, fmt);
+	vsnprintf(c->err->reason, sizeof c->err->reason, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static unsigned fail_nomem(struct ctx *c, size_t off)
+{
+	fail(c, off, "out of memory");
+	c->rc = JD_ENOMEM;
+	return 0;
+}
+
+/* show: at most SHOW_MAX bytes of s, cut at a character boundary. */
+static int show_len(const char *s, size_t n)
+{
+	size_t k = n;
+
+	if (k <= SHOW_MAX)
+		return (int)k;
+	k = SHOW_MAX;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return (int)k;
+}
+
+/* got: how the value at token i looks in a message: "masters", -2, an object. */
+static const char *got(const struct ctx *c, unsigned i, char *buf, size_t cap)
+{
+	size_t n;
+	const char *s;
+	int k;
+
+	switch (c->doc->toks[i].type) {
+	case JSMN_OBJECT: return "an object";
+	case JSMN_ARRAY: return "an array";
+	default: break;
+	}
+	s = json_raw(c->doc, i, &n);
+	k = show_len(s, n);
+	if (c->doc->toks[i].type == JSMN_STRING)
+		snprintf(buf, cap, "\"%.*s%s\"", k, s, (size_t)k < n ? "..." : "");
+	else
+		snprintf(buf, cap, "%.*s%s", k, s, (size_t)k < n ? "..." : "");
+	return buf;
+}
+
+static void enum_list(const struct jd_enum *e, char *buf, size_t cap)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < e->n && o < cap; k++) {
+		int w = snprintf(buf + o, cap - o, "%s%s", k ? ", " : "", e->values[k]);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+/* hundredths: "100", "12.5", "0.05". */
+static const char *hundredths(int64_t v, char *buf)
+{
+	size_t n;
+
+	points_format(v, buf);
+	n = strlen(buf);
+	if (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '0')
+		buf[n -= 2] = '\0';
+	return buf;
+}
+
+/* expected: what a field of type f takes, for "expected X, got Y". */
+static const char *expected(const struct jd_field *f, char *buf, size_t cap)
+{
+	char lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX];
+
+	switch (f->type) {
+	case JD_STRING: return "a string";
+	case JD_ENUM:
+		if (f->u.enm->n == 1) {
+			snprintf(buf, cap, "\"%s\"", f->u.enm->values[0]);
+			return buf;
+		}
+		memcpy(buf, "one of ", 8);
+		enum_list(f->u.enm, buf + 7, cap - 7);
+		return buf;
+	case JD_BOOL:
+	case JD_TRI: return "true or false";
+	case JD_INT:
+		return f->u.range.min == 0 ? "a non-negative integer" : "an integer";
+	case JD_DATE: return "a date \"YYYY-MM-DD\"";
+	case JD_MONTH: return "a month \"YYYY-MM\"";
+	case JD_MONTH_OR_PRESENT: return "a month \"YYYY-MM\" or \"present\"";
+	case JD_DECIMAL:
+		snprintf(buf, cap, "a number from %s to %s with at most 2 decimal places",
+			 hundredths(f->u.range.min, lo), hundredths(f->u.range.max, hi));
+		return buf;
+	case JD_OBJECT: return "an object";
+	case JD_ARRAY: return "an array of objects";
+	case JD_STRINGS: return "an array of strings";
+	case JD_SCORES: return f->u.map->what;
+	}
+	return "a value";
+}
+
+static unsigned fail_type(struct ctx *c, unsigned i, const struct jd_field *f)
+{
+	char want[400], have[SHOW_MAX + 8];
+
+	return fail(c, json_tok_off(c->doc, i), "expected %s, got %s",
+		    expected(f, want, sizeof want), got(c, i, have, sizeof have));
+}
+
+/* ---- storing ----------------------------------------------------------- */
+
+static void put(char *base, int32_t off, const void *v, size_t n)
+{
+	if (off != JD_NONE)
+		memcpy(base + off, v, n);
+}
+
+static void put_flag(char *base, int32_t off)
+{
+	bool t = true;
+
+	put(base, off, &t, sizeof t);
+}
+
+static void put_pos(struct ctx *c, char *base, int32_t off, size_t at)
+{
+	uint32_t lc[2];
+
+	if (off == JD_NONE)
+		return;
+	json_cursor_at(c->cur, at, &lc[0], &lc[1]);
+	memcpy(base + off, lc, sizeof lc);
+}
+
+/* ---- scalars ----------------------------------------------------------- */
+
+static unsigned fail_int(struct ctx *c, unsigned i, const struct jd_field *f,
+			 enum json_num_rc rc, int64_t v)
+{
+	char buf[64], have[SHOW_MAX + 8];
+	size_t at = json_tok_off(c->doc, i);
+	const char *want = expected(f, buf, sizeof buf);
+
+	got(c, i, have, sizeof have);
+	if (rc == JSON_NUM_EXPONENT)
+		return fail(c, at, "expected %s written without an exponent, got %s", want, have);
+	if (rc == JSON_NUM_RANGE)
+		return fail(c, at, "expected %s, got %s (too large)", want, have);
+	if (rc == JSON_NUM_OK && v > f->u.range.max)
+		return fail(c, at, "expected %s of at most %" PRId64 ", got %s", want,
+			    f->u.range.max, have);
+	return fail(c, at, "expected %s, got %s", want, have);
+}
+
+static unsigned dec_string(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	const char *s;
+
+	if (c->doc->toks[i].type != JSMN_STRING)
+		return fail_type(c, i, f);
+	switch (json_str_dup(c->doc, i, c->a, &s, NULL)) {
+	case JSON_STR_OK: break;
+	case JSON_STR_NUL:
+		return fail(c, json_tok_off(c->doc, i), "a string must not contain \\u0000");
+	default: return fail_nomem(c, json_tok_off(c->doc, i));
+	}
+	put(base, f->off, &s, sizeof s);
+	return i + 1;
+}
+
+/* match_enum: the schema's constant equal to string token i, or NULL. */
+static const char *match_enum(const struct ctx *c, unsigned i, const struct jd_enum *e)
+{
+	size_t n;
+	const char *raw = json_raw(c->doc, i, &n);
+
+	if (json_str_has_escapes(c->doc, i)) {
+		for (unsigned k = 0; k < e->n; k++)
+			if (json_str_eq(c->doc, i, e->values[k], strlen(e->values[k])))
+				return e->values[k];
+		return NULL;
+	}
+	for (unsigned k = 0; k < e->n; k++) {
+		const char *v = e->values[k];
+		if (strncmp(v, raw, n) == 0 && v[n] == '\0')
+			return v;
+	}
+	return NULL;
+}
+
+static unsigned fail_enum(struct ctx *c, unsigned i, const struct jd_enum *e)
+{
+	char have[SHOW_MAX + 8], list[400];
+
+	got(c, i, have, sizeof have);
+	if (e->n == 1)
+		return fail(c, json_tok_off(c->doc, i), "expected \"%s\", got %s", e->values[0],
+			    have);
+	enum_list(e, list, sizeof list);
+	return fail(c, json_tok_off(c->doc, i), "%s is not one of %s", have, list);
+}
+
+static unsigned dec_enum(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	const char *v;
+
+	if (c->doc->toks[i].type != JSMN_STRING)
+		return fail_type(c, i, f);
+	v = match_enum(c, i, f->u.enm);
+	if (!v)
+		return fail_enum(c, i, f->u.enm);
+	put(base, f->off, &v, sizeof v);
+	return i + 1;
+}
+
+static unsigned dec_bool(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	bool b;
+	int tri;
+
+	if (!json_bool(c->doc, i, &b))
+		return fail_type(c, i, f);
+	if (f->type == JD_BOOL) {
+		put(base, f->off, &b, sizeof b);
+	} else {
+		tri = b ? 2 : 1;
+		put(base, f->off, &tri, sizeof tri);
+	}
+	return i + 1;
+}
+
+static unsigned dec_int(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	size_t n;
+	const char *s;
+	enum json_num_rc rc;
+	int64_t v = 0;
+
+	if (!json_is_number(c->doc, i))
+		return fail_type(c, i, f);
+	s = json_raw(c->doc, i, &n);
+	rc = json_int(s, n, &v);
+	if (rc != JSON_NUM_OK || v < f->u.range.min || v > f->u.range.max)
+		return fail_int(c, i, f, rc, v);
+	put(base, f->off, &v, sizeof v);
+	return i + 1;
+}
+
+/* check_decimal: number token i as hundredths within [min, max]. */
+static bool check_decimal(struct ctx *c, unsigned i, int64_t min, int64_t max, int64_t *out)
+{
+	size_t n;
+	const char *s = json_raw(c->doc, i, &n);
+	enum json_num_rc rc = json_decimal(s, n, out);
+	char lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX], have[SHOW_MAX + 8];
+	size_t at;
+
+	if (rc == JSON_NUM_OK && *out >= min && *out <= max)
+		return true;
+	at = json_tok_off(c->doc, i);
+	got(c, i, have, sizeof have);
+	if (rc == JSON_NUM_EXPONENT)
+		fail(c, at, "expected a number written without an exponent, got %s", have);
+	else if (rc == JSON_NUM_FRACTION)
+		fail(c, at, "expected a number with at most 2 decimal places, got %s", have);
+	else
+		fail(c, at, "expected a number from %s to %s, got %s", hundredths(min, lo),
+		     hundredths(max, hi), have);
+	return false;
+}
+
+static unsigned dec_decimal(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	int64_t v;
+
+	if (!json_is_number(c->doc, i))
+		return fail_type(c, i, f);
+	if (!check_decimal(c, i, f->u.range.min, f->u.range.max, &v))
+		return 0;
+	put(base, f->off, &v, sizeof v);
+	return i + 1;
+}
+
+/* dec_when: dates, months, month-or-present. */
+static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	char buf[16], have[SHOW_MAX + 8];
+	size_t n = 0;
+	int32_t v;
+	bool ok;
+
+	if (c->doc->toks[i].type != JSMN_STRING)
+		return fail_type(c, i, f);
+	if (json_str_copy(c->doc, i, buf, sizeof buf, &n) != JSON_STR_OK)
+		n = 0;
+	if (f->type == JD_MONTH_OR_PRESENT && n == 7 && memcmp(buf, "present", 7) == 0) {
+		put_flag(base, f->n_off);
+		return i + 1;
+	}
+	ok = f->type == JD_DATE ? date_parse(buf, n, &v) : month_parse(buf, n, &v);
+	if (!ok)
+		return fail(c, json_tok_off(c->doc, i), "%s is not a %s (expected %s)",
+			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
+			    f->type == JD_DATE ? "YYYY-MM-DD"
+			    : f->type == JD_MONTH ? "YYYY-MM" : "YYYY-MM or \"present\"");
+	put(base, f->off, &v, sizeof v);
+	return i + 1;
+}
+
+/* ---- containers -------------------------------------------------------- */
+
+static unsigned dec_array(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	const json_tok *t = &c->doc->toks[i];
+	const struct jd_schema *s = f->u.schema;
+	size_t n = (size_t)t->size;
+	char *arr = NULL;
+	unsigned j = i + 1;
+
+	if (t->type != JSMN_ARRAY)
+		return fail_type(c, i, f);
+	if (n && !(arr = arena_array(c->a, n, s->size)))
+		return fail_nomem(c, json_tok_off(c->doc, i));
+	for (size_t k = 0; k < n; k++) {
+		push_index(c, k);
+		if (c->doc->toks[j].type != JSMN_OBJECT) {
+			char have[SHOW_MAX + 8];
+			return fail(c, json_tok_off(c->doc, j), "expected an object, got %s",
+				    got(c, j, have, sizeof have));
+		}
+		j = dec_object(c, j, s, arr + k * s->size);
+		if (!j)
+			return 0;
+		pop(c);
+	}
+	put(base, f->off, &arr, sizeof arr);
+	put(base, f->n_off, &n, sizeof n);
+	return j;
+}
+
+static unsigned dec_strings(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	const json_tok *t = &c->doc->toks[i];
+	struct jd_field elem = { .type = JD_STRING, .off = 0, .has_off = JD_NONE,
+				 .pos_off = JD_NONE, .n_off = JD_NONE };
+	size_t n = (size_t)t->size;
+	const char **arr = NULL;
+
+	if (t->type != JSMN_ARRAY)
+		return fail_type(c, i, f);
+	if (f->u.enm) {
+		elem.type = JD_ENUM;
+		elem.u.enm = f->u.enm;
+	}
+	if (n && !(arr = arena_array(c->a, n, sizeof *arr)))
+		return fail_nomem(c, json_tok_off(c->doc, i));
+	for (size_t k = 0; k < n; k++) {
+		unsigned j = i + 1 + (unsigned)k;
+		push_index(c, k);
+		if (!(elem.type == JD_ENUM ? dec_enum : dec_string)(c, j, &elem, (char *)&arr[k]))
+			return 0;
+		pop(c);
+	}
+	put(base, f->off, &arr, sizeof arr);
+	put(base, f->n_off, &n, sizeof n);
+	return i + 1 + (unsigned)n;
+}
+
+/* dup_key: an earlier key of the map equal to key. */
+static bool dup_key(const char *arr, const struct jd_map *m, size_t k, const char *key)
+{
+	for (size_t p = 0; p < k; p++) {
+		const char *prev;
+		memcpy(&prev, arr + p * m->size + m->key_off, sizeof prev);
+		if (strcmp(prev, key) == 0)
+			return true;
+	}
+	return false;
+}
+
+static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	const json_tok *t = &c->doc->toks[i];
+	const struct jd_map *m = f->u.map;
+	size_t n = (size_t)t->size, k = 0, kn;
+	char *arr = NULL;
+	unsigned j = i + 1;
+
+	if (t->type != JSMN_OBJECT)
+		return fail_type(c, i, f);
+	if (n > m->max_entries)
+		return fail(c, (size_t)t->start, "expected at most %u entries, got %zu",
+			    m->max_entries, n);
+	if (n && !(arr = arena_array(c->a, n, m->size)))
+		return fail_nomem(c, (size_t)t->start);
+	for (; j < i + 1 + 2 * n; j += 2) {
+		char *e = arr + k * m->size;
+		const char *key;
+		int64_t v;
+		switch (json_str_dup(c->doc, j, c->a, &key, &kn)) {
+		case JSON_STR_OK: break;
+		case JSON_STR_NUL:
+			return fail(c, json_tok_off(c->doc, j), "a key must not contain \\u0000");
+		default: return fail_nomem(c, json_tok_off(c->doc, j));
+		}
+		push_name(c, key, kn);
+		if (dup_key(arr, m, k, key))
+			return fail(c, json_tok_off(c->doc, j), "duplicate key");
+		if (json_is_null(c->doc, j + 1)) {
+			pop(c);
+			continue;
+		}
+		if (!json_is_number(c->doc, j + 1)) {
+			char have[SHOW_MAX + 8];
+			return fail(c, json_tok_off(c->doc, j + 1), "expected a number, got %s",
+				    got(c, j + 1, have, sizeof have));
+		}
+		if (!check_decimal(c, j + 1, m->min, m->max, &v))
+			return 0;
+		memcpy(e + m->key_off, &key, sizeof key);
+		memcpy(e + m->val_off, &v, sizeof v);
+		put_pos(c, e, m->pos_off, json_tok_off(c->doc, j));
+		k++;
+		pop(c);
+	}
+	put(base, f->off, &arr, sizeof arr);
+	put(base, f->n_off, &k, sizeof k);
+	return j;
+}
+
+static unsigned dec_value(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+{
+	unsigned next = 0;
+
+	if (json_is_null(c->doc, i)) {
+		if (f->flags & JD_REQUIRED)
+			return fail_type(c, i, f);
+		return i + 1;
+	}
+	switch (f->type) {
+	case JD_STRING: next = dec_string(c, i, f, base); break;
+	case JD_ENUM: next = dec_enum(c, i, f, base); break;
+	case JD_BOOL:
+	case JD_TRI: next = dec_bool(c, i, f, base); break;
+	case JD_INT: next = dec_int(c, i, f, base); break;
+	case JD_DATE:
+	case JD_MONTH:
+	case JD_MONTH_OR_PRESENT: next = dec_when(c, i, f, base); break;
+	case JD_DECIMAL: next = dec_decimal(c, i, f, base); break;
+	case JD_OBJECT:
+		if (c->doc->toks[i].type != JSMN_OBJECT)
+			return fail_type(c, i, f);
+		next = dec_object(c, i, f->u.schema, base + (f->off == JD_NONE ? 0 : f->off));
+		break;
+	case JD_ARRAY: next = dec_array(c, i, f, base); break;
+	case JD_STRINGS: next = dec_strings(c, i, f, base); break;
+	case JD_SCORES: next = dec_scores(c, i, f, base); break;
+	}
+	if (next) {
+		put_flag(base, f->has_off);
+		put_pos(c, base, f->pos_off, json_tok_off(c->doc, i));
+	}
+	return next;
+}
+
+/* ---- objects ----------------------------------------------------------- */
+
+/* lookup: the field named key[0..n); tries *hint (the field after the last
+ * one found) first, as documents usually follow the schema's order. */
+static int lookup(const struct jd_schema *s, const char *key, size_t n, unsigned *hint)
+{
+	const struct jd_field *f;
+
+	if (*hint < s->nfields) {
+		f = &s->fields[*hint];
+		if (f->namelen == n && memcmp(f->name, key, n) == 0)
+			return (int)(*hint)++;
+	}
+	/* From the hint on, wrapping: an absent optional field costs one step. */
+	for (unsigned k = 1, at = *hint; k <= s->nfields; k++) {
+		if (++at >= s->nfields)
+			at -= s->nfields;
+		f = &s->fields[at];
+		if (f->namelen == n && f->name[0] == key[0] && memcmp(f->name, key, n) == 0) {
+			*hint = at + 1;
+			return (int)at;
+		}
+	}
+	return -1;
+}
+
+unsigned jd_edit_distance(const char *a, size_t an, const char *b, size_t bn, unsigned cap)
+{
+	unsigned rows[3][EDIT_MAX + 1];
+	unsigned *pp, *p, *cur, *t;
+
+	if ((an > bn ? an - bn : bn - an) > cap)
+		return cap + 1;
+	if (an > EDIT_MAX || bn > EDIT_MAX)
+		return cap + 1;
+	for (size_t y = 0; y <= bn; y++)
+		rows[1][y] = (unsigned)y;
+	pp = rows[0];
+	p = rows[1];
+	cur = rows[2];
+	for (size_t x = 1; x <= an; x++) {
+		unsigned best;
+		cur[0] = (unsigned)x;
+		best = cur[0];
+		for (size_t y = 1; y <= bn; y++) {
+			unsigned cost = a[x - 1] != b[y - 1];
+			unsigned v = p[y] + 1;
+			if (cur[y - 1] + 1 < v)
+				v = cur[y - 1] + 1;
+			if (p[y - 1] + cost < v)
+				v = p[y - 1] + cost;
+			if (x > 1 && y > 1 && a[x - 1] == b[y - 2] && a[x - 2] == b[y - 1] &&
+			    pp[y - 2] + 1 < v)
+				v = pp[y - 2] + 1;
+			cur[y] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+		t = pp;
+		pp = p;
+		p = cur;
+		cur = t;
+	}
+	return p[bn] > cap ? cap + 1 : p[bn];
+}
+
+static unsigned fail_unknown(struct ctx *c, unsigned key, const struct jd_schema *s,
+			     const char *name, size_t n)
+{
+	unsigned best = 3, d;
+	const char *hint = NULL;
+
+	for (unsigned k = 0; k < s->nfields; k++) {
+		const struct jd_field *f = &s->fields[k];
+		d = jd_edit_distance(name, n, f->name, f->namelen, 2);
+		if (d < best && d < f->namelen) {
+			best = d;
+			hint = f->name;
+		}
+	}
+	push_name(c, name, n);
+	if (hint)
+		return fail(c, json_tok_off(c->doc, key), "unknown field (did you mean \"%s\"?)",
+			    hint);
+	return fail(c, json_tok_off(c->doc, key), "unknown field");
+}
+
+static unsigned fail_duplicate(struct ctx *c, unsigned key, unsigned first, const char *name,
+			       size_t n)
+{
+	uint32_t line, col;
+
+	json_cursor_at(c->cur, json_tok_off(c->doc, first), &line, &col);
+	push_name(c, name, n);
+	return fail(c, json_tok_off(c->doc, key),
+		    "duplicate field (first given at line %" PRIu32 ", column %" PRIu32 ")",
+		    line, col);
+}
+
+/* find_field: the field for key token j, or -1 after reporting it. */
+static int find_field(struct ctx *c, unsigned j, const struct jd_schema *s, unsigned *hint)
+{
+	char buf[EDIT_MAX + 1];
+	size_t n;
+	const char *key = json_raw(c->doc, j, &n);
+	int fi;
+
+	if (json_str_has_escapes(c->doc, j)) {
+		if (json_str_copy(c->doc, j, buf, sizeof buf, &n) != JSON_STR_OK) {
+			fail_unknown(c, j, s, key, n);
+			return -1;
+		}
+		key = buf;
+	}
+	fi = n ? lookup(s, key, n, hint) : -1;
+	if (fi < 0)
+		fail_unknown(c, j, s, key, n);
+	return fi;
+}
+
+static unsigned check_object(struct ctx *c, unsigned i, const struct jd_schema *s,
+			     const char *base, uint64_t seen, const unsigned *keys)
+{
+	char buf[200];
+	const char *blame = NULL, *why;
+	size_t at = json_tok_off(c->doc, i);
+
+	for (unsigned k = 0; k < s->nfields; k++) {
+		const struct jd_field *f = &s->fields[k];
+		char want[400];
+		if (!(f->flags & JD_REQUIRED) || (seen >> k & 1))
+			continue;
+		push_name(c, f->name, f->namelen);
+		return fail(c, at, "required field is missing (expected %s)",
+			    expected(f, want, sizeof want));
+	}
+	if (!s->check || !(why = s->check(base, buf, sizeof buf, &blame)))
+		return 1;
+	for (unsigned k = 0; blame && k < s->nfields; k++) {
+		if (strcmp(s->fields[k].name, blame) != 0 || !(seen >> k & 1))
+			continue;
+		push_name(c, s->fields[k].name, s->fields[k].namelen);
+		at = json_tok_off(c->doc, keys[k] + 1);
+		break;
+	}
+	return fail(c, at, "%s", why);
+}
+
+static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s, char *base)
+{
+	const json_tok *t = &c->doc->toks[i];
+	unsigned keys[JD_MAX_FIELDS];
+	unsigned j = i + 1, hint = 0;
+	uint64_t seen = 0;
+
+	put_pos(c, base, s->pos_off, (size_t)t->start);
+	for (int k = 0; k < t->size; k++) {
+		const struct jd_field *f;
+		int fi = find_field(c, j, s, &hint);
+		if (fi < 0)
+			return 0;
+		f = &s->fields[fi];
+		if (seen >> fi & 1)
+			return fail_duplicate(c, j, keys[fi], f->name, f->namelen);
+		seen |= (uint64_t)1 << fi;
+		keys[fi] = j;
+		push_name(c, f->name, f->namelen);
+		j = dec_value(c, j + 1, f, base);
+		if (!j)
+			return 0;
+		pop(c);
+	}
+	if (!check_object(c, i, s, base, seen, keys))
+		return 0;
+	return j;
+}
+
+enum jd_rc jd_decode(const struct json_doc *doc, const struct jd_schema *schema,
+		     void *target, struct arena *a, struct json_cursor *cur,
+		     struct jd_error *err)
+{
+	struct ctx c = { .doc = doc, .a = a, .cur = cur, .err = err, .rc = JD_OK };
+	char have[SHOW_MAX + 8];
+
+	memset(target, 0, schema->size);
+	err->off = 0;
+	err->path[0] = err->reason[0] = '\0';
+	if (doc->toks[0].type != JSMN_OBJECT) {
+		fail(&c, json_tok_off(doc, 0), "expected an object, got %s",
+		     got(&c, 0, have, sizeof have));
+		return c.rc;
+	}
+	dec_object(&c, 0, schema, target);
+	return c.rc;
+}

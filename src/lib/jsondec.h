@@ -1,0 +1,133 @@
+/* jsondec.h - decode a parsed JSON document into C structs, driven by tables.
+ *
+ * A jd_schema lists an object's fields: name, type, whether absent/null is
+ * allowed, and offsets (offsetof) into the target struct for the value, its
+ * presence flag and its source position.  Decoding is strict: an unknown
+ * field, a duplicate key, a wrong type or a value out of range stops at the
+ * first problem with its byte offset, its path in formats.md notation
+ * (`experts[0].scores.achievements`) and a reason naming what was expected.
+ *
+ * null is the same as absent: the value, its flag and its position stay
+ * zero (the caller's target starts zeroed).  Strings are decoded into the
+ * arena; enumerated values point at the schema's own string constants.
+ * Decoding walks the tokens once, in document order; field lookup tries
+ * the field after the previous one first, so keys in schema order cost one
+ * comparison each.  Nothing is allocated except from the arena.
+ *
+ * Stored representations (the target member at `off`):
+ *   JD_STRING, JD_ENUM       const char *
+ *   JD_BOOL                  bool
+ *   JD_TRI                   an int-sized enum: 0 unknown, 1 false, 2 true
+ *   JD_INT                   int64_t
+ *   JD_DATE                  int32_t days (date.h date_t)
+ *   JD_MONTH                 int32_t months (date.h month_t)
+ *   JD_MONTH_OR_PRESENT      month_t, and bool at n_off set for "present"
+ *   JD_DECIMAL               int64_t hundredths (points.h points_t)
+ *   JD_OBJECT                a nested struct at off (off 0 with offsets of
+ *                            the enclosing struct flattens it)
+ *   JD_ARRAY                 T * at off, size_t count at n_off
+ *   JD_STRINGS               const char ** at off, size_t count at n_off
+ *   JD_SCORES                an object of name -> decimal: T * at off,
+ *                            size_t count at n_off, T described by jd_map
+ * A position (pos_off) is two uint32_t, line then column.
+ */
+#ifndef YC_JSONDEC_H
+#define YC_JSONDEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "json.h"
+
+#define JD_NONE (-1)        /* "no such member" for any offset */
+#define JD_MAX_FIELDS 64    /* per schema (a bitmask tracks duplicates) */
+#define JD_MAX_DEPTH 16     /* path segments */
+
+enum jd_type {
+	JD_STRING, JD_ENUM, JD_BOOL, JD_TRI, JD_INT, JD_DATE, JD_MONTH,
+	JD_MONTH_OR_PRESENT, JD_DECIMAL, JD_OBJECT, JD_ARRAY, JD_STRINGS, JD_SCORES,
+};
+
+enum jd_flags {
+	JD_REQUIRED = 1, /* absent or null is an error */
+};
+
+struct jd_enum {
+	const char *const *values;
+	uint8_t n;
+};
+
+struct jd_schema;
+
+/* jd_map: the element of a JD_SCORES array. */
+struct jd_map {
+	size_t size;         /* sizeof the element */
+	int32_t key_off;     /* const char *: the key, decoded */
+	int32_t val_off;     /* points_t */
+	int32_t pos_off;     /* position of the key, or JD_NONE */
+	int64_t min, max;    /* allowed values, hundredths */
+	unsigned max_entries;
+	const char *what;    /* "an object of factor scores" */
+};
+
+struct jd_field {
+	const char *name;
+	uint8_t namelen;     /* strlen(name), see JD_NAME */
+	uint8_t type;        /* enum jd_type */
+	uint8_t flags;       /* enum jd_flags */
+	int32_t off;         /* the value; JD_NONE: checked, not stored */
+	int32_t has_off;     /* bool set when present and not null, or JD_NONE */
+	int32_t pos_off;     /* position of the value, or JD_NONE */
+	int32_t n_off;       /* count (arrays), "present" flag (months), JD_NONE */
+	union {
+		const struct jd_enum *enm;      /* JD_ENUM, JD_STRINGS (NULL: any) */
+		const struct jd_schema *schema; /* JD_OBJECT, JD_ARRAY */
+		const struct jd_map *map;       /* JD_SCORES */
+		struct {
+			int64_t min, max;       /* JD_INT units, JD_DECIMAL hundredths */
+		} range;
+	} u;
+};
+
+#define JD_NAME(s) .name = (s), .namelen = (uint8_t)(sizeof(s) - 1)
+
+/* jd_check_fn: a rule across fields, run after an object decoded.  Returns
+ * NULL when obj is fine, else the reason (may be written to buf); *blame
+ * may name the field to report (else the object itself). */
+typedef const char *jd_check_fn(const void *obj, char *buf, size_t cap, const char **blame);
+
+struct jd_schema {
+	const struct jd_field *fields;
+	uint8_t nfields;    /* <= JD_MAX_FIELDS */
+	int32_t pos_off;    /* position of the object itself, or JD_NONE */
+	size_t size;        /* sizeof the target struct */
+	jd_check_fn *check; /* or NULL */
+};
+
+enum jd_rc {
+	JD_OK = 0,
+	JD_EINPUT, /* the document does not match the schema */
+	JD_ENOMEM, /* the arena is exhausted */
+};
+
+struct jd_error {
+	size_t off;       /* byte offset of the problem in the document */
+	char path[128];   /* "" for the document itself */
+	char reason[512];
+};
+
+/* jd_decode: decode doc's top-level value, which must be an object, into
+ * target (sizeof schema->size, zeroed first).  cur converts offsets of doc
+ * to positions (it must be over doc's text).  Strings and arrays come from
+ * a; on failure target is partly filled and err says why. */
+enum jd_rc jd_decode(const struct json_doc *doc, const struct jd_schema *schema,
+		     void *target, struct arena *a, struct json_cursor *cur,
+		     struct jd_error *err);
+
+/* jd_edit_distance: optimal string alignment distance (a transposition
+ * counts one), capped: returns cap + 1 when larger than cap. */
+unsigned jd_edit_distance(const char *a, size_t an, const char *b, size_t bn, unsigned cap);
+
+#endif

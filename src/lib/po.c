@@ -1,0 +1,201 @@
+/* po.c - see po.h. */
+#include "po.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+enum po_field { F_NONE, F_CTXT, F_ID, F_STR };
+
+struct po_parser {
+	const char *name;
+	struct arena *a;
+	struct po_catalog *cat;
+	size_t alloc;
+	struct strbuf ctxt, id, str;
+	enum po_field field;
+	bool has_id, has_str;
+	char *err;
+	size_t errn;
+	unsigned line;
+};
+
+static int fail(struct po_parser *p, const char *reason)
+{
+	snprintf(p->err, p->errn, "%s:%u: %s", p->name, p->line, reason);
+	return -1;
+}
+
+/* quoted: append the C-escaped string that starts at s (at a '"'). */
+static int quoted(struct po_parser *p, const char *s, const char *end, struct strbuf *out)
+{
+	if (s >= end || *s != '"')
+		return fail(p, "expected a string in double quotes");
+	for (s++; s < end && *s != '"'; s++) {
+		char c = *s;
+		if (c == '\\') {
+			if (++s >= end)
+				return fail(p, "backslash at the end of the line");
+			switch (*s) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			default: return fail(p, "unknown escape (use \\n \\t \\\" \\\\)");
+			}
+		}
+		strbuf_addch(out, c);
+	}
+	if (s >= end)
+		return fail(p, "string not closed with a double quote");
+	for (s++; s < end; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r')
+			return fail(p, "text after the closing quote");
+	return out->failed ? fail(p, "string too long") : 0;
+}
+
+static int flush(struct po_parser *p)
+{
+	struct po_entry *e;
+
+	if (!p->has_id && !p->has_str)
+		return 0;
+	if (!p->has_id || !p->has_str)
+		return fail(p, "an entry needs both msgid and msgstr");
+	if (p->str.len && p->id.len) {
+		if (p->cat->n == p->alloc) {
+			size_t na = p->alloc ? p->alloc * 2 : 64;
+			struct po_entry *ne = arena_array(p->a, na, sizeof *ne);
+			if (!ne)
+				return fail(p, "out of memory");
+			if (p->cat->n)
+				memcpy(ne, p->cat->entries, p->cat->n * sizeof *ne);
+			p->cat->entries = ne;
+			p->alloc = na;
+		}
+		e = &p->cat->entries[p->cat->n++];
+		if (p->ctxt.len) {
+			strbuf_addch(&p->ctxt, '\004');
+			strbuf_add(&p->ctxt, p->id.buf, p->id.len);
+			e->id = arena_strndup(p->a, p->ctxt.buf, p->ctxt.len);
+		} else {
+			e->id = arena_strndup(p->a, p->id.buf, p->id.len);
+		}
+		e->str = arena_strndup(p->a, p->str.buf, p->str.len);
+		if (!e->id || !e->str)
+			return fail(p, "out of memory");
+	}
+	strbuf_reset(&p->ctxt);
+	strbuf_reset(&p->id);
+	strbuf_reset(&p->str);
+	p->has_id = p->has_str = false;
+	p->field = F_NONE;
+	return 0;
+}
+
+static int keyword(struct po_parser *p, const char *s, const char *end)
+{
+	static const struct { const char *kw; enum po_field f; } kws[] = {
+		{"msgctxt ", F_CTXT}, {"msgid ", F_ID}, {"msgstr ", F_STR},
+	};
+
+	if (strncmp(s, "msgid_plural", 12) == 0 || strncmp(s, "msgstr[", 7) == 0)
+		return fail(p, "plural forms are not supported: word the message without them");
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(kws[i].kw);
+		if ((size_t)(end - s) < n || strncmp(s, kws[i].kw, n) != 0)
+			continue;
+		if (kws[i].f != F_STR && p->has_str && flush(p) < 0)
+			return -1;
+		if (kws[i].f == F_ID && p->has_id)
+			return fail(p, "msgid without msgstr");
+		if (kws[i].f == F_STR && !p->has_id)
+			return fail(p, "msgstr without msgid");
+		p->field = kws[i].f;
+		p->has_id |= kws[i].f == F_ID;
+		p->has_str |= kws[i].f == F_STR;
+		return quoted(p, s + n, end, kws[i].f == F_CTXT ? &p->ctxt :
+				 kws[i].f == F_ID ? &p->id : &p->str);
+	}
+	return fail(p, "expected msgctxt, msgid, msgstr, a string or a comment");
+}
+
+static int parse_line(struct po_parser *p, const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	if (s == end)
+		return flush(p);
+	if (*s == '#')
+		return 0;
+	if (*s == '"') {
+		if (p->field == F_NONE)
+			return fail(p, "a continued string must follow msgid or msgstr");
+		return quoted(p, s, end, p->field == F_CTXT ? &p->ctxt :
+			      p->field == F_ID ? &p->id : &p->str);
+	}
+	return keyword(p, s, end);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct po_entry *)a)->id, ((const struct po_entry *)b)->id);
+}
+
+int po_parse(const char *name, const char *text, size_t len, struct arena *a,
+		struct po_catalog *cat, char *err, size_t errn)
+{
+	struct po_parser p = {name, a, cat, 0, STRBUF_INIT(1 << 16), STRBUF_INIT(1 << 16),
+			      STRBUF_INIT(1 << 16), F_NONE, false, false, err, errn, 0};
+	const char *s = text, *end = text + len;
+	int rc = 0;
+
+	cat->entries = NULL;
+	cat->n = 0;
+	if (memchr(text, '\0', len)) {
+		p.line = 1;
+		rc = fail(&p, "the file contains a NUL byte");
+		goto out;
+	}
+	while (s < end && rc == 0) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *eol = nl ? nl : end;
+		p.line++;
+		rc = parse_line(&p, s, eol);
+		s = nl ? nl + 1 : end;
+	}
+	if (rc == 0)
+		rc = flush(&p);
+	if (rc == 0 && cat->n)
+		qsort(cat->entries, cat->n, sizeof *cat->entries, cmp_entry);
+	for (size_t i = 1; rc == 0 && i < cat->n; i++)
+		if (strcmp(cat->entries[i - 1].id, cat->entries[i].id) == 0) {
+			snprintf(err, errn, "%s: msgid \"%s\" appears twice", name,
+				 cat->entries[i].id);
+			rc = -1;
+		}
+out:
+	strbuf_release(&p.ctxt);
+	strbuf_release(&p.id);
+	strbuf_release(&p.str);
+	return rc;
+}
+
+const char *po_lookup(const struct po_catalog *cat, const char *id)
+{
+	size_t lo = 0, hi = cat->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(cat->entries[mid].id, id);
+		if (c == 0)
+			return cat->entries[mid].str;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

@@ -1,0 +1,34 @@
+/* po.h - read gettext .po catalogs (the translators' standard format).
+ *
+ * Only what the portal uses: `msgctxt`, `msgid`, `msgstr`, strings split
+ * over several lines, the C escapes gettext writes (\n \t \" \\), comments
+ * and blank lines.  Plural forms are refused with a clear message (the
+ * portal words its messages so it needs none).  Entries whose msgstr is
+ * empty are untranslated and skipped, as gettext does.  Errors are
+ * "name:line: reason".
+ */
+#ifndef YC_PO_H
+#define YC_PO_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+struct po_entry {
+	const char *id;  /* msgid (with "ctxt\004" prefixed when msgctxt is set) */
+	const char *str; /* msgstr */
+};
+
+struct po_catalog {
+	struct po_entry *entries; /* sorted by id after po_parse */
+	size_t n;
+};
+
+/* po_parse: parse text[0..len) into cat (arena memory).  Returns 0, or -1
+ * with "name:line: reason" in err (size errn). */
+int po_parse(const char *name, const char *text, size_t len, struct arena *a,
+		struct po_catalog *cat, char *err, size_t errn);
+/* po_lookup: the translation of id, or NULL. */
+const char *po_lookup(const struct po_catalog *cat, const char *id);
+
+#endif

@@ -1,0 +1,798 @@
+/* yaml.c - see yaml.h. */
+#include "yaml.h"
+
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- errors ---------------------------------------------------------- */
+
+static void vreport(struct pctx *c, uint32_t line, uint32_t col,
+		const char *fmt, va_list ap)
+{
+	size_t start;
+
+	c->nerrors++;
+	if (c->nerrors > PCTX_MAX_ERRORS + 1)
+		return;
+	if (c->nerrors == PCTX_MAX_ERRORS + 1) {
+		strbuf_addf(c->errors, "%s:%u:%u: too many errors; only the first %d are listed\n",
+			    c->file, line, col, PCTX_MAX_ERRORS);
+		return;
+	}
+	strbuf_addf(c->errors, "%s:%u:%u: ", c->file, line, col);
+	start = c->errors->len;
+	strbuf_vaddf(c->errors, fmt, ap);
+	/* one line per error, whatever the values quoted in it contain */
+	for (size_t i = start; i < c->errors->len; i++)
+		if ((unsigned char)c->errors->buf[i] < 0x20)
+			c->errors->buf[i] = ' ';
+	strbuf_addch(c->errors, '\n');
+}
+
+void perr(struct pctx *c, const struct ynode *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, at ? at->line : 1, at ? at->col : 1, fmt, ap);
+	va_end(ap);
+}
+
+void perr_at(struct pctx *c, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, line ? line : 1, col ? col : 1, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- parsing: libfyaml events to ynodes ------------------------------ */
+
+static void diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+struct builder {
+	struct pctx *c;
+	const char *text; /* the input, for raw scalar content */
+	size_t len;
+	struct ynode *root;
+	struct ynode *stack[YAML_MAX_DEPTH];
+	bool want_value[YAML_MAX_DEPTH]; /* map on the stack: a value comes next */
+	int depth;
+	int ndocs;
+	bool failed;
+};
+
+static void mark_of(struct fy_event *e, uint32_t *line, uint32_t *col)
+{
+	const struct fy_mark *m = fy_event_start_mark(e);
+
+	*line = 1;
+	*col = 1;
+	if (m && m->line >= 0 && m->column >= 0) {
+		*line = (uint32_t)m->line + 1;
+		*col = (uint32_t)m->column + 1;
+	}
+}
+
+static struct ynode *node_new(struct builder *b, enum ytype t, struct fy_event *e)
+{
+	struct ynode *n = arena_alloc(b->c->tmp, sizeof *n);
+
+	if (!n) {
+		perr(b->c, NULL, "out of memory while reading the file");
+		b->failed = true;
+		return NULL;
+	}
+	n->type = t;
+	mark_of(e, &n->line, &n->col);
+	return n;
+}
+
+/* attach: add n to the open container (or make it the root). */
+static void attach(struct builder *b, struct ynode *n)
+{
+	struct ynode *p;
+	bool *want_value;
+
+	if (b->depth == 0) {
+		b->root = n;
+		return;
+	}
+	p = b->stack[b->depth - 1];
+	want_value = &b->want_value[b->depth - 1];
+	if (p->type == Y_MAP) {
+		if (!*want_value && n->type != Y_SCALAR) {
+			perr(b->c, n, "a key must be a plain name, not %s", y_what(n));
+			b->failed = true;
+		}
+		if (*want_value)
+			p->n++;
+		*want_value = !*want_value;
+	} else {
+		p->n++;
+	}
+	if (p->tail)
+		p->tail->next = n;
+	else
+		p->head = n;
+	p->tail = n;
+}
+
+static void push(struct builder *b, struct ynode *n)
+{
+	if (b->depth == YAML_MAX_DEPTH) {
+		perr(b->c, n, "nested more than %d levels deep", YAML_MAX_DEPTH);
+		b->failed = true;
+		return;
+	}
+	b->want_value[b->depth] = false;
+	b->stack[b->depth++] = n;
+}
+
+/* single_quoted: the value of a single-quoted scalar from its raw content
+ * raw[0..n) (between the quotes): '' is one quote, and line breaks fold as
+ * YAML says (one break: a space; k empty lines: k newlines).  libfyaml
+ * 0.7.12 leaks memory when it unescapes some runs of '' itself. */
+static char *single_quoted(struct arena *a, const char *raw, size_t n, size_t *len)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0, pending = 0, line = 0;
+	const char *p = raw, *end = raw + n;
+
+	if (!out)
+		return NULL;
+	while (p <= end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *s = p, *e = nl ? nl : end;
+		bool last = !nl;
+
+		if (line > 0)
+			while (s < e && (*s == ' ' || *s == '\t'))
+				s++;
+		if (!last)
+			while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+				e--;
+		if (line > 0 && s == e && !last) {
+			pending++;
+		} else {
+			if (line > 0) {
+				if (pending == 0)
+					out[o++] = ' ';
+				for (; pending; pending--)
+					out[o++] = '\n';
+			}
+			for (const char *q = s; q < e; q++) {
+				out[o++] = *q;
+				if (*q == '\'' && q + 1 < e && q[1] == '\'')
+					q++;
+			}
+		}
+		if (last)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
+static bool has_doubled_quote(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '\'' && s[i + 1] == '\'')
+			return true;
+	return false;
+}
+
+static void on_scalar(struct builder *b, struct fy_event *e)
+{
+	struct ynode *n = node_new(b, Y_SCALAR, e);
+	const char *t = "";
+	size_t len = 0;
+
+	if (!n)
+		return;
+	if (e->scalar.value) {
+		const struct fy_mark *s0 = fy_token_start_mark(e->scalar.value);
+		const struct fy_mark *s1 = fy_token_end_mark(e->scalar.value);
+		enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+
+		if (st == FYSS_SINGLE_QUOTED && s0 && s1 && s0->input_pos <= s1->input_pos &&
+		    s1->input_pos <= b->len &&
+		    has_doubled_quote(b->text + s0->input_pos, s1->input_pos - s0->input_pos)) {
+			n->text = single_quoted(b->c->tmp, b->text + s0->input_pos,
+						s1->input_pos - s0->input_pos, &n->len);
+			if (!n->text) {
+				perr(b->c, n, "out of memory while reading the file");
+				b->failed = true;
+				return;
+			}
+			goto done;
+		}
+		t = fy_token_get_text(e->scalar.value, &len);
+		if (!t) {
+			t = "";
+			len = 0;
+		}
+		n->plain = st == FYSS_PLAIN;
+	} else {
+		n->plain = true;
+	}
+	if (memchr(t, '\0', len)) {
+		perr(b->c, n, "a value contains a NUL character");
+		b->failed = true;
+		return;
+	}
+	n->text = arena_strndup(b->c->tmp, t, len);
+	n->len = len;
+	if (!n->text) {
+		perr(b->c, n, "out of memory while reading the file");
+		b->failed = true;
+		return;
+	}
+done:
+	if (e->scalar.anchor) {
+		perr(b->c, n, "anchors (&name) are not supported: write each value where it applies");
+		b->failed = true;
+	}
+	attach(b, n);
+}
+
+static void on_event(struct builder *b, struct fy_event *e)
+{
+	struct ynode *n;
+	uint32_t line, col;
+
+	switch (e->type) {
+	case FYET_DOCUMENT_START:
+		if (++b->ndocs > 1) {
+			mark_of(e, &line, &col);
+			perr_at(b->c, line, col, "a policy file holds one YAML document, found a second one");
+			b->failed = true;
+		}
+		break;
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START:
+		n = node_new(b, e->type == FYET_MAPPING_START ? Y_MAP : Y_SEQ, e);
+		if (!n)
+			return;
+		if ((e->type == FYET_MAPPING_START ? e->mapping_start.anchor
+						   : e->sequence_start.anchor)) {
+			perr(b->c, n, "anchors (&name) are not supported: write each value where it applies");
+			b->failed = true;
+			return;
+		}
+		attach(b, n);
+		push(b, n);
+		break;
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		if (b->depth > 0)
+			b->depth--;
+		break;
+	case FYET_SCALAR:
+		on_scalar(b, e);
+		break;
+	case FYET_ALIAS:
+		mark_of(e, &line, &col);
+		perr_at(b->c, line, col, "aliases (*name) are not supported: write the value out");
+		b->failed = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* utf8_len: the length of the well-formed UTF-8 sequence at s[0..n), or 0
+ * (overlong forms, surrogates and code points above U+10FFFF are not). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t need;
+	uint32_t cp, min;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		need = 2;
+		cp = s[0] & 0x1fu;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		need = 3;
+		cp = s[0] & 0x0fu;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		need = 4;
+		cp = s[0] & 0x07u;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < need)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return need;
+}
+
+/* check_text: the text is UTF-8 without NUL bytes (libfyaml 0.7.12 can
+ * loop forever on some malformed input, so it only ever sees valid text). */
+static bool check_text(struct pctx *c, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	uint32_t line = 1, col = 1;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = s[i] ? utf8_len(s + i, len - i) : 0;
+		if (k == 0) {
+			perr_at(c, line, col, s[i] ? "not valid UTF-8 text (policy files are UTF-8)"
+						  : "a NUL byte (policy files are UTF-8 text)");
+			return false;
+		}
+		if (s[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+		i += k;
+	}
+	return true;
+}
+
+struct ynode *yaml_parse(struct pctx *c, const char *text, size_t len)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg pcfg;
+	struct fy_diag *diag;
+	struct fy_parser *fyp = NULL;
+	struct fy_event *e;
+	struct builder b;
+	int before = c->nerrors;
+
+	memset(&b, 0, sizeof b);
+	b.c = c;
+	b.text = text;
+	b.len = len;
+	if (!check_text(c, text, len))
+		return NULL;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_discard;
+	dcfg.level = FYET_ERROR;
+	dcfg.colorize = false;
+	diag = fy_diag_create(&dcfg);
+	if (!diag) {
+		perr(c, NULL, "cannot set up the YAML parser");
+		return NULL;
+	}
+	fy_diag_set_collect_errors(diag, true);
+	memset(&pcfg, 0, sizeof pcfg);
+	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+	pcfg.diag = diag;
+	fyp = fy_parser_create(&pcfg);
+	if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
+		perr(c, NULL, "cannot set up the YAML parser");
+		goto out;
+	}
+	while (!b.failed && (e = fy_parser_parse(fyp)) != NULL) {
+		on_event(&b, e);
+		fy_parser_event_free(fyp, e);
+	}
+	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
+		void *it = NULL;
+		struct fy_diag_error *de;
+		bool any = false;
+
+		while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+			if (de->type < FYET_ERROR)
+				continue;
+			perr_at(c, de->line > 0 ? (uint32_t)de->line : 1,
+				de->column > 0 ? (uint32_t)de->column : 1,
+				"YAML syntax: %s", de->msg ? de->msg : "error");
+			any = true;
+		}
+		if (!any)
+			perr(c, NULL, "YAML syntax error");
+		b.failed = true;
+	}
+	if (!b.failed && !b.root)
+		perr(c, NULL, "the file is empty");
+out:
+	if (fyp)
+		fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+	if (b.failed || c->nerrors != before)
+		return NULL;
+	return b.root;
+}
+
+/* ---- nodes ----------------------------------------------------------- */
+
+bool y_is_null(const struct ynode *n)
+{
+	return n && n->type == Y_SCALAR && n->plain &&
+	       (n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0);
+}
+
+const char *y_what(const struct ynode *n)
+{
+	if (!n)
+		return "nothing";
+	switch (n->type) {
+	case Y_MAP: return "a mapping";
+	case Y_SEQ: return "a list";
+	case Y_SCALAR: return y_is_null(n) ? "no value" : "a single value";
+	}
+	return "?";
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *closest(const char *s, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, len = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(s, cands[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	if (best && bestd > 0 && (bestd <= 2 || bestd * 3 <= len))
+		return best;
+	return NULL;
+}
+
+bool ymap_check(struct pctx *c, const struct ynode *n, const char *what,
+		const char *const *known)
+{
+	size_t nknown = 0;
+
+	if (!n || n->type != Y_MAP) {
+		perr(c, n, "%s: expected a mapping (key: value lines), found %s", what, y_what(n));
+		return false;
+	}
+	while (known[nknown])
+		nknown++;
+	for (const struct ynode *k = n->head; k && k->next; k = k->next->next) {
+		size_t i;
+
+		if (k->type != Y_SCALAR)
+			continue;
+		for (i = 0; i < nknown; i++)
+			if (strcmp(k->text, known[i]) == 0)
+				break;
+		if (i == nknown) {
+			const char *near = closest(k->text, known, nknown);
+			if (near) {
+				perr(c, k, "%s: unknown key '%s' (did you mean '%s'?)", what, k->text, near);
+			} else {
+				struct strbuf list = STRBUF_INIT(512);
+				for (i = 0; i < nknown; i++) {
+					strbuf_addstr(&list, i ? ", " : "");
+					strbuf_addstr(&list, known[i]);
+				}
+				perr(c, k, "%s: unknown key '%s' (known keys: %s)", what, k->text, list.buf);
+				strbuf_release(&list);
+			}
+			continue;
+		}
+		for (const struct ynode *j = n->head; j != k; j = j->next->next) {
+			if (j->type == Y_SCALAR && strcmp(j->text, k->text) == 0) {
+				perr(c, k, "%s: key '%s' given twice (first on line %u)",
+				     what, k->text, j->line);
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+const struct ynode *ymap_key(const struct ynode *n, const char *key)
+{
+	if (!n || n->type != Y_MAP)
+		return NULL;
+	for (const struct ynode *k = n->head; k && k->next; k = k->next->next)
+		if (k->type == Y_SCALAR && strcmp(k->text, key) == 0)
+			return k;
+	return NULL;
+}
+
+const struct ynode *ymap_get(const struct ynode *n, const char *key)
+{
+	const struct ynode *k = ymap_key(n, key);
+
+	if (!k || y_is_null(k->next))
+		return NULL;
+	return k->next;
+}
+
+const struct ynode *ymap_need(struct pctx *c, const struct ynode *n,
+		const char *what, const char *key)
+{
+	const struct ynode *v = ymap_get(n, key);
+
+	if (!v && n && n->type == Y_MAP) {
+		const struct ynode *k = ymap_key(n, key);
+		if (k)
+			perr(c, k, "%s: '%s' has no value", what, key);
+		else
+			perr(c, n, "%s: missing required key '%s'", what, key);
+	}
+	return v;
+}
+
+bool yseq(struct pctx *c, const struct ynode *n, const char *what)
+{
+	if (!n || n->type != Y_SEQ) {
+		perr(c, n, "%s: expected a list, found %s", what, y_what(n));
+		return false;
+	}
+	return true;
+}
+
+/* ---- typed scalars --------------------------------------------------- */
+
+static bool scalar(struct pctx *c, const struct ynode *n, const char *expected)
+{
+	if (!n || n->type != Y_SCALAR || y_is_null(n)) {
+		perr(c, n, "expected %s, found %s", expected, y_what(n));
+		return false;
+	}
+	return true;
+}
+
+bool y_str(struct pctx *c, const struct ynode *n, const char **out)
+{
+	char *s;
+
+	if (!scalar(c, n, "a text"))
+		return false;
+	s = arena_strndup(c->a, n->text, n->len);
+	if (!s) {
+		perr(c, n, "out of memory");
+		return false;
+	}
+	*out = s;
+	return true;
+}
+
+bool y_id(struct pctx *c, const struct ynode *n, const char **out)
+{
+	if (!scalar(c, n, "an id"))
+		return false;
+	for (size_t i = 0; i < n->len; i++) {
+		char ch = n->text[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			  (i > 0 && (ch == '-' || ch == '_'));
+		if (!ok || n->len > 64) {
+			perr(c, n, "id '%s': use 1 to 64 characters a-z, 0-9, '-' and '_', "
+			     "starting with a letter or digit", n->text);
+			return false;
+		}
+	}
+	return y_str(c, n, out);
+}
+
+bool y_bool(struct pctx *c, const struct ynode *n, bool *out)
+{
+	if (!scalar(c, n, "true or false"))
+		return false;
+	if (n->plain && strcmp(n->text, "true") == 0) {
+		*out = true;
+		return true;
+	}
+	if (n->plain && strcmp(n->text, "false") == 0) {
+		*out = false;
+		return true;
+	}
+	perr(c, n, "expected true or false, found '%s'", n->text);
+	return false;
+}
+
+bool y_points(struct pctx *c, const struct ynode *n, points_t *out)
+{
+	const char *dot;
+
+	if (!scalar(c, n, "a number"))
+		return false;
+	if (points_parse(n->text, n->len, out))
+		return true;
+	dot = memchr(n->text, '.', n->len);
+	if (dot && strspn(dot + 1, "0123456789") == n->len - (size_t)(dot + 1 - n->text) &&
+	    n->len - (size_t)(dot + 1 - n->text) > 2)
+		perr(c, n, "'%s' has more than two decimal places", n->text);
+	else
+		perr(c, n, "expected a number with at most two decimal places, found '%s'", n->text);
+	return false;
+}
+
+bool y_int(struct pctx *c, const struct ynode *n, int64_t min, int64_t max,
+		int64_t *out)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	bool neg = false;
+
+	if (!scalar(c, n, "a whole number"))
+		return false;
+	if (n->text[0] == '-') {
+		neg = true;
+		i = 1;
+	}
+	if (i == n->len)
+		goto bad;
+	for (; i < n->len; i++) {
+		if (n->text[i] < '0' || n->text[i] > '9')
+			goto bad;
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, n->text[i] - '0', &v))
+			goto range;
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		goto range;
+	*out = v;
+	return true;
+bad:
+	perr(c, n, "expected a whole number, found '%s'", n->text);
+	return false;
+range:
+	perr(c, n, "%s is out of range (%lld to %lld)", n->text, (long long)min, (long long)max);
+	return false;
+}
+
+bool y_date(struct pctx *c, const struct ynode *n, date_t *out)
+{
+	if (!scalar(c, n, "a date (YYYY-MM-DD)"))
+		return false;
+	if (date_parse(n->text, n->len, out))
+		return true;
+	perr(c, n, "expected a date YYYY-MM-DD that exists, found '%s'", n->text);
+	return false;
+}
+
+bool y_str_list(struct pctx *c, const struct ynode *n, const char ***out,
+		size_t *nout)
+{
+	const char **v;
+	size_t i = 0;
+	bool ok = true;
+
+	if (n && n->type == Y_SCALAR && !y_is_null(n)) {
+		v = arena_array(c->a, 1, sizeof *v);
+		if (!v || !y_str(c, n, &v[0]))
+			return false;
+		*out = v;
+		*nout = 1;
+		return true;
+	}
+	if (!n || n->type != Y_SEQ) {
+		perr(c, n, "expected a list of texts, found %s", y_what(n));
+		return false;
+	}
+	v = arena_array(c->a, n->n ? n->n : 1, sizeof *v);
+	if (!v) {
+		perr(c, n, "out of memory");
+		return false;
+	}
+	for (const struct ynode *k = n->head; k; k = k->next)
+		ok &= y_str(c, k, &v[i++]);
+	*out = v;
+	*nout = n->n;
+	return ok;
+}
+
+bool yget_str(struct pctx *c, const struct ynode *m, const char *key, const char **out)
+{
+	const struct ynode *v = ymap_get(m, key);
+
+	return v ? y_str(c, v, out) : true;
+}
+
+bool yget_bool(struct pctx *c, const struct ynode *m, const char *key, bool *out)
+{
+	const struct ynode *v = ymap_get(m, key);
+
+	return v ? y_bool(c, v, out) : true;
+}
+
+bool yneed_str(struct pctx *c, const struct ynode *m, const char *what,
+		const char *key, const char **out)
+{
+	const struct ynode *v = ymap_need(c, m, what, key);
+
+	return v && y_str(c, v, out);
+}
+
+bool yneed_id(struct pctx *c, const struct ynode *m, const char *what,
+		const char *key, const char **out)
+{
+	const struct ynode *v = ymap_need(c, m, what, key);
+
+	return v && y_id(c, v, out);
+}
+
+bool yneed_date(struct pctx *c, const struct ynode *m, const char *what,
+		const char *key, date_t *out)
+{
+	const struct ynode *v = ymap_need(c, m, what, key);
+
+	return v && y_date(c, v, out);
+}
+
+const struct ynode *idlist_find(const struct idlist *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->ids[i], id) == 0)
+			return l->at[i];
+	return NULL;
+}
+
+bool idlist_add(struct pctx *c, struct idlist *l, const char *id,
+		const struct ynode *at, const char *what)
+{
+	const struct ynode *first = idlist_find(l, id);
+
+	if (first) {
+		perr(c, at, "%s id '%s' is used twice (first on line %u)", what, id, first->line);
+		return false;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		const char **ids = arena_array(c->tmp, cap, sizeof *ids);
+		const struct ynode **ats = arena_array(c->tmp, cap, sizeof *ats);
+		if (!ids || !ats)
+			return true; /* out of memory: just stop checking */
+		if (l->n) {
+			memcpy(ids, l->ids, l->n * sizeof *ids);
+			memcpy(ats, l->at, l->n * sizeof *ats);
+		}
+		l->ids = ids;
+		l->at = ats;
+		l->cap = cap;
+	}
+	l->ids[l->n] = id;
+	l->at[l->n++] = at;
+	return true;
+}

@@ -1,0 +1,185 @@
+/* queries.c - the SQL texts of the store (see queries.h).
+ *
+ * One row per query: SQLite text on the left, PostgreSQL text on the
+ * right.  Where both databases accept the same statement the two texts
+ * differ only in their placeholders (?N against $N).  Statements that
+ * insert return the new id with RETURNING (SQLite >= 3.35).  Times are
+ * Unix seconds, booleans 0/1, a NULL user_id is an anonymous session and
+ * a NULL sent_at an unsent mail (both read back as 0).
+ */
+#include "queries.h"
+
+#include <assert.h>
+#include <stddef.h>
+
+#define USER_COLS "id, email, name, role, password_hash, lang, created_at, version"
+#define SESSION_COLS "id, token_hash, coalesce(user_id, 0), csrf, lang, created_at, expires_at"
+#define ENTERPRISE_COLS "uscc, name, key_entity, service_key, breach_of_trust, " \
+	"sector, district, note, updated_at, version"
+#define APPLICATION_COLS "id, owner_id, programme, status, data, created_at, updated_at, version"
+#define AUDIT_COLS "at, actor, action, subject, before, after"
+
+static const struct query queries[Q__COUNT] = {
+	/* PRAGMAs take no parameters.  max_page_count cannot go below the
+	 * current size, so "= 1" means "no growth" (fault injection); the
+	 * other value is SQLite's default limit (4 TiB in 4 KiB pages). */
+	{ Q_PRAGMA_WAL, "pragma_wal", "PRAGMA journal_mode = WAL", NULL },
+	{ Q_PRAGMA_FOREIGN_KEYS, "pragma_foreign_keys", "PRAGMA foreign_keys = ON", NULL },
+	{ Q_PRAGMA_SYNCHRONOUS, "pragma_synchronous", "PRAGMA synchronous = NORMAL", NULL },
+	{ Q_PRAGMA_CHECKPOINT, "pragma_checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)", NULL },
+	{ Q_PRAGMA_NO_GROWTH, "pragma_no_growth", "PRAGMA max_page_count = 1", NULL },
+	{ Q_PRAGMA_GROWTH, "pragma_growth", "PRAGMA max_page_count = 1073741823", NULL },
+
+	/* PostgreSQL has no database write lock to take up front; the
+	 * PostgreSQL backend maps serialization failures (40001) to STORE_BUSY. */
+	{ Q_BEGIN, "begin", "BEGIN DEFERRED", "BEGIN ISOLATION LEVEL SERIALIZABLE" },
+	{ Q_BEGIN_WRITE, "begin_write", "BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL SERIALIZABLE" },
+	{ Q_COMMIT, "commit", "COMMIT", "COMMIT" },
+	{ Q_ROLLBACK, "rollback", "ROLLBACK", "ROLLBACK" },
+
+	{ Q_MIGRATIONS_INIT, "migrations_init",
+	  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+	  "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
+	  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+	  "name TEXT NOT NULL, applied_at BIGINT NOT NULL)" },
+	{ Q_MIGRATIONS_VERSION, "migrations_version",
+	  "SELECT coalesce(max(number), 0) FROM schema_migrations",
+	  "SELECT coalesce(max(number), 0) FROM schema_migrations" },
+	{ Q_MIGRATIONS_RECORD, "migrations_record",
+	  "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)",
+	  "INSERT INTO schema_migrations (number, name, applied_at) VALUES ($1, $2, $3)" },
+
+	{ Q_USER_CREATE, "user_create",
+	  "INSERT INTO users (email, name, role, password_hash, lang, created_at, version) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1) RETURNING id",
+	  "INSERT INTO users (email, name, role, password_hash, lang, created_at, version) "
+	  "VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id" },
+	{ Q_USER_BY_EMAIL, "user_by_email",
+	  "SELECT " USER_COLS " FROM users WHERE email = ?1",
+	  "SELECT " USER_COLS " FROM users WHERE email = $1" },
+	{ Q_USER_BY_ID, "user_by_id",
+	  "SELECT " USER_COLS " FROM users WHERE id = ?1",
+	  "SELECT " USER_COLS " FROM users WHERE id = $1" },
+	{ Q_USER_SET_PASSWORD, "user_set_password",
+	  "UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1",
+	  "UPDATE users SET password_hash = $2, version = version + 1 WHERE id = $1" },
+
+	{ Q_SESSION_CREATE, "session_create",
+	  "INSERT INTO sessions (token_hash, user_id, csrf, lang, created_at, expires_at) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+	  "INSERT INTO sessions (token_hash, user_id, csrf, lang, created_at, expires_at) "
+	  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" },
+	{ Q_SESSION_BY_HASH, "session_by_hash",
+	  "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+	  "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = $1 AND expires_at > $2" },
+	{ Q_SESSION_LOGIN, "session_login",
+	  "UPDATE sessions SET user_id = ?2, token_hash = ?3, csrf = ?4, expires_at = ?5 "
+	  "WHERE id = ?1",
+	  "UPDATE sessions SET user_id = $2, token_hash = $3, csrf = $4, expires_at = $5 "
+	  "WHERE id = $1" },
+	{ Q_SESSION_DELETE, "session_delete",
+	  "DELETE FROM sessions WHERE id = ?1",
+	  "DELETE FROM sessions WHERE id = $1" },
+	{ Q_SESSION_PURGE, "session_purge",
+	  "DELETE FROM sessions WHERE expires_at <= ?1",
+	  "DELETE FROM sessions WHERE expires_at <= $1" },
+
+	{ Q_LOGIN_FAILURE_ADD, "login_failure_add",
+	  "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+	  "INSERT INTO login_failures (key, at) VALUES ($1, $2)" },
+	{ Q_LOGIN_FAILURES_SINCE, "login_failures_since",
+	  "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+	  "SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2" },
+	{ Q_LOGIN_FAILURES_CLEAR, "login_failures_clear",
+	  "DELETE FROM login_failures WHERE key = ?1",
+	  "DELETE FROM login_failures WHERE key = $1" },
+	{ Q_LOGIN_FAILURES_PURGE, "login_failures_purge",
+	  "DELETE FROM login_failures WHERE at < ?1",
+	  "DELETE FROM login_failures WHERE at < $1" },
+
+	{ Q_RESET_CREATE, "reset_create",
+	  "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+	  "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)" },
+	/* one statement: two concurrent takes of a token cannot both succeed */
+	{ Q_RESET_TAKE, "reset_take",
+	  "UPDATE password_resets SET used_at = ?2 WHERE token_hash = ?1 "
+	  "AND used_at IS NULL AND expires_at > ?2 RETURNING user_id",
+	  "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 "
+	  "AND used_at IS NULL AND expires_at > $2 RETURNING user_id" },
+
+	{ Q_OUTBOX_ADD, "outbox_add",
+	  "INSERT INTO outbox (recipient, subject, body, created_at) "
+	  "VALUES (?1, ?2, ?3, ?4) RETURNING id",
+	  "INSERT INTO outbox (recipient, subject, body, created_at) "
+	  "VALUES ($1, $2, $3, $4) RETURNING id" },
+	{ Q_OUTBOX_LATEST, "outbox_latest",
+	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
+	  "FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1",
+	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
+	  "FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1" },
+
+	{ Q_AUDIT_ADD, "audit_add",
+	  "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	  "INSERT INTO audit (" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6)" },
+	{ Q_AUDIT_BY_SUBJECT, "audit_by_subject",
+	  "SELECT " AUDIT_COLS " FROM audit WHERE subject = ?1 ORDER BY id DESC LIMIT ?2",
+	  "SELECT " AUDIT_COLS " FROM audit WHERE subject = $1 ORDER BY id DESC LIMIT $2" },
+
+	/* both accept ON CONFLICT ... DO UPDATE with excluded.* */
+	{ Q_ENTERPRISE_UPSERT, "enterprise_upsert",
+	  "INSERT INTO enterprises (" ENTERPRISE_COLS ") "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1) "
+	  "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, "
+	  "key_entity = excluded.key_entity, service_key = excluded.service_key, "
+	  "breach_of_trust = excluded.breach_of_trust, sector = excluded.sector, "
+	  "district = excluded.district, note = excluded.note, "
+	  "updated_at = excluded.updated_at, version = enterprises.version + 1",
+	  "INSERT INTO enterprises (" ENTERPRISE_COLS ") "
+	  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) "
+	  "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, "
+	  "key_entity = excluded.key_entity, service_key = excluded.service_key, "
+	  "breach_of_trust = excluded.breach_of_trust, sector = excluded.sector, "
+	  "district = excluded.district, note = excluded.note, "
+	  "updated_at = excluded.updated_at, version = enterprises.version + 1" },
+	{ Q_ENTERPRISE_UPDATE, "enterprise_update",
+	  "UPDATE enterprises SET name = ?2, key_entity = ?3, service_key = ?4, "
+	  "breach_of_trust = ?5, sector = ?6, district = ?7, note = ?8, updated_at = ?9, "
+	  "version = version + 1 WHERE uscc = ?1 AND version = ?10",
+	  "UPDATE enterprises SET name = $2, key_entity = $3, service_key = $4, "
+	  "breach_of_trust = $5, sector = $6, district = $7, note = $8, updated_at = $9, "
+	  "version = version + 1 WHERE uscc = $1 AND version = $10" },
+	{ Q_ENTERPRISE_GET, "enterprise_get",
+	  "SELECT " ENTERPRISE_COLS " FROM enterprises WHERE uscc = ?1",
+	  "SELECT " ENTERPRISE_COLS " FROM enterprises WHERE uscc = $1" },
+	{ Q_ENTERPRISE_VERSION, "enterprise_version",
+	  "SELECT version FROM enterprises WHERE uscc = ?1",
+	  "SELECT version FROM enterprises WHERE uscc = $1" },
+
+	{ Q_APPLICATION_CREATE, "application_create",
+	  "INSERT INTO applications (owner_id, programme, status, data, created_at, "
+	  "updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1) RETURNING id",
+	  "INSERT INTO applications (owner_id, programme, status, data, created_at, "
+	  "updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id" },
+	{ Q_APPLICATION_UPDATE, "application_update",
+	  "UPDATE applications SET programme = ?2, status = ?3, data = ?4, updated_at = ?5, "
+	  "version = version + 1 WHERE id = ?1 AND version = ?6",
+	  "UPDATE applications SET programme = $2, status = $3, data = $4, updated_at = $5, "
+	  "version = version + 1 WHERE id = $1 AND version = $6" },
+	{ Q_APPLICATION_GET, "application_get",
+	  "SELECT " APPLICATION_COLS " FROM applications WHERE id = ?1",
+	  "SELECT " APPLICATION_COLS " FROM applications WHERE id = $1" },
+	{ Q_APPLICATION_VERSION, "application_version",
+	  "SELECT version FROM applications WHERE id = ?1",
+	  "SELECT version FROM applications WHERE id = $1" },
+	{ Q_APPLICATION_LIST, "application_list",
+	  "SELECT " APPLICATION_COLS " FROM applications WHERE owner_id = ?1 "
+	  "ORDER BY created_at DESC, id DESC LIMIT ?2",
+	  "SELECT " APPLICATION_COLS " FROM applications WHERE owner_id = $1 "
+	  "ORDER BY created_at DESC, id DESC LIMIT $2" },
+};
+
+const struct query *query_get(enum query_id id)
+{
+	assert((unsigned)id < Q__COUNT && queries[id].id == id);
+	return &queries[id];
+}

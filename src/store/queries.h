@@ -1,0 +1,84 @@
+/* queries.h - every SQL text of the store, once, per backend side by side.
+ *
+ * A query is named by an enum query_id; queries.c holds a table indexed by
+ * that id with the SQLite text (?NNN placeholders) and the PostgreSQL text
+ * ($N placeholders).  Both texts take the same parameters in the same
+ * order and return the same columns in the same order, so a backend binds
+ * and reads by position without knowing which database it talks to.
+ * Backends prepare each text once per connection and cache it by id.
+ *
+ * Invariants (checked by tests/unit/test_store.c): the table has one entry
+ * per id, in id order; every entry has a name and a SQLite text; a NULL
+ * PostgreSQL text means the query is SQLite's own (a PRAGMA) and has no
+ * counterpart.  No text is ever built at run time.
+ */
+#ifndef YC_STORE_QUERIES_H
+#define YC_STORE_QUERIES_H
+
+enum query_id {
+	/* connection setup (SQLite only) */
+	Q_PRAGMA_WAL,
+	Q_PRAGMA_FOREIGN_KEYS,
+	Q_PRAGMA_SYNCHRONOUS,
+	Q_PRAGMA_CHECKPOINT,
+	Q_PRAGMA_NO_GROWTH,
+	Q_PRAGMA_GROWTH,
+	/* transactions */
+	Q_BEGIN,
+	Q_BEGIN_WRITE,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	/* migrations */
+	Q_MIGRATIONS_INIT,
+	Q_MIGRATIONS_VERSION,
+	Q_MIGRATIONS_RECORD,
+	/* accounts */
+	Q_USER_CREATE,
+	Q_USER_BY_EMAIL,
+	Q_USER_BY_ID,
+	Q_USER_SET_PASSWORD,
+	/* sessions */
+	Q_SESSION_CREATE,
+	Q_SESSION_BY_HASH,
+	Q_SESSION_LOGIN,
+	Q_SESSION_DELETE,
+	Q_SESSION_PURGE,
+	/* login throttle */
+	Q_LOGIN_FAILURE_ADD,
+	Q_LOGIN_FAILURES_SINCE,
+	Q_LOGIN_FAILURES_CLEAR,
+	Q_LOGIN_FAILURES_PURGE,
+	/* password reset */
+	Q_RESET_CREATE,
+	Q_RESET_TAKE,
+	/* outbox */
+	Q_OUTBOX_ADD,
+	Q_OUTBOX_LATEST,
+	/* audit */
+	Q_AUDIT_ADD,
+	Q_AUDIT_BY_SUBJECT,
+	/* key-entity registry */
+	Q_ENTERPRISE_UPSERT,
+	Q_ENTERPRISE_UPDATE,
+	Q_ENTERPRISE_GET,
+	Q_ENTERPRISE_VERSION,
+	/* applications */
+	Q_APPLICATION_CREATE,
+	Q_APPLICATION_UPDATE,
+	Q_APPLICATION_GET,
+	Q_APPLICATION_VERSION,
+	Q_APPLICATION_LIST,
+	Q__COUNT
+};
+
+struct query {
+	enum query_id id;
+	const char *name;   /* for logs: "user_create" */
+	const char *sqlite; /* ?NNN placeholders */
+	const char *pg;     /* $N placeholders; NULL: SQLite only */
+};
+
+/* query_get: the entry for id (id < Q__COUNT). */
+const struct query *query_get(enum query_id id);
+
+#endif

@@ -1,0 +1,245 @@
+/* store.h - the one storage API of yingcai.
+ *
+ * Everything the portal keeps goes through these functions: accounts,
+ * sessions, the login throttle, password-reset tokens, the mail outbox,
+ * the audit log, the key-entity registry, saved applications and document
+ * blobs.  The first backend is SQLite (sqlite.c: WAL, foreign keys, STRICT
+ * tables, prepared statements cached per connection, numbered migrations
+ * applied at open); a PostgreSQL backend comes later behind the same API,
+ * so every query is written once per backend, side by side, in queries.c.
+ *
+ * Concurrency: a `struct store` owns a small pool of connections; each
+ * request takes one with store_conn_acquire() and gives it back with
+ * store_conn_release().  A connection is used by one thread at a time.
+ * Strings returned in out-structs are copied into the arena the caller
+ * passes; nothing returned points into the database library's memory.
+ * Times are Unix seconds (int64).  Errors: enum store_rc, never a global.
+ */
+#ifndef YC_STORE_H
+#define YC_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/arena.h"
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND, /* no such row */
+	STORE_CONFLICT, /* a unique key is taken, or the version changed */
+	STORE_BUSY,     /* the database is locked / busy: retry or answer 503 */
+	STORE_FULL,     /* disk full */
+	STORE_ERROR,    /* anything else: logged with the database's message */
+};
+
+const char *store_rc_name(enum store_rc rc);
+
+struct store;
+struct store_conn;
+
+/* store_open: open (creating if needed) the database at `url`
+ * ("sqlite:PATH" or a bare path) with `pool` connections, apply pending
+ * migrations; blob_dir is where document blobs are kept (SQLite backend).
+ * On failure returns NULL and writes a message into err (size n). */
+struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
+		char *err, size_t n);
+/* store_close: wait for connections to come back, checkpoint, close. */
+void store_close(struct store *s);
+/* store_blob_dir: the blob directory given to store_open (NULL if none). */
+const char *store_blob_dir(const struct store *s);
+/* store_conn_acquire: a connection for this thread (blocks while all are in use). */
+struct store_conn *store_conn_acquire(struct store *s);
+/* store_conn_release: give c back; an open transaction is rolled back
+ * (and logged: a use case must end its own), settings changed with
+ * store_set_busy_timeout / store_freeze_size are restored. */
+void store_conn_release(struct store_conn *c);
+/* store_set_busy_timeout: how long c waits for a lock before STORE_BUSY
+ * (default 5000 ms); until c is released. */
+enum store_rc store_set_busy_timeout(struct store_conn *c, int ms);
+/* store_freeze_size: fault injection for tests: until c is released, a
+ * write that needs the database to grow fails with STORE_FULL, as it
+ * would on a full disk (SQLite: max_page_count). */
+enum store_rc store_freeze_size(struct store_conn *c);
+/* store_schema_version: the highest migration applied. */
+int store_schema_version(struct store_conn *c);
+
+/* Transactions: one per use case (src/app/).  begin_write takes the write
+ * lock at once (SQLite: BEGIN IMMEDIATE) so a use case never fails halfway. */
+enum store_rc store_begin(struct store_conn *c);
+enum store_rc store_begin_write(struct store_conn *c);
+/* store_commit: on failure the transaction has been rolled back. */
+enum store_rc store_commit(struct store_conn *c);
+/* store_rollback: end the transaction, if one is open, undoing it. */
+void store_rollback(struct store_conn *c);
+
+/* ---- accounts ---- */
+enum role {
+	ROLE_APPLICANT = 1 << 0,
+	ROLE_EMPLOYER = 1 << 1,
+	ROLE_REVIEWER = 1 << 2,
+	ROLE_EXPERT = 1 << 3,
+	ROLE_OFFICER = 1 << 4,   /* diligence officer */
+	ROLE_APPROVER = 1 << 5,
+	ROLE_REGISTRY = 1 << 6,  /* registry admin */
+	ROLE_INSPECTOR = 1 << 7,
+	ROLE_SYSADMIN = 1 << 8,
+};
+#define ROLE_STAFF (ROLE_REVIEWER | ROLE_EXPERT | ROLE_OFFICER | ROLE_APPROVER | \
+		    ROLE_REGISTRY | ROLE_INSPECTOR | ROLE_SYSADMIN)
+
+/* role_name / role_parse: "applicant", "employer", "reviewer", "expert",
+ * "officer", "approver", "registry", "inspector", "sysadmin". */
+const char *role_name(unsigned role);
+unsigned role_parse(const char *name); /* 0 when unknown */
+
+struct user {
+	int64_t id;
+	const char *email; /* lower-case, unique */
+	const char *name;
+	unsigned role;     /* one ROLE_* bit */
+	const char *password_hash; /* libsodium crypto_pwhash_str (Argon2id, parameters inside) */
+	const char *lang;  /* "zh", "en", "de" */
+	int64_t created_at;
+	int64_t version;
+};
+
+/* store_user_create: STORE_CONFLICT when the e-mail is taken; u->role must
+ * be one ROLE_* bit; u->id and u->version are ignored (a new user is
+ * version 1). */
+enum store_rc store_user_create(struct store_conn *c, const struct user *u, int64_t *id);
+enum store_rc store_user_by_email(struct store_conn *c, const char *email,
+		struct arena *a, struct user *out);
+enum store_rc store_user_by_id(struct store_conn *c, int64_t id, struct arena *a,
+		struct user *out);
+/* store_user_set_password: STORE_NOTFOUND if no such user; bumps version. */
+enum store_rc store_user_set_password(struct store_conn *c, int64_t id, const char *hash);
+
+/* ---- sessions ---- */
+struct session {
+	int64_t id;
+	unsigned char token_hash[32]; /* SHA-256 of the cookie token; the token is never stored */
+	int64_t user_id;              /* 0: an anonymous session (forms before login) */
+	const char *csrf;             /* per-session CSRF token, base64url */
+	const char *lang;
+	int64_t created_at, expires_at;
+};
+
+/* store_session_create: STORE_NOTFOUND if s->user_id names no user,
+ * STORE_CONFLICT if the token hash is taken. */
+enum store_rc store_session_create(struct store_conn *c, const struct session *s, int64_t *id);
+/* store_session_by_hash: only a session that expires after now. */
+enum store_rc store_session_by_hash(struct store_conn *c, const unsigned char hash[32],
+		int64_t now, struct arena *a, struct session *out);
+/* store_session_login: bind the session to user_id with a fresh token hash
+ * and CSRF token (session fixation defence). */
+enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user_id,
+		const unsigned char new_hash[32], const char *new_csrf, int64_t expires_at);
+/* store_session_delete: STORE_NOTFOUND if there was no such session. */
+enum store_rc store_session_delete(struct store_conn *c, int64_t id);
+/* store_session_purge: delete the sessions expired at now. */
+enum store_rc store_session_purge(struct store_conn *c, int64_t now);
+
+/* ---- login throttle ---- */
+enum store_rc store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
+enum store_rc store_login_failures_since(struct store_conn *c, const char *key,
+		int64_t since, int *count);
+enum store_rc store_login_failures_clear(struct store_conn *c, const char *key);
+/* store_login_failures_purge: forget failures older than `before` (the
+ * table would otherwise grow with every key an attacker tries). */
+enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before);
+
+/* ---- password reset ---- */
+/* store_reset_create: STORE_NOTFOUND if no such user. */
+enum store_rc store_reset_create(struct store_conn *c, const unsigned char hash[32],
+		int64_t user_id, int64_t expires_at);
+/* store_reset_take: the user of an unexpired, unused token, marking it used
+ * (in one statement: of two concurrent takes only one succeeds);
+ * STORE_NOTFOUND for an unknown, expired or used token. */
+enum store_rc store_reset_take(struct store_conn *c, const unsigned char hash[32],
+		int64_t now, int64_t *user_id);
+
+/* ---- mail outbox (delivery comes later) ---- */
+struct mail {
+	int64_t id;
+	const char *to, *subject, *body;
+	int64_t created_at, sent_at; /* sent_at 0: not yet sent */
+};
+enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64_t *id);
+/* store_outbox_latest: the newest mail to `to` (tests and the admin view). */
+enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
+		struct mail *out);
+
+/* ---- audit log: one entry per state change ---- */
+struct audit_entry {
+	int64_t at;
+	int64_t actor;      /* user id, 0 for the system */
+	const char *action; /* "user.register", "session.login", ... */
+	const char *subject;/* "user:42" */
+	const char *before, *after; /* JSON, may be NULL */
+};
+enum store_rc store_audit_add(struct store_conn *c, const struct audit_entry *e);
+/* store_audit_list: the entries about `subject`, newest first, at most max
+ * (an array in the arena; *n may be 0).  The log is append-only: the
+ * database refuses to change or delete an entry. */
+enum store_rc store_audit_list(struct store_conn *c, const char *subject, size_t max,
+		struct arena *a, struct audit_entry **out, size_t *n);
+
+/* ---- key-entity registry ---- */
+struct enterprise_rec {
+	const char *uscc;
+	const char *name;
+	bool key_entity;      /* on the "Two Zones" key list */
+	bool service_key;     /* on the key service-sector list (urgent measures) */
+	bool breach_of_trust; /* on the breach-of-trust list */
+	const char *sector;
+	const char *district;
+	const char *note;     /* reason for the last change */
+	int64_t updated_at;
+	int64_t version;
+};
+/* store_enterprise_put: with e->version 0, insert or overwrite (imports);
+ * otherwise update only if e->version is current: STORE_CONFLICT when
+ * someone else changed it, STORE_NOTFOUND when there is no such row.
+ * Either way the stored version is bumped (a new row is version 1). */
+enum store_rc store_enterprise_put(struct store_conn *c, const struct enterprise_rec *e);
+enum store_rc store_enterprise_get(struct store_conn *c, const char *uscc, struct arena *a,
+		struct enterprise_rec *out);
+
+/* ---- saved applications (drafts from the self-check, later the whole file) ---- */
+struct application_rec {
+	int64_t id;
+	int64_t owner_id;
+	const char *programme;
+	const char *status;   /* "draft", ... */
+	const char *data;     /* the application file (formats.md JSON) */
+	int64_t created_at, updated_at;
+	int64_t version;
+};
+/* store_application_create: STORE_NOTFOUND if the owner is no user; a new
+ * application is version 1 (updated_at 0: created_at). */
+enum store_rc store_application_create(struct store_conn *c, const struct application_rec *r,
+		int64_t *id);
+/* store_application_update: programme, status, data and updated_at, only
+ * if r->version is current (then version+1); STORE_CONFLICT when someone
+ * else changed it, STORE_NOTFOUND when there is no such application. */
+enum store_rc store_application_update(struct store_conn *c, const struct application_rec *r);
+enum store_rc store_application_get(struct store_conn *c, int64_t id, struct arena *a,
+		struct application_rec *out);
+/* store_application_list: the owner's applications, newest first, at most max. */
+enum store_rc store_application_list(struct store_conn *c, int64_t owner_id, size_t max,
+		struct arena *a, struct application_rec **out, size_t *n);
+
+/* ---- document blobs: content-addressed (SHA-256) ---- */
+/* store_blob_put: keep data under its SHA-256 (hex into sha256_hex[65]):
+ * written to a temporary file, fsynced, renamed; never a user's file name. */
+enum store_rc store_blob_put(struct store *s, const void *data, size_t len,
+		char sha256_hex[65]);
+/* store_blob_get: read a blob whose hash is given, into the arena.  The hash
+ * must be exactly 64 lower-case hex digits, else STORE_NOTFOUND without
+ * touching the filesystem; a blob that no longer matches its hash is
+ * STORE_ERROR.  Blobs are at most 32 MiB (store_blob_put refuses more). */
+enum store_rc store_blob_get(struct store *s, const char *sha256_hex, struct arena *a,
+		void **data, size_t *len);
+
+#endif

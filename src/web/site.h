@@ -1,0 +1,78 @@
+/* site.h - everything the portal shares across requests.
+ *
+ * Built once at start-up (serve.c): the configuration, the policy bundle,
+ * the store, the compiled templates and the translations.  Read-only while
+ * requests run, so request threads share it without locks.
+ */
+#ifndef YC_SITE_H
+#define YC_SITE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/policy.h"
+#include "lib/arena.h"
+
+struct store;
+struct mustache_set;
+struct i18n;
+
+struct site_config {
+	const char *listen;     /* "127.0.0.1:8080" */
+	const char *db;         /* "sqlite:PATH", a bare path, later "postgresql://" */
+	const char *data_dir;   /* mutable state: database file, blobs */
+	const char *share_dir;  /* templates/, static/, po/ (read-only) */
+	const char *policy_dir;
+	const char *access_log; /* a file, or "-" for standard error */
+	unsigned threads;       /* server threads (and database connections) */
+	unsigned conn_limit;    /* open connections at most */
+	unsigned per_ip_limit;  /* open connections per client address */
+	unsigned timeout_s;     /* idle connection timeout (slow clients) */
+	size_t body_max;        /* largest request body */
+	size_t upload_max;      /* largest uploaded document */
+	bool secure_cookies;    /* behind TLS: cookies get Secure */
+	unsigned login_max_failures; /* failed logins per window before refusing */
+	unsigned login_window_s;
+	unsigned session_ttl_s;
+};
+
+/* A file under share/static, read into memory at start-up: requests look
+ * names up here, so no request path ever reaches the filesystem. */
+struct static_file {
+	const char *name; /* "yingcai.css" */
+	const char *type; /* "text/css; charset=utf-8" */
+	const char *data;
+	size_t len;
+	const char *etag;
+};
+
+struct site {
+	struct site_config cfg;
+	struct arena arena;            /* policy, templates, translations */
+	struct policy_bundle bundle;
+	struct store *store;
+	struct mustache_set *templates;
+	struct i18n *i18n;
+	struct static_file *statics;
+	size_t nstatics;
+	FILE *access_log;
+};
+
+/* site_open: everything above from cfg (policy, templates, translations,
+ * static files, the store); NULL with a message in err. */
+struct site *site_open(const struct site_config *cfg, char *err, size_t n);
+void site_close(struct site *s);
+
+/* site_config_defaults: the values `yingcai serve` starts from. */
+void site_config_defaults(struct site_config *c);
+/* site_config_load: read "key = value" lines from path into c; errors as
+ * "path:line: reason" into err (size n); returns 0 or -1. */
+int site_config_load(struct site_config *c, struct arena *a, const char *path,
+		char *err, size_t n);
+/* site_config_parse: the same on text held in memory (tests, fuzzing). */
+int site_config_parse(struct site_config *c, struct arena *a, const char *name,
+		const char *text, size_t len, char *err, size_t n);
+
+#endif

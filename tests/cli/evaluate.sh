@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# tests/cli/evaluate.sh - `yingcai evaluate` (formats.md): input errors with
+# file:line:column: field.path: reason, several applications per run, JSON
+# Lines, stdin, --edition, usage errors, the text and JSON outputs and the
+# streaming reader.  Prints "ok DESC" or "not ok DESC" per check.
+#
+#   YINGCAI         path to the binary (scripts/run-tests sets it)
+#   YINGCAI_POLICY  the policy/ directory
+set -u
+: "${YINGCAI:?set YINGCAI to the yingcai binary}"
+export YINGCAI_POLICY=${YINGCAI_POLICY:-$PWD/policy}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+# run ARGS...: run the binary; sets out, err, rc.
+run() {
+	out=$("$YINGCAI" "$@" 2>"$tmp/err")
+	rc=$?
+	err=$(cat "$tmp/err")
+}
+
+# run_in FILE ARGS...: the same with FILE on standard input.
+run_in() {
+	local f=$1
+	shift
+	out=$("$YINGCAI" "$@" <"$f" 2>"$tmp/err")
+	rc=$?
+	err=$(cat "$tmp/err")
+}
+
+report() {
+	if [ "$1" = 0 ]; then
+		echo "ok $2"
+	else
+		echo "not ok $2"
+		printf '#   rc=%s\n#   stdout: %.600s\n#   stderr: %.600s\n' "$rc" "$out" "$err"
+		fails=$((fails + 1))
+	fi
+}
+
+lines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l | tr -d ' '; fi; }
+
+# ---- a base application with a known layout (line numbers below rely on it)
+cat >"$tmp/base.json" <<'EOF'
+{
+  "format": "yingcai-application/1",
+  "programme": "two-zones",
+  "track": null,
+  "date": "2025-12-01",
+  "applicant": {
+    "name": "Eva Script",
+    "birth_date": "1984-05-17",
+    "education": "master",
+    "position": "director",
+    "title": "none",
+    "leads_major_project": false,
+    "urgent_field": false,
+    "employer_visibility": "listed",
+    "years_professional_work": 12,
+    "years_in_china": 4,
+    "annual_salary_cny": 900000,
+    "qualifications": [{"id": "acca-fellow", "status": "verified"}],
+    "social_duty": "municipal"
+  },
+  "enterprise": {
+    "key_entity": true,
+    "sector": "science-technology",
+    "revenue_last_year_cny": 250000000,
+    "corporate_tax_last_year_cny": 12000000,
+    "jobs": 420,
+    "penalties_last_two_years": false
+  },
+  "experts": [
+    {"id": "e1", "scores": {"achievements": 15, "value_contribution": 4, "business_leadership": 20, "innovation": 18, "public_welfare": 3}}
+  ],
+  "documents": [
+    {"slot": "passport", "file": "passport-eva-script.pdf", "language": "en", "translated": true, "issued": "2025-11-02"}
+  ]
+}
+EOF
+B=$tmp/base.json
+
+# variant NAME SED-EXPRESSION: $tmp/NAME.json from the base.
+variant() { sed "$2" "$B" >"$tmp/$1.json"; }
+
+# one_line FILE: the application on a single line (for JSON Lines).
+one_line() { tr -d '\n' <"$1"; echo; }
+
+# bad DESC FILE WANT: exit 1, nothing on stdout, and the first line of
+# stderr is exactly "FILE:WANT" (WANT = "line:col: path: reason").
+bad() {
+	local desc=$1 f=$2 want=$3
+	run evaluate "$f"
+	[ "$rc" = 1 ] && [ -z "$out" ] && [ "${err%%$'\n'*}" = "$f:$want" ]
+	report $? "$desc"
+}
+
+# bad_re DESC FILE REGEX: the same, the first line of stderr matching
+# ^FILE:LINE:COL: REGEX.
+bad_re() {
+	local desc=$1 f=$2 re=$3
+	run evaluate "$f"
+	[ "$rc" = 1 ] && [ -z "$out" ] && [[ "${err%%$'\n'*}" =~ ^"$f":[0-9]+:[0-9]+:\ $re ]]
+	report $? "$desc"
+}
+
+# ---- the base itself -------------------------------------------------------
+run evaluate --json "$B"
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$(lines "$out")" = 1 ] && [[ "$out" == *'"total": "82.50"'* ]]
+report $? "the base application scores 82.50 (exit 0, one JSON line, nothing on stderr)"
+
+# ---- input errors: exit 1, file:line:column: field.path: reason ---------------
+variant unknown 's/"education": "master"/"educaton": "master"/'
+bad "unknown field with a suggestion" "$tmp/unknown.json" \
+	'9:5: applicant.educaton: unknown field (did you mean "education"?)'
+variant unknown-top 's/"track": null,/"trak": null,/'
+bad_re "unknown top-level field names its path" "$tmp/unknown-top.json" 'trak: unknown field'
+variant type 's/"years_in_china": 4/"years_in_china": "4"/'
+bad "wrong type (a string for an integer)" "$tmp/type.json" \
+	'16:23: applicant.years_in_china: expected a non-negative integer, got "4"'
+variant neg 's/"jobs": 420/"jobs": -3/'
+bad_re "negative count" "$tmp/neg.json" 'enterprise\.jobs: expected a non-negative integer'
+variant bool 's/"key_entity": true/"key_entity": "yes"/'
+bad_re "wrong type (a string for a boolean)" "$tmp/bool.json" 'enterprise\.key_entity: expected true or false'
+variant enum 's/"education": "master"/"education": "phd"/'
+bad "bad enum value lists the allowed ones" "$tmp/enum.json" \
+	'9:18: applicant.education: "phd" is not one of junior-college, bachelor, master, doctorate'
+variant date 's/"date": "2025-12-01"/"date": "2025-02-30"/'
+bad "a date that does not exist" "$tmp/date.json" \
+	'5:11: date: "2025-02-30" is not a date (expected YYYY-MM-DD)'
+variant date2 's/"birth_date": "1984-05-17"/"birth_date": "17.05.1984"/'
+bad_re "a date in another format" "$tmp/date2.json" 'applicant\.birth_date: .*not a date'
+variant age15 's/"birth_date": "1984-05-17"/"birth_date": "2010-12-01"/'
+bad_re "age 15 on the application date names applicant.birth_date" "$tmp/age15.json" \
+	'applicant\.birth_date: .*15'
+run evaluate "$tmp/age15.json"
+[[ "${err%%$'\n'*}" == "$tmp/age15.json:8:19: "* ]]
+report $? "age under 16: the position is the birth date's value (8:19)"
+variant age16 's/"birth_date": "1984-05-17"/"birth_date": "2009-12-01"/'
+run evaluate --json "$tmp/age16.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [[ "$out" == *'"input": "16", "level": "16-25"'* ]]
+report $? "age 16 on the birthday itself is accepted (16-25)"
+# (the column may point at the key or at the value)
+variant smax 's/"achievements": 15/"achievements": 21/'
+bad_re "expert score above the factor's maximum" "$tmp/smax.json" \
+	'experts\[0\]\.scores\.achievements: 21\.00 is outside 0\.\.20\.00, the maximum of achievements$'
+[[ "${err%%$'\n'*}" =~ ^"$tmp/smax.json":30:(29|45):\  ]]
+report $? "expert score above the maximum: the position is on line 30"
+variant sstep 's/"achievements": 15/"achievements": 15.3/'
+bad_re "expert score off the 0.5 step" "$tmp/sstep.json" \
+	'experts\[0\]\.scores\.achievements: 15\.30 is not a multiple of 0\.50'
+variant sneg 's/"public_welfare": 3/"public_welfare": -0.5/'
+bad_re "negative expert score" "$tmp/sneg.json" 'experts\[0\]\.scores\.public_welfare: '
+variant sunk 's/"public_welfare": 3/"public_welfare": 3, "charm": 2/'
+bad_re "expert score for an unknown factor" "$tmp/sunk.json" \
+	'experts\[0\]\.scores\.charm: .*not a factor experts judge in two-zones'
+variant slot 's/"slot": "passport"/"slot": "pasport"/'
+bad_re "unknown document slot lists the valid ones" "$tmp/slot.json" \
+	"documents\\[0\\]\\.slot: 'pasport' is not a document slot of two-zones; valid slots: .*passport"
+variant nofmt '/"format":/d'
+bad_re "missing format" "$tmp/nofmt.json" 'format: required field is missing'
+variant badfmt 's|yingcai-application/1|yingcai-application/2|'
+bad_re "another format version" "$tmp/badfmt.json" 'format: expected "yingcai-application/1"'
+variant noprog '/"programme":/d'
+bad_re "missing programme" "$tmp/noprog.json" 'programme: required field is missing'
+variant nodate '/"date":/d'
+bad_re "missing date" "$tmp/nodate.json" 'date: required field is missing'
+variant track 's/"track": null/"track": "startup"/'
+bad "a track on a programme without tracks" "$tmp/track.json" \
+	'4:12: track: only the zgc programme has a track (use null or leave it out)'
+variant notrack 's/"programme": "two-zones"/"programme": "zgc"/'
+bad_re "zgc without a track" "$tmp/notrack.json" 'track: zgc needs a track'
+variant early 's/"date": "2025-12-01"/"date": "2025-11-26"/'
+bad_re "no edition in force on the application date" "$tmp/early.json" \
+	'date: no edition of two-zones is in force on 2025-11-26'
+variant json 's/"jobs": 420,/"jobs": 420,,/'
+bad_re "invalid JSON" "$tmp/json.json" 'invalid JSON'
+run evaluate "$tmp/json.json"
+[[ "${err%%$'\n'*}" == "$tmp/json.json:26:17: "* ]]
+report $? "invalid JSON: the position is the stray comma (26:17)"
+printf '[%s]\n' "$(one_line "$B")" >"$tmp/array.json"
+bad_re "a top-level array" "$tmp/array.json" 'expected an application object'
+: >"$tmp/empty.json"
+run evaluate "$tmp/empty.json"
+[ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$tmp/empty.json"* ]]
+r1=$?
+printf '\n  \n' >"$tmp/blank.json"
+run evaluate "$tmp/blank.json"
+[ "$r1" = 0 ] && [ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$tmp/blank.json"* ]]
+report $? "an empty or blank file is an input error (exit 1, names the file)"
+run evaluate "$tmp/does-not-exist.json"
+[ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == *"$tmp/does-not-exist.json"* ]]
+report $? "a file that does not exist (exit 1, names it)"
+
+# ---- several applications ----------------------------------------------------
+cat >"$tmp/zgc.json" <<'EOF'
+{"format": "yingcai-application/1", "programme": "zgc", "track": "technical", "date": "2026-03-16",
+ "applicant": {"position": "director", "leads_rd_team": true},
+ "enterprise": {"zgc_high_tech": true},
+ "experts": [{"id": "x1", "scores": {"working_ability": 30, "urgency": 20, "potential_contribution": 20}}]}
+EOF
+run evaluate --json "$B" "$tmp/zgc.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$(lines "$out")" = 2 ] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 1p)" == '{"programme": "two-zones"'* ]] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "zgc"'* ]] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" == *'"total": "70.00"'* ]]
+report $? "two files: two JSON lines, in order"
+
+run evaluate --json "$tmp/zgc.json" "$tmp/enum.json" "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 1p)" == '{"programme": "zgc"'* ]] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "two-zones"'* ]] &&
+	[ "$(lines "$err")" = 1 ] && [[ "$err" == "$tmp/enum.json:9:18: applicant.education: "* ]]
+report $? "a bad file between good ones: exit 1, the good ones scored in order"
+
+{ one_line "$B"; one_line "$tmp/zgc.json"; one_line "$B"; } >"$tmp/three.jsonl"
+run evaluate --json "$tmp/three.jsonl"
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$(lines "$out")" = 3 ] &&
+	[ "$(printf '%s\n' "$out" | grep -c '^{"programme": "zgc"')" = 1 ] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "zgc"'* ]]
+report $? "JSON Lines: one result per line, in order"
+
+{ one_line "$B"; one_line "$tmp/smax.json"; one_line "$tmp/zgc.json"; one_line "$tmp/unknown.json"; } \
+	>"$tmp/mixed.jsonl"
+run evaluate --json "$tmp/mixed.jsonl"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 1p)" == '{"programme": "two-zones"'* ]] &&
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "zgc"'* ]] &&
+	[ "$(lines "$err")" = 2 ] &&
+	[[ "$(printf '%s\n' "$err" | sed -n 1p)" =~ ^"$tmp/mixed.jsonl":2:[0-9]+:\ experts\[0\]\.scores\.achievements: ]] &&
+	[[ "$(printf '%s\n' "$err" | sed -n 2p)" =~ ^"$tmp/mixed.jsonl":4:[0-9]+:\ applicant\.educaton: ]]
+report $? "JSON Lines with bad lines: exit 1, the good lines scored, errors name their line"
+
+{ one_line "$B"; echo 'this is not json'; one_line "$tmp/zgc.json"; } >"$tmp/garbage.jsonl"
+run evaluate --json "$tmp/garbage.jsonl"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] && [[ "$err" == "$tmp/garbage.jsonl:2:"* ]]
+report $? "JSON Lines with a line of garbage: the next line is still scored"
+
+{ cat "$B"; cat "$tmp/zgc.json"; } >"$tmp/concat.json"
+run evaluate --json "$tmp/concat.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$(lines "$out")" = 2 ]
+report $? "a file holding two pretty-printed applications: two results"
+
+# ---- standard input --------------------------------------------------------------
+run evaluate --json "$B"
+want=$out
+run_in "$B" evaluate --json -
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$out" = "$want" ]
+report $? "'-' reads standard input (same result as the file)"
+run_in "$tmp/enum.json" evaluate --json -
+[ "$rc" = 1 ] && [[ "$err" == "<stdin>:9:18: applicant.education: "* ]]
+report $? "an error on standard input is named <stdin>"
+run_in "$tmp/zgc.json" evaluate --json "$B" -
+[ "$rc" = 0 ] && [ "$(lines "$out")" = 2 ] && [[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "zgc"'* ]]
+report $? "a file and '-' together, in order"
+
+# ---- --edition and the average wage in force ---------------------------------------
+# salary: 6 x 141,132 = 846,792 (2023 wage, from 2024-07-01); 6 x 143,244 = 859,464
+# (2024 wage, from 2025-07-01).  The 2025 edition is only in force from
+# 2025-11-27, so the earlier dates need --edition 2025.
+salary_points() { printf '%s\n' "$out" | sed -n 's/.*"id": "salary", "kind": "bracket", "points": "\([0-9.]*\)".*/\1/p'; }
+variant w23 's/"date": "2025-12-01"/"date": "2025-06-30"/; s/"annual_salary_cny": 900000/"annual_salary_cny": 846792/'
+run evaluate --json --edition 2025 "$tmp/w23.json"
+[ "$rc" = 0 ] && [ "$(salary_points)" = 15.00 ]
+report $? "--edition 2025 on 2025-06-30: 846,792 is 6x the 2023 wage (15.00)"
+variant w23b 's/"date": "2025-12-01"/"date": "2025-06-30"/; s/"annual_salary_cny": 900000/"annual_salary_cny": 846791/'
+run evaluate --json --edition 2025 "$tmp/w23b.json"
+[ "$rc" = 0 ] && [ "$(salary_points)" = 12.00 ]
+report $? "--edition 2025 on 2025-06-30: 846,791 is below 6x the 2023 wage (12.00)"
+variant w24 's/"date": "2025-12-01"/"date": "2025-07-01"/; s/"annual_salary_cny": 900000/"annual_salary_cny": 846792/'
+run evaluate --json --edition 2025 "$tmp/w24.json"
+[ "$rc" = 0 ] && [ "$(salary_points)" = 12.00 ]
+report $? "--edition 2025 on 2025-07-01: the 2024 wage applies, 846,792 is below 6x (12.00)"
+variant w24b 's/"date": "2025-12-01"/"date": "2025-07-01"/; s/"annual_salary_cny": 900000/"annual_salary_cny": 859464/'
+run evaluate --json --edition 2025 "$tmp/w24b.json"
+[ "$rc" = 0 ] && [ "$(salary_points)" = 15.00 ]
+report $? "--edition 2025 on 2025-07-01: 859,464 is 6x the 2024 wage (15.00)"
+variant w0 's/"date": "2025-12-01"/"date": "2024-06-30"/'
+run evaluate --json --edition 2025 "$tmp/w0.json"
+[ "$rc" = 0 ] && [[ "$out" == *'"id": "salary", "kind": "bracket", "points": "0.00", "max": "15.00", "state": "not-provided"'* ]] &&
+	[[ "$out" == *'"complete": false'* ]]
+report $? "--edition 2025 on 2024-06-30: no wage in force, salary not provided (never 0)"
+run evaluate --json --edition 2025 "$tmp/early.json"
+[ "$rc" = 0 ] && [[ "$out" == '{"programme": "two-zones", "edition": "2025"'* ]]
+report $? "--edition 2025 scores a date before the edition is in force"
+run evaluate --json --edition 1999 "$B"
+[ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$B:"*'no edition "1999"'* ]]
+report $? "an unknown edition: exit 1 and a message"
+run evaluate --json --edition 2025 "$tmp/zgc.json"
+[ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$tmp/zgc.json:"*'"2025"'* ]]
+report $? "--edition 2025 does not exist for zgc: exit 1"
+
+# ---- usage errors: exit 2 ------------------------------------------------------------
+u() {
+	local desc=$1
+	shift
+	run "$@"
+	[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == *"usage: yingcai evaluate"* ]]
+	report $? "$desc"
+}
+u "no file" evaluate
+u "no file after the options" evaluate --json
+u "an unknown option" evaluate --yaml "$B"
+u "--edition without a value" evaluate --edition
+u "--policy without a value" evaluate --policy
+run evaluate --help
+[ "$rc" = 0 ] && [[ "$out" == *"usage: yingcai evaluate"* ]] && [[ "$out" == *--edition* ]] && [ -z "$err" ]
+report $? "--help: exit 0, usage on stdout"
+
+# ---- text output -----------------------------------------------------------------
+run evaluate "$B"
+[ "$rc" = 0 ] && [ -z "$err" ] && [[ "$out" == *"82.50 of 100"* ]] && [[ "$out" == *PASSES* ]]
+report $? "text: the total and the verdict"
+[[ "$out" == *"█"* ]] && [[ "$out" == *"░"* ]] && [[ "$out" == *"x0.70 = "* ]] && [[ "$out" == *"x0.30 = "* ]]
+report $? "text: the part bars and weights"
+[[ "$out" == *"provisional*"* ]] && [[ "$out" == *"* provisional:"* ]]
+report $? "text: provisional marks and their legend"
+[[ "$out" != *$'\e['* ]]
+report $? "text: no colour when stdout is not a terminal"
+run evaluate --no-color "$B" "$tmp/zgc.json"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^Total ')" = 2 ]
+report $? "text: two scorecards for two files"
+variant noexp '/"id": "e1"/d'
+run evaluate "$tmp/noexp.json"
+[ "$rc" = 0 ] && [[ "$out" == *"can still reach"* ]] && [[ "$out" == *"not judged"* ]]
+report $? "text: an incomplete card shows the range it can still reach"
+
+# ---- every demo file: --json parses ---------------------------------------------------
+demo_dir=${YINGCAI_DEMO:-$(dirname "$YINGCAI_POLICY")/demo}
+for f in "$demo_dir"/*.json; do
+	[ -e "$f" ] || continue
+	run evaluate --json "$f"
+	if command -v python3 >/dev/null; then
+		[ "$rc" = 0 ] && [ "$(lines "$out")" = 1 ] &&
+			printf '%s\n' "$out" | python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); assert isinstance(r, dict) and "programme" in r'
+		report $? "demo $(basename "$f"): --json is one JSON object"
+	else
+		echo "ok demo $(basename "$f"): --json is one JSON object # skip python3 not found"
+	fi
+done
+
+# ---- streaming: 20,000 applications in one JSON Lines file ----------------------------
+# Each line has a different salary (400,000 + line number) so the order can be checked.
+one_line "$B" | awk '{ for (i = 1; i <= 20000; i++) { l = $0; sub(/"annual_salary_cny": 900000/, "\"annual_salary_cny\": " (400000 + i), l); print l } }' \
+	>"$tmp/big.jsonl"
+"$YINGCAI" evaluate --json "$tmp/big.jsonl" >"$tmp/big.out" 2>"$tmp/err"
+rc=$?
+out="(see $tmp/big.out)"
+err=$(head -c 600 "$tmp/err")
+[ "$rc" = 0 ] && [ -z "$err" ] && [ "$(wc -l <"$tmp/big.out" | tr -d ' ')" = 20000 ]
+report $? "20,000 JSON Lines: 20,000 results"
+sed -n 's/.*"id": "salary", "kind": "bracket", "points": "[0-9.]*", "max": "15.00", "state": "scored", "input": "\([0-9]*\)".*/\1/p' \
+	"$tmp/big.out" | awk '$1 != 400000 + NR { bad = 1; exit } END { exit bad || NR != 20000 }'
+report $? "20,000 JSON Lines: results in input order"
+
+[ "$fails" = 0 ]

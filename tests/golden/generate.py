@@ -1,0 +1,1384 @@
+#!/usr/bin/env python3
+"""tests/golden/generate.py - golden scenarios for `yingcai evaluate --json`.
+
+A developer tool (CI never runs it; see README.md).  It builds every
+scenario from a base application plus one variation, writes
+NAME.app.json, runs the binary on it exactly as scripts/run-tests does,
+and checks the result against an independent oracle: the tables of
+../shared/spec/scorecard.md written out below in Python (never the YAML
+under policy/, never the binary's own numbers), with exact arithmetic
+(Fraction) and half-up rounding to hundredths.
+
+Only when the oracle agrees with every checked value is NAME.expected.json
+written, as the binary's exact output, so that scripts/run-tests catches
+any later change byte for byte.  A disagreement is printed and the
+expected file is removed (the scenario then fails in `make check` until
+the engine, the policy data or the oracle's reading of the spec is fixed).
+
+    tests/golden/generate.py [--binary build/yingcai] [--check] [NAME-SUBSTRING...]
+
+--check compares only and writes nothing.  Exit status 1 when any
+scenario disagrees.
+"""
+import argparse
+import copy
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from fractions import Fraction
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# ===========================================================================
+# The oracle's tables, transcribed from scorecard.md / formats.md / product.md
+# ===========================================================================
+
+THRESHOLD = Fraction(70)
+
+# Average wage by the date it is used from (scorecard.md, urgent section).
+WAGES = [(date(2025, 7, 1), 143244), (date(2024, 7, 1), 141132)]
+
+# two-zones 2025 window (scorecard.md, "two-zones 2025").
+TZ_OPENS, TZ_CLOSES = date(2025, 11, 27), date(2026, 1, 16)
+
+# Catalog ids on the urgently-in-demand list (scorecard.md).
+URGENT_CATALOG = {"ieee-fellow", "ieee-senior-member", "leed-fellow", "acca-fellow",
+                  "acm-fellow", "acm-distinguished-member", "rsc-fellow"}
+# No other catalog entry is named in the spec: an id outside this set is not
+# known to be a catalog qualification and earns nothing.
+OTHER_CATALOG = set()
+
+KEY_SECTORS = ["science-technology", "internet-information", "finance", "education",
+               "cultural-tourism", "elderly-care", "leasing-business-services"]
+
+
+def bracket_lower_bounds(levels):
+    """levels: [(lower bound, points)] from the highest bound down."""
+    def f(x):
+        for lo, pts in levels:
+            if x >= lo:
+                return pts
+        raise AssertionError("no level for %r" % x)
+    return f
+
+
+def age_points(age):
+    if 16 <= age <= 25:
+        return 3
+    if 26 <= age <= 55:
+        return 5
+    if 56 <= age <= 65:
+        return 2
+    if age >= 66:
+        return 0
+    raise AssertionError("age %d under 16 is an input error" % age)
+
+
+EDUCATION = {"junior-college": 2, "bachelor": 5, "master": 8, "doctorate": 10}
+VISIBILITY = {"fortune-500": 6, "qs-top-200": 6, "listed": 4, "national-high-tech": 4,
+              "double-first-class": 4, "other": 1}
+YEARS_WORK = bracket_lower_bounds([(10, 8), (5, 5), (3, 3), (0, 0)])
+YEARS_CHINA = bracket_lower_bounds([(5, 6), (3, 4), (1, 2), (0, 0)])
+TITLE = {"senior": 10, "associate-senior": 7, "intermediate": 4, "none": 0}
+HIERARCHY = {"chief": 10, "director": 8, "deputy-director": 5, "team-lead": 5, "other": 2}
+SALARY_MULTIPLES = [(6, 15), (4, 12), (3, 9), (2, 6), (1, 3), (0, 0)]
+SOCIAL_DUTY = {"international": 5, "national": 5, "municipal": 3, "none": 0}
+SECTOR = dict({s: 10 for s in KEY_SECTORS}, **{"other-service": 6, "other": 2})
+REVENUE = bracket_lower_bounds([(10**9, 15), (10**8, 12), (10**7, 8), (10**6, 4), (0, 0)])
+TAX = bracket_lower_bounds([(10**8, 10), (10**7, 8), (10**6, 5), (10**5, 2), (0, 0)])
+JOBS = bracket_lower_bounds([(1000, 10), (300, 8), (100, 6), (20, 3), (0, 1)])
+
+# The level values each choice/bracket factor can take (for advice).
+LEVEL_VALUES = {
+    "education": sorted(set(EDUCATION.values())),
+    "visibility": sorted(set(VISIBILITY.values())),
+    "years_work": [0, 3, 5, 8],
+    "years_china": [0, 2, 4, 6],
+    "qualification": [0, 4, 7, 10],
+    "hierarchy": sorted(set(HIERARCHY.values())),
+    "salary": [p for _, p in SALARY_MULTIPLES],
+    "social_duty": sorted(set(SOCIAL_DUTY.values())),
+}
+# The applicant's own facts that advice may suggest changing (scorecard.md:
+# "the smallest changes of the applicant's own facts"; docs/scoring.md: not
+# age, not the employer's facts).
+OWN_FACTORS = ["education", "visibility", "years_work", "years_china", "qualification",
+               "hierarchy", "salary", "social_duty"]
+
+# (id, max, kind, children) - kind: "fact" | "judged" | "sum" | "gate"
+TZ_PARTS = [
+    ("personal", Fraction(70, 100), [
+        ("age", 5, "fact", None),
+        ("education", 10, "fact", None),
+        ("experience", 20, "sum", [("visibility", 6, "fact", None),
+                                   ("years_work", 8, "fact", None),
+                                   ("years_china", 6, "fact", None)]),
+        ("ability", 20, "sum", [("qualification", 10, "fact", None),
+                                ("hierarchy", 10, "fact", None)]),
+        ("achievements", 20, "judged", None),
+        ("value", 25, "sum", [("salary", 15, "fact", None),
+                              ("value_contribution", 5, "judged", None),
+                              ("social_duty", 5, "fact", None)]),
+    ]),
+    ("enterprise", Fraction(30, 100), [
+        ("enterprise_type", 10, "fact", None),
+        ("business_leadership", 25, "judged", None),
+        ("innovation", 25, "judged", None),
+        ("economic", 25, "sum", [("revenue", 15, "fact", None), ("tax", 10, "fact", None)]),
+        ("social", 15, "sum", [("jobs", 10, "fact", None),
+                               ("public_welfare", 5, "judged", None)]),
+    ]),
+]
+ZGC_PARTS = {
+    "startup": [("assessment", Fraction(1), [
+        ("registered_in_zgc", 0, "gate", None),
+        ("director_or_shareholder", 0, "gate", None),
+        ("potential", 30, "judged", None), ("growth", 25, "judged", None),
+        ("team", 20, "judged", None), ("contribution", 25, "judged", None)])],
+    "technical": [("assessment", Fraction(1), [
+        ("zgc_high_tech_employer", 0, "gate", None),
+        ("director_or_rd_lead", 0, "gate", None),
+        ("working_ability", 40, "judged", None), ("urgency", 30, "judged", None),
+        ("potential_contribution", 30, "judged", None)])],
+}
+
+# Document slots (formats.md) and their rules (product.md, docs/scoring.md).
+TZ_REQUIRED = ["employer_application_letter", "employer_commitment_letter",
+               "personal_commitment_letter", "application_form", "employment_contract",
+               "passport", "business_license", "beijing_tax_proof", "work_permit",
+               "education_credentials", "china_employment_proof", "work_experience_proof",
+               "compensation_proof"]
+TZ_OPTIONAL = ["enterprise_certificates", "ip_proof", "honours", "professional_certificates"]
+ZGC_SLOTS = ["photos", "digital_photo", "passport_and_residence_permits", "no_criminal_record",
+             "medical_certificate", "employment_certificate", "tax_certificates",
+             "employer_legal_person_certificate", "university_approval", "work_permit",
+             "former_citizenship_documents", "resume"]
+ZGC_CONDITIONAL = {"university_approval": ("enterprise", "employer_211_or_first_batch"),
+                   "former_citizenship_documents": ("applicant", "former_chinese_citizen")}
+ZGC_COVERS_4_YEARS = {"passport_and_residence_permits", "tax_certificates", "work_permit"}
+URGENT_REQUIRED = ["application", "entity_commitment", "registration_form",
+                   "applicant_commitment", "certification_materials"]
+URGENT_DEFERRABLE = ["education_proof", "work_experience_proof", "no_criminal_record"]
+# File names that do not say what they are (product.md: "clear, descriptive
+# file names"; docs/scoring.md: "not scan001.pdf").
+GENERIC_STEMS = {"scan", "scanned", "img", "image", "dsc", "doc", "document", "file",
+                 "untitled", "new", "copy", "upload", "pdf"}
+
+
+# ===========================================================================
+# Arithmetic
+# ===========================================================================
+
+def round2(x):
+    """Half-up to hundredths of a non-negative Fraction."""
+    x = Fraction(x)
+    assert x >= 0
+    n = x * 100
+    q, r = divmod(n.numerator, n.denominator)
+    if 2 * r >= n.denominator:
+        q += 1
+    return Fraction(q, 100)
+
+
+def fmt2(x):
+    x = Fraction(x)
+    n = x * 100
+    assert n.denominator == 1, x
+    n = n.numerator
+    return "%s%d.%02d" % ("-" if n < 0 else "", abs(n) // 100, abs(n) % 100)
+
+
+def parse_date(s):
+    y, m, d = map(int, s.split("-"))
+    return date(y, m, d)
+
+
+def age_on(birth, on):
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def month_index(s):
+    """'2022-03' (or a date) -> months since year 0."""
+    y, m = map(int, s.split("-")[:2])
+    return y * 12 + m - 1
+
+
+def add_months(d, n):
+    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
+    m += 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(y, m, day)
+        except ValueError:
+            continue
+
+
+def wage_on(d):
+    for since, annual in WAGES:
+        if d >= since:
+            return annual
+    return None
+
+
+def present(obj, key):
+    return obj is not None and obj.get(key) is not None
+
+
+# ===========================================================================
+# Kleene logic for eligibility (None = unknown)
+# ===========================================================================
+
+def k_and(*xs):
+    if any(x is False for x in xs):
+        return False
+    return None if any(x is None for x in xs) else True
+
+
+def k_or(*xs):
+    if any(x is True for x in xs):
+        return True
+    return None if any(x is None for x in xs) else False
+
+
+def k_is(obj, key, want):
+    v = (obj or {}).get(key)
+    return None if v is None else v == want
+
+
+def k_in(obj, key, allowed):
+    v = (obj or {}).get(key)
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return any(x in allowed for x in v)
+    return v in allowed
+
+
+def k_at_least(obj, key, n):
+    v = (obj or {}).get(key)
+    return None if v is None else Fraction(v) >= n
+
+
+# ===========================================================================
+# The oracle
+# ===========================================================================
+
+class Card:
+    """What the oracle expects of one result."""
+
+    def __init__(self):
+        self.programme = None
+        self.factors = {}      # id -> dict(state, points, min, max, fmax)
+        self.parts = {}        # id -> dict(score, min, max, complete)
+        self.complete = None
+        self.total = None
+        self.range = None
+        self.passes = None
+        self.flags = set()
+        self.eligible = None
+        self.expert_totals = None  # {expert id: Fraction} or None
+        self.checklist = {}    # slot -> state
+        self.checklist_complete = None
+        self.own = {}          # factor id -> current points (for advice)
+        self.part_of = {}      # factor id -> part weight
+
+
+def judged_value(app, fid, expert=None):
+    """The mean (rounded half-up) of the experts who scored fid, or one
+    expert's own score; None when nobody scored it."""
+    experts = app.get("experts") or []
+    if expert is not None:
+        experts = [e for e in experts if e["id"] == expert]
+    scores = [Fraction(str(e["scores"][fid])) for e in experts
+              if (e.get("scores") or {}).get(fid) is not None]
+    if not scores:
+        return None
+    return round2(sum(scores) / len(scores))
+
+
+def tz_fact_points(app, fid):
+    """Points of a two-zones fact factor, or (lo, hi) when not provided."""
+    a, e = app.get("applicant") or {}, app.get("enterprise") or {}
+    d = parse_date(app["date"])
+    if fid == "age":
+        return age_points(age_on(parse_date(a["birth_date"]), d)) if present(a, "birth_date") else None
+    if fid == "education":
+        return EDUCATION[a["education"]] if present(a, "education") else None
+    if fid == "visibility":
+        return VISIBILITY[a["employer_visibility"]] if present(a, "employer_visibility") else None
+    if fid == "years_work":
+        return YEARS_WORK(a["years_professional_work"]) if present(a, "years_professional_work") else None
+    if fid == "years_china":
+        return YEARS_CHINA(a["years_in_china"]) if present(a, "years_in_china") else None
+    if fid == "qualification":
+        best = 0
+        for q in a.get("qualifications") or []:
+            if q["status"] != "verified":
+                continue
+            if q["id"] in URGENT_CATALOG:
+                best = max(best, 10)
+            elif q["id"] in OTHER_CATALOG:
+                best = max(best, 7)
+        if not present(a, "title"):
+            # The title is missing: the factor is not provided, but it can
+            # no longer fall below what the verified qualifications give.
+            return ("open", best, 10)
+        return max(best, TITLE[a["title"]])
+    if fid == "hierarchy":
+        return HIERARCHY[a["position"]] if present(a, "position") else None
+    if fid == "salary":
+        if not present(a, "annual_salary_cny"):
+            return None
+        w = wage_on(d)
+        if w is None:
+            return None
+        s = a["annual_salary_cny"]
+        for k, pts in SALARY_MULTIPLES:
+            if s >= k * w:
+                return pts
+    if fid == "social_duty":
+        return SOCIAL_DUTY[a["social_duty"]] if present(a, "social_duty") else None
+    if fid == "enterprise_type":
+        return SECTOR[e["sector"]] if present(e, "sector") else None
+    if fid == "revenue":
+        return REVENUE(e["revenue_last_year_cny"]) if present(e, "revenue_last_year_cny") else None
+    if fid == "tax":
+        return TAX(e["corporate_tax_last_year_cny"]) if present(e, "corporate_tax_last_year_cny") else None
+    if fid == "jobs":
+        return JOBS(e["jobs"]) if present(e, "jobs") else None
+    raise KeyError(fid)
+
+
+def zgc_gate(app, fid):
+    a, e = app.get("applicant"), app.get("enterprise")
+    if fid == "registered_in_zgc":
+        return k_is(e, "zgc_registered", True)
+    if fid == "director_or_shareholder":
+        return k_or(k_is(a, "board_director", True), k_at_least(a, "shareholding_percent", 5))
+    if fid == "zgc_high_tech_employer":
+        return k_is(e, "zgc_high_tech", True)
+    if fid == "director_or_rd_lead":
+        return k_or(k_in(a, "position", ["director", "chief"]), k_is(a, "leads_rd_team", True))
+    raise KeyError(fid)
+
+
+def score_factors(app, parts, card, expert=None, record=True):
+    """Evaluates every factor; returns {part: (min, max)} and whether a
+    points-bearing fact is missing and whether a gate fails / is unknown."""
+    out = {}
+    missing_fact = False
+    gates = []
+
+    def leaf(fid, fmax, kind):
+        nonlocal missing_fact
+        if kind == "judged":
+            v = judged_value(app, fid, expert)
+            if v is None:
+                return ("not-judged", Fraction(0), Fraction(fmax))
+            return ("scored", v, v)
+        if kind == "gate":
+            g = zgc_gate(app, fid)
+            gates.append(g)
+            return ("scored" if g is not None else "not-provided", Fraction(0), Fraction(0))
+        v = tz_fact_points(app, fid)
+        if v is None:
+            missing_fact = True
+            return ("not-provided", Fraction(0), Fraction(fmax))
+        if isinstance(v, tuple):
+            missing_fact = True
+            return ("not-provided", Fraction(v[1]), Fraction(v[2]))
+        return ("scored", Fraction(v), Fraction(v))
+
+    for pid, weight, factors in parts:
+        lo_sum = hi_sum = Fraction(0)
+        complete = True
+        for fid, fmax, kind, children in factors:
+            if kind == "sum":
+                subs = []
+                lo_f = hi_f = Fraction(0)
+                for cid, cmax, ckind, _ in children:
+                    st, lo, hi = leaf(cid, cmax, ckind)
+                    subs.append(st)
+                    if record:
+                        card.factors[cid] = dict(state=st, min=lo, max=hi, fmax=Fraction(cmax))
+                        card.part_of[cid] = weight
+                    lo_f += lo
+                    hi_f += hi
+                # a sum is capped at its maximum
+                lo_f, hi_f = min(lo_f, fmax), min(hi_f, fmax)
+                open_states = set(subs) - {"scored"}
+                st = "scored" if not open_states else (
+                    open_states.pop() if len(open_states) == 1 else "mixed")
+            else:
+                st, lo_f, hi_f = leaf(fid, fmax, kind)
+            if record:
+                card.factors[fid] = dict(state=st, min=lo_f, max=hi_f, fmax=Fraction(fmax))
+                card.part_of[fid] = weight
+            complete = complete and st == "scored"
+            lo_sum += lo_f
+            hi_sum += hi_f
+        out[pid] = (lo_sum, hi_sum, complete, weight)
+    return out, missing_fact, gates
+
+
+def total_of(parts, which):
+    # (70 x personal + 30 x enterprise) / 100, exactly, then half-up.
+    return round2(sum(w * p[which] for p in parts.values() for w in [p[3]]))
+
+
+def oracle(app):
+    card = Card()
+    prog = card.programme = app["programme"]
+    a, e = app.get("applicant") or {}, app.get("enterprise") or {}
+    d = parse_date(app["date"])
+
+    # ---- eligibility
+    if prog == "two-zones":
+        card.eligible = k_and(
+            k_is(e, "key_entity", True),
+            k_or(k_in(a, "position", ["chief", "director"]),
+                 k_in(a, "title", ["senior", "associate-senior"]),
+                 k_is(a, "leads_major_project", True),
+                 k_is(a, "urgent_field", True)))
+    elif prog == "zgc":
+        if app["track"] == "startup":
+            card.eligible = k_and(zgc_gate(app, "registered_in_zgc"),
+                                  zgc_gate(app, "director_or_shareholder"))
+        else:
+            card.eligible = k_and(zgc_gate(app, "zgc_high_tech_employer"),
+                                  zgc_gate(app, "director_or_rd_lead"))
+    else:
+        w = wage_on(d)
+        salary = None
+        if present(a, "annual_salary_cny") and w is not None:
+            salary = a["annual_salary_cny"] >= 4 * w
+        card.eligible = k_and(
+            k_or(k_in(e, "sector", KEY_SECTORS), k_is(e, "high_end_industry", True)),
+            k_or(k_and(k_in(e, "conditions", ["tax-contribution-2x", "fortune-500"]),
+                       None if e.get("real_estate") is None else not e["real_estate"]),
+                 k_in(e, "conditions", ["financial-institution", "foreign-investment-or-rd-centre",
+                                        "research-institution", "hospital",
+                                        "university-or-international-school",
+                                        "national-high-tech-or-incubator",
+                                        "pilot-programme-project", "four-centres-innovator"])),
+            k_is(e, "penalties_last_two_years", False),
+            k_or(k_and(k_in(a, "education", ["bachelor", "master", "doctorate"]),
+                       k_at_least(a, "years_professional_work", 2)),
+                 k_is(a, "intl_vocational_certificate", True),
+                 salary,
+                 k_is(a, "urgent_field", True)))
+
+    # ---- scorecard
+    if prog == "urgent":
+        card.passes = card.eligible  # formats.md: "passes equals eligibility.eligible"
+        card.complete = True
+    else:
+        parts = TZ_PARTS if prog == "two-zones" else ZGC_PARTS[app["track"]]
+        res, missing_fact, gates = score_factors(app, parts, card)
+        for pid, (lo, hi, complete, _) in res.items():
+            card.parts[pid] = dict(score=lo, min=lo, max=hi, complete=complete)
+        card.complete = all(p["complete"] for p in card.parts.values())
+        tmin, tmax = total_of(res, 0), total_of(res, 1)
+        card.total, card.range = tmin, (tmin, tmax)
+        gate_fails = any(g is False for g in gates)
+        card.passes = card.complete and tmin >= THRESHOLD and not gate_fails
+        if gate_fails:
+            card.flags.add("gate-failed")
+        if prog == "two-zones" and d > TZ_CLOSES:
+            card.flags.add("window-closed")
+        # split panel: each expert who judged every judged factor, alone,
+        # with every points-bearing fact known.
+        judged_ids = [f for _, _, fs in parts for f in leaf_ids(fs, "judged")]
+        if not missing_fact:
+            totals = {}
+            for ex in app.get("experts") or []:
+                if all((ex.get("scores") or {}).get(j) is not None for j in judged_ids):
+                    r, _, _ = score_factors(app, parts, card, expert=ex["id"], record=False)
+                    totals[ex["id"]] = total_of(r, 0)
+            if totals:
+                card.expert_totals = totals
+                vals = list(totals.values())
+                if any(v < THRESHOLD for v in vals) and any(v >= THRESHOLD for v in vals):
+                    card.flags.add("split-panel")
+        for f in OWN_FACTORS:
+            if f in card.factors and card.factors[f]["state"] == "scored":
+                card.own[f] = card.factors[f]["min"]
+
+    # ---- documents
+    checklist(app, card)
+    return card
+
+
+def leaf_ids(factors, kind):
+    for fid, _, k, children in factors:
+        if k == "sum":
+            for cid, _, ck, _ in children:
+                if ck == kind:
+                    yield cid
+        elif k == kind:
+            yield fid
+
+
+def doc_problems(doc, app, slot):
+    probs = []
+    f = doc.get("file") or ""
+    stem, _, ext = f.rpartition(".")
+    if ext.lower() != "pdf":
+        probs.append("not a PDF")
+    base = re.sub(r"[^a-z]", "", stem.lower())
+    if base in GENERIC_STEMS or base == "":
+        probs.append("generic name")
+    if doc.get("language") not in (None, "zh") and doc.get("translated") is not True:
+        probs.append("untranslated")
+    return probs
+
+
+def checklist(app, card):
+    prog = app["programme"]
+    d = parse_date(app["date"])
+    docs = app.get("documents") or []
+    by_slot = {}
+    for doc in docs:
+        by_slot.setdefault(doc["slot"], []).append(doc)
+    if prog == "two-zones":
+        slots = [(s, "required") for s in TZ_REQUIRED] + [(s, "optional") for s in TZ_OPTIONAL]
+    elif prog == "zgc":
+        slots = []
+        for s in ZGC_SLOTS:
+            if s in ZGC_CONDITIONAL:
+                obj, key = ZGC_CONDITIONAL[s]
+                v = (app.get(obj) or {}).get(key)
+                slots.append((s, "required" if v is True else
+                              "not-needed" if v is False else "unanswered"))
+            else:
+                slots.append((s, "required"))
+    else:
+        slots = [(s, "required") for s in URGENT_REQUIRED] + \
+                [(s, "deferrable") for s in URGENT_DEFERRABLE]
+    for s, need in slots:
+        ds = by_slot.get(s, [])
+        if need == "not-needed":
+            card.checklist[s] = "not-needed"
+            continue
+        if need == "unanswered":
+            card.checklist[s] = "missing"  # the answer decides; nothing can be ok yet
+            continue
+        if not ds:
+            card.checklist[s] = {"required": "missing", "optional": "optional",
+                                 "deferrable": "later"}[need]
+            continue
+        probs = [p for doc in ds for p in doc_problems(doc, app, s)]
+        if prog == "zgc" and s == "medical_certificate":
+            for doc in ds:
+                if doc.get("issued") is None:
+                    probs.append("no issue date")
+                else:
+                    iss = parse_date(doc["issued"])
+                    if iss > d or add_months(iss, 6) < d:
+                        probs.append("not within 6 months")
+        if prog == "zgc" and s in ZGC_COVERS_4_YEARS:
+            want = set(range(month_index(app["date"]) - 48, month_index(app["date"])))
+            have = set()
+            for doc in ds:
+                c = doc.get("covers")
+                if c:
+                    have |= set(range(month_index(c["from"]), month_index(c["to"]) + 1))
+            if not want <= have:
+                probs.append("does not cover 48 months")
+        if prog == "zgc" and s == "resume":
+            a = app.get("applicant") or {}
+            if not present(a, "birth_date"):
+                probs.append("no birth date")
+            else:
+                b = parse_date(a["birth_date"])
+                start = month_index("%04d-%02d" % (b.year + 18, b.month))
+                want = set(range(start, month_index(app["date"]) + 1))
+                have = set()
+                for r in a.get("resume") or []:
+                    hi = month_index(app["date"]) if r["to"] == "present" else month_index(r["to"])
+                    have |= set(range(month_index(r["from"]), hi + 1))
+                if not want <= have:
+                    probs.append("resume gap")
+        card.checklist[s] = "problem" if probs else "ok"
+    if prog == "two-zones":
+        card.checklist["application_window"] = "ok" if TZ_OPENS <= d <= TZ_CLOSES else "problem"
+    card.checklist_complete = all(v not in ("missing", "problem") for v in card.checklist.values())
+
+
+# ===========================================================================
+# Comparing the oracle with the binary's --json result
+# ===========================================================================
+
+def D(s):
+    return None if s is None else Fraction(s)
+
+
+def compare(card, r, app):
+    """Returns a list of disagreements (strings)."""
+    bad = []
+
+    def want(what, expected, got):
+        if expected != got:
+            def show(v):
+                if isinstance(v, Fraction):
+                    return fmt2(v)
+                if isinstance(v, tuple):
+                    return "(%s)" % ", ".join(str(show(x)) for x in v)
+                return v
+            bad.append("%s: oracle %s, binary %s" % (what, show(expected), show(got)))
+
+    want("programme", card.programme, r.get("programme"))
+    want("eligibility.eligible", card.eligible, r["eligibility"]["eligible"])
+    want("passes", card.passes, r.get("passes"))
+    want("complete", card.complete, r.get("complete"))
+    want("flags", sorted(card.flags), sorted(r.get("flags") or []))
+    if card.programme == "urgent":
+        want("total", None, r.get("total"))
+        want("range", None, r.get("range"))
+        want("parts", [], r.get("parts"))
+    else:
+        want("total", card.total, D(r.get("total")))
+        rg = r.get("range") or {}
+        want("range", card.range, (D(rg.get("min")), D(rg.get("max"))))
+        seen = set()
+        for p in r.get("parts") or []:
+            o = card.parts.get(p["id"])
+            if o is None:
+                bad.append("part %s: not in the oracle" % p["id"])
+                continue
+            seen.add(p["id"])
+            want("part %s score" % p["id"], o["score"], D(p["score"]))
+            want("part %s range" % p["id"], (o["min"], o["max"]),
+                 (D(p["range"]["min"]), D(p["range"]["max"])))
+            want("part %s complete" % p["id"], o["complete"], p.get("complete"))
+            for f in p["factors"]:
+                for g in [f] + (f.get("subfactors") or []):
+                    compare_factor(card, g, want, bad, seen)
+        missing = set(card.parts) | set(card.factors)
+        for m in sorted(missing - seen):
+            bad.append("%s: in the oracle, not in the result" % m)
+        if r.get("expert_totals"):  # optional in the output; checked when shown
+            got = {x["expert"]: D(x["total"]) for x in r.get("expert_totals") or []}
+            if card.expert_totals is None:
+                bad.append("expert_totals: oracle computes none (a points fact is missing), binary %s"
+                           % {k: fmt2(v) for k, v in got.items()})
+            else:
+                want("expert_totals", {k: fmt2(v) for k, v in card.expert_totals.items()},
+                     {k: fmt2(v) for k, v in got.items()})
+    items = {i["slot"]: i["state"] for i in r["checklist"]["items"]}
+    want("checklist", card.checklist, items)
+    want("checklist.complete", card.checklist_complete, r["checklist"]["complete"])
+    if card.programme != "urgent":
+        compare_advice(card, r, app, bad)
+    return bad
+
+
+def compare_factor(card, g, want, bad, seen):
+    o = card.factors.get(g["id"])
+    if o is None:
+        bad.append("factor %s: not in the oracle" % g["id"])
+        return
+    seen.add(g["id"])
+    if o["state"] != "mixed":
+        want("%s state" % g["id"], o["state"], g["state"])
+    want("%s max" % g["id"], o["fmax"], D(g["max"]))
+    if o["state"] == "scored":
+        want("%s points" % g["id"], o["min"], D(g["points"]))
+    else:
+        rg = g.get("range")
+        if rg is None:
+            bad.append("%s: %s without a range" % (g["id"], g["state"]))
+        else:
+            want("%s range" % g["id"], (o["min"], o["max"]), (D(rg["min"]), D(rg["max"])))
+
+
+def total_with(card, changes):
+    """The total if the own factors took the points in changes."""
+    parts = {}
+    for pid, p in card.parts.items():
+        parts[pid] = p["min"]
+    for f, pts in changes.items():
+        parts_id = "personal"
+        parts[parts_id] += pts - card.own.get(f, Fraction(0))
+    weights = {"personal": Fraction(70, 100), "enterprise": Fraction(30, 100)}
+    return round2(sum(weights[k] * v for k, v in parts.items()))
+
+
+def compare_advice(card, r, app, bad):
+    advice = r.get("advice") or []
+    if card.programme != "two-zones":
+        return
+    raises = [x for x in advice if x.get("kind") == "raise"]
+    provides = [x for x in advice if x.get("kind") == "provide"]
+    judged = [x for x in advice if x.get("kind") == "judged"]
+    if card.passes:
+        if advice:
+            bad.append("advice: a passing card gets none, binary %d item(s)" % len(advice))
+        return
+    # provide: each missing own fact could add up to its best level.
+    for x in provides:
+        f = card.factors.get(x["factor"])
+        if f is None:
+            bad.append("advice provide %s: unknown factor" % x["factor"])
+            continue
+        want_add = f["max"] - f["min"]
+        if D(x["adds_part"]) != want_add:
+            bad.append("advice provide %s adds_part: oracle %s, binary %s"
+                       % (x["factor"], fmt2(want_add), x["adds_part"]))
+    # raise: the smallest set of own changes that reaches the threshold.
+    if not card.complete:
+        return
+    gap_needed = THRESHOLD
+    options = {}
+    for f, cur in card.own.items():
+        ups = [Fraction(v) for v in LEVEL_VALUES[f] if v > cur]
+        if ups:
+            options[f] = ups
+    single = {}
+    for f, ups in options.items():
+        for v in ups:
+            if total_with(card, {f: v}) >= gap_needed:
+                single[f] = v
+                break
+    for x in raises:
+        f = x["factor"]
+        if f not in options:
+            bad.append("advice raise %s: not an own factor that can rise" % f)
+            continue
+        to = card.own[f] + D(x["adds_part"])
+        if to not in options[f]:
+            bad.append("advice raise %s: adds %s, not a level step" % (f, x["adds_part"]))
+        if D(x["adds_total"]) != round2(card.part_of[f] * D(x["adds_part"])):
+            bad.append("advice raise %s adds_total: oracle %s, binary %s" % (
+                f, fmt2(round2(card.part_of[f] * D(x["adds_part"]))), x["adds_total"]))
+    if single:
+        got = {x["factor"]: card.own[x["factor"]] + D(x["adds_part"])
+               for x in raises if x["factor"] in card.own}
+        if got != single:
+            bad.append("advice single changes: oracle %s, binary %s" % (
+                {k: fmt2(v) for k, v in single.items()}, {k: fmt2(v) for k, v in got.items()}))
+        for x in raises:
+            if x.get("reaches") is not True or x.get("combination"):
+                bad.append("advice raise %s: a single change should reach" % x["factor"])
+    else:
+        best = None
+        for k in range(2, len(options) + 1):
+            for combo in itertools.combinations(options, k):
+                if total_with(card, {f: max(options[f]) for f in combo}) >= gap_needed:
+                    best = k
+                    break
+            if best:
+                break
+        if best is None:
+            # Even every own fact at its best does not reach 70 without the
+            # experts.  scorecard.md does not say what to show then; the
+            # oracle accepts every own raise at its best level, as one
+            # combination that does not reach by itself.
+            got = {x["factor"]: card.own[x["factor"]] + D(x["adds_part"])
+                   for x in raises if x["factor"] in card.own}
+            if raises and got != {f: max(v) for f, v in options.items()}:
+                bad.append("advice (out of reach): oracle every own fact at its best %s, binary %s" % (
+                    {f: fmt2(max(v)) for f, v in options.items()},
+                    {k: fmt2(v) for k, v in got.items()}))
+            for x in raises:
+                if x.get("reaches") is not False:
+                    bad.append("advice raise %s: cannot reach by itself" % x["factor"])
+        else:
+            if len(raises) != best:
+                bad.append("advice combination: oracle %d changes, binary %d" % (best, len(raises)))
+            chg = {x["factor"]: card.own[x["factor"]] + D(x["adds_part"])
+                   for x in raises if x["factor"] in card.own}
+            if raises and total_with(card, chg) < gap_needed:
+                bad.append("advice combination %s does not reach 70" % sorted(chg))
+            for x in raises:
+                if x.get("reaches") is not False or x.get("combination") is not True:
+                    bad.append("advice raise %s: should be part of a combination" % x["factor"])
+    # judged: the points still needed.
+    if card.total < THRESHOLD:
+        need = THRESHOLD - card.total
+        if len(judged) != 1:
+            bad.append("advice: one 'judged' item expected, binary %d" % len(judged))
+        elif D(judged[0]["judged_points_needed"]) != need:
+            bad.append("advice judged_points_needed: oracle %s, binary %s"
+                       % (fmt2(need), judged[0]["judged_points_needed"]))
+
+
+# ===========================================================================
+# The scenarios
+# ===========================================================================
+
+def slug(s):
+    return s.replace("_", "-")
+
+
+def docs_for(slots, who="test-applicant"):
+    return [{"slot": s, "file": "%s-%s.pdf" % (slug(s), who), "language": "zh"} for s in slots]
+
+
+TZ_BASE = {
+    "format": "yingcai-application/1",
+    "programme": "two-zones",
+    "track": None,
+    "date": "2025-12-01",
+    "applicant": {
+        "name": "Test Applicant",
+        "birth_date": "1984-05-17",
+        "nationality": "DEU",
+        "education": "master",
+        "position": "director",
+        "title": "none",
+        "leads_major_project": False,
+        "urgent_field": False,
+        "employer_visibility": "listed",
+        "years_professional_work": 12,
+        "years_in_china": 4,
+        "annual_salary_cny": 900000,
+        "qualifications": [{"id": "acca-fellow", "status": "verified"}],
+        "social_duty": "municipal",
+        "former_chinese_citizen": False,
+    },
+    "enterprise": {
+        "uscc": "91110108551385082Q",
+        "name": "Example Technology Co., Ltd.",
+        "key_entity": True,
+        "sector": "science-technology",
+        "revenue_last_year_cny": 250000000,
+        "corporate_tax_last_year_cny": 12000000,
+        "jobs": 420,
+        "penalties_last_two_years": False,
+    },
+    "experts": [
+        {"id": "e1", "scores": {"achievements": 15, "value_contribution": 4,
+                                "business_leadership": 20, "innovation": 18, "public_welfare": 3}},
+        {"id": "e2", "scores": {"achievements": 16, "value_contribution": 4.5,
+                                "business_leadership": 19, "innovation": 17, "public_welfare": 3.5}},
+        {"id": "e3", "scores": {"achievements": 14, "value_contribution": 3.5,
+                                "business_leadership": 21, "innovation": 19, "public_welfare": 2.5}},
+    ],
+    "documents": docs_for(TZ_REQUIRED),
+}
+
+ZGC_BASE = {
+    "format": "yingcai-application/1",
+    "programme": "zgc",
+    "track": "technical",
+    "date": "2026-03-16",
+    "applicant": {
+        "name": "Zhang Test",
+        "birth_date": "1979-08-09",
+        "nationality": "CHE",
+        "education": "doctorate",
+        "position": "director",
+        "leads_rd_team": True,
+        "former_chinese_citizen": False,
+        "resume": [
+            {"from": "1997-08", "to": "2005-06", "what": "BSc and PhD, ETH Zurich"},
+            {"from": "2005-07", "to": "2014-12", "what": "Research engineer, Zurich"},
+            {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"},
+        ],
+    },
+    "enterprise": {
+        "name": "Zhongguancun Photonics Co., Ltd.",
+        "zgc_registered": True,
+        "zgc_high_tech": True,
+        "employer_211_or_first_batch": False,
+    },
+    "experts": [
+        {"id": "x1", "scores": {"working_ability": 32, "urgency": 24, "potential_contribution": 22}},
+        {"id": "x2", "scores": {"working_ability": 31, "urgency": 23.5, "potential_contribution": 21}},
+        {"id": "x3", "scores": {"working_ability": 30, "urgency": 23, "potential_contribution": 20.5}},
+    ],
+    "documents": None,  # filled below
+}
+_zdocs = []
+for _s in ZGC_SLOTS:
+    if _s in ZGC_CONDITIONAL:
+        continue
+    _d = {"slot": _s, "file": "%s-zhang-test.pdf" % slug(_s), "language": "zh"}
+    if _s == "medical_certificate":
+        _d["issued"] = "2026-01-10"
+    if _s in ZGC_COVERS_4_YEARS:
+        _d["covers"] = {"from": "2022-03", "to": "2026-02"}
+    _zdocs.append(_d)
+ZGC_BASE["documents"] = _zdocs
+
+SPLIT_ZGC = [
+    {"id": "x1", "scores": {"working_ability": 32, "urgency": 24, "potential_contribution": 22}},
+    {"id": "x2", "scores": {"working_ability": 30, "urgency": 21.5, "potential_contribution": 20}},
+    {"id": "x3", "scores": {"working_ability": 28, "urgency": 20, "potential_contribution": 19}},
+]
+ZGC_STARTUP_SCORES = [
+    {"id": "s1", "scores": {"potential": 24, "growth": 19, "team": 15, "contribution": 18}},
+    {"id": "s2", "scores": {"potential": 22.5, "growth": 20, "team": 16, "contribution": 19.5}},
+    {"id": "s3", "scores": {"potential": 23, "growth": 18, "team": 14.5, "contribution": 18}},
+]
+
+URGENT_BASE = {
+    "format": "yingcai-application/1",
+    "programme": "urgent",
+    "date": "2026-04-08",
+    "applicant": {
+        "name": "Dana Test",
+        "education": "master",
+        "years_professional_work": 7,
+        "annual_salary_cny": 480000,
+        "intl_vocational_certificate": False,
+        "urgent_field": False,
+    },
+    "enterprise": {
+        "name": "Test Health Management (Beijing) Co., Ltd.",
+        "sector": "elderly-care",
+        "high_end_industry": False,
+        "real_estate": False,
+        "conditions": ["hospital"],
+        "penalties_last_two_years": False,
+        "key_entity": True,
+    },
+    "documents": docs_for(URGENT_REQUIRED, "dana-test"),
+}
+
+SCENARIOS = []
+
+
+def scenario(name, what, base, **changes):
+    """changes: dotted paths ('applicant.education') -> value; the value
+    DELETE removes the key."""
+    app = copy.deepcopy(base)
+    for path, v in changes.items():
+        keys = path.split("__")
+        obj = app
+        for k in keys[:-1]:
+            obj = obj[k]
+        if v is DELETE:
+            obj.pop(keys[-1], None)
+        else:
+            obj[keys[-1]] = copy.deepcopy(v)
+    SCENARIOS.append((name, what, app))
+    return app
+
+
+DELETE = object()
+TZ, ZG, UR = TZ_BASE, ZGC_BASE, URGENT_BASE
+A, E = "applicant__", "enterprise__"
+
+
+def tz(name, what, **ch):
+    return scenario("two-zones-" + name, what, TZ, **ch)
+
+
+# ---- age brackets: both sides of every edge (ages on 2025-12-01) --------
+for age, note in [(16, "lower edge of 16-25"), (25, "upper edge of 16-25"),
+                  (26, "lower edge of 26-55"), (55, "upper edge of 26-55"),
+                  (56, "lower edge of 56-65"), (65, "upper edge of 56-65"),
+                  (66, "lower edge of 66+")]:
+    edge = "lower" if "lower" in note else "upper"
+    tz("age-%d-%s-edge" % (age, edge), "age %d on the application date (birthday that day): %s"
+       % (age, note), **{A + "birth_date": "%04d-12-01" % (2025 - age)})
+tz("age-25-day-before-26th-birthday", "birthday the day after the application date: still 25",
+   **{A + "birth_date": "1999-12-02"})
+
+# ---- education ------------------------------------------------------------
+for ed in EDUCATION:
+    tz("education-" + ed, "education level %s" % ed, **{A + "education": ed})
+
+# ---- years of professional work / in China -------------------------------
+for y in (2, 3, 4, 5, 9, 10):
+    tz("years-work-%d" % y, "years of professional work %d" % y,
+       **{A + "years_professional_work": y})
+for y in (0, 1, 2, 3, 4, 5):
+    tz("years-china-%d" % y, "years of work in China %d" % y, **{A + "years_in_china": y})
+
+# ---- corporate visibility -----------------------------------------------
+for v in VISIBILITY:
+    tz("visibility-" + v, "employer visibility %s" % v, **{A + "employer_visibility": v})
+
+# ---- qualifications -------------------------------------------------------
+NOQ = {A + "title": "none", A + "qualifications": []}
+tz("qualification-urgent-list-verified", "ACCA Fellow (urgent list), verified: 10",
+   **{A + "qualifications": [{"id": "acca-fellow", "status": "verified"}]})
+tz("qualification-urgent-list-pending", "urgent-list qualification still pending: not counted",
+   **dict(NOQ, **{A + "qualifications": [{"id": "acm-fellow", "status": "pending"}]}))
+tz("qualification-urgent-list-revoked", "urgent-list qualification revoked: not counted",
+   **dict(NOQ, **{A + "qualifications": [{"id": "rsc-fellow", "status": "revoked"}]}))
+tz("qualification-senior-title", "senior title, no qualification: 10",
+   **dict(NOQ, **{A + "title": "senior"}))
+tz("qualification-associate-senior-title", "associate-senior title: 7",
+   **dict(NOQ, **{A + "title": "associate-senior"}))
+tz("qualification-intermediate-title", "intermediate title: 4",
+   **dict(NOQ, **{A + "title": "intermediate"}))
+tz("qualification-none", "no title, no qualification: 0", **NOQ)
+tz("qualification-unknown-catalog-id", "an id not in the catalog, verified: earns nothing",
+   **dict(NOQ, **{A + "qualifications": [{"id": "acca-fellw", "status": "verified"}]}))
+tz("qualification-pending-urgent-and-associate-senior",
+   "pending urgent-list qualification plus associate-senior title: the title's 7",
+   **{A + "title": "associate-senior",
+      A + "qualifications": [{"id": "ieee-senior-member", "status": "pending"}]})
+tz("qualification-title-missing-urgent-verified",
+   "title not given but a verified urgent-list qualification: not provided, yet cannot fall below 10",
+   **{A + "title": DELETE})
+
+# ---- job hierarchy ---------------------------------------------------------
+for pos in HIERARCHY:
+    tz("position-" + pos, "position %s" % pos,
+       **{A + "position": pos, A + "leads_major_project": True})
+
+# ---- salary: exactly k x 143,244 and one CNY below ------------------------
+for k, label in [(6, "6x"), (4, "4x"), (3, "3x"), (2, "2x"), (1, "1x")]:
+    tz("salary-%s-exact" % label, "salary exactly %s the 2024 average wage (%d)" % (label, k * 143244),
+       **{A + "annual_salary_cny": k * 143244})
+    tz("salary-%s-minus-1" % label, "salary one CNY below %s the 2024 average wage (%d)"
+       % (label, k * 143244 - 1), **{A + "annual_salary_cny": k * 143244 - 1})
+
+# ---- social duty -----------------------------------------------------------
+for sd in SOCIAL_DUTY:
+    tz("social-duty-" + sd, "social duty %s" % sd, **{A + "social_duty": sd})
+
+# ---- sector classes --------------------------------------------------------
+for sec, note in [("science-technology", "key service sector"), ("elderly-care", "key service sector"),
+                  ("other-service", "other service industry"), ("other", "other")]:
+    tz("sector-" + sec, "enterprise sector %s (%s)" % (sec, note), **{E + "sector": sec})
+
+# ---- revenue and tax edges (each scenario checks one edge of each) --------
+for rev, tax, label in [(10**9, 10**8, "1bn-100m"), (10**8, 10**7, "100m-10m"),
+                        (10**7, 10**6, "10m-1m"), (10**6, 10**5, "1m-100k")]:
+    r_l, t_l = label.split("-")
+    tz("revenue-%s-tax-%s-exact" % (r_l, t_l),
+       "revenue exactly CNY %d and corporate tax exactly CNY %d" % (rev, tax),
+       **{E + "revenue_last_year_cny": rev, E + "corporate_tax_last_year_cny": tax})
+    tz("revenue-%s-tax-%s-minus-1" % (r_l, t_l),
+       "revenue CNY %d and corporate tax CNY %d (one below each edge)" % (rev - 1, tax - 1),
+       **{E + "revenue_last_year_cny": rev - 1, E + "corporate_tax_last_year_cny": tax - 1})
+
+# ---- jobs ----------------------------------------------------------------
+for j in (1000, 999, 300, 299, 100, 99, 20, 19):
+    tz("jobs-%d" % j, "%d jobs" % j, **{E + "jobs": j})
+
+# ---- eligibility -------------------------------------------------------------
+tz("not-key-entity", "employer not on the key-entity list: not eligible (the score still passes)",
+   **{E + "key_entity": False})
+tz("profile-none", "team lead, no title, no major project, no urgent field: not eligible",
+   **{A + "position": "team-lead"})
+tz("profile-associate-senior-title", "team lead with an associate-senior title: eligible",
+   **{A + "position": "team-lead", A + "title": "associate-senior"})
+tz("profile-major-project", "team lead heading a major project: eligible",
+   **{A + "position": "team-lead", A + "leads_major_project": True})
+tz("profile-urgent-field", "team lead in a field of urgent need: eligible",
+   **{A + "position": "team-lead", A + "urgent_field": True})
+tz("profile-unknown", "team lead, project and urgent field not answered: undecided",
+   **{A + "position": "team-lead", A + "leads_major_project": DELETE, A + "urgent_field": DELETE})
+
+# ---- incomplete cards ------------------------------------------------------
+tz("incomplete-no-experts", "no expert scores yet: judged factors not judged, a range", experts=[])
+tz("incomplete-missing-salary", "salary not given: not-provided and a range",
+   **{A + "annual_salary_cny": DELETE})
+tz("incomplete-null-years-in-china", "years in China null: not-provided",
+   **{A + "years_in_china": None})
+tz("incomplete-missing-birth-date", "no birth date: age not-provided",
+   **{A + "birth_date": DELETE})
+tz("incomplete-missing-education-advice",
+   "education not given on a card below 70: not-provided, advice to provide it",
+   **{A + "education": DELETE, A + "annual_salary_cny": 420000, A + "employer_visibility": "other"})
+tz("incomplete-missing-enterprise-facts", "revenue and jobs not given",
+   **{E + "revenue_last_year_cny": DELETE, E + "jobs": None})
+tz("incomplete-missing-public-welfare-above-threshold",
+   "no expert scored public welfare; even its minimum total is above 70",
+   experts=[{"id": x["id"], "scores": {k: v for k, v in x["scores"].items() if k != "public_welfare"}}
+            for x in TZ["experts"]])
+tz("partial-expert-skips-a-factor",
+   "e3 did not score innovation: the mean of e1 and e2, e3 left out of the panel check",
+   experts=[TZ["experts"][0], TZ["experts"][1],
+            {"id": "e3", "scores": {k: v for k, v in TZ["experts"][2]["scores"].items()
+                                    if k != "innovation"}}])
+tz("one-expert", "a single expert (the formats.md example's panel)",
+   experts=[TZ["experts"][0]])
+
+# ---- experts: split panel, rounding ---------------------------------------
+# The low card: facts that give personal 47 (without judged) and enterprise 40.
+LOW = {A + "education": "bachelor", A + "position": "team-lead", A + "employer_visibility": "other",
+       A + "years_professional_work": 6, A + "years_in_china": 2, A + "annual_salary_cny": 420000,
+       A + "social_duty": "none", A + "title": "intermediate", A + "qualifications": [],
+       A + "leads_major_project": True}
+
+
+def ex(i, ach, vc, bl, inn, pw):
+    return {"id": "e%d" % i, "scores": {"achievements": ach, "value_contribution": vc,
+                                        "business_leadership": bl, "innovation": inn,
+                                        "public_welfare": pw}}
+
+
+tz("split-panel-two-experts", "two experts, one alone below 70, one alone above",
+   experts=[ex(1, 10, 2, 12, 12, 2), ex(2, 20, 5, 25, 25, 5)])
+tz("split-panel-three-experts", "three experts straddling 70",
+   experts=[ex(1, 12, 3, 15, 14, 3), ex(2, 15, 3.5, 18, 17, 3), ex(3, 19, 4.5, 23, 22, 4.5)])
+tz("panel-all-above", "three experts all alone at or above 70: no flag",
+   experts=[ex(1, 15, 4, 20, 18, 3), ex(2, 14, 4, 19, 18, 3), ex(3, 16, 4.5, 21, 18, 3.5)])
+# Expert totals exactly 70.00 (at the threshold) and one just below.
+tz("split-panel-expert-exactly-70", "one expert alone gives exactly 70.00, the other 69.70: split",
+   **{A + "employer_visibility": "other", A + "years_in_china": 2, A + "social_duty": "none"},
+   experts=[ex(1, 12, 3, 15, 15, 2), ex(2, 12, 3, 14, 15, 2)])
+tz("panel-expert-exactly-70-and-above", "experts alone at exactly 70.00 and above: no split",
+   **{A + "employer_visibility": "other", A + "years_in_china": 2, A + "social_duty": "none"},
+   experts=[ex(1, 12, 3, 15, 15, 2), ex(2, 16, 4, 20, 20, 4)])
+tz("mean-rounds-half-up-four-experts",
+   "four experts: means 15.125, 3.875, 19.125 round half-up to 15.13, 3.88, 19.13",
+   experts=[ex(1, 15, 4, 19, 18, 3), ex(2, 15, 4, 19, 18, 3), ex(3, 15, 4, 19, 18, 3),
+            ex(4, 15.5, 3.5, 19.5, 18.5, 3)])
+tz("total-rounds-half-up",
+   "personal 83.84, enterprise 77.99: 0.7 x 83.84 + 0.3 x 77.99 = 82.085 exactly, half-up 82.09 "
+   "(half-even or binary floating point would give 82.08)",
+   experts=[ex(1, 15, 3.5, 19, 17, 3), ex(2, 15, 3.5, 19, 17, 3), ex(3, 15.5, 4, 20, 18, 4)])
+tz("mean-thirds", "three experts: means of thirds round to .33 and .67",
+   experts=[ex(1, 15, 4, 20, 18, 3), ex(2, 15, 4, 20, 18, 3), ex(3, 16, 5, 21, 19, 4.5)])
+
+# ---- advice ------------------------------------------------------------------
+tz("failing-single-change", "66.23: one change (an urgent-list qualification or senior title) reaches 70",
+   **dict(LOW, **{A + "annual_salary_cny": 900000}))
+tz("failing-combination", "59.93: no single change reaches 70; the smallest combination is two",
+   **LOW)
+tz("failing-out-of-reach", "far below 70 even with every own fact at its best",
+   **dict(LOW, **{E + "sector": "other", E + "revenue_last_year_cny": 0,
+                  E + "corporate_tax_last_year_cny": 0, E + "jobs": 5}),
+   experts=[ex(1, 2, 0.5, 3, 3, 0), ex(2, 3, 1, 2, 2, 0.5), ex(3, 2.5, 0, 3.5, 2, 0)])
+
+# ---- window --------------------------------------------------------------
+tz("window-first-day", "application on 2025-11-27, the day the window opens", date="2025-11-27")
+tz("window-last-day", "application on 2026-01-16, the last day of the window", date="2026-01-16")
+tz("window-closed", "application on 2026-01-17, after the window: still scored, flagged",
+   date="2026-01-17")
+
+# ---- documents (two-zones) ---------------------------------------------------
+def tz_docs(name, what, docs, **ch):
+    return tz("docs-" + name, what, documents=docs, **ch)
+
+
+_d = docs_for(TZ_REQUIRED)
+tz_docs("missing-passport", "the passport slot has no upload: missing",
+        [x for x in _d if x["slot"] != "passport"])
+tz_docs("generic-name-scan001", "passport uploaded as scan001.pdf: problem (name)",
+        [dict(x, file="scan001.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("not-pdf", "passport uploaded as a JPEG: problem (PDF only)",
+        [dict(x, file="passport-test-applicant.jpg") if x["slot"] == "passport" else x for x in _d])
+tz_docs("untranslated-foreign", "English work permit without a certified translation: problem",
+        [dict(x, language="en", translated=False) if x["slot"] == "work_permit" else x for x in _d])
+tz_docs("translated-foreign-ok", "English documents with certified translations: ok",
+        [dict(x, language="en", translated=True) if x["slot"] in ("work_permit", "passport") else x
+         for x in _d])
+tz_docs("optional-uploaded", "optional honours and IP proof uploaded: ok",
+        _d + docs_for(["honours", "ip_proof"]))
+tz_docs("none", "no documents at all: every required slot missing", [])
+
+# ---- zgc -----------------------------------------------------------------
+def zg(name, what, **ch):
+    return scenario("zgc-" + name, what, ZG, **ch)
+
+
+zg("technical-passes", "technical talent, both gates hold, above 70")
+zg("technical-below-threshold", "technical talent below 70",
+   experts=[{"id": "x1", "scores": {"working_ability": 25, "urgency": 20, "potential_contribution": 20}},
+            {"id": "x2", "scores": {"working_ability": 26, "urgency": 19.5, "potential_contribution": 18}}])
+zg("technical-not-high-tech", "employer not a ZGC high-tech enterprise: gate fails, does not pass",
+   **{E + "zgc_high_tech": False})
+zg("technical-rd-lead-only", "position other but leads an R&D team: the gate holds",
+   **{A + "position": "other"})
+zg("technical-chief", "position chief, no R&D team: the gate holds",
+   **{A + "position": "chief", A + "leads_rd_team": False})
+zg("technical-team-lead-no-rd", "team lead not leading R&D: the role gate fails",
+   **{A + "position": "team-lead", A + "leads_rd_team": False})
+zg("technical-gate-fact-missing",
+   "zgc_high_tech not given: gate not provided, incomplete; experts alone at 78.00/71.50/67.00 still split",
+   experts=SPLIT_ZGC, **{E + "zgc_high_tech": DELETE})
+zg("technical-all-maxima", "every expert gives every maximum: 100.00",
+   experts=[{"id": "x1", "scores": {"working_ability": 40, "urgency": 30, "potential_contribution": 30}}])
+zg("technical-no-experts", "no expert scores: not judged, range 0 to 100", experts=[])
+zg("technical-split-panel", "experts alone at 78.00, 71.50 and 67.00: split panel",
+   experts=SPLIT_ZGC)
+zg("startup-board-director", "start-up member, board director, company in ZGC: passes",
+   track="startup", experts=ZGC_STARTUP_SCORES, **{A + "board_director": True})
+zg("startup-shareholding-5", "start-up member holding exactly 5%: the gate holds",
+   track="startup", experts=ZGC_STARTUP_SCORES,
+   **{A + "board_director": False, A + "shareholding_percent": 5})
+zg("startup-shareholding-4-99", "start-up member holding 4.99%, not a director: gate fails",
+   track="startup", experts=ZGC_STARTUP_SCORES,
+   **{A + "board_director": False, A + "shareholding_percent": 4.99})
+zg("startup-not-registered", "company not registered in ZGC: gate fails",
+   track="startup", experts=ZGC_STARTUP_SCORES,
+   **{A + "board_director": True, E + "zgc_registered": False})
+
+# ---- zgc documents ---------------------------------------------------------
+def zset(slot, **kv):
+    return [dict(x, **kv) if x["slot"] == slot else dict(x) for x in ZGC_BASE["documents"]]
+
+
+zg("docs-medical-exactly-6-months", "medical certificate issued exactly 6 months before: ok",
+   documents=zset("medical_certificate", issued="2025-09-16"))
+zg("docs-medical-older-than-6-months", "medical certificate issued 6 months and a day before: problem",
+   documents=zset("medical_certificate", issued="2025-09-15"))
+zg("docs-medical-after-application", "medical certificate dated after the application: problem",
+   documents=zset("medical_certificate", issued="2026-03-17"))
+zg("docs-tax-missing-first-month", "tax certificates from 2022-04: 2022-03 not covered, problem",
+   documents=zset("tax_certificates", covers={"from": "2022-04", "to": "2026-02"}))
+zg("docs-tax-two-files-contiguous", "tax in two files, 2022-03..2023-12 and 2024-01..2026-02: ok",
+   documents=[x for x in ZGC_BASE["documents"] if x["slot"] != "tax_certificates"] + [
+       {"slot": "tax_certificates", "file": "individual-tax-2022-2023.pdf", "language": "zh",
+        "covers": {"from": "2022-03", "to": "2023-12"}},
+       {"slot": "tax_certificates", "file": "individual-tax-2024-2026.pdf", "language": "zh",
+        "covers": {"from": "2024-01", "to": "2026-02"}}])
+zg("docs-tax-two-files-gap", "tax in two files missing 2024-01: problem",
+   documents=[x for x in ZGC_BASE["documents"] if x["slot"] != "tax_certificates"] + [
+       {"slot": "tax_certificates", "file": "individual-tax-2022-2023.pdf", "language": "zh",
+        "covers": {"from": "2022-03", "to": "2023-12"}},
+       {"slot": "tax_certificates", "file": "individual-tax-2024-2026.pdf", "language": "zh",
+        "covers": {"from": "2024-02", "to": "2026-02"}}])
+zg("docs-work-permit-scan001-short", "work permit as scan001.pdf covering from 2022-06: problem",
+   documents=zset("work_permit", file="scan001.pdf", covers={"from": "2022-06", "to": "2026-02"}))
+zg("docs-resume-gap", "resume missing 2015-01..2015-02: problem",
+   **{A + "resume": [
+       {"from": "1997-08", "to": "2005-06", "what": "BSc and PhD, ETH Zurich"},
+       {"from": "2005-07", "to": "2014-12", "what": "Research engineer, Zurich"},
+       {"from": "2015-03", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-starts-after-18", "resume starting 1997-09, a month after the 18th birthday: problem",
+   **{A + "resume": [
+       {"from": "1997-09", "to": "2014-12", "what": "Studies and work"},
+       {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-former-citizen-missing", "formerly a Chinese citizen: the extra documents are needed",
+   **{A + "former_chinese_citizen": True})
+zg("docs-former-citizen-provided", "formerly a Chinese citizen, documents uploaded: ok",
+   documents=ZGC_BASE["documents"] + [{"slot": "former_citizenship_documents",
+                                       "file": "former-citizenship-documents-zhang-test.pdf",
+                                       "language": "zh"}],
+   **{A + "former_chinese_citizen": True})
+zg("docs-former-citizen-unanswered", "former citizenship not answered: the slot waits for the answer",
+   **{A + "former_chinese_citizen": DELETE})
+zg("docs-211-employer-missing", "employer is a 211 institution: the approval is needed",
+   **{E + "employer_211_or_first_batch": True})
+zg("docs-211-employer-provided", "employer is a 211 institution, approval uploaded: ok",
+   documents=ZGC_BASE["documents"] + [{"slot": "university_approval",
+                                       "file": "university-approval-211-project.pdf",
+                                       "language": "zh"}],
+   **{E + "employer_211_or_first_batch": True})
+
+
+# ---- urgent --------------------------------------------------------------
+def ur(name, what, **ch):
+    return scenario("urgent-" + name, what, UR, **ch)
+
+
+NOTALENT = {A + "education": "junior-college", A + "intl_vocational_certificate": False,
+            A + "urgent_field": False, A + "annual_salary_cny": 300000}
+ur("eligible-degree-and-experience", "master with 7 years: eligible (deferrable documents later)")
+ur("eligible-bachelor-2-years", "bachelor with exactly 2 years: eligible",
+   **{A + "education": "bachelor", A + "years_professional_work": 2})
+ur("not-eligible-bachelor-1-year", "bachelor with 1 year and no other route: not eligible",
+   **dict(NOTALENT, **{A + "education": "bachelor", A + "years_professional_work": 1}))
+ur("eligible-vocational-certificate", "junior college with an international vocational certificate",
+   **dict(NOTALENT, **{A + "intl_vocational_certificate": True}))
+ur("eligible-salary-4x-exact", "salary exactly 4 x 143,244 = 572,976: eligible",
+   **dict(NOTALENT, **{A + "annual_salary_cny": 572976}))
+ur("not-eligible-salary-4x-minus-1", "salary 572,975: not eligible",
+   **dict(NOTALENT, **{A + "annual_salary_cny": 572975}))
+ur("eligible-salary-2023-wage", "2025-06-30, salary 4 x 141,132 = 564,528 (2023 wage in force)",
+   date="2025-06-30", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
+ur("not-eligible-salary-2024-wage", "2025-07-01, the same 564,528 is below 4 x 143,244",
+   date="2025-07-01", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
+ur("eligible-urgent-field", "other urgently needed professional",
+   **dict(NOTALENT, **{A + "urgent_field": True}))
+ur("not-eligible-sector", "sector other and not a high-end industry: not eligible",
+   **{E + "sector": "other"})
+ur("eligible-high-end-industry", "sector other but a top-ten high-end industry: eligible",
+   **{E + "sector": "other", E + "high_end_industry": True})
+ur("not-eligible-no-condition", "none of the ten conditions: not eligible", **{E + "conditions": []})
+ur("not-eligible-real-estate-fortune-500", "condition 2 (Fortune 500) in real estate: not eligible",
+   **{E + "conditions": ["fortune-500"], E + "real_estate": True})
+ur("eligible-fortune-500-not-real-estate", "condition 2 outside real estate: eligible",
+   **{E + "conditions": ["fortune-500"]})
+ur("eligible-real-estate-with-condition-3", "real estate but condition 3 (financial institution)",
+   **{E + "conditions": ["financial-institution"], E + "real_estate": True})
+ur("not-eligible-penalties", "penalties in the past two years: not eligible",
+   **{E + "penalties_last_two_years": True})
+ur("undecided-penalties-unknown", "penalties not answered: eligibility undecided",
+   **{E + "penalties_last_two_years": DELETE})
+ur("docs-deferrable-uploaded", "education and experience proofs already uploaded: ok",
+   documents=URGENT_BASE["documents"] + docs_for(["education_proof", "work_experience_proof"],
+                                                 "dana-test"))
+
+
+# ===========================================================================
+# Main
+# ===========================================================================
+
+def run_binary(binary, rel):
+    env = dict(os.environ, YINGCAI_POLICY=os.path.join(ROOT, "policy"))
+    p = subprocess.run([binary, "evaluate", "--json", rel], cwd=ROOT, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return p.returncode, p.stdout.decode("utf-8")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "yingcai"))
+    ap.add_argument("--check", action="store_true", help="compare only, write nothing")
+    ap.add_argument("only", nargs="*", help="only scenarios whose name contains one of these")
+    args = ap.parse_args()
+
+    names = [n for n, _, _ in SCENARIOS]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        sys.exit("duplicate scenario names: %s" % sorted(dup))
+    if not args.only and not args.check:
+        for f in os.listdir(HERE):  # scenarios that no longer exist
+            m = re.match(r"(.*)\.(app|expected)\.json$", f)
+            if m and m.group(1) not in names:
+                os.remove(os.path.join(HERE, f))
+
+    agreed = disagreed = 0
+    for name, what, app in SCENARIOS:
+        if args.only and not any(o in name for o in args.only):
+            continue
+        rel = os.path.join("tests", "golden", name + ".app.json")
+        text = json.dumps(dict(app), indent=2, ensure_ascii=False) + "\n"
+        path = os.path.join(ROOT, rel)
+        exp = os.path.join(HERE, name + ".expected.json")
+        if args.check:
+            tmp = path + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(text)
+            rc, out = run_binary(args.binary, rel + ".tmp")
+            os.remove(tmp)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+            rc, out = run_binary(args.binary, rel)
+        problems = []
+        if rc != 0:
+            problems.append("exit status %d: %s" % (rc, out.strip()[:300]))
+        else:
+            try:
+                result = json.loads(out)
+            except ValueError as e:
+                result = None
+                problems.append("output is not one JSON object: %s" % e)
+            if result is not None:
+                problems = compare(oracle(app), result, app)
+        if problems:
+            disagreed += 1
+            print("DISAGREE %s (%s)" % (name, what))
+            for p in problems:
+                print("    " + p)
+            if not args.check and os.path.exists(exp):
+                os.remove(exp)
+        else:
+            agreed += 1
+            if not args.check:
+                with open(exp, "w") as f:
+                    f.write(out)
+    print("%d scenarios: %d agree with the oracle, %d disagree" % (agreed + disagreed, agreed, disagreed))
+    return 1 if disagreed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
