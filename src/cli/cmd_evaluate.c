@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -95,6 +96,8 @@ static void evaluate_stream(struct run *r, FILE *f, const char *name)
 	struct appfile_error aerr;
 	enum appfile_next next;
 
+	size_t seen = 0;
+
 	appfile_stream_init(&s, f, 0);
 	for (;;) {
 		struct evaluation ev;
@@ -104,6 +107,7 @@ static void evaluate_stream(struct run *r, FILE *f, const char *name)
 		next = appfile_stream_read(&s, &r->dec, &r->app_arena, &app, &aerr);
 		if (next == APPFILE_END)
 			break;
+		seen++;
 		if (next == APPFILE_BAD) {
 			report_appfile_error(r, name, &aerr);
 			continue;
@@ -117,6 +121,11 @@ static void evaluate_stream(struct run *r, FILE *f, const char *name)
 		print_result(r, &ev, name);
 	}
 	appfile_stream_release(&s);
+	if (seen == 0) {
+		fprintf(stderr, "%s:1:1: the file holds no application (expected a JSON object, "
+			"several, or JSON Lines)\n", name);
+		r->status = EXIT_INVALID;
+	}
 }
 
 static int evaluate_file(struct run *r, const char *path)
@@ -135,26 +144,29 @@ static int evaluate_file(struct run *r, const char *path)
 	return 0;
 }
 
-/* parse_options: fills opt; returns the index of the first file, or -1. */
-static int parse_options(int argc, char **argv, struct options *opt)
+/* parse_options: fills opt and files (options may come before or after
+ * the files; "--" ends options).  Returns the number of files, -1 on a
+ * usage error, -2 after --help. */
+static int parse_options(int argc, char **argv, struct options *opt, char **files)
 {
-	int i;
+	int nfiles = 0;
+	bool only_files = false;
 
 	opt->color = isatty(STDOUT_FILENO);
-	for (i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--") == 0)
-			return i + 1;
-		if (a[0] != '-' || strcmp(a, "-") == 0)
-			return i;
-		if (strcmp(a, "--json") == 0) {
+		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+			files[nfiles++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			only_files = true;
+		} else if (strcmp(a, "--json") == 0) {
 			opt->json = true;
 		} else if (strcmp(a, "--color") == 0) {
 			opt->color = true;
 		} else if (strcmp(a, "--no-color") == 0) {
 			opt->color = false;
-		} else if ((strcmp(a, "--edition") == 0 || strcmp(a, "--policy") == 0)) {
+		} else if (strcmp(a, "--edition") == 0 || strcmp(a, "--policy") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "yingcai evaluate: %s needs a value\n", a);
 				return -1;
@@ -168,34 +180,39 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			return -1;
 		}
 	}
-	return i;
+	return nfiles;
 }
 
 int cmd_evaluate(int argc, char **argv)
 {
 	struct run r = {0};
 	struct arena policy_arena;
-	int first = parse_options(argc, argv, &r.opt);
+	char **files = calloc((size_t)argc + 1, sizeof *files);
+	int nfiles = files ? parse_options(argc, argv, &r.opt, files) : -1;
 
-	if (first == -2)
+	if (nfiles == -2) {
+		free(files);
 		return EXIT_OK;
-	if (first < 0 || first >= argc) {
-		if (first >= argc)
+	}
+	if (nfiles <= 0) {
+		if (nfiles == 0)
 			fputs("yingcai evaluate: no application file given\n", stderr);
 		usage(stderr);
+		free(files);
 		return EXIT_USAGE;
 	}
 	arena_init(&policy_arena, 0);
 	if (cli_load_policy(r.opt.policy, &policy_arena, &r.bundle) != 0) {
 		arena_release(&policy_arena);
+		free(files);
 		return EXIT_INVALID;
 	}
 	appfile_decoder_init(&r.dec);
 	arena_init(&r.app_arena, (size_t)64 << 20);
 	strbuf_init(&r.out, RESULT_MAX);
 	strbuf_init(&r.err, 4096);
-	for (int i = first; i < argc; i++)
-		evaluate_file(&r, argv[i]);
+	for (int i = 0; i < nfiles; i++)
+		evaluate_file(&r, files[i]);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "yingcai evaluate: writing the results failed: %s\n", strerror(errno));
 		r.status = EXIT_INVALID;
@@ -205,5 +222,6 @@ int cmd_evaluate(int argc, char **argv)
 	arena_release(&r.app_arena);
 	appfile_decoder_release(&r.dec);
 	arena_release(&policy_arena);
+	free(files);
 	return r.status;
 }

@@ -21,6 +21,64 @@ static bool no_edition(const struct policy_bundle *b, const struct application *
 	return false;
 }
 
+/* edit_distance: Levenshtein distance, capped (for "did you mean"). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* check_qualifications: every qualification names a catalog entry: a typo
+ * must not silently lose points. */
+static bool check_qualifications(const struct facts *f, struct arena *a, struct core_error *err)
+{
+	const struct applicant *ap = &f->app->applicant;
+
+	for (size_t i = 0; i < ap->nqualifications; i++) {
+		const struct qualification *q = &ap->qualifications[i];
+		const struct catalog_entry *best = NULL;
+		size_t bestd = 3;
+
+		if (!f->catalog || catalog_entry_find(f->catalog, q->id))
+			continue;
+		for (size_t k = 0; k < f->catalog->nentries; k++) {
+			size_t d = edit_distance(q->id, f->catalog->entries[k].id);
+			if (d < bestd) {
+				bestd = d;
+				best = &f->catalog->entries[k];
+			}
+		}
+		err->path = arena_printf(a, "applicant.qualifications[%zu].id", i);
+		err->pos = q->pos;
+		err->reason = best ?
+			arena_printf(a, "\"%s\" is not in the %s catalog: did you mean \"%s\" (%s)?",
+				     q->id, f->catalog->edition, best->id, best->name) :
+			arena_printf(a, "\"%s\" is not in the %s catalog as loaded; if the "
+				     "qualification is listed in the official catalog, ask the registry "
+				     "administrator to import it", q->id, f->catalog->edition);
+		return false;
+	}
+	return true;
+}
+
 bool evaluate_application(const struct policy_bundle *b, const struct application *app,
 		const char *edition, struct arena *a, struct evaluation *out,
 		struct core_error *err)
@@ -33,6 +91,8 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 		return no_edition(b, app, edition, a, err);
 	out->policy = pol;
 	facts_init(&out->facts, app, b);
+	if (!check_qualifications(&out->facts, a, err))
+		return false;
 	if (!score_compute(pol, &out->facts, a, &out->scorecard, err))
 		return false;
 	if (!eligibility_compute(pol, &out->facts, a, &out->eligibility) ||
@@ -44,7 +104,13 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 		}
 		return false;
 	}
-	out->passes = pol->scored ? out->scorecard.passes
-				  : out->eligibility.eligible == TRI_TRUE;
+	if (pol->scored) {
+		out->passes = out->scorecard.passes ? TRI_TRUE : TRI_FALSE;
+	} else {
+		/* No points: the result is the eligibility, unknown while a
+		 * fact it needs is missing (formats.md: passes = eligible). */
+		out->passes = out->eligibility.eligible;
+		out->scorecard.complete = out->eligibility.eligible != TRI_UNKNOWN;
+	}
 	return true;
 }

@@ -22,7 +22,8 @@ struct evaluation {
 	struct scorecard scorecard;
 	struct checklist checklist;
 	struct advice advice;
-	bool passes; /* scored: the scorecard passes; else: eligible */
+	enum tri passes; /* scored: the scorecard passes (never unknown);
+			  * else: eligible (unknown while a fact is missing) */
 };
 
 /* evaluate_application: edition NULL means the edition in force on the

@@ -128,32 +128,47 @@ static const char *list_credential(const char *list)
 	return NULL;
 }
 
+/* Statuses that earn nothing are still shown, so a pending or revoked
+ * qualification never disappears from the scorecard without a word. */
+static const char *status_note(const char *status)
+{
+	if (strcmp(status, "pending") == 0)
+		return "qualification-pending";
+	if (strcmp(status, "unverifiable") == 0)
+		return "qualification-unverifiable";
+	if (strcmp(status, "revoked") == 0)
+		return "qualification-revoked";
+	return NULL;
+}
+
 static void derive_credentials(struct facts *f)
 {
 	const struct applicant *ap = &f->app->applicant;
 	const char *t;
 
-	/* The title is the one answer everyone can give ("none"); without it
-	 * the qualification factor is not provided. */
-	if (!ap->title)
-		return;
-	f->has_credentials = true;
-	t = title_credential(ap->title);
-	if (t)
+	if (ap->title && (t = title_credential(ap->title)))
 		add_credential(f, t);
-	for (size_t i = 0; i < ap->nqualifications && f->catalog; i++) {
+	for (size_t i = 0; i < ap->nqualifications; i++) {
 		const struct qualification *q = &ap->qualifications[i];
 		const struct catalog_entry *e;
 
-		if (!q->status || strcmp(q->status, "verified") != 0)
+		if (!q->status || strcmp(q->status, "verified") != 0) {
+			const char *note = q->status ? status_note(q->status) : NULL;
+			if (note)
+				add_credential(f, note);
 			continue;
-		e = catalog_entry_find(f->catalog, q->id);
+		}
+		e = f->catalog ? catalog_entry_find(f->catalog, q->id) : NULL;
 		for (size_t j = 0; e && j < e->nlists; j++) {
 			const char *c = list_credential(e->lists[j]);
 			if (c)
 				add_credential(f, c);
 		}
 	}
+	/* Known when the title is given; with only qualifications it is
+	 * partial: the title could still raise the level. */
+	f->has_credentials = ap->title != NULL || f->ncredentials > 0;
+	f->credentials_partial = ap->title == NULL;
 }
 
 void facts_init(struct facts *f, const struct application *app,
@@ -222,8 +237,10 @@ bool facts_get(const struct facts *f, const char *name, struct fact_value *out)
 		}
 		break;
 	case SRC_CREDENTIALS:
-		if (f->has_credentials)
+		if (f->has_credentials) {
 			get_set(out, f->credentials, f->ncredentials);
+			out->partial = f->credentials_partial;
+		}
 		break;
 	case SRC_CONDITIONS:
 		if (f->app->enterprise.has_conditions)

@@ -25,6 +25,7 @@ struct fact_value {
 	bool b;              /* FACT_BOOL */
 	const char *const *set; /* FACT_SET: distinct strings */
 	size_t nset;
+	bool partial;        /* FACT_SET: more values may exist than are known */
 };
 
 #define FACTS_MAX_CREDENTIALS 16
@@ -41,6 +42,7 @@ struct facts {
 	const char *credentials[FACTS_MAX_CREDENTIALS];
 	size_t ncredentials;
 	bool has_credentials;
+	bool credentials_partial; /* qualifications known, title not given */
 };
 
 /* facts_init: derive the computed facts of app under bundle. */

@@ -7,6 +7,7 @@
  */
 #include "score.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define MEAN_OF_PANEL (-1)
@@ -104,6 +105,26 @@ static bool bracket_hit(const struct eval *e, const struct factor *fac,
 	return x >= lo && (!l->has_to || x <= hi);
 }
 
+/* bracket_miss: why a value fits no level, in the words of its fact. */
+static const char *bracket_miss(struct eval *e, const struct factor *fac, const char *value)
+{
+	char d[DATE_FMT_MAX], lo[POINTS_FMT_MAX];
+	int64_t lowest = INT64_MAX;
+
+	for (size_t i = 0; i < fac->nlevels; i++)
+		if (fac->levels[i].from < lowest)
+			lowest = fac->levels[i].from;
+	points_format(lowest, lo);
+	if (lowest % 100 == 0)
+		lo[strlen(lo) - 3] = '\0';
+	if (strcmp(fac->input, "applicant.age") == 0)
+		return arena_printf(e->a, "the applicant is %s on the application date %s; "
+				    "applicants must be at least %s (%s): check the birth date",
+				    value, date_format(e->f->app->date, d), lo, fac->source);
+	return arena_printf(e->a, "%s is %s, outside every level of factor %s (the lowest "
+			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
+}
+
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	char buf[64];
@@ -126,9 +147,7 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 			best = l;
 	}
 	if (!best) {
-		fail(e, fact_path(fac->input), fact_pos(e, fac->input),
-		     arena_printf(e->a, "%s %s is outside every level of factor %s (%s)",
-				  fac->input, r->input, fac->id, fac->source));
+		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r->input));
 		return;
 	}
 	r->level = best->label;
@@ -167,6 +186,21 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 			other = l;
 		else if (level_matches(l, &v) && (!best || l->points > best->points))
 			best = l;
+	}
+	if (v.partial) {
+		/* Some values are unknown: scored only if the known ones already
+		 * reach the top level; otherwise the range runs from them up. */
+		points_t top = 0;
+		for (size_t i = 0; i < fac->nlevels; i++)
+			if (fac->levels[i].points > top)
+				top = fac->levels[i].points;
+		if (!best || best->points < top) {
+			set_open(r, FSTATE_NOT_PROVIDED);
+			r->min = r->points = best ? best->points : 0;
+			r->level = best ? best->label : NULL;
+			r->provisional = any_level_provisional(fac);
+			return;
+		}
 	}
 	if (!best)
 		best = other;
@@ -429,7 +463,9 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 		e->expert = (int)i;
 		if (!eval_track(e, t, &one))
 			return false;
-		if (!one.complete)
+		/* Gates give no points: an expert's total is known as soon as
+		 * every factor with points is known. */
+		if (one.min != one.max)
 			continue;
 		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
 		out->expert_totals[out->nexpert_totals++] = one.total;
@@ -473,7 +509,7 @@ bool score_compute(const struct programme_policy *pol, const struct facts *f,
 	}
 	if (!check_experts(&e, t) || !eval_track(&e, t, out))
 		return false;
-	if (out->complete && app->nexperts > 1 && split_panel(&e, t, out))
+	if (app->nexperts > 1 && split_panel(&e, t, out))
 		out->flags |= SCORE_SPLIT_PANEL;
 	if (e.failed)
 		return false;

@@ -246,7 +246,7 @@ void result_json(const struct evaluation *ev, struct strbuf *sb)
 		strbuf_addstr(sb, ", \"total\": null, \"threshold\": null");
 	}
 	strbuf_addstr(sb, ", \"passes\": ");
-	boolean(sb, ev->passes);
+	tri(sb, ev->passes);
 	if (sc->scored) {
 		strbuf_addstr(sb, ", \"range\": {\"min\": ");
 		dec(sb, sc->min);

@@ -89,6 +89,7 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 
 	strbuf_addrep(sb, "  ", (size_t)depth + 1);
 	pad(sb, f->id, 22 - 2 * depth);
+	strbuf_addch(sb, ' ');
 	if (f->kind == FACTOR_GATE) {
 		strbuf_addf(sb, "%s%-14s%s", r->holds == TRI_TRUE ? st->good : st->bad,
 			    r->level ? r->level : "", st->off);
@@ -242,7 +243,8 @@ void result_text(const struct evaluation *ev, const char *name, bool color,
 				    "in writing.\n", st->warn, st->off);
 	} else {
 		strbuf_addf(sb, "Result       %s (no points in this programme)\n",
-			    ev->passes ? "accredited if the documents hold" : "not eligible");
+			    ev->passes == TRI_TRUE ? "eligible for accreditation if the documents hold" :
+			    ev->passes == TRI_FALSE ? "not eligible" : "undecided: answer the missing facts");
 	}
 	if (sc->flags & SCORE_WINDOW_CLOSED) {
 		char o[DATE_FMT_MAX], c[DATE_FMT_MAX];

@@ -211,20 +211,6 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* plain8: none of 8 bytes is a control character, a backslash or
- * non-ASCII (may say no when they are all plain; never yes wrongly). */
-static inline bool plain8(const char *s)
-{
-	uint64_t w, x;
-
-	memcpy(&w, s, 8);
-	x = w ^ (ONES * '\\');
-	return (((w - ONES * 0x20) & ~w) | ((x - ONES) & ~x) | w) & HIGHS ? false : true;
-}
-
 const char *json_str_check(const char *s, size_t n, size_t *bad)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -232,7 +218,7 @@ const char *json_str_check(const char *s, size_t n, size_t *bad)
 
 	while (i < n) {
 		unsigned char c;
-		if (n - i >= 8 && plain8(s + i)) {
+		if (n - i >= 8 && json_plain8(s + i)) {
 			i += 8;
 			continue;
 		}
@@ -345,6 +331,22 @@ enum json_str_rc json_str_copy(const struct json_doc *doc, unsigned i, char *buf
 	return json_str_unescape(raw, n, buf, len);
 }
 
+bool json_string_slow(const struct json_doc *d, json_tok *t, size_t i,
+		      struct json_error *err)
+{
+	const char *s = d->text + t->start, *why;
+	size_t n = (size_t)(t->end - t->start), bad;
+
+	why = json_str_check(s + i, n - i, &bad);
+	if (why) {
+		set_err(err, (size_t)t->start + i + bad, why);
+		return false;
+	}
+	if (memchr(s + i, '\\', n - i))
+		t->size = JSON_TOK_ESCAPED;
+	return true;
+}
+
 /* ---- numbers and literals ---------------------------------------------- */
 
 static bool is_digit(char c)
@@ -442,11 +444,6 @@ enum json_num_rc json_decimal(const char *s, size_t n, points_t *out)
 	return JSON_NUM_OK;
 }
 
-static bool is_literal(const char *s, size_t n)
-{
-	return (n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
-	       (n == 5 && memcmp(s, "false", 5) == 0);
-}
 
 unsigned json_skip(const struct json_doc *doc, unsigned i)
 {
@@ -462,71 +459,35 @@ unsigned json_skip(const struct json_doc *doc, unsigned i)
 
 /* ---- validation of what jsmn let through --------------------------------- */
 
-enum gap_ctx {
-	GAP_TOP, GAP_TRAIL, GAP_OBJ_FIRST, GAP_OBJ_KEY, GAP_OBJ_VALUE, GAP_OBJ_CLOSE,
-	GAP_ARR_FIRST, GAP_ARR_NEXT, GAP_ARR_CLOSE,
-};
-
-static const char *gap_expected(enum gap_ctx ctx, bool seen_sep, char bad)
+static const char *gap_expected(enum json_gap ctx, bool seen_sep, char bad)
 {
 	switch (ctx) {
-	case GAP_TOP: return "expected a JSON value";
-	case GAP_TRAIL: return "unexpected text after the JSON value";
-	case GAP_OBJ_FIRST: return "expected a string key or '}'";
-	case GAP_OBJ_KEY:
+	case JSON_GAP_TOP: return "expected a JSON value";
+	case JSON_GAP_TRAIL: return "unexpected text after the JSON value";
+	case JSON_GAP_OBJ_FIRST: return "expected a string key or '}'";
+	case JSON_GAP_OBJ_KEY:
 		return seen_sep ? "expected a string key after ','"
 				: "expected ',' or '}' after a value";
-	case GAP_OBJ_VALUE:
+	case JSON_GAP_OBJ_VALUE:
 		return seen_sep ? "expected a value after ':'" : "expected ':' after a key";
-	case GAP_OBJ_CLOSE:
+	case JSON_GAP_OBJ_CLOSE:
 		return bad == ',' ? "trailing comma before '}'"
 				  : "expected ',' or '}' after a value";
-	case GAP_ARR_FIRST: return "expected a value or ']'";
-	case GAP_ARR_NEXT:
+	case JSON_GAP_ARR_FIRST: return "expected a value or ']'";
+	case JSON_GAP_ARR_NEXT:
 		return seen_sep ? "expected a value after ','"
 				: "expected ',' or ']' after a value";
-	case GAP_ARR_CLOSE:
+	case JSON_GAP_ARR_CLOSE:
 		return bad == ',' ? "trailing comma before ']'"
 				  : "expected ',' or ']' after a value";
 	}
 	return "invalid JSON";
 }
 
-static bool is_ws(char c)
+bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_gap ctx,
+		   struct json_error *err)
 {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep,
-		      enum gap_ctx ctx, struct json_error *err);
-
-/* check_gap: text[from..to) holds whitespace and exactly one sep (none when
- * sep is 0); the usual ", " and ": " take the first lines. */
-static inline bool check_gap(const struct json_doc *d, size_t from, size_t to, char sep,
-			     enum gap_ctx ctx, struct json_error *err)
-{
-	const char *t = d->text;
-	size_t i = from;
-
-	if (i > to)
-		return gap_error(d, from, to, sep, ctx, err);
-	if (sep) {
-		if (i < to && t[i] == sep)
-			i++;
-		else
-			return gap_error(d, from, to, sep, ctx, err);
-	}
-	if (i == to || (t[i] == ' ' && i + 1 == to))
-		return true;
-	while (i < to && is_ws(t[i]))
-		i++;
-	return i == to || gap_error(d, from, to, sep, ctx, err);
-}
-
-/* gap_error: check_gap's slow path, which also explains the problem. */
-static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep,
-		      enum gap_ctx ctx, struct json_error *err)
-{
+	char sep = json_gap_sep(ctx);
 	bool seen = sep == 0;
 	size_t i;
 
@@ -536,7 +497,7 @@ static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep
 	}
 	for (i = from; i < to; i++) {
 		char c = d->text[i];
-		if (is_ws(c))
+		if (json_is_ws(c))
 			continue;
 		if (!seen && c == sep) {
 			seen = true;
@@ -546,15 +507,15 @@ static bool gap_error(const struct json_doc *d, size_t from, size_t to, char sep
 	}
 	if (i == to && seen)
 		return true;
-	if (ctx == GAP_OBJ_CLOSE || ctx == GAP_ARR_CLOSE)
+	if (ctx == JSON_GAP_OBJ_CLOSE || ctx == JSON_GAP_ARR_CLOSE)
 		set_err(err, i, gap_expected(ctx, seen, d->text[i]));
 	else
 		set_err_got(err, d->text, d->len, i, gap_expected(ctx, seen, d->text[i]));
 	return false;
 }
 
-static bool bad_primitive(const struct json_doc *d, const json_tok *t,
-			  struct json_error *err)
+bool json_bad_primitive(const struct json_doc *d, const json_tok *t,
+			struct json_error *err)
 {
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
@@ -571,82 +532,27 @@ static bool bad_primitive(const struct json_doc *d, const json_tok *t,
 	return false;
 }
 
-static inline bool check_primitive(const struct json_doc *d, const json_tok *t,
-				   struct json_error *err)
-{
-	const char *s = d->text + t->start;
-	size_t n = (size_t)(t->end - t->start);
-
-	if (is_literal(s, n) || json_number_valid(s, n))
-		return true;
-	return bad_primitive(d, t, err);
-}
-
-/* check_string: the body of string token t is valid; eight bytes at a time
- * while they are plain ASCII, the careful way from the first that is not. */
-static inline bool check_string(const struct json_doc *d, json_tok *t,
-				struct json_error *err)
-{
-	const char *s = d->text + t->start, *why;
-	size_t n = (size_t)(t->end - t->start), i = 0, bad;
-
-	for (; n - i >= 8; i += 8)
-		if (!plain8(s + i))
-			goto slow;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* The tail, read as a whole word when the document goes on that far;
-	 * bytes past the string become plain 'a's. */
-	if (i < n && (size_t)t->start + i + 8 <= d->len) {
-		uint64_t w, mask = (UINT64_C(1) << (8 * (n - i))) - 1;
-		char tail[8];
-		memcpy(&w, s + i, 8);
-		w = (w & mask) | (ONES * 'a' & ~mask);
-		memcpy(tail, &w, 8);
-		if (plain8(tail))
-			return true;
-	}
-#endif
-	if (i == n)
-		return true;
-slow:
-	why = json_str_check(s + i, n - i, &bad);
-	if (why) {
-		set_err(err, (size_t)t->start + i + bad, why);
-		return false;
-	}
-	if (memchr(s + i, '\\', n - i))
-		t->size = JSON_TOK_ESCAPED;
-	return true;
-}
-
 /* What comes next inside a container (or the document), its separator, and
  * the state after it. */
-static const char gap_sep[] = {
-	[GAP_OBJ_KEY] = ',', [GAP_OBJ_VALUE] = ':', [GAP_ARR_NEXT] = ',',
-};
 static const unsigned char gap_next[] = {
-	[GAP_TOP] = GAP_TRAIL, [GAP_TRAIL] = GAP_TRAIL,
-	[GAP_OBJ_FIRST] = GAP_OBJ_VALUE, [GAP_OBJ_KEY] = GAP_OBJ_VALUE,
-	[GAP_OBJ_VALUE] = GAP_OBJ_KEY, [GAP_OBJ_CLOSE] = GAP_OBJ_CLOSE,
-	[GAP_ARR_FIRST] = GAP_ARR_NEXT, [GAP_ARR_NEXT] = GAP_ARR_NEXT,
-	[GAP_ARR_CLOSE] = GAP_ARR_CLOSE,
+	[JSON_GAP_TOP] = JSON_GAP_TRAIL, [JSON_GAP_TRAIL] = JSON_GAP_TRAIL,
+	[JSON_GAP_OBJ_FIRST] = JSON_GAP_OBJ_VALUE, [JSON_GAP_OBJ_KEY] = JSON_GAP_OBJ_VALUE,
+	[JSON_GAP_OBJ_VALUE] = JSON_GAP_OBJ_KEY, [JSON_GAP_OBJ_CLOSE] = JSON_GAP_OBJ_CLOSE,
+	[JSON_GAP_ARR_FIRST] = JSON_GAP_ARR_NEXT, [JSON_GAP_ARR_NEXT] = JSON_GAP_ARR_NEXT,
+	[JSON_GAP_ARR_CLOSE] = JSON_GAP_ARR_CLOSE,
 };
 
 struct frame {
 	size_t close;      /* offset of the closing bracket */
 	unsigned left;     /* tokens still to visit at this level */
-	unsigned char ctx; /* enum gap_ctx of the next one */
+	unsigned char ctx; /* enum json_gap of the next one */
 };
 
-/* missing_child: jsmn counted a child that is not there (`{"a"}`). */
-static bool missing_child(const struct json_doc *d, const struct frame *f, size_t pos,
-			  struct json_error *err)
+void json_missing(const struct json_doc *d, size_t pos, size_t close, enum json_gap ctx,
+		  struct json_error *err)
 {
-	enum gap_ctx ctx = (enum gap_ctx)f->ctx;
-
-	if (check_gap(d, pos, f->close, gap_sep[ctx], ctx, err))
-		set_err_got(err, d->text, d->len, f->close, gap_expected(ctx, true, 0));
-	return false;
+	if (json_gap_ok(d, pos, close, ctx, err))
+		set_err_got(err, d->text, d->len, close, gap_expected(ctx, true, 0));
 }
 
 /* validate: walk the tokens in document order and check the text between
@@ -658,26 +564,25 @@ static bool validate(const struct json_doc *d, json_tok *toks, struct json_error
 	unsigned depth = 1, i = 0;
 	size_t pos = 0;
 
-	st[0] = (struct frame){ d->len, 1, GAP_TOP };
+	st[0] = (struct frame){ d->len, 1, JSON_GAP_TOP };
 	while (i < d->ntoks) {
 		json_tok *t = &toks[i++];
 		struct frame *f = &st[depth - 1];
-		enum gap_ctx ctx = (enum gap_ctx)f->ctx;
+		enum json_gap ctx = (enum json_gap)f->ctx;
 
-		if (!check_gap(d, pos, (size_t)t->start - (t->type == JSMN_STRING), gap_sep[ctx],
-			       ctx, err))
+		if (!json_gap_ok(d, pos, (size_t)t->start - (t->type == JSMN_STRING), ctx, err))
 			return false;
 		f->ctx = gap_next[ctx];
 		f->left--;
 		if (t->type == JSMN_STRING) {
-			if (!check_string(d, t, err))
+			if (!json_check_string(d, t, err))
 				return false;
 			pos = (size_t)t->end + 1;
-		} else if (ctx == GAP_OBJ_FIRST || ctx == GAP_OBJ_KEY) {
+		} else if (ctx == JSON_GAP_OBJ_FIRST || ctx == JSON_GAP_OBJ_KEY) {
 			set_err_got(err, d->text, d->len, (size_t)t->start, "expected a string key");
 			return false;
 		} else if (t->type == JSMN_PRIMITIVE) {
-			if (!check_primitive(d, t, err))
+			if (!json_check_primitive(d, t, err))
 				return false;
 			pos = (size_t)t->end;
 		} else {
@@ -688,13 +593,13 @@ static bool validate(const struct json_doc *d, json_tok *toks, struct json_error
 			f = &st[depth++];
 			f->close = (size_t)t->end - 1;
 			f->left = (unsigned)t->size * (t->type == JSMN_OBJECT ? 2u : 1u);
-			f->ctx = t->type == JSMN_OBJECT ? GAP_OBJ_FIRST : GAP_ARR_FIRST;
+			f->ctx = t->type == JSMN_OBJECT ? JSON_GAP_OBJ_FIRST : JSON_GAP_ARR_FIRST;
 			pos = (size_t)t->start + 1;
 		}
 		/* Close the containers whose children have all been visited. */
 		while (f->left == 0 && depth > 1) {
-			bool obj = f->ctx == GAP_OBJ_KEY || f->ctx == GAP_OBJ_FIRST;
-			if (!check_gap(d, pos, f->close, 0, obj ? GAP_OBJ_CLOSE : GAP_ARR_CLOSE, err))
+			bool obj = f->ctx == JSON_GAP_OBJ_KEY || f->ctx == JSON_GAP_OBJ_FIRST;
+			if (!json_gap_ok(d, pos, f->close, obj ? JSON_GAP_OBJ_CLOSE : JSON_GAP_ARR_CLOSE, err))
 				return false;
 			pos = f->close + 1;
 			f = &st[--depth - 1];
@@ -702,13 +607,15 @@ static bool validate(const struct json_doc *d, json_tok *toks, struct json_error
 		if (depth == 1)
 			break;
 	}
-	if (depth > 1 || st[0].left)
-		return missing_child(d, &st[depth - 1], pos, err);
+	if (depth > 1 || st[0].left) {
+		json_missing(d, pos, st[depth - 1].close, (enum json_gap)st[depth - 1].ctx, err);
+		return false;
+	}
 	if (i < d->ntoks) {
 		set_err(err, json_tok_off(d, i), "unexpected text after the JSON value");
 		return false;
 	}
-	return check_gap(d, pos, d->len, 0, GAP_TRAIL, err);
+	return json_gap_ok(d, pos, d->len, JSON_GAP_TRAIL, err);
 }
 
 /* ---- jsmn errors ------------------------------------------------------- */
@@ -794,7 +701,7 @@ static bool lone_primitive(struct json_parser *p, const jsmn_parser *jp, const c
 
 	if (jp->toknext != 0 || jp->pos >= len || text[jp->pos] == '"' || p->alloc == 0)
 		return false;
-	while (end > jp->pos && is_ws(text[end - 1]))
+	while (end > jp->pos && json_is_ws(text[end - 1]))
 		end--;
 	p->toks[0].type = JSMN_PRIMITIVE;
 	p->toks[0].start = (int)jp->pos;
@@ -804,7 +711,7 @@ static bool lone_primitive(struct json_parser *p, const jsmn_parser *jp, const c
 	return true;
 }
 
-enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
+enum json_rc json_tokenize(struct json_parser *p, const char *text, size_t len,
 			struct json_doc *doc, struct json_error *err)
 {
 	jsmn_parser jp;
@@ -846,7 +753,7 @@ enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
 	doc->len = len;
 	doc->toks = p->toks;
 	doc->ntoks = (unsigned)r;
-	return validate(doc, p->toks, err) ? JSON_OK : JSON_EINPUT;
+	return JSON_OK;
 fail:
 	if (rc == JSON_ELIMIT)
 		snprintf(err->reason, sizeof err->reason, "more than %u JSON tokens", p->max);
@@ -854,6 +761,16 @@ fail:
 		snprintf(err->reason, sizeof err->reason, "out of memory");
 	err->off = jp.pos;
 	return rc;
+}
+
+enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
+			struct json_doc *doc, struct json_error *err)
+{
+	enum json_rc rc = json_tokenize(p, text, len, doc, err);
+
+	if (rc != JSON_OK)
+		return rc;
+	return validate(doc, p->toks, err) ? JSON_OK : JSON_EINPUT;
 }
 
 /* ---- positions --------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "core/points.h"
@@ -63,7 +64,7 @@ struct json_error {
 struct json_doc {
 	const char *text;
 	size_t len;
-	const json_tok *toks; /* toks[0] is the top-level value */
+	json_tok *toks; /* toks[0] is the top-level value */
 	unsigned ntoks;
 };
 
@@ -82,6 +83,151 @@ void json_parser_release(struct json_parser *p);
  * otherwise fills err (offset and reason) and doc is unusable. */
 enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
 			struct json_doc *doc, struct json_error *err);
+
+/* json_tokenize: only jsmn's work (and the checks for NUL bytes, length
+ * and token count): the tokens are not yet checked against the grammar.
+ * For a reader that walks the tokens anyway and checks each one as it
+ * goes, with json_gap_ok() and json_token_ok() exactly as json_parse does:
+ * the text between tokens in document order, and every token before it is
+ * used; and the text after the last token.  jsmn's `size` of a container
+ * may then be wrong: the gap checks catch that, and indexes must be
+ * checked against ntoks (json_missing). */
+enum json_rc json_tokenize(struct json_parser *p, const char *text, size_t len,
+			   struct json_doc *doc, struct json_error *err);
+
+/* What may stand between two tokens, by where the second one is. */
+enum json_gap {
+	JSON_GAP_TOP,       /* before the document's value: whitespace */
+	JSON_GAP_TRAIL,     /* after it: whitespace */
+	JSON_GAP_OBJ_FIRST, /* after '{': whitespace */
+	JSON_GAP_OBJ_KEY,   /* before a later key: ',' */
+	JSON_GAP_OBJ_VALUE, /* before a value: ':' */
+	JSON_GAP_OBJ_CLOSE, /* before '}': whitespace */
+	JSON_GAP_ARR_FIRST, /* after '[': whitespace */
+	JSON_GAP_ARR_NEXT,  /* before a later element: ',' */
+	JSON_GAP_ARR_CLOSE, /* before ']': whitespace */
+};
+
+static inline bool json_is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static inline char json_gap_sep(enum json_gap g)
+{
+	return g == JSON_GAP_OBJ_VALUE ? ':' : g == JSON_GAP_OBJ_KEY || g == JSON_GAP_ARR_NEXT ? ',' : 0;
+}
+
+/* json_gap_slow: json_gap_ok() the long way, explaining a failure. */
+bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_gap g,
+		   struct json_error *err);
+
+/* json_gap_ok: text[from..to) is whitespace around the one separator that
+ * g needs (none for most); else err says what was expected. */
+static inline bool json_gap_ok(const struct json_doc *d, size_t from, size_t to,
+			       enum json_gap g, struct json_error *err)
+{
+	const char *t = d->text;
+	char sep = json_gap_sep(g);
+	size_t i = from;
+
+	if (i > to || (sep && (i == to || t[i++] != sep)))
+		return json_gap_slow(d, from, to, g, err);
+	if (i == to || (t[i] == ' ' && i + 1 == to))
+		return true;
+	while (i < to && json_is_ws(t[i]))
+		i++;
+	return i == to || json_gap_slow(d, from, to, g, err);
+}
+
+bool json_number_valid(const char *s, size_t n);
+
+/* Inline so that a reader walking the tokens pays no calls for the common
+ * case; the slow paths are in json.c. */
+bool json_string_slow(const struct json_doc *d, json_tok *t, size_t from,
+		      struct json_error *err);
+bool json_bad_primitive(const struct json_doc *d, const json_tok *t, struct json_error *err);
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* plain8: none of 8 bytes is a control character, a backslash or
+ * non-ASCII (may say no when they are all plain; never yes wrongly). */
+static inline bool json_plain8(const char *s)
+{
+	uint64_t w, x;
+
+	memcpy(&w, s, 8);
+	x = w ^ (ONES * '\\');
+	return (((w - ONES * 0x20) & ~w) | ((x - ONES) & ~x) | w) & HIGHS ? false : true;
+}
+
+static inline bool json_is_literal(const char *s, size_t n)
+{
+	return (n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
+	       (n == 5 && memcmp(s, "false", 5) == 0);
+}
+
+static inline bool json_check_primitive(const struct json_doc *d, const json_tok *t,
+				   struct json_error *err)
+{
+	const char *s = d->text + t->start;
+	size_t n = (size_t)(t->end - t->start);
+
+	if (json_is_literal(s, n) || json_number_valid(s, n))
+		return true;
+	return json_bad_primitive(d, t, err);
+}
+
+/* check_string: the body of string token t is valid; eight bytes at a time
+ * while they are plain ASCII, the careful way from the first that is not. */
+static inline bool json_check_string(const struct json_doc *d, json_tok *t,
+				struct json_error *err)
+{
+	const char *s = d->text + t->start;
+	size_t n = (size_t)(t->end - t->start), i = 0;
+
+	for (; n - i >= 8; i += 8)
+		if (!json_plain8(s + i))
+			goto slow;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The tail, read as a whole word when the document goes on that far;
+	 * bytes past the string become plain 'a's. */
+	if (i < n && (size_t)t->start + i + 8 <= d->len) {
+		uint64_t w, mask = (UINT64_C(1) << (8 * (n - i))) - 1;
+		char tail[8];
+		memcpy(&w, s + i, 8);
+		w = (w & mask) | (ONES * 'a' & ~mask);
+		memcpy(tail, &w, 8);
+		if (json_plain8(tail))
+			return true;
+	}
+#endif
+	if (i == n)
+		return true;
+slow:
+	return json_string_slow(d, t, i, err);
+}
+
+/* json_token_ok: token i's own text is valid JSON (a string's bytes and
+ * escapes, a literal, a number); marks strings that have escapes. */
+static inline bool json_token_ok(struct json_doc *d, unsigned i, struct json_error *err)
+{
+	json_tok *t = &d->toks[i];
+
+	if (t->type == JSMN_STRING)
+		return json_check_string(d, t, err);
+	if (t->type == JSMN_PRIMITIVE)
+		return json_check_primitive(d, t, err);
+	return true;
+}
+
+
+/* json_missing: explain a token that jsmn counted in a container but that
+ * is not there (`{"a"}`): the gap from pos to the closing bracket at close,
+ * where a g was wanted. */
+void json_missing(const struct json_doc *d, size_t pos, size_t close, enum json_gap g,
+		  struct json_error *err);
 
 /* Token helpers (inline: the decoder calls them once or twice a token).
  * i indexes doc->toks; the token must be of the kind the helper expects

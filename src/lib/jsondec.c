@@ -19,7 +19,8 @@ struct seg {
 };
 
 struct ctx {
-	const struct json_doc *doc;
+	struct json_doc *doc;
+	size_t pos; /* end of the last token checked (visit) */
 	struct arena *a;
 	struct json_cursor *cur;
 	struct jd_error *err;
@@ -29,7 +30,9 @@ struct ctx {
 };
 
 /* Every decoding function returns the index of the token after the value
- * it consumed, or 0 after recording an error (token 0 is never "next"). */
+ * it consumed, or 0 after recording an error (token 0 is never "next").
+ * A token is checked against the JSON grammar (visit) before it is read,
+ * so the decoder is also the strict validator of what jsmn tokenized. */
 static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s, char *base);
 
 /* ---- paths and messages ------------------------------------------------ */
@@ -198,6 +201,57 @@ static unsigned fail_type(struct ctx *c, unsigned i, const struct jd_field *f)
 		    expected(f, want, sizeof want), got(c, i, have, sizeof have));
 }
 
+/* ---- the JSON grammar, checked on the way ------------------------------ */
+
+static bool syntax(struct ctx *c, const struct json_error *je)
+{
+	c->rc = JD_ESYNTAX;
+	c->err->off = je->off;
+	c->err->path[0] = '\0';
+	snprintf(c->err->reason, sizeof c->err->reason, "%s", je->reason);
+	return false;
+}
+
+/* visit: check token i, in place g of a container whose closing bracket is
+ * at close, and the text before it; then it may be read. */
+static inline __attribute__((always_inline)) bool visit(struct ctx *c, unsigned i, enum json_gap g,
+						       size_t close)
+{
+	struct json_error je;
+	const json_tok *t;
+
+	if (i >= c->doc->ntoks) {
+		json_missing(c->doc, c->pos, close, g, &je);
+		return syntax(c, &je);
+	}
+	t = &c->doc->toks[i];
+	if (!json_gap_ok(c->doc, c->pos, json_tok_off(c->doc, i), g, &je) ||
+	    !json_token_ok(c->doc, i, &je))
+		return syntax(c, &je);
+	if ((g == JSON_GAP_OBJ_FIRST || g == JSON_GAP_OBJ_KEY) && t->type != JSMN_STRING) {
+		je.off = (size_t)t->start;
+		snprintf(je.reason, sizeof je.reason, "expected a string key");
+		return syntax(c, &je);
+	}
+	if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY)
+		c->pos = (size_t)t->start + 1;
+	else
+		c->pos = (size_t)t->end + (t->type == JSMN_STRING);
+	return true;
+}
+
+/* leave: the text from the last child to container i's closing bracket. */
+static bool leave(struct ctx *c, unsigned i, enum json_gap g)
+{
+	struct json_error je;
+	size_t close = (size_t)c->doc->toks[i].end - 1;
+
+	if (!json_gap_ok(c->doc, c->pos, close, g, &je))
+		return syntax(c, &je);
+	c->pos = close + 1;
+	return true;
+}
+
 /* ---- storing ----------------------------------------------------------- */
 
 static void put(char *base, int32_t off, const void *v, size_t n)
@@ -273,7 +327,7 @@ static const char *match_enum(const struct ctx *c, unsigned i, const struct jd_e
 	}
 	for (unsigned k = 0; k < e->n; k++) {
 		const char *v = e->values[k];
-		if (strncmp(v, raw, n) == 0 && v[n] == '\0')
+		if (v[0] == raw[0] && strncmp(v, raw, n) == 0 && v[n] == '\0')
 			return v;
 	}
 	return NULL;
@@ -413,6 +467,8 @@ static unsigned dec_array(struct ctx *c, unsigned i, const struct jd_field *f, c
 	if (n && !(arr = arena_array(c->a, n, s->size)))
 		return fail_nomem(c, json_tok_off(c->doc, i));
 	for (size_t k = 0; k < n; k++) {
+		if (!visit(c, j, k ? JSON_GAP_ARR_NEXT : JSON_GAP_ARR_FIRST, (size_t)t->end - 1))
+			return 0;
 		push_index(c, k);
 		if (c->doc->toks[j].type != JSMN_OBJECT) {
 			char have[SHOW_MAX + 8];
@@ -424,6 +480,8 @@ static unsigned dec_array(struct ctx *c, unsigned i, const struct jd_field *f, c
 			return 0;
 		pop(c);
 	}
+	if (!leave(c, i, JSON_GAP_ARR_CLOSE))
+		return 0;
 	put(base, f->off, &arr, sizeof arr);
 	put(base, f->n_off, &n, sizeof n);
 	return j;
@@ -447,11 +505,15 @@ static unsigned dec_strings(struct ctx *c, unsigned i, const struct jd_field *f,
 		return fail_nomem(c, json_tok_off(c->doc, i));
 	for (size_t k = 0; k < n; k++) {
 		unsigned j = i + 1 + (unsigned)k;
+		if (!visit(c, j, k ? JSON_GAP_ARR_NEXT : JSON_GAP_ARR_FIRST, (size_t)t->end - 1))
+			return 0;
 		push_index(c, k);
 		if (!(elem.type == JD_ENUM ? dec_enum : dec_string)(c, j, &elem, (char *)&arr[k]))
 			return 0;
 		pop(c);
 	}
+	if (!leave(c, i, JSON_GAP_ARR_CLOSE))
+		return 0;
 	put(base, f->off, &arr, sizeof arr);
 	put(base, f->n_off, &n, sizeof n);
 	return i + 1 + (unsigned)n;
@@ -488,6 +550,9 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 		char *e = arr + k * m->size;
 		const char *key;
 		int64_t v;
+		if (!visit(c, j, j > i + 1 ? JSON_GAP_OBJ_KEY : JSON_GAP_OBJ_FIRST,
+			   (size_t)t->end - 1))
+			return 0;
 		switch (json_str_dup(c->doc, j, c->a, &key, &kn)) {
 		case JSON_STR_OK: break;
 		case JSON_STR_NUL:
@@ -497,6 +562,8 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 		push_name(c, key, kn);
 		if (dup_key(arr, m, k, key))
 			return fail(c, json_tok_off(c->doc, j), "duplicate key");
+		if (!visit(c, j + 1, JSON_GAP_OBJ_VALUE, (size_t)t->end - 1))
+			return 0;
 		if (json_is_null(c->doc, j + 1)) {
 			pop(c);
 			continue;
@@ -514,15 +581,20 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 		k++;
 		pop(c);
 	}
+	if (!leave(c, i, JSON_GAP_OBJ_CLOSE))
+		return 0;
 	put(base, f->off, &arr, sizeof arr);
 	put(base, f->n_off, &k, sizeof k);
 	return j;
 }
 
-static unsigned dec_value(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
+static unsigned dec_value(struct ctx *c, unsigned i, const struct jd_field *f, char *base,
+			  size_t close)
 {
 	unsigned next = 0;
 
+	if (!visit(c, i, JSON_GAP_OBJ_VALUE, close))
+		return 0;
 	if (json_is_null(c->doc, i)) {
 		if (f->flags & JD_REQUIRED)
 			return fail_type(c, i, f);
@@ -556,6 +628,20 @@ static unsigned dec_value(struct ctx *c, unsigned i, const struct jd_field *f, c
 
 /* ---- objects ----------------------------------------------------------- */
 
+/* name_eq: a[0..n) == b[0..n), without a call for short names. */
+static inline bool name_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n < 8 || n > 16)
+		return memcmp(a, b, n) == 0;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&u, a + n - 8, 8);
+	memcpy(&v, b + n - 8, 8);
+	return ((x ^ y) | (u ^ v)) == 0;
+}
+
 /* lookup: the field named key[0..n); tries *hint (the field after the last
  * one found) first, as documents usually follow the schema's order. */
 static int lookup(const struct jd_schema *s, const char *key, size_t n, unsigned *hint)
@@ -564,7 +650,7 @@ static int lookup(const struct jd_schema *s, const char *key, size_t n, unsigned
 
 	if (*hint < s->nfields) {
 		f = &s->fields[*hint];
-		if (f->namelen == n && memcmp(f->name, key, n) == 0)
+		if (f->namelen == n && name_eq(f->name, key, n))
 			return (int)(*hint)++;
 	}
 	/* From the hint on, wrapping: an absent optional field costs one step. */
@@ -572,7 +658,7 @@ static int lookup(const struct jd_schema *s, const char *key, size_t n, unsigned
 		if (++at >= s->nfields)
 			at -= s->nfields;
 		f = &s->fields[at];
-		if (f->namelen == n && f->name[0] == key[0] && memcmp(f->name, key, n) == 0) {
+		if (f->namelen == n && f->name[0] == key[0] && name_eq(f->name, key, n)) {
 			*hint = at + 1;
 			return (int)at;
 		}
@@ -683,10 +769,11 @@ static unsigned check_object(struct ctx *c, unsigned i, const struct jd_schema *
 	const char *blame = NULL, *why;
 	size_t at = json_tok_off(c->doc, i);
 
-	for (unsigned k = 0; k < s->nfields; k++) {
+	/* Required fields come first in a schema. */
+	for (unsigned k = 0; k < s->nfields && (s->fields[k].flags & JD_REQUIRED); k++) {
 		const struct jd_field *f = &s->fields[k];
 		char want[400];
-		if (!(f->flags & JD_REQUIRED) || (seen >> k & 1))
+		if (seen >> k & 1)
 			continue;
 		push_name(c, f->name, f->namelen);
 		return fail(c, at, "required field is missing (expected %s)",
@@ -707,14 +794,18 @@ static unsigned check_object(struct ctx *c, unsigned i, const struct jd_schema *
 static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s, char *base)
 {
 	const json_tok *t = &c->doc->toks[i];
+	size_t close = (size_t)t->end - 1;
 	unsigned keys[JD_MAX_FIELDS];
 	unsigned j = i + 1, hint = 0;
 	uint64_t seen = 0;
+	int fi;
 
 	put_pos(c, base, s->pos_off, (size_t)t->start);
 	for (int k = 0; k < t->size; k++) {
 		const struct jd_field *f;
-		int fi = find_field(c, j, s, &hint);
+		if (!visit(c, j, k ? JSON_GAP_OBJ_KEY : JSON_GAP_OBJ_FIRST, close))
+			return 0;
+		fi = find_field(c, j, s, &hint);
 		if (fi < 0)
 			return 0;
 		f = &s->fields[fi];
@@ -723,31 +814,43 @@ static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s,
 		seen |= (uint64_t)1 << fi;
 		keys[fi] = j;
 		push_name(c, f->name, f->namelen);
-		j = dec_value(c, j + 1, f, base);
+		j = dec_value(c, j + 1, f, base, close);
 		if (!j)
 			return 0;
 		pop(c);
 	}
-	if (!check_object(c, i, s, base, seen, keys))
+	if (!leave(c, i, JSON_GAP_OBJ_CLOSE) || !check_object(c, i, s, base, seen, keys))
 		return 0;
 	return j;
 }
 
-enum jd_rc jd_decode(const struct json_doc *doc, const struct jd_schema *schema,
-		     void *target, struct arena *a, struct json_cursor *cur,
-		     struct jd_error *err)
+enum jd_rc jd_decode(struct json_doc *doc, const struct jd_schema *schema, void *target,
+		     struct arena *a, struct json_cursor *cur, struct jd_error *err)
 {
 	struct ctx c = { .doc = doc, .a = a, .cur = cur, .err = err, .rc = JD_OK };
+	struct json_error je;
 	char have[SHOW_MAX + 8];
+	unsigned next;
 
 	memset(target, 0, schema->size);
 	err->off = 0;
 	err->path[0] = err->reason[0] = '\0';
+	if (!visit(&c, 0, JSON_GAP_TOP, doc->len))
+		return c.rc;
 	if (doc->toks[0].type != JSMN_OBJECT) {
 		fail(&c, json_tok_off(doc, 0), "expected an object, got %s",
 		     got(&c, 0, have, sizeof have));
 		return c.rc;
 	}
-	dec_object(&c, 0, schema, target);
+	next = dec_object(&c, 0, schema, target);
+	if (!next)
+		return c.rc;
+	if (next < doc->ntoks) {
+		je.off = json_tok_off(doc, next);
+		snprintf(je.reason, sizeof je.reason, "unexpected text after the JSON value");
+		syntax(&c, &je);
+	} else if (!json_gap_ok(doc, c.pos, doc->len, JSON_GAP_TRAIL, &je)) {
+		syntax(&c, &je);
+	}
 	return c.rc;
 }

@@ -51,7 +51,7 @@ enum jd_type {
 };
 
 enum jd_flags {
-	JD_REQUIRED = 1, /* absent or null is an error */
+	JD_REQUIRED = 1, /* absent or null is an error; such fields come first */
 };
 
 struct jd_enum {
@@ -99,7 +99,7 @@ struct jd_field {
 typedef const char *jd_check_fn(const void *obj, char *buf, size_t cap, const char **blame);
 
 struct jd_schema {
-	const struct jd_field *fields;
+	const struct jd_field *fields; /* the JD_REQUIRED ones first */
 	uint8_t nfields;    /* <= JD_MAX_FIELDS */
 	int32_t pos_off;    /* position of the object itself, or JD_NONE */
 	size_t size;        /* sizeof the target struct */
@@ -108,23 +108,26 @@ struct jd_schema {
 
 enum jd_rc {
 	JD_OK = 0,
-	JD_EINPUT, /* the document does not match the schema */
-	JD_ENOMEM, /* the arena is exhausted */
+	JD_EINPUT,  /* the document does not match the schema */
+	JD_ESYNTAX, /* the document is not valid JSON (no path) */
+	JD_ENOMEM,  /* the arena is exhausted */
 };
 
 struct jd_error {
 	size_t off;       /* byte offset of the problem in the document */
 	char path[128];   /* "" for the document itself */
-	char reason[512];
+	char reason[400];
 };
 
 /* jd_decode: decode doc's top-level value, which must be an object, into
- * target (sizeof schema->size, zeroed first).  cur converts offsets of doc
- * to positions (it must be over doc's text).  Strings and arrays come from
- * a; on failure target is partly filled and err says why. */
-enum jd_rc jd_decode(const struct json_doc *doc, const struct jd_schema *schema,
-		     void *target, struct arena *a, struct json_cursor *cur,
-		     struct jd_error *err);
+ * target (sizeof schema->size, zeroed first).  doc may come straight from
+ * json_tokenize(): each token and the text around it is checked against the
+ * JSON grammar as the walk reaches it (JD_ESYNTAX), so there is one pass
+ * over the tokens, not two.  cur converts offsets of doc to positions (it
+ * must be over doc's text).  Strings and arrays come from a; on failure
+ * target is partly filled and err says why. */
+enum jd_rc jd_decode(struct json_doc *doc, const struct jd_schema *schema, void *target,
+		     struct arena *a, struct json_cursor *cur, struct jd_error *err);
 
 /* jd_edit_distance: optimal string alignment distance (a transposition
  * counts one), capped: returns cap + 1 when larger than cap. */

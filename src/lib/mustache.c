@@ -26,6 +26,9 @@
 
 enum node_kind { N_TEXT, N_VAR, N_SECTION, N_PARTIAL };
 
+/* CLIP: at most 40 bytes of a name in a message ("%.*s"). */
+#define CLIP(n) (int)((n) < 40 ? (n) : 40)
+
 struct seg {
 	const char *s;
 	size_t n;
@@ -187,7 +190,7 @@ static bool check_name(struct parser *p, const struct tag *t)
 	for (i = 0; i < t->nlen; i++)
 		if (space(t->name[i]))
 			return fail(p, t->start, "bad name '%.*s': spaces inside a tag",
-				    (int)(t->nlen < 40 ? t->nlen : 40), t->name);
+				    CLIP(t->nlen), t->name);
 	return true;
 }
 
@@ -258,12 +261,8 @@ static struct node *new_node(struct parser *p, enum node_kind kind)
 	uint32_t want;
 
 	if (p->n == p->alloc) {
-		if (p->alloc >= UINT32_MAX / 2) {
-			nomem(p);
-			return NULL;
-		}
 		want = p->alloc ? p->alloc * 2 : 32;
-		nodes = realloc(p->nodes, (size_t)want * sizeof *nodes);
+		nodes = want > p->alloc ? realloc(p->nodes, (size_t)want * sizeof *nodes) : NULL;
 		if (!nodes) {
 			nomem(p);
 			return NULL;
@@ -314,7 +313,7 @@ static bool split_name(struct parser *p, const struct tag *t,
 			continue;
 		if (i == from)
 			return fail(p, t->start, "bad name '%.*s': empty part",
-				    (int)(t->nlen < 40 ? t->nlen : 40), t->name);
+				    CLIP(t->nlen), t->name);
 		out[k].s = t->name + from;
 		out[k].n = i - from;
 		k++;
@@ -372,17 +371,15 @@ static bool close_section(struct parser *p, const struct tag *t)
 	const struct open_section *o;
 	struct json_cursor c;
 	uint32_t line, col;
-	int n = (int)(t->nlen < 40 ? t->nlen : 40);
 
 	if (p->nopen == 0)
-		return fail(p, t->start, "{{/%.*s}} closes no section", n, t->name);
+		return fail(p, t->start, "{{/%.*s}} closes no section", CLIP(t->nlen), t->name);
 	o = &p->open[p->nopen - 1];
 	if (o->nlen != t->nlen || memcmp(o->name, t->name, t->nlen) != 0) {
 		json_cursor_init(&c, p->src, p->len, 1, 1);
 		json_cursor_at(&c, o->off, &line, &col);
 		return fail(p, t->start, "{{/%.*s}} does not close {{#%.*s}} of %u:%u",
-			    n, t->name, (int)(o->nlen < 40 ? o->nlen : 40), o->name,
-			    line, col);
+			    CLIP(t->nlen), t->name, CLIP(o->nlen), o->name, line, col);
 	}
 	p->nodes[o->node].end = p->n;
 	p->nopen--;
@@ -420,9 +417,8 @@ static size_t word(const char *s, size_t n, size_t *i)
 static bool set_delims(struct parser *p, const struct tag *t)
 {
 	const char *s = t->name;
-	size_t i = 0, o, c, ostart, cstart;
+	size_t i = 0, o, c, cstart;
 
-	ostart = i;
 	o = word(s, t->nlen, &i);
 	while (i < t->nlen && space(s[i]))
 		i++;
@@ -430,8 +426,8 @@ static bool set_delims(struct parser *p, const struct tag *t)
 	c = word(s, t->nlen, &i);
 	if (!o || !c || i != t->nlen || memchr(s, '=', t->nlen))
 		return fail(p, t->start, "bad delimiters '%.*s': want two words without '='",
-			    (int)(t->nlen < 40 ? t->nlen : 40), s);
-	p->otag = s + ostart;
+			    CLIP(t->nlen), s);
+	p->otag = s;
 	p->olen = o;
 	p->ctag = s + cstart;
 	p->clen = c;
@@ -488,8 +484,7 @@ static bool compile(struct parser *p)
 		return false;
 	if (p->nopen) {
 		o = &p->open[p->nopen - 1];
-		return fail(p, o->off, "unclosed section {{#%.*s}}",
-			    (int)(o->nlen < 40 ? o->nlen : 40), o->name);
+		return fail(p, o->off, "unclosed section {{#%.*s}}", CLIP(o->nlen), o->name);
 	}
 	return true;
 }
@@ -775,17 +770,9 @@ enum mustache_rc mustache_render_tpl(const struct mustache_set *set,
 				     const struct mustache_tpl *tpl,
 				     const struct view *data, struct strbuf *out)
 {
-	struct render r;
+	struct render r = { .set = set, .out = out, .nctx = 1 };
 
-	r.set = set;
-	r.out = out;
 	r.ctx[0] = data ? data : &null_view;
-	r.nctx = 1;
-	r.depth = 0;
-	r.nindent = 0;
-	r.partials = 0;
-	r.bol = false;
-	r.steps = 0;
 	if (__builtin_add_overflow(out->cap, (size_t)MUSTACHE_BASE_STEPS, &r.max_steps))
 		r.max_steps = SIZE_MAX;
 	r.rc = out->failed ? MUSTACHE_ETOOBIG : MUSTACHE_OK;

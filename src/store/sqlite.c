@@ -747,27 +747,24 @@ enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user
 	return q_end(&q, q_write(&q));
 }
 
-/* by_int: run a write whose one parameter is an integer; must: a row must
- * change, else STORE_NOTFOUND. */
-static enum store_rc by_int(struct store_conn *c, enum query_id id, int64_t v, bool must)
+/* by_int: run a write whose one parameter is an integer. */
+static enum store_rc by_int(struct store_conn *c, enum query_id id, int64_t v)
 {
 	struct q q;
-	enum store_rc rc;
 
 	q_start(&q, c, id);
 	q_int(&q, 1, v);
-	rc = must ? q_write(&q) : q_finish(&q);
-	return q_end(&q, rc);
+	return q_end(&q, q_finish(&q));
 }
 
 enum store_rc store_session_delete(struct store_conn *c, int64_t id)
 {
-	return by_int(c, Q_SESSION_DELETE, id, true);
+	return by_int(c, Q_SESSION_DELETE, id);
 }
 
 enum store_rc store_session_purge(struct store_conn *c, int64_t now)
 {
-	return by_int(c, Q_SESSION_PURGE, now, false);
+	return by_int(c, Q_SESSION_PURGE, now);
 }
 
 /* ---- login throttle ---- */
@@ -811,7 +808,7 @@ enum store_rc store_login_failures_clear(struct store_conn *c, const char *key)
 
 enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before)
 {
-	return by_int(c, Q_LOGIN_FAILURES_PURGE, before, false);
+	return by_int(c, Q_LOGIN_FAILURES_PURGE, before);
 }
 
 /* ---- password reset ---- */

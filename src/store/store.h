@@ -135,7 +135,8 @@ enum store_rc store_session_by_hash(struct store_conn *c, const unsigned char ha
  * and CSRF token (session fixation defence). */
 enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user_id,
 		const unsigned char new_hash[32], const char *new_csrf, int64_t expires_at);
-/* store_session_delete: STORE_NOTFOUND if there was no such session. */
+/* store_session_delete: STORE_OK also if there was no such session (a
+ * second logout, or a purge got there first). */
 enum store_rc store_session_delete(struct store_conn *c, int64_t id);
 /* store_session_purge: delete the sessions expired at now. */
 enum store_rc store_session_purge(struct store_conn *c, int64_t now);

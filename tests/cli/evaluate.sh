@@ -114,6 +114,9 @@ report $? "the base application scores 82.50 (exit 0, one JSON line, nothing on 
 variant unknown 's/"education": "master"/"educaton": "master"/'
 bad "unknown field with a suggestion" "$tmp/unknown.json" \
 	'9:5: applicant.educaton: unknown field (did you mean "education"?)'
+variant catalog-typo 's/"acca-fellow"/"acca-fellw"/'
+bad_re "a qualification id not in the catalog suggests the closest" "$tmp/catalog-typo.json" \
+	'applicant\.qualifications\[0\]\.id: "acca-fellw" is not in the 2025 catalog: did you mean "acca-fellow"'
 variant unknown-top 's/"track": null,/"trak": null,/'
 bad_re "unknown top-level field names its path" "$tmp/unknown-top.json" 'trak: unknown field'
 variant type 's/"years_in_china": 4/"years_in_china": "4"/'

@@ -326,8 +326,9 @@ def tz_fact_points(app, fid):
                 best = max(best, 7)
         if not present(a, "title"):
             # The title is missing: the factor is not provided, but it can
-            # no longer fall below what the verified qualifications give.
-            return ("open", best, 10)
+            # no longer fall below what the verified qualifications give;
+            # when they already give the top level nothing is missing.
+            return 10 if best == 10 else ("open", best, 10)
         return max(best, TITLE[a["title"]])
     if fid == "hierarchy":
         return HIERARCHY[a["position"]] if present(a, "position") else None
@@ -476,7 +477,7 @@ def oracle(app):
     # ---- scorecard
     if prog == "urgent":
         card.passes = card.eligible  # formats.md: "passes equals eligibility.eligible"
-        card.complete = True
+        card.complete = card.eligible is not None  # complete once every fact it needs is known
     else:
         parts = TZ_PARTS if prog == "two-zones" else ZGC_PARTS[app["track"]]
         res, missing_fact, gates = score_factors(app, parts, card)
@@ -1012,14 +1013,14 @@ tz("qualification-associate-senior-title", "associate-senior title: 7",
 tz("qualification-intermediate-title", "intermediate title: 4",
    **dict(NOQ, **{A + "title": "intermediate"}))
 tz("qualification-none", "no title, no qualification: 0", **NOQ)
-tz("qualification-unknown-catalog-id", "an id not in the catalog, verified: earns nothing",
-   **dict(NOQ, **{A + "qualifications": [{"id": "acca-fellw", "status": "verified"}]}))
+# An id not in the catalog is an input error (a typo must not silently lose
+# points): tests/cli/evaluate.sh checks its message.
 tz("qualification-pending-urgent-and-associate-senior",
    "pending urgent-list qualification plus associate-senior title: the title's 7",
    **{A + "title": "associate-senior",
       A + "qualifications": [{"id": "ieee-senior-member", "status": "pending"}]})
 tz("qualification-title-missing-urgent-verified",
-   "title not given but a verified urgent-list qualification: not provided, yet cannot fall below 10",
+   "title not given but a verified urgent-list qualification: the top level, so scored 10",
    **{A + "title": DELETE})
 
 # ---- job hierarchy ---------------------------------------------------------

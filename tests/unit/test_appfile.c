@@ -518,10 +518,10 @@ static void positions_on_multiline_input(void **state)
 	assert_int_equal(F.err.col, 51);
 
 	/* A JSON error has no field path. */
-	rc = appfile_decode(&F.d, "{\n  \"a\": tru\n}", 14, 1, &F.a, &F.app, &F.err);
+	rc = appfile_decode(&F.d, "{\n  \"format\": tru\n}", 19, 1, &F.a, &F.app, &F.err);
 	assert_int_equal(rc, APPFILE_EINPUT);
 	appfile_error_format(&F.err, "x.json", &sb);
-	assert_string_equal(sb.buf, "x.json:2:8: invalid JSON: invalid literal 'tru' "
+	assert_string_equal(sb.buf, "x.json:2:13: invalid JSON: invalid literal 'tru' "
 				    "(expected true, false or null)");
 	strbuf_release(&sb);
 
