@@ -21,7 +21,7 @@
  *
  * Options: --policy DIR (default $YINGCAI_POLICY, else ./policy),
  * --yingcai PATH (default build/yingcai), --sample N (1000),
- * --core-seconds S (3; 0 with --core-iters N runs a fixed count),
+ * --core-seconds S (3), --core-iters N (a fixed count instead of a time),
  * --only tokenize|core|stages|e2e (one part, for profiling).
  * Exit status: 0 when the run worked (whatever the targets say), 1 when it
  * could not measure (unreadable file, an application that does not score).

@@ -25,5 +25,8 @@ int cmd_evaluate(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 
 #endif

@@ -15,6 +15,9 @@ static const struct command commands[] = {
 	{"calendar", cmd_calendar, "working days and calendar months"},
 	{"check", cmd_check, "validate identifiers (unified social credit codes)"},
 	{"serve", cmd_serve, "serve the web portal"},
+	{"user", cmd_user, "add and list accounts (staff accounts are made here)"},
+	{"demo", cmd_demo, "load the demo accounts, enterprises and a draft application"},
+	{"routes", cmd_routes, "print the route table (roles, CSRF) for tests and audits"},
 };
 
 static void usage(FILE *to)

@@ -507,8 +507,8 @@ bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_g
 	}
 	if (i == to && seen)
 		return true;
-	if (ctx == JSON_GAP_OBJ_CLOSE || ctx == JSON_GAP_ARR_CLOSE)
-		set_err(err, i, gap_expected(ctx, seen, d->text[i]));
+	if ((ctx == JSON_GAP_OBJ_CLOSE || ctx == JSON_GAP_ARR_CLOSE) && d->text[i] == ',')
+		set_err(err, i, gap_expected(ctx, seen, ','));
 	else
 		set_err_got(err, d->text, d->len, i, gap_expected(ctx, seen, d->text[i]));
 	return false;
@@ -794,8 +794,8 @@ static uint32_t count_chars(const char *s, size_t n)
 
 	for (; n - i >= 8; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (w & HIGHS)
-			k -= (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
+		if (w & JSON_HIGHS)
+			k -= (size_t)__builtin_popcountll(w & ~(w << 1) & JSON_HIGHS);
 	}
 	for (; i < n; i++)
 		k -= ((unsigned char)s[i] & 0xC0) == 0x80;

@@ -6,6 +6,8 @@
  * grammar (`tru`, `01`, `1.`, `-`), and every string (control characters,
  * escapes, lone surrogates, invalid UTF-8).  A document that parses is
  * valid JSON, so the helpers below may assume well-formed tokens.
+ * json_tokenize() is jsmn alone, for a reader that makes the same checks
+ * token by token as it walks (jsondec.c does: one pass instead of two).
  *
  * The parser owns a token array that grows on demand up to a cap and is
  * reused for every document, so parsing many documents does not allocate.
@@ -41,7 +43,7 @@
 typedef jsmntok_t json_tok;
 
 /* A string token's `size` (jsmn counts a key's value there) is set to this
- * by json_parse when the string has escapes.  Containers keep jsmn's size:
+ * by json_parse (json_token_ok) when the string has escapes.  Containers keep jsmn's size:
  * the number of keys of an object, of elements of an array. */
 #define JSON_TOK_ESCAPED (-1)
 
@@ -84,28 +86,35 @@ void json_parser_release(struct json_parser *p);
 enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
 			struct json_doc *doc, struct json_error *err);
 
-/* json_tokenize: only jsmn's work (and the checks for NUL bytes, length
- * and token count): the tokens are not yet checked against the grammar.
- * For a reader that walks the tokens anyway and checks each one as it
- * goes, with json_gap_ok() and json_token_ok() exactly as json_parse does:
- * the text between tokens in document order, and every token before it is
- * used; and the text after the last token.  jsmn's `size` of a container
- * may then be wrong: the gap checks catch that, and indexes must be
- * checked against ntoks (json_missing). */
+/* json_tokenize: only jsmn's part of json_parse (with the checks for NUL
+ * bytes, length and the token cap): the tokens are not yet checked against
+ * the grammar.  For a reader that walks every token anyway (jsondec.c) and
+ * checks as it goes, exactly as json_parse does, in document order: before
+ * reading a token, the text since the previous one (json_gap_ok) and the
+ * token itself (json_token_ok); before leaving a container, the text up to
+ * its closing bracket; at the end, the text after the last token.  jsmn's
+ * `size` of a container may be wrong in an invalid document: the gap
+ * checks catch that, and indexes must be checked against ntoks first
+ * (json_missing explains a token that is not there). */
 enum json_rc json_tokenize(struct json_parser *p, const char *text, size_t len,
 			   struct json_doc *doc, struct json_error *err);
 
-/* What may stand between two tokens, by where the second one is. */
+/* ---- checking one token at a time (after json_tokenize) -----------------
+ * Inline, so that a walk pays no calls in the common case; the slow paths
+ * (which also explain a failure) are in json.c. */
+
+/* Where a token stands, which says what may come between it and the one
+ * before: whitespace, and the one separator noted here. */
 enum json_gap {
-	JSON_GAP_TOP,       /* before the document's value: whitespace */
-	JSON_GAP_TRAIL,     /* after it: whitespace */
-	JSON_GAP_OBJ_FIRST, /* after '{': whitespace */
-	JSON_GAP_OBJ_KEY,   /* before a later key: ',' */
-	JSON_GAP_OBJ_VALUE, /* before a value: ':' */
-	JSON_GAP_OBJ_CLOSE, /* before '}': whitespace */
-	JSON_GAP_ARR_FIRST, /* after '[': whitespace */
-	JSON_GAP_ARR_NEXT,  /* before a later element: ',' */
-	JSON_GAP_ARR_CLOSE, /* before ']': whitespace */
+	JSON_GAP_TOP,       /* the document's value */
+	JSON_GAP_TRAIL,     /* after the document's value (end of the text) */
+	JSON_GAP_OBJ_FIRST, /* first key, after '{' */
+	JSON_GAP_OBJ_KEY,   /* a later key: ',' */
+	JSON_GAP_OBJ_VALUE, /* a value: ':' */
+	JSON_GAP_OBJ_CLOSE, /* the '}' */
+	JSON_GAP_ARR_FIRST, /* first element, after '[' */
+	JSON_GAP_ARR_NEXT,  /* a later element: ',' */
+	JSON_GAP_ARR_CLOSE, /* the ']' */
 };
 
 static inline bool json_is_ws(char c)
@@ -115,15 +124,17 @@ static inline bool json_is_ws(char c)
 
 static inline char json_gap_sep(enum json_gap g)
 {
-	return g == JSON_GAP_OBJ_VALUE ? ':' : g == JSON_GAP_OBJ_KEY || g == JSON_GAP_ARR_NEXT ? ',' : 0;
+	if (g == JSON_GAP_OBJ_VALUE)
+		return ':';
+	return g == JSON_GAP_OBJ_KEY || g == JSON_GAP_ARR_NEXT ? ',' : 0;
 }
 
-/* json_gap_slow: json_gap_ok() the long way, explaining a failure. */
 bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_gap g,
 		   struct json_error *err);
 
-/* json_gap_ok: text[from..to) is whitespace around the one separator that
- * g needs (none for most); else err says what was expected. */
+/* json_gap_ok: text[from..to) is whitespace around the separator that g
+ * needs (if any); else err says what was expected.  from > to (tokens
+ * overlapping what was read) is an error too. */
 static inline bool json_gap_ok(const struct json_doc *d, size_t from, size_t to,
 			       enum json_gap g, struct json_error *err)
 {
@@ -140,26 +151,30 @@ static inline bool json_gap_ok(const struct json_doc *d, size_t from, size_t to,
 	return i == to || json_gap_slow(d, from, to, g, err);
 }
 
-bool json_number_valid(const char *s, size_t n);
+/* json_missing: explain a token that jsmn counted in a container but that
+ * is not there (`{"a"}`): pos is the end of what was read, close the
+ * container's closing bracket (the text's length for the document), g
+ * where the missing token would stand. */
+void json_missing(const struct json_doc *d, size_t pos, size_t close, enum json_gap g,
+		  struct json_error *err);
 
-/* Inline so that a reader walking the tokens pays no calls for the common
- * case; the slow paths are in json.c. */
+bool json_number_valid(const char *s, size_t n);
+bool json_bad_primitive(const struct json_doc *d, const json_tok *t, struct json_error *err);
 bool json_string_slow(const struct json_doc *d, json_tok *t, size_t from,
 		      struct json_error *err);
-bool json_bad_primitive(const struct json_doc *d, const json_tok *t, struct json_error *err);
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
+#define JSON_ONES UINT64_C(0x0101010101010101)
+#define JSON_HIGHS UINT64_C(0x8080808080808080)
 
-/* plain8: none of 8 bytes is a control character, a backslash or
- * non-ASCII (may say no when they are all plain; never yes wrongly). */
+/* json_plain8: none of the 8 bytes at s is a control character, a backslash
+ * or non-ASCII.  (May say no when they all are plain; never yes wrongly.) */
 static inline bool json_plain8(const char *s)
 {
 	uint64_t w, x;
 
 	memcpy(&w, s, 8);
-	x = w ^ (ONES * '\\');
-	return (((w - ONES * 0x20) & ~w) | ((x - ONES) & ~x) | w) & HIGHS ? false : true;
+	x = w ^ (JSON_ONES * '\\');
+	return !((((w - JSON_ONES * 0x20) & ~w) | ((x - JSON_ONES) & ~x) | w) & JSON_HIGHS);
 }
 
 static inline bool json_is_literal(const char *s, size_t n)
@@ -169,7 +184,7 @@ static inline bool json_is_literal(const char *s, size_t n)
 }
 
 static inline bool json_check_primitive(const struct json_doc *d, const json_tok *t,
-				   struct json_error *err)
+					struct json_error *err)
 {
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
@@ -179,39 +194,38 @@ static inline bool json_check_primitive(const struct json_doc *d, const json_tok
 	return json_bad_primitive(d, t, err);
 }
 
-/* check_string: the body of string token t is valid; eight bytes at a time
- * while they are plain ASCII, the careful way from the first that is not. */
-static inline bool json_check_string(const struct json_doc *d, json_tok *t,
-				struct json_error *err)
+/* json_check_string: the body of string token t is valid: eight bytes at a
+ * time while they are plain ASCII, the careful way from the first that is
+ * not (json_string_slow, which also marks a string with escapes). */
+static inline __attribute__((always_inline)) bool
+json_check_string(const struct json_doc *d, json_tok *t, struct json_error *err)
 {
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start), i = 0;
 
 	for (; n - i >= 8; i += 8)
 		if (!json_plain8(s + i))
-			goto slow;
+			return json_string_slow(d, t, i, err);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* The tail, read as a whole word when the document goes on that far;
-	 * bytes past the string become plain 'a's. */
+	/* The tail as one word when the text goes on that far; the bytes past
+	 * the string become plain 'a's. */
 	if (i < n && (size_t)t->start + i + 8 <= d->len) {
 		uint64_t w, mask = (UINT64_C(1) << (8 * (n - i))) - 1;
 		char tail[8];
 		memcpy(&w, s + i, 8);
-		w = (w & mask) | (ONES * 'a' & ~mask);
+		w = (w & mask) | (JSON_ONES * 'a' & ~mask);
 		memcpy(tail, &w, 8);
 		if (json_plain8(tail))
 			return true;
 	}
 #endif
-	if (i == n)
-		return true;
-slow:
-	return json_string_slow(d, t, i, err);
+	return i == n || json_string_slow(d, t, i, err);
 }
 
 /* json_token_ok: token i's own text is valid JSON (a string's bytes and
- * escapes, a literal, a number); marks strings that have escapes. */
-static inline bool json_token_ok(struct json_doc *d, unsigned i, struct json_error *err)
+ * escapes, a literal, a number).  Marks strings that have escapes. */
+static inline __attribute__((always_inline)) bool
+json_token_ok(struct json_doc *d, unsigned i, struct json_error *err)
 {
 	json_tok *t = &d->toks[i];
 
@@ -222,12 +236,7 @@ static inline bool json_token_ok(struct json_doc *d, unsigned i, struct json_err
 	return true;
 }
 
-
-/* json_missing: explain a token that jsmn counted in a container but that
- * is not there (`{"a"}`): the gap from pos to the closing bracket at close,
- * where a g was wanted. */
-void json_missing(const struct json_doc *d, size_t pos, size_t close, enum json_gap g,
-		  struct json_error *err);
+/* ---- reading tokens ------------------------------------------------------ */
 
 /* Token helpers (inline: the decoder calls them once or twice a token).
  * i indexes doc->toks; the token must be of the kind the helper expects
@@ -276,7 +285,7 @@ unsigned json_skip(const struct json_doc *doc, unsigned i);
  * decodes when the token has escapes. */
 bool json_str_eq(const struct json_doc *doc, unsigned i, const char *s, size_t n);
 /* json_str_has_escapes: string token i contains a backslash (json_parse
- * marks such tokens, so this costs nothing). */
+ * and json_token_ok mark such tokens, so this costs nothing). */
 static inline bool json_str_has_escapes(const struct json_doc *doc, unsigned i)
 {
 	return doc->toks[i].size == JSON_TOK_ESCAPED;
@@ -313,8 +322,8 @@ enum json_num_rc {
 	JSON_NUM_EXPONENT,   /* has an exponent (1e6) */
 	JSON_NUM_RANGE,      /* does not fit */
 };
-/* json_number_valid: s[0..n) matches the RFC 8259 number grammar. */
-bool json_number_valid(const char *s, size_t n);
+/* json_number_valid: s[0..n) matches the RFC 8259 number grammar (declared
+ * above). */
 /* json_int: an integer written without fraction or exponent, checked for
  * int64 overflow. */
 enum json_num_rc json_int(const char *s, size_t n, int64_t *out);

@@ -214,8 +214,8 @@ static bool syntax(struct ctx *c, const struct json_error *je)
 
 /* visit: check token i, in place g of a container whose closing bracket is
  * at close, and the text before it; then it may be read. */
-static inline __attribute__((always_inline)) bool visit(struct ctx *c, unsigned i, enum json_gap g,
-						       size_t close)
+static inline __attribute__((always_inline)) bool
+visit(struct ctx *c, unsigned i, enum json_gap g, size_t close)
 {
 	struct json_error je;
 	const json_tok *t;

@@ -1,4 +1,4 @@
-/* jsondec.h - decode a parsed JSON document into C structs, driven by tables.
+/* jsondec.h - decode a tokenized JSON document into C structs, driven by tables.
  *
  * A jd_schema lists an object's fields: name, type, whether absent/null is
  * allowed, and offsets (offsetof) into the target struct for the value, its
@@ -8,11 +8,15 @@
  * (`experts[0].scores.achievements`) and a reason naming what was expected.
  *
  * null is the same as absent: the value, its flag and its position stay
- * zero (the caller's target starts zeroed).  Strings are decoded into the
- * arena; enumerated values point at the schema's own string constants.
- * Decoding walks the tokens once, in document order; field lookup tries
- * the field after the previous one first, so keys in schema order cost one
- * comparison each.  Nothing is allocated except from the arena.
+ * zero (the target is zeroed first).  Strings are decoded into the arena;
+ * enumerated values point at the schema's own string constants.
+ *
+ * Decoding walks jsmn's tokens once, in document order, and checks each
+ * one against the JSON grammar before reading it (json_tokenize() in
+ * json.h), so a document that decodes is valid JSON and no separate
+ * validation pass is needed.  Field lookup tries the field after the
+ * previous one first, so keys in schema order cost one comparison each.
+ * Nothing is allocated except from the arena.
  *
  * Stored representations (the target member at `off`):
  *   JD_STRING, JD_ENUM       const char *

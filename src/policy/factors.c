@@ -510,7 +510,7 @@ static bool parse_parts(struct pctx *c, const struct ynode *v,
 	char a[POINTS_FMT_MAX];
 	points_t sum = 0;
 	size_t i = 0;
-	bool ok = true;
+	bool ok = true, weights_ok = true;
 
 	if (!yseq(c, v, "parts"))
 		return false;
@@ -523,14 +523,17 @@ static bool parse_parts(struct pctx *c, const struct ynode *v,
 		return false;
 	t->nparts = v->n;
 	for (const struct ynode *k = v->head; k; k = k->next, i++) {
-		if (!parse_part(c, k, d, &ids, &t->parts[i])) {
-			ok = false;
-			continue;
-		}
-		ok &= idlist_add(c, &pids, t->parts[i].id, ymap_get(k, "id"), "part");
-		sum += t->parts[i].weight;
+		const struct part *p = &t->parts[i];
+
+		ok &= parse_part(c, k, d, &ids, &t->parts[i]);
+		if (p->id)
+			ok &= idlist_add(c, &pids, p->id, ymap_get(k, "id"), "part");
+		/* the weights are checked even when a part has other errors */
+		if (p->weight <= 0 || p->weight > 100)
+			weights_ok = false;
+		sum += p->weight;
 	}
-	if (ok && sum != 100) {
+	if (weights_ok && sum != 100) {
 		perr(c, v, "the part weights%s%s add up to %s, not 1.00", t->id ? " of track " : "",
 		     t->id ? t->id : "", points_format(sum, a));
 		ok = false;

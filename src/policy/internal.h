@@ -1,11 +1,13 @@
 /* internal.h - the pieces of the policy loader, shared between its files.
  *
- *   yaml.c       YAML text -> ynode tree with positions; typed scalars
+ *   yaml.c       YAML text -> ynode tree with positions; error lines
+ *   ynode.c      reading the tree: checked keys, typed scalars, id lists
  *   rules.c      conditions (predicates), fact names and their values
  *   factors.c    tracks, parts, factors, levels, rubrics
  *   programme.c  one programme edition: the rest of its file
  *   tables.c     average wages, qualification catalog, calendar
- *   load.c       files and directories, the bundle, cross-file checks
+ *   load.c       files and directories, the bundle
+ *   validate.c   cross-file checks (policy_validate_bundle)
  *
  * Each parse_* function reads one node into *out (allocating from c->a),
  * reports every problem it finds through perr() and returns false when

@@ -209,7 +209,7 @@ static int load_file(const char *kind, const char *path, struct arena *a,
 		struct policy_bundle *out, struct strbuf *errors)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
+	char *buf = NULL, *name;
 	size_t len = 0, cap = 0;
 	int n;
 
@@ -247,7 +247,13 @@ static int load_file(const char *kind, const char *path, struct arena *a,
 		return n;
 	}
 	fclose(f);
-	n = policy_load_buffer(kind, arena_strdup(a, path), buf ? buf : "", len, a, out, errors);
+	name = arena_strdup(a, path); /* the bundle keeps the file name */
+	if (!name) {
+		free(buf);
+		strbuf_addf(errors, "%s: out of memory\n", path);
+		return 1;
+	}
+	n = policy_load_buffer(kind, name, buf ? buf : "", len, a, out, errors);
 	free(buf);
 	return n;
 }

@@ -63,7 +63,7 @@ struct ynode *yaml_parse(struct pctx *c, const char *text, size_t len);
 
 /* y_is_null: a plain empty, "~" or "null" scalar (an absent value). */
 bool y_is_null(const struct ynode *n);
-/* y_name: a short description of a node for messages ("a list"). */
+/* y_what: a short description of a node for messages ("a list"). */
 const char *y_what(const struct ynode *n);
 
 /* ymap_check: n must be a mapping whose keys are all in `known` (NULL-

@@ -5,7 +5,8 @@
  * value it yields is decoded too.  Whatever the input: no crash, no leak, no
  * read out of bounds, and the results keep their promises (a decoded
  * application has its required fields; an error has a position and a
- * reason; stream values start with '{' and lie inside the input).
+ * reason; stream values start with '{' and lie inside the input; the
+ * decoder and json_parse() agree on what is valid JSON).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +85,29 @@ static void stream(struct appfile_decoder *d, struct arena *a, const uint8_t *da
 	fclose(f);
 }
 
+/* same_verdict: the decoder checks the grammar as it walks; json_parse()
+ * checks it in a pass of its own.  They must agree: an application that
+ * decodes is valid JSON, and "invalid JSON" from the decoder is invalid. */
+static void same_verdict(const uint8_t *data, size_t size, int rc,
+			 const struct appfile_error *err)
+{
+	static struct json_parser p;
+	static bool ready;
+	struct json_doc doc;
+	struct json_error jerr;
+	enum json_rc jrc;
+
+	if (!ready) {
+		json_parser_init(&p, 0);
+		ready = true;
+	}
+	jrc = json_parse(&p, (const char *)data, size, &doc, &jerr);
+	if (rc == APPFILE_OK)
+		check(jrc == JSON_OK);
+	if (rc == APPFILE_EINPUT && strncmp(err->reason, "invalid JSON: ", 14) == 0)
+		check(jrc == JSON_EINPUT);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct appfile_decoder d; /* reused, as the CLI does */
@@ -91,13 +115,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena a;
 	struct application app;
 	struct appfile_error err;
+	int rc;
 
 	if (!ready) {
 		appfile_decoder_init(&d);
 		ready = true;
 	}
 	arena_init(&a, (size_t)64 << 20);
-	check_app(&app, appfile_decode(&d, (const char *)data, size, 1, &a, &app, &err), &err);
+	rc = appfile_decode(&d, (const char *)data, size, 1, &a, &app, &err);
+	check_app(&app, rc, &err);
+	same_verdict(data, size, rc, &err);
 	if (size > 0)
 		stream(&d, &a, data, size);
 	arena_release(&a);

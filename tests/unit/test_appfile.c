@@ -438,6 +438,24 @@ static void structure_errors(void **state)
 	decode_bad("{\"format\": \"yingcai-application/1\",}", 1, 35, "",
 		   "invalid JSON: trailing comma before '}'");
 	decode_bad("", 1, 1, "", "invalid JSON: empty input (expected a JSON value)");
+	/* The decoder checks the grammar as it walks: what jsmn lets through. */
+	bad_at("{\"format\": \"yingcai-application/1\" \"programme\": \"zgc\"}",
+	       "\"programme", "", "invalid JSON: expected ',' or '}' after a value, got '\"'");
+	bad_at("{\"format\"}", "}", "", "invalid JSON: expected ':' after a key, got '}'");
+	bad_at("{\"format\":, \"programme\": 1}", ",", "",
+	       "invalid JSON: expected a value after ':', got ','");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"e\"},]}", ",]", "",
+	       "invalid JSON: trailing comma before ']'");
+	bad_at(HEAD ", \"enterprise\": {\"conditions\": [\"hospital\",, \"fortune-500\"]}}",
+	       ", \"fortune", "", "invalid JSON: expected a value after ',', got ','");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"e\", \"scores\": {\"a\": 1 \"b\": 2}}]}",
+	       "\"b", "", "invalid JSON: expected ',' or '}' after a value, got '\"'");
+	bad_at(HEAD "} {}", "{}", "", "invalid JSON: unexpected text after the JSON value");
+	bad_at(HEAD "} x", "x", "", "invalid JSON: unexpected character 'x'");
+	bad_at(HEAD ", \"applicant\": {\"board_director\": tru}}", "tru", "",
+	       "invalid JSON: invalid literal 'tru' (expected true, false or null)");
+	bad_at(HEAD ", \"applicant\": {\"years_in_china\": 01}}", "01}", "",
+	       "invalid JSON: invalid number '01'");
 }
 
 static void dates_and_months(void **state)

@@ -158,6 +158,38 @@ static void refuses_structure_errors(void **state)
 	assert_int_equal(json_parse(&P, deep + 100 - 64, 128, &doc, &err), JSON_OK);
 }
 
+static void tokenize_leaves_the_checks_to_the_walker(void **state)
+{
+	struct json_doc doc;
+	struct json_error err;
+
+	(void)state;
+	/* jsmn alone takes [1,,2]; the gap check between 1 and 2 does not. */
+	assert_int_equal(json_tokenize(&P, "[1,,2]", 6, &doc, &err), JSON_OK);
+	assert_int_equal(doc.ntoks, 3);
+	assert_true(json_gap_ok(&doc, 1, 1, JSON_GAP_ARR_FIRST, &err));
+	assert_false(json_gap_ok(&doc, 2, 4, JSON_GAP_ARR_NEXT, &err));
+	assert_int_equal(err.off, 3);
+	assert_string_equal(err.reason, "expected a value after ',', got ','");
+	assert_true(json_gap_ok(&doc, 2, 3, JSON_GAP_ARR_NEXT, &err));
+	assert_true(json_gap_ok(&doc, 2, 6, JSON_GAP_ARR_NEXT, &err) == false);
+	/* Token checks: a literal jsmn accepts, a string with an escape. */
+	assert_int_equal(json_tokenize(&P, "[tru, \"a\\nb\", \"ab\"]", 19, &doc, &err),
+			 JSON_OK);
+	assert_false(json_token_ok(&doc, 1, &err));
+	assert_string_equal(err.reason, "invalid literal 'tru' (expected true, false or null)");
+	assert_true(json_token_ok(&doc, 2, &err));
+	assert_true(json_str_has_escapes(&doc, 2));
+	assert_true(json_token_ok(&doc, 3, &err));
+	assert_false(json_str_has_escapes(&doc, 3));
+	/* A child jsmn counted that is not there. */
+	assert_int_equal(json_tokenize(&P, "{\"a\"}", 5, &doc, &err), JSON_OK);
+	assert_int_equal(doc.ntoks, 2);
+	json_missing(&doc, 4, 4, JSON_GAP_OBJ_VALUE, &err);
+	assert_int_equal(err.off, 4);
+	assert_string_equal(err.reason, "expected ':' after a key, got '}'");
+}
+
 static void decodes_strings(void **state)
 {
 	const char *s = "[\"plain\", \"a\\nb\", \"caf\\u00e9\", \"\\ud83d\\ude00!\", "
@@ -367,6 +399,7 @@ int main(void)
 		cmocka_unit_test(refuses_bad_primitives),
 		cmocka_unit_test(refuses_bad_strings),
 		cmocka_unit_test(refuses_structure_errors),
+		cmocka_unit_test(tokenize_leaves_the_checks_to_the_walker),
 		cmocka_unit_test(decodes_strings),
 		cmocka_unit_test(compares_strings),
 		cmocka_unit_test(parses_integers),

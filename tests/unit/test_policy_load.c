@@ -356,6 +356,20 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:12:1: policy: unknown key 'colour' (known keys: programme, edition, title, "
 	 "source, in_force_from, window, scored, threshold, experts, parts, tracks, criteria, "
 	 "documents, fees, centres, deadlines, contacts)\n"},
+	{"key cut short", "two-zones",
+	 ONE_FACTOR "in_force: 2025-01-01\n",
+	 "t.yaml:12:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)\n"},
+	{"text that is not UTF-8", "two-zones",
+	 "programme: two-zones\ntitle: \"caf\xe9\"\n",
+	 "t.yaml:2:12: not valid UTF-8 text (policy files are UTF-8)\n"},
+	{"weights checked beside other errors", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
+	 "parts:\n"
+	 "  - {id: a, weight: 0.7, factors: [{id: x, kind: judged, max: 90, source: s}]}\n"
+	 "  - {id: b, weight: 0.2, factors: [{id: y, kind: judged, max: 100, source: s}]}\n",
+	 "t.yaml:8:35: the factor maxima of part 'a' add up to 90.00, not its maximum 100.00\n"
+	 "t.yaml:8:3: the part weights add up to 0.90, not 1.00\n"},
 	{"key given twice", "two-zones",
 	 ONE_FACTOR "source: again\n",
 	 "t.yaml:12:1: policy: key 'source' given twice (first on line 3)\n"},
@@ -658,6 +672,27 @@ static void test_editions(void **state)
 	arena_release(&a);
 }
 
+static void test_quoting(void **state)
+{
+	static const char doc[] =
+		"programme: zgc\nedition: \"q\"\nsource: 'the ''ZGC''\n  page\n\n  text'\n"
+		"title: \"double \\\"quoted\\\" \\u4e2d\"\nin_force_from: 2019-01-01\n"
+		"threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
+		"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n";
+	struct arena a;
+	struct policy_bundle b;
+	struct strbuf errors = STRBUF_INIT(1 << 16);
+
+	(void)state;
+	memset(&b, 0, sizeof b);
+	arena_init(&a, 0);
+	assert_int_equal(policy_load_buffer("zgc", "q.yaml", doc, strlen(doc), &a, &b, &errors), 0);
+	assert_string_equal(b.programmes[0].source, "the 'ZGC' page\ntext");
+	assert_string_equal(b.programmes[0].title, "double \"quoted\" \xe4\xb8\xad");
+	strbuf_release(&errors);
+	arena_release(&a);
+}
+
 static void test_cross_file(void **state)
 {
 	static const char doc[] =
@@ -741,6 +776,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_urgent, setup_real, teardown_real),
 		cmocka_unit_test_setup_teardown(test_tables, setup_real, teardown_real),
 		cmocka_unit_test(test_editions),
+		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_cross_file),
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_missing_dir),

@@ -126,8 +126,13 @@ void page_register_post(struct request *rq, struct response *rs)
 			? role_parse(role) : 0,
 		.lang = rq->lang,
 	};
-	enum acct_err e = accounts_register(rq, &in, &r);
+	enum acct_err e;
 
+	if (rq->user) {             /* already logged in: nothing to register */
+		http_redirect(rs, "/dashboard");
+		return;
+	}
+	e = accounts_register(rq, &in, &r);
 	switch (e) {
 	case ACCT_OK:
 		http_redirect(rs, "/dashboard?welcome=1");

@@ -1,0 +1,93 @@
+/* dashboard.c - the page after login, by role: applicants and employers
+ * see their saved applications (status and dates) and where to start a
+ * self-check; staff see the queue of their role (empty until the review
+ * workflow exists, and said plainly). */
+#include <string.h>
+
+#include "pages.h"
+#include "store/store.h"
+#include "web/i18n.h"
+#include "web/render.h"
+#include "web/site.h"
+
+#define DASH_APPS_MAX 50
+
+/* day_of: the Beijing calendar day (UTC+8 all year) of a Unix time. */
+static date_t day_of(int64_t t)
+{
+	int64_t s = t + 8 * 3600;
+	int64_t d = s / 86400 - (s % 86400 < 0);
+
+	return (date_t)d;
+}
+
+/* Tr: the translation of key, or fallback when there is none. */
+static const char *Tr(const struct request *rq, const char *key, const char *fallback)
+{
+	const char *s = T(rq, key);
+
+	return strcmp(s, key) == 0 ? fallback : s;
+}
+
+static const char *programme_name(struct request *rq, const char *id)
+{
+	const char *key = strcmp(id, "two-zones") == 0 ? "two_zones" : id;
+
+	return Tr(rq, arena_printf(rq->a, "prog_%s_name", key), id);
+}
+
+/* add_applications_or_reply: the user's applications; false when the
+ * database failed (an error page has been sent). */
+static bool add_applications_or_reply(struct request *rq, struct response *rs, struct view *v)
+{
+	struct application_rec *apps = NULL;
+	size_t n = 0;
+	struct view *list;
+	enum store_rc rc;
+
+	if (!http_db(rq)) {
+		page_error(rq, rs, 503);
+		return false;
+	}
+	rc = store_application_list(rq->db, rq->user->id, DASH_APPS_MAX, rq->a, &apps, &n);
+	if (rc != STORE_OK) {
+		page_error(rq, rs, rc == STORE_BUSY ? 503 : 500);
+		return false;
+	}
+	view_set_bool(v, "has_apps", n > 0);
+	list = view_set_list(v, "apps");
+	for (size_t i = 0; i < n; i++) {
+		const struct application_rec *a = &apps[i];
+		struct view *o = view_list_push_object(list);
+		const char *status = a->status ? a->status : "draft";
+
+		view_set_int(o, "id", a->id);
+		view_set_str(o, "programme", programme_name(rq, a->programme ? a->programme : "?"));
+		view_set_str(o, "status", Tr(rq, arena_printf(rq->a, "app_status_%s", status), status));
+		view_set_bool(o, "is_draft", strcmp(status, "draft") == 0);
+		view_set_str(o, "created", i18n_date(rq->a, rq->lang, day_of(a->created_at)));
+		view_set_str(o, "updated", i18n_date(rq->a, rq->lang,
+				day_of(a->updated_at ? a->updated_at : a->created_at)));
+	}
+	return true;
+}
+
+void page_dashboard(struct request *rq, struct response *rs)
+{
+	struct view *v = render_view(rq);
+	const char *role = role_name(rq->user->role);
+	bool staff = (rq->user->role & ROLE_STAFF) != 0;
+
+	view_set_bool(v, "welcome", http_query(rq, "welcome") != NULL);
+	view_set_bool(v, "password_changed", http_query(rq, "password") != NULL);
+	view_set_bool(v, "staff", staff);
+	view_set_bool(v, "is_employer", rq->user->role == ROLE_EMPLOYER);
+	if (staff) {
+		view_set_str(v, "queue_title", T(rq, arena_printf(rq->a, "dash_queue_%s", role)));
+		view_set_str(v, "queue_what", T(rq, arena_printf(rq->a, "dash_queue_%s_what", role)));
+	} else if (!add_applications_or_reply(rq, rs, v)) {
+		return;
+	}
+	render_page(rq, rs, 200, "dashboard", "dash_title", v);
+	rs->no_store = true;
+}

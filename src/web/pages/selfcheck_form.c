@@ -1,0 +1,1172 @@
+/* selfcheck_form.c - the self-check's questions: which programme asks what
+ * on which step, reading the answers from a query or form, checking each
+ * with a message that names the field, says what is wrong and how to fix
+ * it, and building the application (core/application.h) from them.
+ *
+ * Every answer may be left empty: an empty answer is a fact not provided,
+ * never zero.  People type numbers in many ways, so the readers accept
+ * full-width digits (１２), thousands separators (900,000 / 900.000 /
+ * 900 000), currency marks (¥, CNY, 元) and 万 / 亿 for amounts; what
+ * they still cannot read is an error, never a guess.
+ */
+#define YC_SELFCHECK_INTERNAL
+#include "pages_selfcheck.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/uscc.h"
+#include "pages.h"
+#include "web/i18n.h"
+#include "web/render.h"
+#include "web/site.h"
+
+#define RAW_MAX 1000     /* bytes kept of one typed answer */
+#define TEXT_MAX 120     /* characters of a name */
+#define YEARS_MAX 80
+#define COUNT_MAX INT64_C(1000000000)
+#define MONEY_MAX INT64_C(1000000000000000) /* as the application file reader */
+#define MIN_AGE 16
+
+/* ---- the questions ------------------------------------------------------ */
+
+enum target {
+	T_TRACK, T_BIRTH, T_NATION, T_EDUCATION, T_POSITION, T_TITLE, T_YEARS_WORK,
+	T_YEARS_CHINA, T_VISIBILITY, T_MAJOR_PROJECT, T_URGENT_FIELD, T_QUALS, T_SALARY,
+	T_SOCIAL_DUTY, T_VOCATIONAL, T_BOARD, T_SHARES, T_RD_TEAM, T_EMPLOYER, T_USCC,
+	T_KEY_ENTITY, T_SECTOR, T_REVENUE, T_TAX, T_JOBS, T_ZGC_REGISTERED, T_ZGC_HIGH_TECH,
+	T_HIGH_END, T_CONDITIONS, T_REAL_ESTATE, T_PENALTIES,
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define OPTS(a) (a), N(a)
+
+static const char *const o_track[] = {"startup", "technical"};
+static const char *const o_education[] = {"junior-college", "bachelor", "master", "doctorate"};
+static const char *const o_position[] = {"chief", "director", "deputy-director", "team-lead",
+	"other"};
+static const char *const o_title[] = {"senior", "associate-senior", "intermediate", "none"};
+static const char *const o_visibility[] = {"fortune-500", "qs-top-200", "listed",
+	"national-high-tech", "double-first-class", "other"};
+static const char *const o_duty[] = {"international", "national", "municipal", "none"};
+static const char *const o_sector[] = {"science-technology", "internet-information", "finance",
+	"education", "cultural-tourism", "elderly-care", "leasing-business-services",
+	"other-service", "other"};
+static const char *const o_conditions[] = {"tax-contribution-2x", "fortune-500",
+	"financial-institution", "foreign-investment-or-rd-centre", "research-institution",
+	"hospital", "university-or-international-school", "national-high-tech-or-incubator",
+	"pilot-programme-project", "four-centres-innovator", "none"};
+static const char *const o_status[] = {"verified", "pending", "unverifiable", "revoked"};
+
+static const struct sc_field
+	f_track = {"track", SC_CHOICE, T_TRACK, OPTS(o_track), true, true},
+	f_birth = {"birth_date", SC_DATE, T_BIRTH, NULL, 0, true, false},
+	f_nation = {"nationality", SC_NATION, T_NATION, NULL, 0, true, false},
+	f_education = {"education", SC_CHOICE, T_EDUCATION, OPTS(o_education), false, false},
+	f_position = {"position", SC_CHOICE, T_POSITION, OPTS(o_position), false, false},
+	f_title = {"title", SC_CHOICE, T_TITLE, OPTS(o_title), true, false},
+	f_years_work = {"years_work", SC_YEARS, T_YEARS_WORK, NULL, 0, true, false},
+	f_years_china = {"years_china", SC_YEARS, T_YEARS_CHINA, NULL, 0, true, false},
+	f_visibility = {"visibility", SC_CHOICE, T_VISIBILITY, OPTS(o_visibility), true, false},
+	f_major = {"major_project", SC_TRI, T_MAJOR_PROJECT, NULL, 0, false, false},
+	f_urgent = {"urgent_field", SC_TRI, T_URGENT_FIELD, NULL, 0, true, false},
+	f_quals = {"quals", SC_QUALS, T_QUALS, OPTS(o_status), true, false},
+	f_salary = {"salary", SC_MONEY, T_SALARY, NULL, 0, true, false},
+	f_duty = {"social_duty", SC_CHOICE, T_SOCIAL_DUTY, OPTS(o_duty), true, false},
+	f_vocational = {"vocational", SC_TRI, T_VOCATIONAL, NULL, 0, true, false},
+	f_board = {"board_director", SC_TRI, T_BOARD, NULL, 0, false, false},
+	f_shares = {"shares", SC_PERCENT, T_SHARES, NULL, 0, true, false},
+	f_rd_team = {"rd_team", SC_TRI, T_RD_TEAM, NULL, 0, false, false},
+	f_employer = {"employer", SC_TEXT, T_EMPLOYER, NULL, 0, false, false},
+	f_uscc = {"uscc", SC_USCC, T_USCC, NULL, 0, true, false},
+	f_key_entity = {"key_entity", SC_TRI, T_KEY_ENTITY, NULL, 0, true, false},
+	f_sector = {"sector", SC_CHOICE, T_SECTOR, OPTS(o_sector), false, false},
+	f_revenue = {"revenue", SC_MONEY, T_REVENUE, NULL, 0, true, false},
+	f_tax = {"tax", SC_MONEY, T_TAX, NULL, 0, true, false},
+	f_jobs = {"jobs", SC_COUNT, T_JOBS, NULL, 0, true, false},
+	f_zgc_registered = {"zgc_registered", SC_TRI, T_ZGC_REGISTERED, NULL, 0, false, false},
+	f_zgc_high_tech = {"zgc_high_tech", SC_TRI, T_ZGC_HIGH_TECH, NULL, 0, true, false},
+	f_high_end = {"high_end", SC_TRI, T_HIGH_END, NULL, 0, true, false},
+	f_conditions = {"conditions", SC_MULTI, T_CONDITIONS, OPTS(o_conditions), true, false},
+	f_real_estate = {"real_estate", SC_TRI, T_REAL_ESTATE, NULL, 0, false, false},
+	f_penalties = {"penalties", SC_TRI, T_PENALTIES, NULL, 0, true, false};
+
+static const char *const s_two_zones[] = {"about", "work", "pay", "employer"};
+static const struct sc_question q_two_zones[] = {
+	{1, NULL, &f_birth}, {1, NULL, &f_nation}, {1, NULL, &f_education},
+	{2, NULL, &f_position}, {2, NULL, &f_title}, {2, NULL, &f_years_work},
+	{2, NULL, &f_years_china}, {2, NULL, &f_visibility}, {2, NULL, &f_major},
+	{2, NULL, &f_urgent}, {2, NULL, &f_quals},
+	{3, NULL, &f_salary}, {3, NULL, &f_duty},
+	{4, NULL, &f_employer}, {4, NULL, &f_uscc}, {4, NULL, &f_key_entity},
+	{4, NULL, &f_sector}, {4, NULL, &f_revenue}, {4, NULL, &f_tax}, {4, NULL, &f_jobs},
+};
+
+static const char *const s_zgc[] = {"about", "role", "employer"};
+static const struct sc_question q_zgc[] = {
+	{1, NULL, &f_track}, {1, NULL, &f_birth}, {1, NULL, &f_nation}, {1, NULL, &f_education},
+	{2, "startup", &f_board}, {2, "startup", &f_shares},
+	{2, "technical", &f_position}, {2, "technical", &f_rd_team},
+	{3, NULL, &f_employer}, {3, NULL, &f_uscc},
+	{3, "startup", &f_zgc_registered}, {3, "technical", &f_zgc_high_tech},
+};
+
+static const char *const s_urgent[] = {"about", "work", "employer"};
+static const struct sc_question q_urgent[] = {
+	{1, NULL, &f_birth}, {1, NULL, &f_nation}, {1, NULL, &f_education},
+	{2, NULL, &f_years_work}, {2, NULL, &f_vocational}, {2, NULL, &f_urgent},
+	{2, NULL, &f_salary},
+	{3, NULL, &f_employer}, {3, NULL, &f_uscc}, {3, NULL, &f_sector}, {3, NULL, &f_high_end},
+	{3, NULL, &f_conditions}, {3, NULL, &f_real_estate}, {3, NULL, &f_penalties},
+};
+
+static const struct sc_programme programmes[] = {
+	{"two-zones", "two_zones", s_two_zones, N(s_two_zones), q_two_zones, N(q_two_zones)},
+	{"zgc", "zgc", s_zgc, N(s_zgc), q_zgc, N(q_zgc)},
+	{"urgent", "urgent", s_urgent, N(s_urgent), q_urgent, N(q_urgent)},
+};
+
+_Static_assert(N(q_two_zones) <= SC_MAX_ANSWERS && N(q_zgc) <= SC_MAX_ANSWERS &&
+	       N(q_urgent) <= SC_MAX_ANSWERS, "SC_MAX_ANSWERS");
+_Static_assert(N(o_conditions) <= SC_MAX_MULTI, "SC_MAX_MULTI");
+
+const struct sc_programme *sc_programme_find(const char *id)
+{
+	for (size_t i = 0; id && i < N(programmes); i++)
+		if (strcmp(programmes[i].id, id) == 0)
+			return &programmes[i];
+	return NULL;
+}
+
+date_t sc_today(const struct request *rq)
+{
+	time_t t = (time_t)rq->now + 8 * 3600; /* Beijing is UTC+8 all year */
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ---- words -------------------------------------------------------------- */
+
+const char *sc_tr(const struct request *rq, const char *key, const char *fallback)
+{
+	const char *s = T(rq, key);
+
+	return strcmp(s, key) == 0 && fallback ? fallback : s;
+}
+
+const char *sc_fmt(const struct request *rq, const char *key, ...)
+{
+	const char *s = T(rq, key);
+	struct strbuf sb = STRBUF_INIT(8192);
+	const char *out;
+	va_list ap;
+
+	while (*s) {
+		const char *close = *s == '{' ? strchr(s, '}') : NULL;
+		bool done = false;
+
+		if (close) {
+			const char *name;
+			va_start(ap, key);
+			while (!done && (name = va_arg(ap, const char *))) {
+				const char *val = va_arg(ap, const char *);
+				size_t l = strlen(name);
+				if ((size_t)(close - s - 1) == l && memcmp(s + 1, name, l) == 0) {
+					strbuf_addstr(&sb, val ? val : "");
+					s = close + 1;
+					done = true;
+				}
+			}
+			va_end(ap);
+		}
+		if (!done)
+			strbuf_addch(&sb, *s++);
+	}
+	out = sb.failed ? T(rq, key) : arena_strdup(rq->a, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+const char *sc_label(const struct selfcheck *sc, const struct sc_field *f)
+{
+	return T(sc->rq, arena_printf(sc->rq->a, "sc_f_%s", f->name));
+}
+
+static const char *option_label(const struct selfcheck *sc, const struct sc_field *f,
+		const char *value)
+{
+	return T(sc->rq, arena_printf(sc->rq->a, "sc_o_%s_%s", f->name, value));
+}
+
+/* ---- typing normalisation ----------------------------------------------- */
+
+/* utf8_ok: valid UTF-8 without control characters; *chars counts code points. */
+static bool utf8_ok(const char *s, size_t *chars)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	*chars = 0;
+	while (*u) {
+		size_t n;
+		uint32_t cp;
+
+		if (*u < 0x80) {
+			if (*u < 0x20 || *u == 0x7f)
+				return false;
+			n = 1;
+			cp = *u;
+		} else if ((*u & 0xe0) == 0xc0) {
+			n = 2;
+			cp = *u & 0x1f;
+		} else if ((*u & 0xf0) == 0xe0) {
+			n = 3;
+			cp = *u & 0x0f;
+		} else if ((*u & 0xf8) == 0xf0) {
+			n = 4;
+			cp = *u & 0x07;
+		} else {
+			return false;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (u[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (cp >= 0x80 && cp < 0xa0))
+			return false;
+		u += n;
+		(*chars)++;
+	}
+	return true;
+}
+
+/* ascii_fold: a copy with full-width digits, letters and signs made ASCII,
+ * the ideographic space a space, and surrounding spaces trimmed. */
+static char *ascii_fold(struct arena *a, const char *s)
+{
+	size_t n = strlen(s), j = 0;
+	char *out = arena_alloc(a, n + 1);
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		/* U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E */
+		if (i + 2 < n && u[i] == 0xef && (u[i + 1] == 0xbc || u[i + 1] == 0xbd)) {
+			unsigned cp = 0xff00u + ((u[i + 1] & 0x03u) << 6) + (u[i + 2] & 0x3fu);
+			if (cp >= 0xff01 && cp <= 0xff5e) {
+				out[j++] = (char)(cp - 0xff01 + 0x21);
+				i += 3;
+				continue;
+			}
+		}
+		if (i + 2 < n && u[i] == 0xe3 && u[i + 1] == 0x80 && u[i + 2] == 0x80) {
+			out[j++] = ' ';
+			i += 3;
+			continue;
+		}
+		out[j++] = s[i++];
+	}
+	out[j] = '\0';
+	while (j && out[j - 1] == ' ')
+		out[--j] = '\0';
+	while (*out == ' ')
+		out++;
+	return out;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* strip_affix: remove prefix/suffix p from *s (ASCII case-insensitive for
+ * letters); true when it was there. */
+static bool strip_prefix(const char **s, const char *p)
+{
+	size_t l = strlen(p);
+
+	if (strncasecmp(*s, p, l) != 0)
+		return false;
+	*s += l;
+	while (**s == ' ')
+		(*s)++;
+	return true;
+}
+
+static bool strip_suffix(char *s, const char *p)
+{
+	size_t l = strlen(p), n = strlen(s);
+
+	if (n < l || strcasecmp(s + n - l, p) != 0)
+		return false;
+	s[n - l] = '\0';
+	while (n - l > 0 && s[n - l - 1] == ' ')
+		s[--n - l] = '\0';
+	return true;
+}
+
+enum num_rc { NUM_OK, NUM_EMPTY, NUM_BAD, NUM_NEGATIVE, NUM_FRACTION, NUM_BIG };
+
+/* whole_number: digits, optionally grouped by thousands with one kind of
+ * separator (, . ' or a space: 1,234,567), into *out <= max.  "12.5" is a
+ * fraction, not a grouping. */
+static enum num_rc whole_number(const char *s, int64_t max, int64_t *out)
+{
+	char sep = 0;
+	size_t nsep = 0, group = 0, first_group = 0;
+	bool grouped = true;
+	int64_t v = 0;
+
+	if (*s == '-' && is_digit(s[1]))
+		return NUM_NEGATIVE;
+	if (*s == '+')
+		s++;
+	if (!is_digit(*s))
+		return NUM_BAD;
+	for (const char *p = s; *p; p++) {
+		if (is_digit(*p)) {
+			group++;
+			continue;
+		}
+		if (!strchr(",. '", *p) || (sep && *p != sep) || !group)
+			return NUM_BAD;
+		if (nsep == 0)
+			first_group = group;
+		else if (group != 3)
+			grouped = false;
+		sep = *p;
+		nsep++;
+		group = 0;
+	}
+	if (!group)
+		return NUM_BAD;
+	if (nsep && (first_group > 3 || group != 3 || !grouped))
+		return nsep == 1 && (sep == '.' || sep == ',') ? NUM_FRACTION : NUM_BAD;
+	for (const char *p = s; *p; p++) {
+		if (!is_digit(*p))
+			continue;
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v) ||
+		    v > max)
+			return NUM_BIG;
+	}
+	*out = v;
+	return NUM_OK;
+}
+
+/* money: whole_number after currency marks, or a decimal times 万 / 亿. */
+static enum num_rc money(struct arena *a, const char *raw, int64_t *out)
+{
+	char *s = ascii_fold(a, raw);
+	const char *p;
+	int64_t mult = 1;
+
+	if (!s)
+		return NUM_BAD;
+	if (*s == '-')
+		return NUM_NEGATIVE;
+	p = s;
+	(void)(strip_prefix(&p, "\xc2\xa5") || strip_prefix(&p, "\xef\xbf\xa5") ||
+	       strip_prefix(&p, "CNY") || strip_prefix(&p, "RMB"));
+	s = arena_strdup(a, p);
+	if (!s)
+		return NUM_BAD;
+	(void)(strip_suffix(s, "\xe5\x85\x83") || strip_suffix(s, "CNY") || strip_suffix(s, "RMB") ||
+	       strip_suffix(s, "yuan"));
+	if (strip_suffix(s, "\xe4\xb8\x87")) /* 万 */
+		mult = 10000;
+	else if (strip_suffix(s, "\xe4\xba\xbf")) /* 亿 */
+		mult = 100000000;
+	if (*s == '-')
+		return NUM_NEGATIVE;
+	if (mult > 1) {
+		/* 90万, 1.5万, 2.35亿: up to 4 decimals */
+		int64_t whole = 0, frac = 0, scale = 1;
+		const char *d = s;
+		enum num_rc rc;
+		char *dot = strchr(s, '.');
+
+		if (dot) {
+			*dot = '\0';
+			for (d = dot + 1; *d; d++) {
+				if (!is_digit(*d) || scale >= 10000)
+					return NUM_BAD;
+				frac = frac * 10 + (*d - '0');
+				scale *= 10;
+			}
+			if (scale == 1)
+				return NUM_BAD;
+		}
+		rc = whole_number(s, MONEY_MAX / mult, &whole);
+		if (rc != NUM_OK)
+			return rc == NUM_FRACTION ? NUM_BAD : rc;
+		*out = whole * mult + frac * (mult / scale);
+		return *out > MONEY_MAX ? NUM_BIG : NUM_OK;
+	}
+	return whole_number(s, MONEY_MAX, out);
+}
+
+/* ---- checking one answer ------------------------------------------------ */
+
+static void set_error(struct selfcheck *sc, struct sc_answer *an, const char *key, ...)
+{
+	/* every message names the field and may show the value typed */
+	char *field = arena_strdup(sc->rq->a, sc_label(sc, an->q->field));
+	const char *names[8], *vals[8];
+	size_t n = 0;
+	va_list ap;
+
+	/* a question's "?" before the message's ":" reads badly: drop it */
+	if (field) {
+		size_t l = strlen(field);
+		if (l >= 1 && field[l - 1] == '?')
+			field[l - 1] = '\0';
+		else if (l >= 3 && strcmp(field + l - 3, "\xef\xbc\x9f") == 0) /* ？ */
+			field[l - 3] = '\0';
+	}
+	va_start(ap, key);
+	while (n < 6) {
+		const char *nm = va_arg(ap, const char *);
+		if (!nm)
+			break;
+		names[n] = nm;
+		vals[n] = va_arg(ap, const char *);
+		n++;
+	}
+	va_end(ap);
+	while (n < 6) {
+		names[n] = NULL;
+		vals[n] = NULL;
+		n++;
+	}
+	an->error = sc_fmt(sc->rq, key, "field", field, "value", an->raw, names[0], vals[0],
+			   names[1], vals[1], names[2], vals[2], (const char *)NULL);
+	if (!an->anchor)
+		an->anchor = arena_printf(sc->rq->a, "field-%s", an->q->field->name);
+	sc->nerrors++;
+}
+
+static const char *option_find(const struct sc_field *f, const char *v)
+{
+	for (size_t i = 0; i < f->noptions; i++)
+		if (strcmp(f->options[i], v) == 0)
+			return f->options[i];
+	return NULL;
+}
+
+static enum tri check_tri(struct selfcheck *sc, struct sc_answer *an)
+{
+	if (!*an->raw)
+		return TRI_UNKNOWN;
+	if (strcmp(an->raw, "yes") == 0)
+		return TRI_TRUE;
+	if (strcmp(an->raw, "no") == 0)
+		return TRI_FALSE;
+	set_error(sc, an, "sc_err_choice", (const char *)NULL);
+	return TRI_UNKNOWN;
+}
+
+static const char *check_choice(struct selfcheck *sc, struct sc_answer *an)
+{
+	const char *v;
+
+	if (!*an->raw) {
+		if (an->q->field->required)
+			set_error(sc, an, "sc_err_required", (const char *)NULL);
+		return NULL;
+	}
+	v = option_find(an->q->field, an->raw);
+	if (!v)
+		set_error(sc, an, "sc_err_choice", (const char *)NULL);
+	return v;
+}
+
+static bool check_date(struct selfcheck *sc, struct sc_answer *an, date_t *out)
+{
+	char *s = ascii_fold(sc->rq->a, an->raw);
+	int part[3] = {0, 0, 0}, k = 0, digits = 0;
+	char sep = 0;
+	date_t d;
+
+	if (!s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (is_digit(*p) && digits < 4) {
+			part[k] = part[k] * 10 + (*p - '0');
+			digits++;
+		} else if ((*p == '-' || *p == '/' || *p == '.') && digits && k < 2 &&
+			   (!sep || sep == *p)) {
+			sep = *p;
+			k++;
+			digits = 0;
+		} else {
+			k = -1;
+			break;
+		}
+	}
+	if (k != 2 || !digits || part[0] < 1000 ||
+	    !date_valid_ymd(part[0], part[1], part[2])) {
+		set_error(sc, an, "sc_err_date", (const char *)NULL);
+		return false;
+	}
+	d = date_from_ymd(part[0], part[1], part[2]);
+	if (d > sc->today) {
+		set_error(sc, an, "sc_err_date_future", (const char *)NULL);
+		return false;
+	}
+	if (date_age_years(d, sc->today) > 120) {
+		set_error(sc, an, "sc_err_date_old", (const char *)NULL);
+		return false;
+	}
+	if (date_age_years(d, sc->today) < MIN_AGE) {
+		set_error(sc, an, "sc_err_too_young", "date",
+			  i18n_date(sc->rq->a, sc->rq->lang, sc->today), (const char *)NULL);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+static bool check_whole(struct selfcheck *sc, struct sc_answer *an, int64_t max,
+		int64_t *out)
+{
+	char *s = ascii_fold(sc->rq->a, an->raw);
+	enum num_rc rc;
+
+	if (!s)
+		return false;
+	rc = whole_number(s, max, out);
+	switch (rc) {
+	case NUM_OK:
+		return true;
+	case NUM_NEGATIVE:
+		set_error(sc, an, "sc_err_negative", (const char *)NULL);
+		break;
+	case NUM_BIG:
+		set_error(sc, an, "sc_err_too_large", "max",
+			  i18n_number(sc->rq->a, sc->rq->lang, max), (const char *)NULL);
+		break;
+	default:
+		set_error(sc, an, "sc_err_whole", (const char *)NULL);
+	}
+	return false;
+}
+
+static bool check_money(struct selfcheck *sc, struct sc_answer *an, int64_t *out)
+{
+	switch (money(sc->rq->a, an->raw, out)) {
+	case NUM_OK:
+		return true;
+	case NUM_NEGATIVE:
+		set_error(sc, an, "sc_err_money_negative", (const char *)NULL);
+		break;
+	case NUM_BIG:
+		set_error(sc, an, "sc_err_too_large", "max",
+			  i18n_number(sc->rq->a, sc->rq->lang, MONEY_MAX), (const char *)NULL);
+		break;
+	default:
+		set_error(sc, an, "sc_err_money", (const char *)NULL);
+	}
+	return false;
+}
+
+static bool check_percent(struct selfcheck *sc, struct sc_answer *an, points_t *out)
+{
+	char *s = ascii_fold(sc->rq->a, an->raw);
+	char *c;
+
+	if (!s)
+		return false;
+	strip_suffix(s, "%");
+	if ((c = strchr(s, ',')) && !strchr(c + 1, ','))
+		*c = '.';
+	if (*s == '-' && is_digit(s[1])) {
+		set_error(sc, an, "sc_err_negative", (const char *)NULL);
+		return false;
+	}
+	if (!*s || !is_digit(*s) || !points_parse(s, strlen(s), out) || *out < 0 ||
+	    *out > POINTS(100)) {
+		set_error(sc, an, "sc_err_percent", (const char *)NULL);
+		return false;
+	}
+	return true;
+}
+
+static const char *check_text(struct selfcheck *sc, struct sc_answer *an)
+{
+	size_t chars;
+
+	if (!utf8_ok(an->raw, &chars)) {
+		set_error(sc, an, "sc_err_text_bad", (const char *)NULL);
+		return NULL;
+	}
+	if (chars > TEXT_MAX) {
+		set_error(sc, an, "sc_err_text_long", "n", arena_printf(sc->rq->a, "%zu", chars),
+			  "max", arena_printf(sc->rq->a, "%d", TEXT_MAX), (const char *)NULL);
+		return NULL;
+	}
+	return an->raw;
+}
+
+static const char *check_nation(struct selfcheck *sc, struct sc_answer *an)
+{
+	char *s = ascii_fold(sc->rq->a, an->raw);
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < 3; i++) {
+		char c = s[i];
+		if (c >= 'a' && c <= 'z')
+			s[i] = (char)(c - 'a' + 'A');
+		else if (!(c >= 'A' && c <= 'Z')) {
+			set_error(sc, an, "sc_err_nation", (const char *)NULL);
+			return NULL;
+		}
+	}
+	if (s[3]) {
+		set_error(sc, an, "sc_err_nation", (const char *)NULL);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *check_uscc(struct selfcheck *sc, struct sc_answer *an)
+{
+	char *s = ascii_fold(sc->rq->a, an->raw);
+	size_t j = 0, chars;
+	const char *key;
+
+	if (!s)
+		return NULL;
+	/* spaces and hyphens people copy along are not part of the code */
+	for (size_t i = 0; s[i]; i++) {
+		char c = s[i];
+		if (c == ' ' || c == '-')
+			continue;
+		s[j++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	}
+	s[j] = '\0';
+	switch (uscc_check(s, j, NULL)) {
+	case USCC_OK:
+		return s;
+	case USCC_TOO_SHORT:
+	case USCC_TOO_LONG:
+		utf8_ok(s, &chars);
+		set_error(sc, an, "sc_err_uscc_length", "n", arena_printf(sc->rq->a, "%zu", chars),
+			  (const char *)NULL);
+		return NULL;
+	case USCC_BAD_CHECK:
+	case USCC_BAD_ORG_CHECK:
+		key = "sc_err_uscc_check";
+		break;
+	case USCC_BAD_DEPARTMENT:
+	case USCC_BAD_TYPE:
+	case USCC_BAD_DIVISION:
+		key = "sc_err_uscc_format";
+		break;
+	default:
+		key = "sc_err_uscc_chars";
+	}
+	set_error(sc, an, key, (const char *)NULL);
+	return NULL;
+}
+
+static void check_multi(struct selfcheck *sc, struct sc_answer *an, struct enterprise *e)
+{
+	bool none = false;
+	size_t k = 0;
+
+	for (size_t i = 0; i < an->nvals; i++) {
+		const char *v = option_find(an->q->field, an->vals[i]);
+		if (!v) {
+			an->raw = an->vals[i];
+			set_error(sc, an, "sc_err_choice", (const char *)NULL);
+			an->raw = "";
+			return;
+		}
+		if (strcmp(v, "none") == 0)
+			none = true;
+		an->vals[i] = v;
+	}
+	if (none && an->nvals > 1) {
+		set_error(sc, an, "sc_err_none_and_some", (const char *)NULL);
+		return;
+	}
+	if (!an->nvals)
+		return;
+	e->has_conditions = true;
+	e->conditions = arena_array(sc->rq->a, an->nvals, sizeof *e->conditions);
+	for (size_t i = 0; e->conditions && i < an->nvals; i++)
+		if (strcmp(an->vals[i], "none") != 0)
+			e->conditions[k++] = an->vals[i];
+	e->nconditions = k;
+}
+
+static void check_quals(struct selfcheck *sc, struct sc_answer *an, struct applicant *ap)
+{
+	size_t n = 0;
+
+	if (!sc->catalog)
+		return;
+	for (size_t i = 0; i < an->nvals; i++) {
+		if (!an->vals[i])
+			continue;
+		if (!option_find(an->q->field, an->vals[i])) {
+			const char *name = sc->catalog->entries[i].name;
+			an->anchor = arena_printf(sc->rq->a, "field-q_%s", sc->catalog->entries[i].id);
+			an->raw = an->vals[i];
+			an->error = sc_fmt(sc->rq, "sc_err_choice", "field", name, "value", an->raw,
+					   (const char *)NULL);
+			an->raw = "";
+			sc->nerrors++;
+			return;
+		}
+		n++;
+	}
+	if (!n)
+		return;
+	ap->has_qualifications = true;
+	ap->qualifications = arena_array(sc->rq->a, n, sizeof *ap->qualifications);
+	ap->nqualifications = 0;
+	for (size_t i = 0; ap->qualifications && i < an->nvals; i++) {
+		if (!an->vals[i])
+			continue;
+		ap->qualifications[ap->nqualifications].id = sc->catalog->entries[i].id;
+		ap->qualifications[ap->nqualifications].status =
+			option_find(an->q->field, an->vals[i]);
+		ap->nqualifications++;
+	}
+}
+
+/* opt: an optional number from a checker (called first, then read). */
+static void opt(struct opt_num *o, bool ok, const int64_t *v)
+{
+	if (ok)
+		*o = (struct opt_num){true, *v};
+}
+
+/* check: one answer into sc->app. */
+static void check(struct selfcheck *sc, struct sc_answer *an)
+{
+	struct applicant *ap = &sc->app.applicant;
+	struct enterprise *e = &sc->app.enterprise;
+	const struct sc_field *f = an->q->field;
+	int64_t v = 0;
+	points_t p = 0;
+	date_t d = 0;
+
+	if (f->type == SC_MULTI) {
+		check_multi(sc, an, e);
+		return;
+	}
+	if (f->type == SC_QUALS) {
+		check_quals(sc, an, ap);
+		return;
+	}
+	if (!*an->raw && !f->required)
+		return;
+	switch (f->target) {
+	case T_TRACK: sc->app.track = check_choice(sc, an); break;
+	case T_BIRTH:
+		if (check_date(sc, an, &d)) {
+			ap->has_birth_date = true;
+			ap->birth_date = d;
+		}
+		break;
+	case T_NATION: ap->nationality = check_nation(sc, an); break;
+	case T_EDUCATION: ap->education = check_choice(sc, an); break;
+	case T_POSITION: ap->position = check_choice(sc, an); break;
+	case T_TITLE: ap->title = check_choice(sc, an); break;
+	case T_VISIBILITY: ap->employer_visibility = check_choice(sc, an); break;
+	case T_SOCIAL_DUTY: ap->social_duty = check_choice(sc, an); break;
+	case T_SECTOR: e->sector = check_choice(sc, an); break;
+	case T_YEARS_WORK:
+		opt(&ap->years_professional_work, check_whole(sc, an, YEARS_MAX, &v), &v);
+		break;
+	case T_YEARS_CHINA: opt(&ap->years_in_china, check_whole(sc, an, YEARS_MAX, &v), &v); break;
+	case T_JOBS: opt(&e->jobs, check_whole(sc, an, COUNT_MAX, &v), &v); break;
+	case T_SALARY: opt(&ap->annual_salary_cny, check_money(sc, an, &v), &v); break;
+	case T_REVENUE: opt(&e->revenue_last_year_cny, check_money(sc, an, &v), &v); break;
+	case T_TAX: opt(&e->corporate_tax_last_year_cny, check_money(sc, an, &v), &v); break;
+	case T_SHARES:
+		if (check_percent(sc, an, &p)) {
+			ap->has_shareholding = true;
+			ap->shareholding_percent = p;
+		}
+		break;
+	case T_MAJOR_PROJECT: ap->leads_major_project = check_tri(sc, an); break;
+	case T_URGENT_FIELD: ap->urgent_field = check_tri(sc, an); break;
+	case T_VOCATIONAL: ap->intl_vocational_certificate = check_tri(sc, an); break;
+	case T_BOARD: ap->board_director = check_tri(sc, an); break;
+	case T_RD_TEAM: ap->leads_rd_team = check_tri(sc, an); break;
+	case T_KEY_ENTITY: e->key_entity = check_tri(sc, an); break;
+	case T_ZGC_REGISTERED: e->zgc_registered = check_tri(sc, an); break;
+	case T_ZGC_HIGH_TECH: e->zgc_high_tech = check_tri(sc, an); break;
+	case T_HIGH_END: e->high_end_industry = check_tri(sc, an); break;
+	case T_REAL_ESTATE: e->real_estate = check_tri(sc, an); break;
+	case T_PENALTIES: e->penalties_last_two_years = check_tri(sc, an); break;
+	case T_EMPLOYER: e->name = check_text(sc, an); break;
+	case T_USCC: e->uscc = check_uscc(sc, an); break;
+	default: break;
+	}
+}
+
+/* ---- reading the answers ------------------------------------------------ */
+
+bool sc_active(const struct selfcheck *sc, const struct sc_question *q)
+{
+	return !q->track || (sc->track && strcmp(q->track, sc->track) == 0);
+}
+
+static const char *keep(struct arena *a, const char *v)
+{
+	size_t n = strlen(v);
+
+	/* what was typed, trimmed of spaces at both ends, at most RAW_MAX bytes
+	 * (cut at a character boundary) */
+	while (n && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n > RAW_MAX) {
+		n = RAW_MAX;
+		while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return arena_strndup(a, v, n);
+}
+
+static const char *first(const struct kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, key) == 0)
+			return kv[i].value;
+	return NULL;
+}
+
+static void collect(struct selfcheck *sc, struct sc_answer *an, const struct kv *kv, size_t n)
+{
+	const struct sc_field *f = an->q->field;
+
+	an->raw = "";
+	if (f->type == SC_MULTI) {
+		for (size_t i = 0; i < n && an->nvals < SC_MAX_MULTI; i++) {
+			bool dup = false;
+			if (strcmp(kv[i].key, f->name) != 0 || !*kv[i].value)
+				continue;
+			for (size_t k = 0; k < an->nvals; k++)
+				dup |= strcmp(an->vals[k], kv[i].value) == 0;
+			if (!dup)
+				an->vals[an->nvals++] = keep(sc->rq->a, kv[i].value);
+		}
+		return;
+	}
+	if (f->type == SC_QUALS) {
+		for (size_t i = 0; sc->catalog && i < sc->catalog->nentries && i < SC_MAX_MULTI;
+		     i++) {
+			const char *k = arena_printf(sc->rq->a, "q_%s", sc->catalog->entries[i].id);
+			const char *v = k ? first(kv, n, k) : NULL;
+			an->vals[i] = v && *v && strcmp(v, "none") != 0 ? keep(sc->rq->a, v) : NULL;
+			an->nvals = i + 1;
+		}
+		return;
+	}
+	{
+		const char *v = first(kv, n, f->name);
+		an->raw = v ? keep(sc->rq->a, v) : "";
+	}
+}
+
+void sc_parse(struct selfcheck *sc, struct request *rq, const struct sc_programme *prog,
+		const struct kv *kv, size_t n)
+{
+	const char *track;
+
+	memset(sc, 0, sizeof *sc);
+	sc->rq = rq;
+	sc->prog = prog;
+	sc->today = sc_today(rq);
+	sc->catalog = policy_catalog_on(&rq->site->bundle, sc->today);
+	sc->app.programme = prog->id;
+	sc->app.date = sc->today;
+	/* the track decides which questions are asked, so it is read first */
+	track = first(kv, n, "track");
+	if (track && strcmp(prog->id, "zgc") == 0)
+		sc->track = option_find(&f_track, track);
+	for (size_t i = 0; i < prog->nquestions && sc->nans < SC_MAX_ANSWERS; i++) {
+		struct sc_answer *an = &sc->ans[sc->nans];
+		if (!sc_active(sc, &prog->questions[i]))
+			continue;
+		an->q = &prog->questions[i];
+		collect(sc, an, kv, n);
+		check(sc, an);
+		sc->nans++;
+	}
+}
+
+size_t sc_step_errors(const struct selfcheck *sc, unsigned step)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sc->nans; i++)
+		k += sc->ans[i].q->step == step && sc->ans[i].error;
+	return k;
+}
+
+/* each: call fn(name, value) for every answer given, except on step `except`. */
+static void each(const struct selfcheck *sc, unsigned except,
+		void (*fn)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	for (size_t i = 0; i < sc->nans; i++) {
+		const struct sc_answer *an = &sc->ans[i];
+		const struct sc_field *f = an->q->field;
+
+		if (except && an->q->step == except)
+			continue;
+		if (f->type == SC_MULTI) {
+			for (size_t k = 0; k < an->nvals; k++)
+				fn(ctx, f->name, an->vals[k]);
+		} else if (f->type == SC_QUALS) {
+			for (size_t k = 0; k < an->nvals; k++)
+				if (an->vals[k])
+					fn(ctx, arena_printf(sc->rq->a, "q_%s",
+							     sc->catalog->entries[k].id),
+					   an->vals[k]);
+		} else if (*an->raw) {
+			fn(ctx, f->name, an->raw);
+		}
+	}
+}
+
+static void add_pair(void *ctx, const char *name, const char *value)
+{
+	struct strbuf *sb = ctx;
+
+	if (sb->len && sb->buf[sb->len - 1] != '?')
+		strbuf_addch(sb, '&');
+	http_url_encode(sb, name);
+	strbuf_addch(sb, '=');
+	http_url_encode(sb, value);
+}
+
+void sc_add_query(const struct selfcheck *sc, struct strbuf *sb)
+{
+	each(sc, 0, add_pair, sb);
+}
+
+const char *sc_url(const struct selfcheck *sc, const char *path, unsigned step)
+{
+	struct strbuf sb = STRBUF_INIT(65536);
+	const char *out;
+
+	strbuf_addstr(&sb, path);
+	strbuf_addch(&sb, '?');
+	if (step)
+		strbuf_addf(&sb, "step=%u", step);
+	sc_add_query(sc, &sb);
+	if (sb.buf[sb.len - 1] == '?')
+		strbuf_setlen(&sb, sb.len - 1);
+	out = sb.failed ? path : arena_strdup(sc->rq->a, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+static void add_hidden(void *ctx, const char *name, const char *value)
+{
+	struct view *h = view_list_push_object(ctx);
+
+	view_set_str(h, "name", name);
+	view_set_str(h, "value", value);
+}
+
+void sc_hidden(const struct selfcheck *sc, struct view *list, unsigned except)
+{
+	each(sc, except, add_hidden, list);
+}
+
+/* ---- how answers are shown ---------------------------------------------- */
+
+static const char *unit_key(enum sc_type t)
+{
+	switch (t) {
+	case SC_YEARS: return "sc_unit_years";
+	case SC_MONEY: return "sc_unit_cny";
+	case SC_COUNT: return "sc_unit_people";
+	case SC_PERCENT: return "sc_unit_percent";
+	default: return NULL;
+	}
+}
+
+static void push_option(struct view *list, const char *value, const char *label, bool on)
+{
+	struct view *o = view_list_push_object(list);
+
+	view_set_str(o, "value", value);
+	view_set_str(o, "label", label);
+	view_set_bool(o, "selected", on);
+	view_set_str(o, "oid", "");
+}
+
+void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struct view *fields)
+{
+	const struct sc_field *f = an->q->field;
+	struct request *rq = sc->rq;
+	struct view *v = view_list_push_object(fields);
+	struct view *opts = view_set_list(v, "options");
+	const char *id = arena_printf(rq->a, "field-%s", f->name);
+	struct strbuf desc = STRBUF_INIT(256);
+	const char *unit = unit_key(f->type);
+
+	view_set_str(v, "id", id);
+	view_set_str(v, "name", f->name);
+	view_set_str(v, "label", sc_label(sc, f));
+	view_set_str(v, "value", an->raw);
+	view_set_bool(v, "has_hint", f->hint);
+	if (f->hint) {
+		view_set_str(v, "hint", T(rq, arena_printf(rq->a, "sc_h_%s", f->name)));
+		strbuf_addf(&desc, "%s-hint", id);
+	}
+	view_set_bool(v, "has_error", an->error != NULL);
+	view_set_str(v, "error", an->error ? an->error : "");
+	if (an->error)
+		strbuf_addf(&desc, "%s%s-error", desc.len ? " " : "", id);
+	view_set_str(v, "describedby", desc.failed ? "" : desc.buf);
+	strbuf_release(&desc);
+	view_set_str(v, "unit", unit ? T(rq, unit) : "");
+	view_set_bool(v, "has_unit", unit != NULL);
+	view_set_bool(v, "is_date", f->type == SC_DATE);
+	view_set_bool(v, "is_text", f->type == SC_TEXT || f->type == SC_NATION ||
+				    f->type == SC_USCC);
+	view_set_bool(v, "is_number", unit != NULL);
+	view_set_str(v, "inputmode", f->type == SC_PERCENT ? "decimal" : "numeric");
+	view_set_str(v, "autocomplete", f->type == SC_DATE ? "bday" :
+			f->target == T_EMPLOYER ? "organization" : "off");
+	view_set_str(v, "size", f->type == SC_NATION ? "5" : f->type == SC_USCC ? "22" : "40");
+	view_set_bool(v, "is_select", f->type == SC_CHOICE && !f->required);
+	view_set_bool(v, "is_radio", f->type == SC_TRI || (f->type == SC_CHOICE && f->required));
+	view_set_bool(v, "is_checks", f->type == SC_MULTI);
+	view_set_bool(v, "is_quals", f->type == SC_QUALS);
+
+	if (f->type == SC_CHOICE && !f->required) {
+		push_option(opts, "", T(rq, "sc_dont_know"), !*an->raw);
+		for (size_t i = 0; i < f->noptions; i++)
+			push_option(opts, f->options[i], option_label(sc, f, f->options[i]),
+				    strcmp(an->raw, f->options[i]) == 0);
+	} else if (f->type == SC_CHOICE) {
+		for (size_t i = 0; i < f->noptions; i++)
+			push_option(opts, f->options[i], option_label(sc, f, f->options[i]),
+				    strcmp(an->raw, f->options[i]) == 0);
+	} else if (f->type == SC_TRI) {
+		push_option(opts, "yes", T(rq, "sc_yes"), strcmp(an->raw, "yes") == 0);
+		push_option(opts, "no", T(rq, "sc_no"), strcmp(an->raw, "no") == 0);
+		push_option(opts, "", T(rq, "sc_dont_know"), !*an->raw ||
+			    (strcmp(an->raw, "yes") != 0 && strcmp(an->raw, "no") != 0));
+	} else if (f->type == SC_MULTI) {
+		for (size_t i = 0; i < f->noptions; i++) {
+			bool on = false;
+			for (size_t k = 0; k < an->nvals; k++)
+				on |= strcmp(an->vals[k], f->options[i]) == 0;
+			push_option(opts, f->options[i], option_label(sc, f, f->options[i]), on);
+		}
+	}
+	/* radios and checkboxes: each needs its own id; the first is the
+	 * field's id so that the error summary can link to it */
+	if (f->type == SC_TRI || f->type == SC_MULTI || (f->type == SC_CHOICE && f->required)) {
+		size_t k = 0;
+		for (struct view_member *m = opts->first; m; m = m->next, k++)
+			view_set_str(m->value, "oid", k ? arena_printf(rq->a, "%s-%zu", id, k) : id);
+	}
+	if (f->type == SC_QUALS) {
+		struct view *entries = view_set_list(v, "entries");
+		for (size_t i = 0; sc->catalog && i < sc->catalog->nentries && i < SC_MAX_MULTI; i++) {
+			const struct catalog_entry *ce = &sc->catalog->entries[i];
+			const char *cur = i < an->nvals && an->vals[i] ? an->vals[i] : "";
+			struct view *ev = view_list_push_object(entries);
+			struct view *eo = view_set_list(ev, "options");
+
+			view_set_str(ev, "id", arena_printf(rq->a, "field-q_%s", ce->id));
+			view_set_str(ev, "name", arena_printf(rq->a, "q_%s", ce->id));
+			view_set_str(ev, "label", ce->name);
+			view_set_str(ev, "issuer", ce->issuer ? ce->issuer : "");
+			push_option(eo, "", T(rq, "sc_q_not_held"), !*cur);
+			for (size_t k = 0; k < f->noptions; k++)
+				push_option(eo, f->options[k], option_label(sc, f, f->options[k]),
+					    strcmp(cur, f->options[k]) == 0);
+		}
+		view_set_bool(v, "has_entries", sc->catalog && sc->catalog->nentries > 0);
+	}
+}
+
+const char *sc_answer_text(const struct selfcheck *sc, const struct sc_answer *an)
+{
+	const struct sc_field *f = an->q->field;
+	struct request *rq = sc->rq;
+	struct strbuf sb = STRBUF_INIT(4096);
+	const char *out;
+
+	if (an->error)
+		return an->raw;
+	switch (f->type) {
+	case SC_MULTI:
+		for (size_t k = 0; k < an->nvals; k++) {
+			if (k)
+				strbuf_addstr(&sb, T(rq, "sc_list_sep"));
+			strbuf_addstr(&sb, option_label(sc, f, an->vals[k]));
+		}
+		break;
+	case SC_QUALS:
+		for (size_t k = 0; k < an->nvals; k++) {
+			if (!an->vals[k])
+				continue;
+			if (sb.len)
+				strbuf_addstr(&sb, T(rq, "sc_list_sep"));
+			strbuf_addf(&sb, "%s (%s)", sc->catalog->entries[k].name,
+				    option_label(sc, f, an->vals[k]));
+		}
+		break;
+	default:
+		if (!*an->raw)
+			break;
+		switch (f->type) {
+		case SC_CHOICE:
+			strbuf_addstr(&sb, option_label(sc, f, an->raw));
+			break;
+		case SC_TRI:
+			strbuf_addstr(&sb, T(rq, strcmp(an->raw, "yes") == 0 ? "sc_yes" : "sc_no"));
+			break;
+		case SC_DATE:
+			strbuf_addstr(&sb, i18n_date(rq->a, rq->lang, sc->app.applicant.birth_date));
+			break;
+		case SC_MONEY: {
+			int64_t v = 0;
+			if (money(rq->a, an->raw, &v) == NUM_OK)
+				strbuf_addstr(&sb, i18n_money(rq->a, rq->lang, v));
+			break;
+		}
+		case SC_YEARS:
+		case SC_COUNT:
+			strbuf_addf(&sb, "%s %s", an->raw, T(rq, unit_key(f->type)));
+			break;
+		case SC_PERCENT:
+			strbuf_addf(&sb, "%s %%", an->raw);
+			break;
+		case SC_NATION:
+			strbuf_addstr(&sb, sc->app.applicant.nationality);
+			break;
+		case SC_USCC:
+			strbuf_addstr(&sb, sc->app.enterprise.uscc);
+			break;
+		default:
+			strbuf_addstr(&sb, an->raw);
+		}
+	}
+	out = sb.failed ? an->raw : arena_strdup(rq->a, sb.buf);
+	strbuf_release(&sb);
+	return out && *out ? out : T(rq, "sc_not_answered");
+}
