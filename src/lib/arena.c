@@ -120,11 +120,33 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	int n;
 	char *p;
 
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		return NULL;
+#ifndef ARENA_ONE_MALLOC
+	/* Format straight into the free space of the current block and keep
+	 * it when it fits (nearly always): one formatting pass, not two.
+	 * Only a string longer than the space left is formatted again. */
+	if (a->head && a->head->size > a->used) {
+		size_t room = a->head->size - a->used;
+
+		p = (char *)a->head->data + a->used;
+		va_copy(cp, ap);
+		n = vsnprintf(p, room, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			return NULL;
+		if ((size_t)n < room) {
+			size_t need = ((size_t)n + 1 + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+			a->used += need <= room ? need : room;
+			return p;
+		}
+	} else
+#endif
+	{
+		va_copy(cp, ap);
+		n = vsnprintf(NULL, 0, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			return NULL;
+	}
 	p = arena_alloc(a, (size_t)n + 1);
 	if (!p)
 		return NULL;

@@ -42,6 +42,21 @@ static void login_required(struct request *rq, struct response *rs)
 	strbuf_release(&to);
 }
 
+/* allowed_methods: the Allow header of a 405, from the route table. */
+static const char *allowed_methods(struct request *rq)
+{
+	const char *params[HTTP_MAX_PARAMS];
+	size_t n;
+	unsigned m = 0;
+
+	for (size_t i = 0; i < nroutes; i++)
+		if (route_pattern_match(routes[i].pattern, rq->path, NULL, params, &n))
+			m |= routes[i].methods;
+	if ((m & HTTP_GET) && (m & HTTP_POST))
+		return "GET, HEAD, POST";
+	return (m & HTTP_GET) ? "GET, HEAD" : "POST";
+}
+
 void server_dispatch(struct request *rq, struct response *rs)
 {
 	bool path_known = false;
@@ -62,7 +77,7 @@ void server_dispatch(struct request *rq, struct response *rs)
 	remember_language(rq, rs);
 	if (!r) {
 		if (path_known)
-			http_set_header(rs, "Allow", "GET, HEAD, POST");
+			http_set_header(rs, "Allow", allowed_methods(rq));
 		page_error(rq, rs, path_known ? 405 : 404);
 		return;
 	}

@@ -93,9 +93,9 @@ export async function startServer({ config = {}, users = true, demo = false } = 
 	const child = spawn(binary(), ['serve', '--listen', '127.0.0.1:0', '--data', dataDir,
 		'--config', cfgPath], { env: childEnv(), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '', stderr = '';
-	let exited = null;
+	let exited = null, stopping = false;
 	const exitP = new Promise((res) => child.on('exit', (code, signal) => {
-		exited = { code, signal };
+		exited = { code, signal, early: !stopping };
 		res(exited);
 	}));
 	child.stdout.setEncoding('utf8');
@@ -126,6 +126,7 @@ export async function startServer({ config = {}, users = true, demo = false } = 
 		/* stop: SIGTERM, wait; {code, signal, stderr}.  Removes the data
 		 * directory unless YINGCAI_KEEP_DATA is set. */
 		async stop() {
+			stopping = true;
 			if (!exited)
 				child.kill('SIGTERM');
 			const t = setTimeout(() => child.kill('SIGKILL'), 20000);
@@ -166,11 +167,13 @@ export async function startServer({ config = {}, users = true, demo = false } = 
 	return srv;
 }
 
-/* assertCleanStop: stop srv and fail unless it exited 0 with no sanitizer
+/* stopAndCheck: stop srv and fail unless it exited 0 with no sanitizer
  * report (node:assert style; returns the stop result). */
 export async function stopAndCheck(srv, assert) {
 	const e = await srv.stop();
 	const report = SANITIZER_RE.exec(e.stderr);
+	assert.ok(!e.early, `the server ended by itself during the tests (exit ${e.code}, signal ${e.signal}): ` +
+		`it crashed, or something outside the tests stopped it; stderr:\n${e.stderr.slice(-4000)}`);
 	assert.ok(!report, `the server reported a sanitizer error:\n${e.stderr.slice(Math.max(0, report?.index - 200 || 0), (report?.index || 0) + 6000)}`);
 	assert.equal(e.signal, null, `the server died of ${e.signal}; stderr:\n${e.stderr.slice(-4000)}`);
 	assert.equal(e.code, 0, `SIGTERM should end the server with 0; stderr:\n${e.stderr.slice(-4000)}`);
@@ -231,7 +234,8 @@ export class Client {
 			headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 		const res = await fetch(this.base + p, { method, headers, body, redirect: 'manual' });
 		const text = method === 'HEAD' ? '' : await res.text();
-		const setCookies = res.headers.getSetCookie();
+		const setCookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie()
+			: res.headers.get('set-cookie') ? [res.headers.get('set-cookie')] : [];
 		for (const sc of setCookies) {
 			const c = parseSetCookie(sc);
 			if (c.attrs['max-age'] === '0' || c.value === '')

@@ -80,6 +80,7 @@ void page_dashboard(struct request *rq, struct response *rs)
 
 	view_set_bool(v, "welcome", http_query(rq, "welcome") != NULL);
 	view_set_bool(v, "password_changed", http_query(rq, "password") != NULL);
+	view_set_bool(v, "saved", http_query(rq, "saved") != NULL);
 	view_set_bool(v, "staff", staff);
 	view_set_bool(v, "is_employer", rq->user->role == ROLE_EMPLOYER);
 	if (staff) {

@@ -101,6 +101,26 @@ struct selfcheck {
 	struct application app;      /* from the valid answers */
 };
 
+/* selfcheck_input.c: reading what people type */
+#define SC_RAW_MAX 1000     /* bytes kept of one typed answer */
+#define SC_MONEY_MAX INT64_C(1000000000000000) /* as the application file reader */
+#define SC_REPLACEMENT "\xef\xbf\xbd" /* U+FFFD, for bytes that are not text */
+enum sc_num_rc { SC_NUM_OK, SC_NUM_BAD, SC_NUM_NEGATIVE, SC_NUM_FRACTION, SC_NUM_BIG };
+/* sc_utf8_ok: valid UTF-8 without control characters; *chars code points. */
+bool sc_utf8_ok(const char *s, size_t *chars);
+/* sc_fold: a trimmed copy with full-width ASCII (１２３) made ASCII. */
+char *sc_fold(struct arena *a, const char *s);
+bool sc_is_digit(char c);
+/* sc_strip_suffix: cut p (ASCII case-insensitive) and spaces before it. */
+bool sc_strip_suffix(char *s, const char *p);
+/* sc_whole_number: digits with optional thousands grouping, <= max. */
+enum sc_num_rc sc_whole_number(const char *s, int64_t max, int64_t *out);
+/* sc_money: whole CNY with currency marks, grouping, 万 and 亿. */
+enum sc_num_rc sc_money(struct arena *a, const char *raw, int64_t *out);
+/* sc_keep: a typed value trimmed, capped at SC_RAW_MAX bytes, non-text
+ * bytes replaced by SC_REPLACEMENT. */
+const char *sc_keep(struct arena *a, const char *v);
+
 /* selfcheck_form.c */
 const struct sc_programme *sc_programme_find(const char *id);
 date_t sc_today(const struct request *rq);
@@ -119,6 +139,10 @@ const char *sc_url(const struct selfcheck *sc, const char *path, unsigned step);
 /* sc_hidden: push {name, value} to list for every answer not on step
  * `except` (0: every answer). */
 void sc_hidden(const struct selfcheck *sc, struct view *list, unsigned except);
+/* selfcheck_fields.c */
+/* sc_option_label: the words for option `value` of f. */
+const char *sc_option_label(const struct selfcheck *sc, const struct sc_field *f,
+		const char *value);
 /* sc_field_view: the view of one question for the step form. */
 void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struct view *fields);
 /* sc_answer_text: an answer as the summary shows it. */

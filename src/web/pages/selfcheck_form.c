@@ -4,17 +4,14 @@
  * it, and building the application (core/application.h) from them.
  *
  * Every answer may be left empty: an empty answer is a fact not provided,
- * never zero.  People type numbers in many ways, so the readers accept
- * full-width digits (１２), thousands separators (900,000 / 900.000 /
- * 900 000), currency marks (¥, CNY, 元) and 万 / 亿 for amounts; what
- * they still cannot read is an error, never a guess.
+ * never zero.  How typed numbers are read is in selfcheck_input.c; how
+ * questions and answers are shown, in selfcheck_fields.c.
  */
 #define YC_SELFCHECK_INTERNAL
 #include "pages_selfcheck.h"
 
 #include <stdarg.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/uscc.h"
@@ -23,11 +20,9 @@
 #include "web/render.h"
 #include "web/site.h"
 
-#define RAW_MAX 1000     /* bytes kept of one typed answer */
 #define TEXT_MAX 120     /* characters of a name */
 #define YEARS_MAX 80
 #define COUNT_MAX INT64_C(1000000000)
-#define MONEY_MAX INT64_C(1000000000000000) /* as the application file reader */
 #define MIN_AGE 16
 
 /* ---- the questions ------------------------------------------------------ */
@@ -149,269 +144,6 @@ date_t sc_today(const struct request *rq)
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-/* ---- words -------------------------------------------------------------- */
-
-const char *sc_tr(const struct request *rq, const char *key, const char *fallback)
-{
-	const char *s = T(rq, key);
-
-	return strcmp(s, key) == 0 && fallback ? fallback : s;
-}
-
-const char *sc_fmt(const struct request *rq, const char *key, ...)
-{
-	const char *s = T(rq, key);
-	struct strbuf sb = STRBUF_INIT(8192);
-	const char *out;
-	va_list ap;
-
-	while (*s) {
-		const char *close = *s == '{' ? strchr(s, '}') : NULL;
-		bool done = false;
-
-		if (close) {
-			const char *name;
-			va_start(ap, key);
-			while (!done && (name = va_arg(ap, const char *))) {
-				const char *val = va_arg(ap, const char *);
-				size_t l = strlen(name);
-				if ((size_t)(close - s - 1) == l && memcmp(s + 1, name, l) == 0) {
-					strbuf_addstr(&sb, val ? val : "");
-					s = close + 1;
-					done = true;
-				}
-			}
-			va_end(ap);
-		}
-		if (!done)
-			strbuf_addch(&sb, *s++);
-	}
-	out = sb.failed ? T(rq, key) : arena_strdup(rq->a, sb.buf);
-	strbuf_release(&sb);
-	return out;
-}
-
-const char *sc_label(const struct selfcheck *sc, const struct sc_field *f)
-{
-	return T(sc->rq, arena_printf(sc->rq->a, "sc_f_%s", f->name));
-}
-
-static const char *option_label(const struct selfcheck *sc, const struct sc_field *f,
-		const char *value)
-{
-	return T(sc->rq, arena_printf(sc->rq->a, "sc_o_%s_%s", f->name, value));
-}
-
-/* ---- typing normalisation ----------------------------------------------- */
-
-/* utf8_ok: valid UTF-8 without control characters; *chars counts code points. */
-static bool utf8_ok(const char *s, size_t *chars)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	*chars = 0;
-	while (*u) {
-		size_t n;
-		uint32_t cp;
-
-		if (*u < 0x80) {
-			if (*u < 0x20 || *u == 0x7f)
-				return false;
-			n = 1;
-			cp = *u;
-		} else if ((*u & 0xe0) == 0xc0) {
-			n = 2;
-			cp = *u & 0x1f;
-		} else if ((*u & 0xf0) == 0xe0) {
-			n = 3;
-			cp = *u & 0x0f;
-		} else if ((*u & 0xf8) == 0xf0) {
-			n = 4;
-			cp = *u & 0x07;
-		} else {
-			return false;
-		}
-		for (size_t i = 1; i < n; i++) {
-			if ((u[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (u[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0))
-			return false;
-		u += n;
-		(*chars)++;
-	}
-	return true;
-}
-
-/* ascii_fold: a copy with full-width digits, letters and signs made ASCII,
- * the ideographic space a space, and surrounding spaces trimmed. */
-static char *ascii_fold(struct arena *a, const char *s)
-{
-	size_t n = strlen(s), j = 0;
-	char *out = arena_alloc(a, n + 1);
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		/* U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E */
-		if (i + 2 < n && u[i] == 0xef && (u[i + 1] == 0xbc || u[i + 1] == 0xbd)) {
-			unsigned cp = 0xff00u + ((u[i + 1] & 0x03u) << 6) + (u[i + 2] & 0x3fu);
-			if (cp >= 0xff01 && cp <= 0xff5e) {
-				out[j++] = (char)(cp - 0xff01 + 0x21);
-				i += 3;
-				continue;
-			}
-		}
-		if (i + 2 < n && u[i] == 0xe3 && u[i + 1] == 0x80 && u[i + 2] == 0x80) {
-			out[j++] = ' ';
-			i += 3;
-			continue;
-		}
-		out[j++] = s[i++];
-	}
-	out[j] = '\0';
-	while (j && out[j - 1] == ' ')
-		out[--j] = '\0';
-	while (*out == ' ')
-		out++;
-	return out;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* strip_affix: remove prefix/suffix p from *s (ASCII case-insensitive for
- * letters); true when it was there. */
-static bool strip_prefix(const char **s, const char *p)
-{
-	size_t l = strlen(p);
-
-	if (strncasecmp(*s, p, l) != 0)
-		return false;
-	*s += l;
-	while (**s == ' ')
-		(*s)++;
-	return true;
-}
-
-static bool strip_suffix(char *s, const char *p)
-{
-	size_t l = strlen(p), n = strlen(s);
-
-	if (n < l || strcasecmp(s + n - l, p) != 0)
-		return false;
-	s[n - l] = '\0';
-	while (n - l > 0 && s[n - l - 1] == ' ')
-		s[--n - l] = '\0';
-	return true;
-}
-
-enum num_rc { NUM_OK, NUM_EMPTY, NUM_BAD, NUM_NEGATIVE, NUM_FRACTION, NUM_BIG };
-
-/* whole_number: digits, optionally grouped by thousands with one kind of
- * separator (, . ' or a space: 1,234,567), into *out <= max.  "12.5" is a
- * fraction, not a grouping. */
-static enum num_rc whole_number(const char *s, int64_t max, int64_t *out)
-{
-	char sep = 0;
-	size_t nsep = 0, group = 0, first_group = 0;
-	bool grouped = true;
-	int64_t v = 0;
-
-	if (*s == '-' && is_digit(s[1]))
-		return NUM_NEGATIVE;
-	if (*s == '+')
-		s++;
-	if (!is_digit(*s))
-		return NUM_BAD;
-	for (const char *p = s; *p; p++) {
-		if (is_digit(*p)) {
-			group++;
-			continue;
-		}
-		if (!strchr(",. '", *p) || (sep && *p != sep) || !group)
-			return NUM_BAD;
-		if (nsep == 0)
-			first_group = group;
-		else if (group != 3)
-			grouped = false;
-		sep = *p;
-		nsep++;
-		group = 0;
-	}
-	if (!group)
-		return NUM_BAD;
-	if (nsep && (first_group > 3 || group != 3 || !grouped))
-		return nsep == 1 && (sep == '.' || sep == ',') ? NUM_FRACTION : NUM_BAD;
-	for (const char *p = s; *p; p++) {
-		if (!is_digit(*p))
-			continue;
-		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v) ||
-		    v > max)
-			return NUM_BIG;
-	}
-	*out = v;
-	return NUM_OK;
-}
-
-/* money: whole_number after currency marks, or a decimal times 万 / 亿. */
-static enum num_rc money(struct arena *a, const char *raw, int64_t *out)
-{
-	char *s = ascii_fold(a, raw);
-	const char *p;
-	int64_t mult = 1;
-
-	if (!s)
-		return NUM_BAD;
-	if (*s == '-')
-		return NUM_NEGATIVE;
-	p = s;
-	(void)(strip_prefix(&p, "\xc2\xa5") || strip_prefix(&p, "\xef\xbf\xa5") ||
-	       strip_prefix(&p, "CNY") || strip_prefix(&p, "RMB"));
-	s = arena_strdup(a, p);
-	if (!s)
-		return NUM_BAD;
-	(void)(strip_suffix(s, "\xe5\x85\x83") || strip_suffix(s, "CNY") || strip_suffix(s, "RMB") ||
-	       strip_suffix(s, "yuan"));
-	if (strip_suffix(s, "\xe4\xb8\x87")) /* 万 */
-		mult = 10000;
-	else if (strip_suffix(s, "\xe4\xba\xbf")) /* 亿 */
-		mult = 100000000;
-	if (*s == '-')
-		return NUM_NEGATIVE;
-	if (mult > 1) {
-		/* 90万, 1.5万, 2.35亿: up to 4 decimals */
-		int64_t whole = 0, frac = 0, scale = 1;
-		const char *d = s;
-		enum num_rc rc;
-		char *dot = strchr(s, '.');
-
-		if (dot) {
-			*dot = '\0';
-			for (d = dot + 1; *d; d++) {
-				if (!is_digit(*d) || scale >= 10000)
-					return NUM_BAD;
-				frac = frac * 10 + (*d - '0');
-				scale *= 10;
-			}
-			if (scale == 1)
-				return NUM_BAD;
-		}
-		rc = whole_number(s, MONEY_MAX / mult, &whole);
-		if (rc != NUM_OK)
-			return rc == NUM_FRACTION ? NUM_BAD : rc;
-		*out = whole * mult + frac * (mult / scale);
-		return *out > MONEY_MAX ? NUM_BIG : NUM_OK;
-	}
-	return whole_number(s, MONEY_MAX, out);
-}
-
 /* ---- checking one answer ------------------------------------------------ */
 
 static void set_error(struct selfcheck *sc, struct sc_answer *an, const char *key, ...)
@@ -489,7 +221,7 @@ static const char *check_choice(struct selfcheck *sc, struct sc_answer *an)
 
 static bool check_date(struct selfcheck *sc, struct sc_answer *an, date_t *out)
 {
-	char *s = ascii_fold(sc->rq->a, an->raw);
+	char *s = sc_fold(sc->rq->a, an->raw);
 	int part[3] = {0, 0, 0}, k = 0, digits = 0;
 	char sep = 0;
 	date_t d;
@@ -497,7 +229,7 @@ static bool check_date(struct selfcheck *sc, struct sc_answer *an, date_t *out)
 	if (!s)
 		return false;
 	for (const char *p = s; *p; p++) {
-		if (is_digit(*p) && digits < 4) {
+		if (sc_is_digit(*p) && digits < 4) {
 			part[k] = part[k] * 10 + (*p - '0');
 			digits++;
 		} else if ((*p == '-' || *p == '/' || *p == '.') && digits && k < 2 &&
@@ -536,19 +268,19 @@ static bool check_date(struct selfcheck *sc, struct sc_answer *an, date_t *out)
 static bool check_whole(struct selfcheck *sc, struct sc_answer *an, int64_t max,
 		int64_t *out)
 {
-	char *s = ascii_fold(sc->rq->a, an->raw);
-	enum num_rc rc;
+	char *s = sc_fold(sc->rq->a, an->raw);
+	enum sc_num_rc rc;
 
 	if (!s)
 		return false;
-	rc = whole_number(s, max, out);
+	rc = sc_whole_number(s, max, out);
 	switch (rc) {
-	case NUM_OK:
+	case SC_NUM_OK:
 		return true;
-	case NUM_NEGATIVE:
+	case SC_NUM_NEGATIVE:
 		set_error(sc, an, "sc_err_negative", (const char *)NULL);
 		break;
-	case NUM_BIG:
+	case SC_NUM_BIG:
 		set_error(sc, an, "sc_err_too_large", "max",
 			  i18n_number(sc->rq->a, sc->rq->lang, max), (const char *)NULL);
 		break;
@@ -560,15 +292,15 @@ static bool check_whole(struct selfcheck *sc, struct sc_answer *an, int64_t max,
 
 static bool check_money(struct selfcheck *sc, struct sc_answer *an, int64_t *out)
 {
-	switch (money(sc->rq->a, an->raw, out)) {
-	case NUM_OK:
+	switch (sc_money(sc->rq->a, an->raw, out)) {
+	case SC_NUM_OK:
 		return true;
-	case NUM_NEGATIVE:
+	case SC_NUM_NEGATIVE:
 		set_error(sc, an, "sc_err_money_negative", (const char *)NULL);
 		break;
-	case NUM_BIG:
+	case SC_NUM_BIG:
 		set_error(sc, an, "sc_err_too_large", "max",
-			  i18n_number(sc->rq->a, sc->rq->lang, MONEY_MAX), (const char *)NULL);
+			  i18n_number(sc->rq->a, sc->rq->lang, SC_MONEY_MAX), (const char *)NULL);
 		break;
 	default:
 		set_error(sc, an, "sc_err_money", (const char *)NULL);
@@ -578,19 +310,19 @@ static bool check_money(struct selfcheck *sc, struct sc_answer *an, int64_t *out
 
 static bool check_percent(struct selfcheck *sc, struct sc_answer *an, points_t *out)
 {
-	char *s = ascii_fold(sc->rq->a, an->raw);
+	char *s = sc_fold(sc->rq->a, an->raw);
 	char *c;
 
 	if (!s)
 		return false;
-	strip_suffix(s, "%");
+	sc_strip_suffix(s, "%");
 	if ((c = strchr(s, ',')) && !strchr(c + 1, ','))
 		*c = '.';
-	if (*s == '-' && is_digit(s[1])) {
+	if (*s == '-' && sc_is_digit(s[1])) {
 		set_error(sc, an, "sc_err_negative", (const char *)NULL);
 		return false;
 	}
-	if (!*s || !is_digit(*s) || !points_parse(s, strlen(s), out) || *out < 0 ||
+	if (!*s || !sc_is_digit(*s) || !points_parse(s, strlen(s), out) || *out < 0 ||
 	    *out > POINTS(100)) {
 		set_error(sc, an, "sc_err_percent", (const char *)NULL);
 		return false;
@@ -602,7 +334,7 @@ static const char *check_text(struct selfcheck *sc, struct sc_answer *an)
 {
 	size_t chars;
 
-	if (!utf8_ok(an->raw, &chars)) {
+	if (!sc_utf8_ok(an->raw, &chars) || strstr(an->raw, SC_REPLACEMENT)) {
 		set_error(sc, an, "sc_err_text_bad", (const char *)NULL);
 		return NULL;
 	}
@@ -616,7 +348,7 @@ static const char *check_text(struct selfcheck *sc, struct sc_answer *an)
 
 static const char *check_nation(struct selfcheck *sc, struct sc_answer *an)
 {
-	char *s = ascii_fold(sc->rq->a, an->raw);
+	char *s = sc_fold(sc->rq->a, an->raw);
 
 	if (!s)
 		return NULL;
@@ -638,7 +370,7 @@ static const char *check_nation(struct selfcheck *sc, struct sc_answer *an)
 
 static const char *check_uscc(struct selfcheck *sc, struct sc_answer *an)
 {
-	char *s = ascii_fold(sc->rq->a, an->raw);
+	char *s = sc_fold(sc->rq->a, an->raw);
 	size_t j = 0, chars;
 	const char *key;
 
@@ -657,7 +389,7 @@ static const char *check_uscc(struct selfcheck *sc, struct sc_answer *an)
 		return s;
 	case USCC_TOO_SHORT:
 	case USCC_TOO_LONG:
-		utf8_ok(s, &chars);
+		sc_utf8_ok(s, &chars);
 		set_error(sc, an, "sc_err_uscc_length", "n", arena_printf(sc->rq->a, "%zu", chars),
 			  (const char *)NULL);
 		return NULL;
@@ -824,24 +556,6 @@ bool sc_active(const struct selfcheck *sc, const struct sc_question *q)
 	return !q->track || (sc->track && strcmp(q->track, sc->track) == 0);
 }
 
-static const char *keep(struct arena *a, const char *v)
-{
-	size_t n = strlen(v);
-
-	/* what was typed, trimmed of spaces at both ends, at most RAW_MAX bytes
-	 * (cut at a character boundary) */
-	while (n && (*v == ' ' || *v == '\t'))
-		v++, n--;
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (n > RAW_MAX) {
-		n = RAW_MAX;
-		while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return arena_strndup(a, v, n);
-}
-
 static const char *first(const struct kv *kv, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
@@ -863,7 +577,7 @@ static void collect(struct selfcheck *sc, struct sc_answer *an, const struct kv 
 			for (size_t k = 0; k < an->nvals; k++)
 				dup |= strcmp(an->vals[k], kv[i].value) == 0;
 			if (!dup)
-				an->vals[an->nvals++] = keep(sc->rq->a, kv[i].value);
+				an->vals[an->nvals++] = sc_keep(sc->rq->a, kv[i].value);
 		}
 		return;
 	}
@@ -872,14 +586,14 @@ static void collect(struct selfcheck *sc, struct sc_answer *an, const struct kv 
 		     i++) {
 			const char *k = arena_printf(sc->rq->a, "q_%s", sc->catalog->entries[i].id);
 			const char *v = k ? first(kv, n, k) : NULL;
-			an->vals[i] = v && *v && strcmp(v, "none") != 0 ? keep(sc->rq->a, v) : NULL;
+			an->vals[i] = v && *v && strcmp(v, "none") != 0 ? sc_keep(sc->rq->a, v) : NULL;
 			an->nvals = i + 1;
 		}
 		return;
 	}
 	{
 		const char *v = first(kv, n, f->name);
-		an->raw = v ? keep(sc->rq->a, v) : "";
+		an->raw = v ? sc_keep(sc->rq->a, v) : "";
 	}
 }
 
@@ -990,183 +704,3 @@ void sc_hidden(const struct selfcheck *sc, struct view *list, unsigned except)
 	each(sc, except, add_hidden, list);
 }
 
-/* ---- how answers are shown ---------------------------------------------- */
-
-static const char *unit_key(enum sc_type t)
-{
-	switch (t) {
-	case SC_YEARS: return "sc_unit_years";
-	case SC_MONEY: return "sc_unit_cny";
-	case SC_COUNT: return "sc_unit_people";
-	case SC_PERCENT: return "sc_unit_percent";
-	default: return NULL;
-	}
-}
-
-static void push_option(struct view *list, const char *value, const char *label, bool on)
-{
-	struct view *o = view_list_push_object(list);
-
-	view_set_str(o, "value", value);
-	view_set_str(o, "label", label);
-	view_set_bool(o, "selected", on);
-	view_set_str(o, "oid", "");
-}
-
-void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struct view *fields)
-{
-	const struct sc_field *f = an->q->field;
-	struct request *rq = sc->rq;
-	struct view *v = view_list_push_object(fields);
-	struct view *opts = view_set_list(v, "options");
-	const char *id = arena_printf(rq->a, "field-%s", f->name);
-	struct strbuf desc = STRBUF_INIT(256);
-	const char *unit = unit_key(f->type);
-
-	view_set_str(v, "id", id);
-	view_set_str(v, "name", f->name);
-	view_set_str(v, "label", sc_label(sc, f));
-	view_set_str(v, "value", an->raw);
-	view_set_bool(v, "has_hint", f->hint);
-	if (f->hint) {
-		view_set_str(v, "hint", T(rq, arena_printf(rq->a, "sc_h_%s", f->name)));
-		strbuf_addf(&desc, "%s-hint", id);
-	}
-	view_set_bool(v, "has_error", an->error != NULL);
-	view_set_str(v, "error", an->error ? an->error : "");
-	if (an->error)
-		strbuf_addf(&desc, "%s%s-error", desc.len ? " " : "", id);
-	view_set_str(v, "describedby", desc.failed ? "" : desc.buf);
-	strbuf_release(&desc);
-	view_set_str(v, "unit", unit ? T(rq, unit) : "");
-	view_set_bool(v, "has_unit", unit != NULL);
-	view_set_bool(v, "is_date", f->type == SC_DATE);
-	view_set_bool(v, "is_text", f->type == SC_TEXT || f->type == SC_NATION ||
-				    f->type == SC_USCC);
-	view_set_bool(v, "is_number", unit != NULL);
-	view_set_str(v, "inputmode", f->type == SC_PERCENT ? "decimal" : "numeric");
-	view_set_str(v, "autocomplete", f->type == SC_DATE ? "bday" :
-			f->target == T_EMPLOYER ? "organization" : "off");
-	view_set_str(v, "size", f->type == SC_NATION ? "5" : f->type == SC_USCC ? "22" : "40");
-	view_set_bool(v, "is_select", f->type == SC_CHOICE && !f->required);
-	view_set_bool(v, "is_radio", f->type == SC_TRI || (f->type == SC_CHOICE && f->required));
-	view_set_bool(v, "is_checks", f->type == SC_MULTI);
-	view_set_bool(v, "is_quals", f->type == SC_QUALS);
-
-	if (f->type == SC_CHOICE && !f->required) {
-		push_option(opts, "", T(rq, "sc_dont_know"), !*an->raw);
-		for (size_t i = 0; i < f->noptions; i++)
-			push_option(opts, f->options[i], option_label(sc, f, f->options[i]),
-				    strcmp(an->raw, f->options[i]) == 0);
-	} else if (f->type == SC_CHOICE) {
-		for (size_t i = 0; i < f->noptions; i++)
-			push_option(opts, f->options[i], option_label(sc, f, f->options[i]),
-				    strcmp(an->raw, f->options[i]) == 0);
-	} else if (f->type == SC_TRI) {
-		push_option(opts, "yes", T(rq, "sc_yes"), strcmp(an->raw, "yes") == 0);
-		push_option(opts, "no", T(rq, "sc_no"), strcmp(an->raw, "no") == 0);
-		push_option(opts, "", T(rq, "sc_dont_know"), !*an->raw ||
-			    (strcmp(an->raw, "yes") != 0 && strcmp(an->raw, "no") != 0));
-	} else if (f->type == SC_MULTI) {
-		for (size_t i = 0; i < f->noptions; i++) {
-			bool on = false;
-			for (size_t k = 0; k < an->nvals; k++)
-				on |= strcmp(an->vals[k], f->options[i]) == 0;
-			push_option(opts, f->options[i], option_label(sc, f, f->options[i]), on);
-		}
-	}
-	/* radios and checkboxes: each needs its own id; the first is the
-	 * field's id so that the error summary can link to it */
-	if (f->type == SC_TRI || f->type == SC_MULTI || (f->type == SC_CHOICE && f->required)) {
-		size_t k = 0;
-		for (struct view_member *m = opts->first; m; m = m->next, k++)
-			view_set_str(m->value, "oid", k ? arena_printf(rq->a, "%s-%zu", id, k) : id);
-	}
-	if (f->type == SC_QUALS) {
-		struct view *entries = view_set_list(v, "entries");
-		for (size_t i = 0; sc->catalog && i < sc->catalog->nentries && i < SC_MAX_MULTI; i++) {
-			const struct catalog_entry *ce = &sc->catalog->entries[i];
-			const char *cur = i < an->nvals && an->vals[i] ? an->vals[i] : "";
-			struct view *ev = view_list_push_object(entries);
-			struct view *eo = view_set_list(ev, "options");
-
-			view_set_str(ev, "id", arena_printf(rq->a, "field-q_%s", ce->id));
-			view_set_str(ev, "name", arena_printf(rq->a, "q_%s", ce->id));
-			view_set_str(ev, "label", ce->name);
-			view_set_str(ev, "issuer", ce->issuer ? ce->issuer : "");
-			push_option(eo, "", T(rq, "sc_q_not_held"), !*cur);
-			for (size_t k = 0; k < f->noptions; k++)
-				push_option(eo, f->options[k], option_label(sc, f, f->options[k]),
-					    strcmp(cur, f->options[k]) == 0);
-		}
-		view_set_bool(v, "has_entries", sc->catalog && sc->catalog->nentries > 0);
-	}
-}
-
-const char *sc_answer_text(const struct selfcheck *sc, const struct sc_answer *an)
-{
-	const struct sc_field *f = an->q->field;
-	struct request *rq = sc->rq;
-	struct strbuf sb = STRBUF_INIT(4096);
-	const char *out;
-
-	if (an->error)
-		return an->raw;
-	switch (f->type) {
-	case SC_MULTI:
-		for (size_t k = 0; k < an->nvals; k++) {
-			if (k)
-				strbuf_addstr(&sb, T(rq, "sc_list_sep"));
-			strbuf_addstr(&sb, option_label(sc, f, an->vals[k]));
-		}
-		break;
-	case SC_QUALS:
-		for (size_t k = 0; k < an->nvals; k++) {
-			if (!an->vals[k])
-				continue;
-			if (sb.len)
-				strbuf_addstr(&sb, T(rq, "sc_list_sep"));
-			strbuf_addf(&sb, "%s (%s)", sc->catalog->entries[k].name,
-				    option_label(sc, f, an->vals[k]));
-		}
-		break;
-	default:
-		if (!*an->raw)
-			break;
-		switch (f->type) {
-		case SC_CHOICE:
-			strbuf_addstr(&sb, option_label(sc, f, an->raw));
-			break;
-		case SC_TRI:
-			strbuf_addstr(&sb, T(rq, strcmp(an->raw, "yes") == 0 ? "sc_yes" : "sc_no"));
-			break;
-		case SC_DATE:
-			strbuf_addstr(&sb, i18n_date(rq->a, rq->lang, sc->app.applicant.birth_date));
-			break;
-		case SC_MONEY: {
-			int64_t v = 0;
-			if (money(rq->a, an->raw, &v) == NUM_OK)
-				strbuf_addstr(&sb, i18n_money(rq->a, rq->lang, v));
-			break;
-		}
-		case SC_YEARS:
-		case SC_COUNT:
-			strbuf_addf(&sb, "%s %s", an->raw, T(rq, unit_key(f->type)));
-			break;
-		case SC_PERCENT:
-			strbuf_addf(&sb, "%s %%", an->raw);
-			break;
-		case SC_NATION:
-			strbuf_addstr(&sb, sc->app.applicant.nationality);
-			break;
-		case SC_USCC:
-			strbuf_addstr(&sb, sc->app.enterprise.uscc);
-			break;
-		default:
-			strbuf_addstr(&sb, an->raw);
-		}
-	}
-	out = sb.failed ? an->raw : arena_strdup(rq->a, sb.buf);
-	strbuf_release(&sb);
-	return out && *out ? out : T(rq, "sc_not_answered");
-}
