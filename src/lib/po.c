@@ -95,17 +95,25 @@ static int flush(struct po_parser *p)
 	return 0;
 }
 
+/* starts: the line s..end begins with lit (lines are not NUL-terminated). */
+static bool starts(const char *s, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(end - s) >= n && memcmp(s, lit, n) == 0;
+}
+
 static int keyword(struct po_parser *p, const char *s, const char *end)
 {
 	static const struct { const char *kw; enum po_field f; } kws[] = {
 		{"msgctxt ", F_CTXT}, {"msgid ", F_ID}, {"msgstr ", F_STR},
 	};
 
-	if (strncmp(s, "msgid_plural", 12) == 0 || strncmp(s, "msgstr[", 7) == 0)
+	if (starts(s, end, "msgid_plural") || starts(s, end, "msgstr["))
 		return fail(p, "plural forms are not supported: word the message without them");
 	for (size_t i = 0; i < 3; i++) {
 		size_t n = strlen(kws[i].kw);
-		if ((size_t)(end - s) < n || strncmp(s, kws[i].kw, n) != 0)
+		if (!starts(s, end, kws[i].kw))
 			continue;
 		if (kws[i].f != F_STR && p->has_str && flush(p) < 0)
 			return -1;
