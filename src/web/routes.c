@@ -18,6 +18,7 @@ const struct route routes[] = {
 #include "pages/routes_accounts.inc"
 #include "pages/routes_lookup.inc"
 #include "pages/routes_api.inc"
+#include "pages/routes_applications.inc"
 };
 
 const size_t nroutes = sizeof routes / sizeof routes[0];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 
 #define REQUEST_ARENA_MAX ((size_t)64 << 20)
 #define PAGE_MAX ((size_t)8 << 20)
+#define DRAIN_MAX ((size_t)64 << 20) /* largest oversized body read to the end */
 
 struct server {
 	struct MHD_Daemon *d;
@@ -33,6 +35,7 @@ struct conn_ctx {
 	struct arena a;
 	struct strbuf body;
 	bool too_big;
+	bool answered; /* a response is queued already (early 413) */
 	bool counted;
 	struct timespec start;
 	struct server *srv;
@@ -190,22 +193,6 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct request *r
 	return ret;
 }
 
-static enum MHD_Result reply_plain(struct MHD_Connection *c, unsigned status, const char *text)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
-								 MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret;
-
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Connection", "close");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
 static enum MHD_Result handle(struct server *srv, struct conn_ctx *ctx,
 		struct MHD_Connection *c, const char *url, const char *method)
 {
@@ -275,10 +262,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		atomic_fetch_add(&srv->in_flight, 1);
 		ctx->counted = true;
 		*con_cls = ctx;
-		/* Refuse an announced oversized body before reading it. */
-		if (cl && parse_size(cl, &len) && len > srv->site->cfg.body_max)
-			return reply_plain(c, 413, "413 Payload Too Large: the request body is "
-				"larger than this server accepts.\n");
+		/* An announced oversized body: a client that asked first
+		 * (Expect: 100-continue) or one announcing something absurd is
+		 * answered at once and the connection closed; any other client is
+		 * read to the end and discarded, so it sees the 413 page instead
+		 * of a connection reset. */
+		if (cl && parse_size(cl, &len) && len > srv->site->cfg.body_max) {
+			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+			ctx->too_big = true;
+			if ((expect && strcasecmp(expect, "100-continue") == 0) ||
+			    len > DRAIN_MAX) {
+				ctx->answered = true;
+				return handle(srv, ctx, c, url, method);
+			}
+		}
+		return MHD_YES;
+	}
+	if (ctx->answered) {
+		*upload_size = 0; /* MHD closes the connection after the early answer */
 		return MHD_YES;
 	}
 	if (*upload_size) {

@@ -100,6 +100,12 @@ static void register_form(struct request *rq, struct response *rs, int status,
 	view_set_str(v, "email", http_form(rq, "email") ? http_form(rq, "email") : "");
 	view_set_bool(v, "role_applicant", !role || strcmp(role, "applicant") == 0);
 	view_set_bool(v, "role_employer", role && strcmp(role, "employer") == 0);
+	{
+		/* Come back where the visitor was (e.g. a self-check result to save). */
+		const char *next = safe_next(rq->method == HTTP_POST ? http_form(rq, "next")
+								   : http_query(rq, "next"));
+		view_set_str(v, "next", next ? next : "");
+	}
 	render_page(rq, rs, status, "register", "acct_register_title", v);
 	rs->no_store = true;
 }
@@ -134,9 +140,11 @@ void page_register_post(struct request *rq, struct response *rs)
 	}
 	e = accounts_register(rq, &in, &r);
 	switch (e) {
-	case ACCT_OK:
-		http_redirect(rs, "/dashboard?welcome=1");
+	case ACCT_OK: {
+		const char *next = safe_next(http_form(rq, "next"));
+		http_redirect(rs, next ? next : "/dashboard?welcome=1");
 		return;
+	}
 	case ACCT_INVALID:
 		register_form(rq, rs, 422, &r);
 		return;

@@ -31,6 +31,22 @@ static const char *trimmed(struct request *rq, const char *key)
 	return n ? arena_strndup(rq->a, s, n) : NULL;
 }
 
+/* uscc_reason: why a code is invalid, in the request's language: the
+ * detailed English explanation, or the translated rule with the position. */
+static const char *uscc_reason(struct request *rq, const char *code, char *why, enum uscc_rc rc)
+{
+	size_t pos = 0;
+	const char *rule;
+
+	if (strcmp(rq->lang, "en") == 0)
+		return why;
+	uscc_check(code, strlen(code), &pos);
+	rule = T(rq, arena_printf(rq->a, "uscc_rc_%d", (int)rc));
+	if (rc == USCC_EMPTY || rc == USCC_TOO_SHORT || rc == USCC_TOO_LONG)
+		return arena_printf(rq->a, "%s (%zu)", rule, strlen(code));
+	return arena_printf(rq->a, "%s (%s %zu)", rule, T(rq, "uscc_position"), pos + 1);
+}
+
 static void enterprise_result(struct request *rq, struct view *v, const char *code)
 {
 	char why[USCC_REASON_MAX];
@@ -39,10 +55,18 @@ static void enterprise_result(struct request *rq, struct view *v, const char *co
 	struct view *r = view_set_object(v, "result");
 
 	view_set_str(r, "code", code);
-	if (strlen(code) > QUERY_MAX || uscc_explain(code, strlen(code), why, sizeof why) != USCC_OK) {
+	if (strlen(code) > QUERY_MAX) {
 		view_set_bool(r, "invalid", true);
-		view_set_str(r, "why", strlen(code) > QUERY_MAX ? T(rq, "uscc_too_long") : why);
+		view_set_str(r, "why", T(rq, "uscc_too_long"));
 		return;
+	}
+	{
+		enum uscc_rc urc = uscc_explain(code, strlen(code), why, sizeof why);
+		if (urc != USCC_OK) {
+			view_set_bool(r, "invalid", true);
+			view_set_str(r, "why", uscc_reason(rq, code, why, urc));
+			return;
+		}
 	}
 	if (!http_db(rq)) {
 		view_set_bool(r, "unavailable", true);
@@ -109,8 +133,10 @@ static void add_entry(struct request *rq, struct view *list, const struct catalo
 	view_set_str(ev, "id", e->id);
 	view_set_str(ev, "name", e->name);
 	view_set_str(ev, "issuer", e->issuer ? e->issuer : "");
+	/* "corr_title", not "title": the page's own title is in the context. */
+	view_set_bool(ev, "corr_title", false);
 	if (e->title_correspondence)
-		view_set_str(ev, "title", T(rq, arena_printf(rq->a, "title_corr_%s",
+		view_set_str(ev, "corr_title", T(rq, arena_printf(rq->a, "title_corr_%s",
 							    e->title_correspondence)));
 	for (size_t i = 0; i < e->nlists; i++) {
 		const struct catalog_list *l = list_by_id(c, e->lists[i]);

@@ -24,5 +24,6 @@ void api_healthz(struct request *rq, struct response *rs);
 #include "pages_accounts.h"
 #include "pages_lookup.h"
 #include "pages_api.h"
+#include "pages_applications.h"
 
 #endif
