@@ -11,7 +11,7 @@
 # per build flavour so sanitizer and release objects never mix.
 
 CC      ?= cc
-PKGS    := libfyaml sqlite3 libsodium libmicrohttpd
+PKGS    := libfyaml sqlite3 libsodium libmicrohttpd libpq
 B       ?= build
 SANITIZE ?=
 WERROR  ?=

@@ -2,38 +2,47 @@
  *
  * A candidate is a bracket or choice factor (or sub-factor) whose input is
  * advisable; its options are its levels worth more points than it has now,
- * by points ascending.  A set of changes (factor result -> new points) is
- * evaluated by walking the scorecard as score.c built it: every factor keeps
- * its points unless changed, a sum is the sum of its sub-factors capped at
- * its maximum, a part is the sum of its factors, and the total comes from
+ * by points ascending.  A set of changes (candidate -> new points) is
+ * evaluated as score.c builds a card: every factor keeps its points unless
+ * changed, a sum is the sum of its sub-factors capped at its maximum, a
+ * part is the sum of its factors, and the total comes from
  * score_weighted_total().  So every gain shown is the gain the applicant
  * would see on the rescored card.
+ *
+ * The search for a combination tries thousands of sets, so a set is not
+ * rescored by walking the card: the part scores of the card as it is are
+ * computed once, and a set only moves the parts (and capped sums) its
+ * changes are in.  The sentences are written only when shown
+ * (advice_write_text and friends).
  */
 #include "advice.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #define MAX_PARTS 8 /* score.c refuses tracks with more */
 #define MAX_COMBO 3
 
-struct change {
-	const struct factor_result *r;
-	points_t points;
-};
-
 struct cand {
 	size_t part; /* index in sc->parts */
 	const struct factor_result *r;
+	const struct factor_result *sum; /* the sum factor it is a sub-factor of, or NULL */
+	points_t sum_raw;                /* that sum's sub-factors added, before its cap */
 	const struct level **opts; /* levels worth more than now, points ascending */
 	size_t nopts;
+};
+
+/* One change of a set: candidate k to `points`. */
+struct change {
+	const struct cand *k;
+	points_t points;
 };
 
 struct ctx {
 	const struct scorecard *sc;
 	const struct facts *f;
 	struct arena *a;
-	points_t base;      /* the total now, open factors at 0 */
+	points_t scores[MAX_PARTS]; /* the part scores now, open factors at 0 */
+	points_t base;      /* the total now */
 	points_t threshold;
 	struct cand *cands;
 	size_t ncands;
@@ -44,53 +53,84 @@ struct gain {
 	points_t part, total;
 };
 
-/* ---- recomputing a card with changes ---- */
+/* ---- the card with changes ---- */
 
-static points_t result_points(const struct factor_result *r, const struct change *ch, size_t n)
+/* result_points: r's points with the judged factors in ch raised (a walk
+ * of the card, for the few sets that change many factors). */
+static points_t result_points(const struct factor_result *r, const struct factor_result *const *ch,
+		const points_t *pts, size_t n)
 {
 	points_t sum = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (ch[i].r == r)
-			return ch[i].points;
+		if (ch[i] == r)
+			return pts[i];
 	if (r->factor->kind != FACTOR_SUM)
 		return r->points;
 	for (size_t i = 0; i < r->nsubs; i++)
-		sum += result_points(&r->subs[i], ch, n);
+		sum += result_points(&r->subs[i], ch, pts, n);
 	return sum < r->factor->max ? sum : r->factor->max;
 }
 
-static points_t part_points(const struct part_result *pr, const struct change *ch, size_t n)
+static void part_scores(const struct scorecard *sc, const struct factor_result *const *ch,
+		const points_t *pts, size_t n, points_t *out)
 {
-	points_t sum = 0;
+	for (size_t i = 0; i < sc->nparts; i++) {
+		const struct part_result *pr = &sc->parts[i];
 
-	for (size_t i = 0; i < pr->nfactors; i++)
-		sum += result_points(&pr->factors[i], ch, n);
-	return sum;
+		out[i] = 0;
+		for (size_t j = 0; j < pr->nfactors; j++)
+			out[i] += result_points(&pr->factors[j], ch, pts, n);
+	}
 }
 
-static void part_scores(const struct ctx *c, const struct change *ch, size_t n, points_t *out)
+/* apply: the part scores with the changes ch[0..n) (distinct candidates)
+ * into s; only the parts and sums they are in move. */
+static void apply(const struct ctx *c, const struct change *ch, size_t n, points_t *s)
 {
-	for (size_t i = 0; i < c->sc->nparts; i++)
-		out[i] = part_points(&c->sc->parts[i], ch, n);
+	memcpy(s, c->scores, c->sc->nparts * sizeof *s);
+	for (size_t i = 0; i < n; i++) {
+		const struct cand *k = ch[i].k;
+		points_t raw;
+		size_t j;
+
+		if (!k->sum) {
+			s[k->part] += ch[i].points - k->r->points;
+			continue;
+		}
+		/* A sum moves once, by all its changed sub-factors, capped. */
+		for (j = 0; j < i && ch[j].k->sum != k->sum; j++)
+			;
+		if (j < i)
+			continue;
+		raw = k->sum_raw;
+		for (j = i; j < n; j++)
+			if (ch[j].k->sum == k->sum)
+				raw += ch[j].points - ch[j].k->r->points;
+		if (raw > k->sum->factor->max)
+			raw = k->sum->factor->max;
+		s[k->part] += raw - k->sum->points;
+	}
 }
 
-static points_t total_with(const struct ctx *c, const struct change *ch, size_t n)
+/* total_gain: what the total gains with the changes ch[0..n). */
+static points_t total_gain(const struct ctx *c, const struct change *ch, size_t n)
 {
-	points_t scores[MAX_PARTS];
+	points_t s[MAX_PARTS];
 
-	part_scores(c, ch, n, scores);
-	return score_weighted_total(c->sc->track, scores);
+	apply(c, ch, n, s);
+	return score_weighted_total(c->sc->track, s) - c->base;
 }
 
 static struct gain gain_of(const struct ctx *c, const struct cand *k, points_t points)
 {
-	struct change ch = {k->r, points};
-	const struct part_result *pr = &c->sc->parts[k->part];
+	struct change ch = {k, points};
+	points_t s[MAX_PARTS];
 	struct gain g;
 
-	g.part = part_points(pr, &ch, 1) - part_points(pr, NULL, 0);
-	g.total = total_with(c, &ch, 1) - c->base;
+	apply(c, &ch, 1, s);
+	g.part = s[k->part] - c->scores[k->part];
+	g.total = score_weighted_total(c->sc->track, s) - c->base;
 	return g;
 }
 
@@ -101,7 +141,7 @@ static bool is_candidate(const struct factor_result *r)
 	const struct factor *fac = r->factor;
 
 	return (fac->kind == FACTOR_BRACKET || fac->kind == FACTOR_CHOICE) &&
-	       fac->input && facts_advisable(fac->input);
+	       fac->input && facts_advisable_id(fac->input_id, fac->input);
 }
 
 /* options: the levels of k->r worth more than it has now, points ascending
@@ -131,11 +171,12 @@ static bool options(struct ctx *c, struct cand *k)
 
 /* collect: the candidates under r (itself, or a sum's sub-factors) into
  * c->cands when it is not NULL; counts them in c->ncands either way. */
-static bool collect(struct ctx *c, size_t part, const struct factor_result *r)
+static bool collect(struct ctx *c, size_t part, const struct factor_result *r,
+		const struct factor_result *sum)
 {
 	if (r->factor->kind == FACTOR_SUM) {
 		for (size_t i = 0; i < r->nsubs; i++)
-			if (!collect(c, part, &r->subs[i]))
+			if (!collect(c, part, &r->subs[i], r))
 				return false;
 		return true;
 	}
@@ -146,6 +187,9 @@ static bool collect(struct ctx *c, size_t part, const struct factor_result *r)
 
 		k->part = part;
 		k->r = r;
+		k->sum = sum;
+		for (size_t i = 0; sum && i < sum->nsubs; i++)
+			k->sum_raw += sum->subs[i].points;
 		if (!options(c, k))
 			return false;
 	}
@@ -166,136 +210,10 @@ static bool collect_all(struct ctx *c)
 		c->ncands = 0;
 		for (size_t i = 0; i < c->sc->nparts; i++)
 			for (size_t j = 0; j < c->sc->parts[i].nfactors; j++)
-				if (!collect(c, i, &c->sc->parts[i].factors[j]))
+				if (!collect(c, i, &c->sc->parts[i].factors[j], NULL))
 					return false;
 	}
 	return true;
-}
-
-/* ---- words ---- */
-
-/* say: a formatted string in the arena; "?" when it is exhausted (the
- * arena latches the failure, which advice_compute reports). */
-static const char *say(const struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *say(const struct ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	const char *s;
-
-	va_start(ap, fmt);
-	s = arena_vprintf(c->a, fmt, ap);
-	va_end(ap);
-	return s ? s : "?";
-}
-
-static const char *pts(const struct ctx *c, points_t p)
-{
-	char buf[POINTS_FMT_MAX];
-
-	return say(c, "%s", points_format(p, buf));
-}
-
-/* cny: a whole amount with thousands separators, "859,464". */
-static const char *cny(const struct ctx *c, int64_t v)
-{
-	char buf[32];
-	size_t n = sizeof buf - 1, digits = 0;
-
-	buf[n] = '\0';
-	if (v < 0)
-		v = 0;
-	do {
-		if (digits && digits % 3 == 0)
-			buf[--n] = ',';
-		buf[--n] = (char)('0' + v % 10);
-		v /= 10;
-		digits++;
-	} while (v && n > 1);
-	return say(c, "%s", buf + n);
-}
-
-/* multiple: hundredths as a short number, "6", "1.5". */
-static const char *multiple(const struct ctx *c, int64_t v)
-{
-	char buf[POINTS_FMT_MAX];
-	size_t n;
-
-	points_format(v, buf);
-	n = strlen(buf);
-	while (buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-	return say(c, "%s", buf);
-}
-
-static bool wage_bracket(const struct factor *fac)
-{
-	return fac->kind == FACTOR_BRACKET && fac->unit == UNIT_AVERAGE_WAGE;
-}
-
-/* level_text: how a level reads in a sentence; a salary level in multiples
- * of the average wage says the multiple and the amount it takes. */
-static const char *level_text(const struct ctx *c, const struct factor *fac, const struct level *l)
-{
-	const char *times;
-	int64_t need;
-
-	if (!wage_bracket(fac) || l->from <= 0)
-		return l->label;
-	times = l->from == 100 ? "the average wage" :
-		say(c, "%s times the average wage", multiple(c, l->from));
-	if (!c->f->wage || __builtin_mul_overflow(l->from, c->f->wage->annual_cny, &need))
-		return say(c, "at least %s", times);
-	/* bracket_hit in score.c: salary x 100 >= from x wage */
-	return say(c, "at least %s, CNY %s a year", times, cny(c, (need + 99) / 100));
-}
-
-static const char *now_text(const struct ctx *c, const struct factor_result *r)
-{
-	struct fact_value v;
-
-	if (wage_bracket(r->factor) && facts_get(c->f, r->factor->input, &v) &&
-	    v.type == FACT_NUMBER)
-		return say(c, "CNY %s a year", cny(c, v.num / 100));
-	return r->level ? r->level : r->input ? r->input : "?";
-}
-
-static const char *factor_name(const struct ctx *c, const struct factor *fac, bool capital)
-{
-	char *s = arena_strdup(c->a, fac->name ? fac->name : fac->id);
-
-	if (!s)
-		return "?";
-	if (capital && s[0] >= 'a' && s[0] <= 'z')
-		s[0] = (char)(s[0] - 'a' + 'A');
-	return s;
-}
-
-/* reach_tail: " and reaches 70.00 (total 70.40)" when gain makes the total reach. */
-static const char *reach_tail(const struct ctx *c, points_t gain, const char *verb)
-{
-	if (c->base >= c->threshold || c->base + gain < c->threshold)
-		return "";
-	return say(c, " and %s %s (total %s)", verb, pts(c, c->threshold),
-		   pts(c, c->base + gain));
-}
-
-static const char *item_text(const struct ctx *c, const struct cand *k,
-		const struct level *l, const struct advice_item *it)
-{
-	const struct factor *fac = k->r->factor;
-
-	if (it->provide)
-		return say(c, "Providing %s could add up to %s %s points = %s total (%s)%s.",
-			   factor_name(c, fac, false), pts(c, it->part_gain), it->part,
-			   pts(c, it->total_gain), level_text(c, fac, l),
-			   reach_tail(c, it->total_gain, "reach"));
-	return say(c, "%s: %s (now: %s) adds %s %s points = %s total%s.",
-		   factor_name(c, fac, true), level_text(c, fac, l), now_text(c, k->r),
-		   pts(c, it->part_gain), it->part, pts(c, it->total_gain),
-		   reach_tail(c, it->total_gain, "reaches"));
 }
 
 /* ---- items ---- */
@@ -313,7 +231,8 @@ static void fill_item(const struct ctx *c, const struct cand *k, const struct le
 	it->total_gain = g.total;
 	it->reaches = c->base + g.total >= c->threshold;
 	it->provide = provide;
-	it->text = item_text(c, k, l, it);
+	it->result = k->r;
+	it->level = l;
 }
 
 static bool alloc_items(struct ctx *c, size_t n)
@@ -377,25 +296,24 @@ static size_t singles(struct ctx *c)
 struct search {
 	size_t k;                     /* factors in a combination */
 	struct change ch[MAX_COMBO];
-	size_t cand[MAX_COMBO];
 	const struct level *lv[MAX_COMBO];
 	bool found;
 	points_t gain;
-	size_t best_cand[MAX_COMBO];
+	struct change best_ch[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
 };
 
 /* leaf: whether the choice in s reaches; keeps it when it gains least. */
 static bool leaf(const struct ctx *c, struct search *s)
 {
-	points_t gain = total_with(c, s->ch, s->k) - c->base;
+	points_t gain = total_gain(c, s->ch, s->k);
 
 	if (c->base + gain < c->threshold)
 		return false;
 	if (!s->found || gain < s->gain) {
 		s->found = true;
 		s->gain = gain;
-		memcpy(s->best_cand, s->cand, sizeof s->cand);
+		memcpy(s->best_ch, s->ch, sizeof s->ch);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
 	}
 	return true;
@@ -414,9 +332,8 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 		for (size_t o = 0; o < k->nopts; o++) {
 			if (o > 0 && k->opts[o]->points == k->opts[o - 1]->points)
 				continue;
-			s->ch[depth].r = k->r;
+			s->ch[depth].k = k;
 			s->ch[depth].points = k->opts[o]->points;
-			s->cand[depth] = i;
 			s->lv[depth] = k->opts[o];
 			if (depth + 1 < s->k)
 				search(c, s, depth + 1, i + 1);
@@ -441,15 +358,10 @@ static bool combination(struct ctx *c)
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)
-		fill_item(c, &c->cands[s.best_cand[i]], s.best_lv[i], false,
-			  &out->items[out->nitems++]);
+		fill_item(c, s.best_ch[i].k, s.best_lv[i], false, &out->items[out->nitems++]);
 	finish_items(out, false);
 	out->combination = true;
 	out->combined_gain = s.gain;
-	out->combined_text = say(c, "No single change reaches %s; together these %zu "
-				 "changes add %s total points and reach it (total %s).",
-				 pts(c, c->threshold), s.k, pts(c, s.gain),
-				 pts(c, c->base + s.gain));
 	return true;
 }
 
@@ -485,7 +397,7 @@ static bool fact_missing(const struct ctx *c, const struct factor *fac)
 {
 	struct fact_value v;
 
-	return !facts_get(c->f, fac->input, &v) || v.type == FACT_MISSING;
+	return !facts_lookup(c->f, fac->input_id, fac->input, &v) || v.type == FACT_MISSING;
 }
 
 /* advise_provide: per advisable factor not provided, its highest level. */
@@ -510,7 +422,8 @@ static bool advise_provide(struct ctx *c)
 /* ---- judged factors ---- */
 
 struct judged {
-	struct change *ch; /* judged factors raised to their maximum */
+	const struct factor_result **r; /* judged factors raised to their maximum */
+	points_t *pts;
 	size_t n;
 	size_t part;       /* the part they are in, when only one */
 	bool one_part;
@@ -530,9 +443,9 @@ static void walk_judged(const struct ctx *c, const struct factor_result *r,
 		return;
 	}
 	if (c->sc->complete || r->state != FSTATE_SCORED) {
-		if (j->ch) {
-			j->ch[j->n].r = r;
-			j->ch[j->n].points = r->factor->max;
+		if (j->r) {
+			j->r[j->n] = r;
+			j->pts[j->n] = r->factor->max;
 		}
 		j->one_part = j->n == 0 || (j->one_part && j->part == part);
 		j->part = part;
@@ -545,7 +458,8 @@ static bool find_judged(const struct ctx *c, struct judged *j)
 	for (int pass = 0; pass < 2; pass++) {
 		size_t n = j->n;
 
-		if (pass == 1 && !(j->ch = arena_array(c->a, n ? n : 1, sizeof *j->ch)))
+		if (pass == 1 && (!(j->r = arena_array(c->a, n ? n : 1, sizeof *j->r)) ||
+				  !(j->pts = arena_array(c->a, n ? n : 1, sizeof *j->pts))))
 			return false;
 		j->n = 0;
 		for (size_t i = 0; i < c->sc->nparts; i++)
@@ -555,75 +469,10 @@ static bool find_judged(const struct ctx *c, struct judged *j)
 	return true;
 }
 
-/* part_needed: the fewest points part `part` must gain for the total to
- * reach the threshold, the other parts as they are. */
-static points_t part_needed(const struct ctx *c, size_t part)
-{
-	const struct track *t = c->sc->track;
-	points_t scores[MAX_PARTS], base, g = 0;
-	int64_t sum = 0, w = t->parts[part].weight, need;
-
-	part_scores(c, NULL, 0, scores);
-	base = scores[part];
-	for (size_t i = 0; i < t->nparts; i++)
-		sum += t->parts[i].weight * scores[i];
-	/* half-up: the total reaches T when the weighted sum >= 100 T - 50 */
-	need = c->threshold * 100 - 50 - sum;
-	if (need > 0)
-		g = (need + w - 1) / w;
-	for (;;) {
-		scores[part] = base + g;
-		if (score_weighted_total(t, scores) >= c->threshold)
-			break;
-		g++;
-	}
-	while (g > 0) {
-		scores[part] = base + g - 1;
-		if (score_weighted_total(t, scores) < c->threshold)
-			break;
-		g--;
-	}
-	return g;
-}
-
-static const char *per_part(const struct ctx *c, const struct judged *j, points_t needed)
-{
-	const struct part *p;
-
-	if (!j->one_part || c->sc->nparts < 2 || needed <= 0)
-		return "";
-	p = c->sc->parts[j->part].part;
-	if (p->weight <= 0)
-		return "";
-	return say(c, " (%s %s points)", pts(c, part_needed(c, j->part)), p->id);
-}
-
-static const char *judged_text(const struct ctx *c, const struct judged *j)
-{
-	const struct advice *out = c->out;
-	const char *counting = j->facts_open ? "Counting the facts not provided as 0, t" : "T";
-
-	if (c->sc->complete)
-		return say(c, "The total is %s points short of %s%s; the experts' "
-			   "factors can give at most %s more total points.",
-			   pts(c, out->judged_needed), pts(c, c->threshold),
-			   per_part(c, j, out->judged_needed), pts(c, out->judged_can_give));
-	if (out->judged_needed == 0)
-		return say(c, "%she total reaches %s whatever the experts' "
-			   "factors bring.", counting, pts(c, c->threshold));
-	if (out->judged_needed > out->judged_can_give)
-		return say(c, "%she experts' factors can give at most %s total "
-			   "points, fewer than the %s needed to reach %s.", counting,
-			   pts(c, out->judged_can_give), pts(c, out->judged_needed),
-			   pts(c, c->threshold));
-	return say(c, "%she experts' factors must bring at least %s of the %s "
-		   "total points they can give%s.", counting, pts(c, out->judged_needed),
-		   pts(c, out->judged_can_give), per_part(c, j, out->judged_needed));
-}
-
 static bool advise_judged(struct ctx *c)
 {
 	struct advice *out = c->out;
+	points_t s[MAX_PARTS];
 	struct judged j;
 
 	memset(&j, 0, sizeof j);
@@ -633,8 +482,11 @@ static bool advise_judged(struct ctx *c)
 		return true;
 	out->has_judged_needed = true;
 	out->judged_needed = c->threshold > c->base ? c->threshold - c->base : 0;
-	out->judged_can_give = total_with(c, j.ch, j.n) - c->base;
-	out->judged_text = judged_text(c, &j);
+	part_scores(c->sc, j.r, j.pts, j.n, s);
+	out->judged_can_give = score_weighted_total(c->sc->track, s) - c->base;
+	out->judged_facts_open = j.facts_open;
+	out->judged_one_part = j.one_part;
+	out->judged_part = j.part;
 	return true;
 }
 
@@ -653,10 +505,323 @@ bool advice_compute(const struct scorecard *sc, const struct facts *f,
 	c.a = a;
 	c.out = out;
 	c.threshold = sc->policy->threshold;
-	c.base = total_with(&c, NULL, 0);
+	part_scores(sc, NULL, NULL, 0, c.scores);
+	c.base = score_weighted_total(sc->track, c.scores);
+	out->base = c.base;
+	out->threshold = c.threshold;
 	if (sc->complete && c.base >= c.threshold)
 		return true; /* fails on a gate, not on points */
 	ok = collect_all(&c) && advise_judged(&c) &&
 	     (sc->complete ? advise_failing(&c) : advise_provide(&c));
 	return ok && !a->failed;
+}
+
+/* ---- the words ---- */
+
+struct words {
+	const struct facts *f;
+	const struct advice *ad;
+	struct strbuf *sb;
+};
+
+static void put(const struct words *w, const char *s)
+{
+	strbuf_addstr(w->sb, s ? s : "(null)"); /* as printf wrote a missing id */
+}
+
+static void put_points(const struct words *w, points_t p)
+{
+	char buf[POINTS_FMT_MAX];
+
+	put(w, points_format(p, buf));
+}
+
+/* put_cny: a whole amount with thousands separators, "859,464". */
+static void put_cny(const struct words *w, int64_t v)
+{
+	char buf[32];
+	size_t n = sizeof buf - 1, digits = 0;
+
+	buf[n] = '\0';
+	if (v < 0)
+		v = 0;
+	do {
+		if (digits && digits % 3 == 0)
+			buf[--n] = ',';
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+		digits++;
+	} while (v && n > 1);
+	put(w, buf + n);
+}
+
+/* put_multiple: hundredths as a short number, "6", "1.5". */
+static void put_multiple(const struct words *w, int64_t v)
+{
+	char buf[POINTS_FMT_MAX];
+	size_t n;
+
+	points_format(v, buf);
+	n = strlen(buf);
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	put(w, buf);
+}
+
+static bool wage_bracket(const struct factor *fac)
+{
+	return fac->kind == FACTOR_BRACKET && fac->unit == UNIT_AVERAGE_WAGE;
+}
+
+/* put_level: how a level reads in a sentence; a salary level in multiples
+ * of the average wage says the multiple and the amount it takes. */
+static void put_level(const struct words *w, const struct factor *fac, const struct level *l)
+{
+	int64_t need;
+
+	if (!wage_bracket(fac) || l->from <= 0) {
+		put(w, l->label);
+		return;
+	}
+	put(w, "at least ");
+	if (l->from == 100) {
+		put(w, "the average wage");
+	} else {
+		put_multiple(w, l->from);
+		put(w, " times the average wage");
+	}
+	if (!w->f->wage || __builtin_mul_overflow(l->from, w->f->wage->annual_cny, &need))
+		return;
+	/* bracket_hit in score.c: salary x 100 >= from x wage */
+	put(w, ", CNY ");
+	put_cny(w, (need + 99) / 100);
+	put(w, " a year");
+}
+
+static void put_now(const struct words *w, const struct factor_result *r)
+{
+	struct fact_value v;
+
+	if (wage_bracket(r->factor) &&
+	    facts_lookup(w->f, r->factor->input_id, r->factor->input, &v) &&
+	    v.type == FACT_NUMBER) {
+		put(w, "CNY ");
+		put_cny(w, v.num / 100);
+		put(w, " a year");
+		return;
+	}
+	put(w, r->level ? r->level : r->input ? r->input : "?");
+}
+
+static void put_factor_name(const struct words *w, const struct factor *fac, bool capital)
+{
+	const char *name = fac->name ? fac->name : fac->id;
+
+	if (capital && name[0] >= 'a' && name[0] <= 'z') {
+		strbuf_addch(w->sb, (char)(name[0] - 'a' + 'A'));
+		name++;
+	}
+	put(w, name);
+}
+
+/* put_reach: " and reaches 70.00 (total 70.40)" when gain makes the total reach. */
+static void put_reach(const struct words *w, points_t gain, const char *verb)
+{
+	const struct advice *ad = w->ad;
+
+	if (ad->base >= ad->threshold || ad->base + gain < ad->threshold)
+		return;
+	put(w, " and ");
+	put(w, verb);
+	put(w, " ");
+	put_points(w, ad->threshold);
+	put(w, " (total ");
+	put_points(w, ad->base + gain);
+	put(w, ")");
+}
+
+void advice_write_text(const struct facts *f, const struct advice *ad,
+		const struct advice_item *it, struct strbuf *out)
+{
+	struct words w = {f, ad, out};
+	const struct factor *fac = it->result->factor;
+
+	if (it->provide) {
+		put(&w, "Providing ");
+		put_factor_name(&w, fac, false);
+		put(&w, " could add up to ");
+		put_points(&w, it->part_gain);
+		put(&w, " ");
+		put(&w, it->part);
+		put(&w, " points = ");
+		put_points(&w, it->total_gain);
+		put(&w, " total (");
+		put_level(&w, fac, it->level);
+		put(&w, ")");
+		put_reach(&w, it->total_gain, "reach");
+		put(&w, ".");
+		return;
+	}
+	put_factor_name(&w, fac, true);
+	put(&w, ": ");
+	put_level(&w, fac, it->level);
+	put(&w, " (now: ");
+	put_now(&w, it->result);
+	put(&w, ") adds ");
+	put_points(&w, it->part_gain);
+	put(&w, " ");
+	put(&w, it->part);
+	put(&w, " points = ");
+	put_points(&w, it->total_gain);
+	put(&w, " total");
+	put_reach(&w, it->total_gain, "reaches");
+	put(&w, ".");
+}
+
+/* part_needed: the fewest points part `part` must gain for the total to
+ * reach the threshold, the other parts as they are. */
+static points_t part_needed(const struct scorecard *sc, const struct advice *ad, size_t part)
+{
+	const struct track *t = sc->track;
+	points_t scores[MAX_PARTS], base, g = 0;
+	int64_t sum = 0, wt = t->parts[part].weight, need;
+
+	part_scores(sc, NULL, NULL, 0, scores);
+	base = scores[part];
+	for (size_t i = 0; i < t->nparts; i++)
+		sum += t->parts[i].weight * scores[i];
+	/* half-up: the total reaches T when the weighted sum >= 100 T - 50 */
+	need = ad->threshold * 100 - 50 - sum;
+	if (need > 0)
+		g = (need + wt - 1) / wt;
+	for (;;) {
+		scores[part] = base + g;
+		if (score_weighted_total(t, scores) >= ad->threshold)
+			break;
+		g++;
+	}
+	while (g > 0) {
+		scores[part] = base + g - 1;
+		if (score_weighted_total(t, scores) < ad->threshold)
+			break;
+		g--;
+	}
+	return g;
+}
+
+/* put_per_part: " (12.50 personal points)" when the judged factors are
+ * all in one part of several. */
+static void put_per_part(const struct words *w, const struct scorecard *sc, points_t needed)
+{
+	const struct advice *ad = w->ad;
+	const struct part *p;
+
+	if (!ad->judged_one_part || sc->nparts < 2 || needed <= 0)
+		return;
+	p = sc->parts[ad->judged_part].part;
+	if (p->weight <= 0)
+		return;
+	put(w, " (");
+	put_points(w, part_needed(sc, ad, ad->judged_part));
+	put(w, " ");
+	put(w, p->id);
+	put(w, " points)");
+}
+
+void advice_write_judged_text(const struct scorecard *sc, const struct advice *ad,
+		struct strbuf *out)
+{
+	struct words w = {NULL, ad, out};
+	const char *counting = ad->judged_facts_open ? "Counting the facts not provided as 0, t"
+						     : "T";
+
+	if (sc->complete) {
+		put(&w, "The total is ");
+		put_points(&w, ad->judged_needed);
+		put(&w, " points short of ");
+		put_points(&w, ad->threshold);
+		put_per_part(&w, sc, ad->judged_needed);
+		put(&w, "; the experts' factors can give at most ");
+		put_points(&w, ad->judged_can_give);
+		put(&w, " more total points.");
+		return;
+	}
+	put(&w, counting);
+	if (ad->judged_needed == 0) {
+		put(&w, "he total reaches ");
+		put_points(&w, ad->threshold);
+		put(&w, " whatever the experts' factors bring.");
+	} else if (ad->judged_needed > ad->judged_can_give) {
+		put(&w, "he experts' factors can give at most ");
+		put_points(&w, ad->judged_can_give);
+		put(&w, " total points, fewer than the ");
+		put_points(&w, ad->judged_needed);
+		put(&w, " needed to reach ");
+		put_points(&w, ad->threshold);
+		put(&w, ".");
+	} else {
+		put(&w, "he experts' factors must bring at least ");
+		put_points(&w, ad->judged_needed);
+		put(&w, " of the ");
+		put_points(&w, ad->judged_can_give);
+		put(&w, " total points they can give");
+		put_per_part(&w, sc, ad->judged_needed);
+		put(&w, ".");
+	}
+}
+
+void advice_write_combined_text(const struct advice *ad, struct strbuf *out)
+{
+	struct words w = {NULL, ad, out};
+
+	put(&w, "No single change reaches ");
+	put_points(&w, ad->threshold);
+	put(&w, "; together these ");
+	strbuf_add_uint(out, ad->nitems);
+	put(&w, " changes add ");
+	put_points(&w, ad->combined_gain);
+	put(&w, " total points and reach it (total ");
+	put_points(&w, ad->base + ad->combined_gain);
+	put(&w, ").");
+}
+
+struct text_arg {
+	const struct scorecard *sc;
+	const struct facts *f;
+	const struct advice *ad;
+	const struct advice_item *it; /* NULL: the judged text; ad itself: the combined */
+	int which;
+};
+
+static void write_text(struct strbuf *sb, const void *arg)
+{
+	const struct text_arg *x = arg;
+
+	if (x->which == 0)
+		advice_write_text(x->f, x->ad, x->it, sb);
+	else if (x->which == 1)
+		advice_write_judged_text(x->sc, x->ad, sb);
+	else
+		advice_write_combined_text(x->ad, sb);
+}
+
+bool advice_texts(const struct scorecard *sc, const struct facts *f, struct advice *ad,
+		struct arena *a)
+{
+	struct text_arg x = {sc, f, ad, NULL, 0};
+
+	for (size_t i = 0; i < ad->nitems; i++) {
+		x.it = &ad->items[i];
+		if (!(ad->items[i].text = strbuf_render(a, write_text, &x)))
+			return false;
+	}
+	x.which = 1;
+	if (ad->has_judged_needed && !(ad->judged_text = strbuf_render(a, write_text, &x)))
+		return false;
+	x.which = 2;
+	if (ad->combination && !(ad->combined_text = strbuf_render(a, write_text, &x)))
+		return false;
+	return true;
 }

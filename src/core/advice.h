@@ -9,6 +9,10 @@
  * score_weighted_total(), never approximated.  The age and the enterprise's
  * facts are never suggested.
  *
+ * The sentences are written only when shown (advice_write_text and the
+ * two after it, or advice_texts for the `text` fields); computing the
+ * advice records what they say.
+ *
  * Pure: no I/O, no globals; every string and array comes from the arena.
  */
 #ifndef YC_ADVICE_H
@@ -18,6 +22,7 @@
 #include <stddef.h>
 
 #include "lib/arena.h"
+#include "lib/strbuf.h"
 #include "facts.h"
 #include "points.h"
 #include "score.h"
@@ -33,7 +38,10 @@ struct advice_item {
 	points_t total_gain;    /* weighted total gain, exact as score.c rounds it */
 	bool reaches;           /* this change alone brings the total to the threshold */
 	bool provide;           /* the fact is not provided: the gain is the most it can add */
-	const char *text;       /* one English sentence */
+	const char *text;       /* one English sentence: NULL after advice_compute;
+				 * advice_texts() fills it, or see advice_write_text() */
+	const struct factor_result *result; /* the factor it changes */
+	const struct level *level;          /* the level to reach */
 };
 
 struct advice {
@@ -42,12 +50,19 @@ struct advice {
 	bool has_judged_needed;   /* judged factors are not yet judged, or the complete card fails */
 	points_t judged_needed;   /* total points the judged factors must still bring (>= 0) */
 	points_t judged_can_give; /* total points the judged factors can still bring */
-	const char *judged_text;  /* one English sentence, or NULL */
+	const char *judged_text;  /* one English sentence, or NULL (as `text`) */
 	bool combination;         /* no single change reaches: the items together are
 				   * the smallest combination found (each item's gains
 				   * are its own, alone) */
 	points_t combined_gain;   /* combination: the total gain of all items together */
-	const char *combined_text; /* combination: one English sentence, else NULL */
+	const char *combined_text; /* combination: one English sentence, else NULL
+				    * (as `text`) */
+	/* What the sentences are made from: */
+	points_t base;            /* the total now, factors not scored at 0 */
+	points_t threshold;
+	bool judged_facts_open;   /* a factor that is not judged is not provided */
+	bool judged_one_part;     /* the judged factors are all in one part ... */
+	size_t judged_part;       /* ... this one (index in the scorecard's parts) */
 };
 
 /* advice_compute: the advice for scorecard sc, computed from the facts f it
@@ -63,5 +78,22 @@ struct advice {
  * descending.  Returns false only when the arena is exhausted. */
 bool advice_compute(const struct scorecard *sc, const struct facts *f,
 		struct arena *a, struct advice *out);
+
+/* advice_write_text: append item it's sentence ("Education: doctorate (now:
+ * master) adds 2.00 personal points = 1.40 total.") to out; f are the
+ * facts the advice was computed from. */
+void advice_write_text(const struct facts *f, const struct advice *ad,
+		const struct advice_item *it, struct strbuf *out);
+/* advice_write_judged_text: what the judged factors must bring (when
+ * ad->has_judged_needed); sc is the scorecard the advice is for. */
+void advice_write_judged_text(const struct scorecard *sc, const struct advice *ad,
+		struct strbuf *out);
+/* advice_write_combined_text: the sentence about a combination (when
+ * ad->combination). */
+void advice_write_combined_text(const struct advice *ad, struct strbuf *out);
+/* advice_texts: fill `text`, `judged_text` and `combined_text` from a (for
+ * callers that read the fields); false when a is exhausted. */
+bool advice_texts(const struct scorecard *sc, const struct facts *f, struct advice *ad,
+		struct arena *a);
 
 #endif

@@ -1,14 +1,18 @@
 /* checklist.c - see checklist.h.
  *
- * Layout: file-name helpers (type, stem, UTF-8 letters), then one static
- * function per rule, each adding its findings to a `notes` list; then the
- * verdict of one slot, the window item, and checklist_compute.  Findings
- * are English sentences built with arena_printf; a failed allocation
- * latches ctx.oom and the caller reports "out of memory" once at the end.
+ * Layout: small helpers, file-name helpers (type, stem, UTF-8 letters),
+ * then the checks: one static function per rule, each adding its findings
+ * (struct check_note: a code and the values it names) to a `notes` list;
+ * the verdict of one slot, the window item and checklist_compute.  Then
+ * the words: checklist_write_why() writes an item's `why` from its
+ * findings, only when it is shown.  Computing formats nothing: most items
+ * of most applications are "Upload the ... as PDF", and writing ~40 such
+ * sentences per application cost more than all the checks together.
+ * A failed allocation latches ctx.oom and the caller reports "out of
+ * memory" once at the end.
  */
 #include "checklist.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -18,13 +22,13 @@ struct ctx {
 	const struct application *app;
 	struct arena *a;
 	const struct document **docs; /* scratch: the uploads of one slot */
+	size_t *slot_of;              /* each document's slot (index in pol->slots) */
 	bool oom;
 };
 
-/* The findings of one item, with the clause each rests on. */
+/* The findings of one item. */
 struct notes {
-	const char **text;
-	const char **src;
+	struct check_note *v;
 	size_t n, cap;
 	bool missing; /* a finding that makes the item missing, not a problem */
 };
@@ -41,84 +45,34 @@ struct span {
 
 /* ---- small helpers ---- */
 
-/* fmt: arena_printf that latches c->oom and returns "" on failure. */
-__attribute__((format(printf, 2, 3)))
-static const char *fmt(struct ctx *c, const char *f, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, f);
-	s = arena_vprintf(c->a, f, ap);
-	va_end(ap);
-	if (!s) {
-		c->oom = true;
-		return ""; /* callers stay straight-line; the result is discarded */
-	}
-	return s;
-}
-
-static void note(struct ctx *c, struct notes *ns, const char *src, const char *text)
+static void note(struct ctx *c, struct notes *ns, enum check_note_code code,
+		const struct document *doc)
 {
 	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 8;
-		const char **t = arena_array(c->a, cap, sizeof *t);
-		const char **s = arena_array(c->a, cap, sizeof *s);
+		size_t cap = ns->cap ? ns->cap * 2 : 4;
+		struct check_note *v = arena_array(c->a, cap, sizeof *v);
 
-		if (!t || !s) {
+		if (!v) {
 			c->oom = true;
 			return;
 		}
-		if (ns->n) {
-			memcpy(t, ns->text, ns->n * sizeof *t);
-			memcpy(s, ns->src, ns->n * sizeof *s);
-		}
-		ns->text = t;
-		ns->src = s;
+		if (ns->n)
+			memcpy(v, ns->v, ns->n * sizeof *v);
+		ns->v = v;
 		ns->cap = cap;
 	}
-	ns->text[ns->n] = text;
-	ns->src[ns->n] = src;
-	ns->n++;
+	ns->v[ns->n++] = (struct check_note){code, doc, 0, 0, 0};
 }
 
-static bool seen_before(const char *const *v, size_t i)
+static void note_gap(struct ctx *c, struct notes *ns, enum check_note_code code,
+		month_t from, month_t to, size_t more)
 {
-	for (size_t j = 0; j < i; j++)
-		if (strcmp(v[j], v[i]) == 0)
-			return true;
-	return false;
-}
-
-/* join: the non-NULL strings of v separated by sep, duplicates dropped;
- * NULL when there are none (or out of memory, which latches oom). */
-static const char *join(struct ctx *c, const char *const *v, size_t n, const char *sep)
-{
-	size_t len = 0, seplen = strlen(sep), used = 0;
-	char *out;
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i] && !seen_before(v, i))
-			len += strlen(v[i]) + seplen;
-	if (len == 0)
-		return NULL;
-	out = arena_alloc(c->a, len + 1);
-	if (!out) {
-		c->oom = true;
-		return NULL;
+	note(c, ns, code, NULL);
+	if (!c->oom) {
+		ns->v[ns->n - 1].from = from;
+		ns->v[ns->n - 1].to = to;
+		ns->v[ns->n - 1].more = more;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i] || seen_before(v, i))
-			continue;
-		if (used) {
-			memcpy(out + used, sep, seplen);
-			used += seplen;
-		}
-		memcpy(out + used, v[i], strlen(v[i]));
-		used += strlen(v[i]);
-	}
-	out[used] = '\0';
-	return out;
 }
 
 static char lower(char ch)
@@ -146,94 +100,10 @@ static bool ieq(const char *x, const char *y)
 	return n == strlen(y) && ieq_n(x, y, n);
 }
 
-static const char *datestr(struct ctx *c, date_t d)
-{
-	char buf[DATE_FMT_MAX];
-
-	return fmt(c, "%s", date_format(d, buf));
-}
-
-static const char *monthstr(struct ctx *c, month_t m)
-{
-	char buf[MONTH_FMT_MAX];
-
-	return fmt(c, "%s", month_format(m, buf));
-}
-
-/* month_range: "2009-08" or "2009-08 to 2010-01". */
-static const char *month_range(struct ctx *c, month_t from, month_t to)
-{
-	char b1[MONTH_FMT_MAX], b2[MONTH_FMT_MAX];
-
-	if (from == to)
-		return fmt(c, "%s", month_format(from, b1));
-	return fmt(c, "%s to %s", month_format(from, b1), month_format(to, b2));
-}
-
-/* ---- slot wording ---- */
-
 /* type_ext: "pdf" from "pdf" or ".pdf" (a policy may write the dot). */
 static const char *type_ext(const char *t)
 {
 	return t[0] == '.' ? t + 1 : t;
-}
-
-/* the_name: "the employment contract" from "Employment contract": the
- * first letter lowered unless the second is a capital too ("PDF ..."). */
-static const char *the_name(struct ctx *c, const struct doc_slot *s)
-{
-	const char *name = s->name && *s->name ? s->name : s->id;
-	char first = name[0];
-	static const char *const articles[] = {"the ", "a ", "an ", "your "};
-
-	if (first >= 'A' && first <= 'Z' && !(name[1] >= 'A' && name[1] <= 'Z'))
-		first = lower(first);
-	for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++)
-		if (ieq_n(name, articles[i], strlen(articles[i])))
-			return fmt(c, "%c%s", first, first ? name + 1 : "");
-	return fmt(c, "the %c%s", first, first ? name + 1 : "");
-}
-
-/* type_words: "PDF", "PDF or PNG"; NULL when the policy lists no types. */
-static const char *type_words(struct ctx *c)
-{
-	const struct doc_rules *r = &c->pol->docrules;
-	const char *out = NULL;
-
-	for (size_t i = 0; i < r->nfile_types; i++) {
-		const char *t = type_ext(r->file_types[i]);
-		char *up = arena_strdup(c->a, t);
-
-		if (!up) {
-			c->oom = true;
-			return "";
-		}
-		for (char *p = up; *p; p++)
-			*p = upper(*p);
-		out = out ? fmt(c, "%s or %s", out, up) : up;
-	}
-	return out;
-}
-
-/* upload_text: "Upload the employment contract as PDF" (verb as given). */
-static const char *upload_text(struct ctx *c, const char *verb, const struct doc_slot *s)
-{
-	const char *types = type_words(c);
-
-	if (types)
-		return fmt(c, "%s %s as %s", verb, the_name(c, s), types);
-	return fmt(c, "%s %s", verb, the_name(c, s));
-}
-
-/* files_text: "'a.pdf'" or "'a.pdf', 'b.pdf'". */
-static const char *files_text(struct ctx *c, const struct docset *ds)
-{
-	const char *out = NULL;
-
-	for (size_t i = 0; i < ds->n; i++)
-		out = out ? fmt(c, "%s, '%s'", out, ds->v[i]->file)
-			  : fmt(c, "'%s'", ds->v[i]->file);
-	return out;
 }
 
 /* ---- file names ---- */
@@ -395,102 +265,51 @@ bool checklist_type_accepted(const struct doc_rules *r, const char *file)
 	return false;
 }
 
-/* example_name: "passport-anna-example.pdf" from the slot id and the
- * applicant's name (ASCII lowered, separators as '-', other bytes kept). */
-static const char *example_name(struct ctx *c, const struct doc_slot *s)
-{
-	const char *who = c->app->applicant.name ? c->app->applicant.name : "";
-	const struct doc_rules *r = &c->pol->docrules;
-	const char *ext = r->nfile_types ? type_ext(r->file_types[0]) : "pdf";
-	char *out = arena_alloc(c->a, strlen(s->id) + strlen(who) + 2);
-	size_t n = 0;
-
-	if (!out) {
-		c->oom = true;
-		return "";
-	}
-	for (const char *p = s->id; *p; p++)
-		out[n++] = *p == '_' ? '-' : lower(*p);
-	if (*who)
-		out[n++] = '-';
-	for (const char *p = who; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		bool sep = ch == ' ' || ch == '-' || ch == '_' || ch == '.';
-
-		if (sep && n && out[n - 1] != '-')
-			out[n++] = '-';
-		else if (ch >= 0x80 || (ch >= '0' && ch <= '9') || lower(*p) != upper(*p))
-			out[n++] = lower(*p);
-	}
-	while (n && out[n - 1] == '-')
-		n--;
-	out[n] = '\0';
-	return fmt(c, "%s.%s", out, ext);
-}
-
 /* ---- rules on one document ---- */
 
 static void rule_file_type(struct ctx *c, const struct document *d, struct notes *ns)
 {
-	const struct doc_rules *r = &c->pol->docrules;
-	const char *list = NULL;
-
-	if (checklist_type_accepted(r, d->file))
-		return;
-	for (size_t i = 0; i < r->nfile_types; i++) {
-		const char *t = type_ext(r->file_types[i]);
-		list = list ? fmt(c, "%s or .%s", list, t) : fmt(c, ".%s", t);
-	}
-	note(c, ns, r->source_format,
-	     fmt(c, "'%s' must be a %s file: upload it as %s", d->file, list, type_words(c)));
+	if (!checklist_type_accepted(&c->pol->docrules, d->file))
+		note(c, ns, NOTE_FILE_TYPE, d);
 }
 
-static void rule_file_name(struct ctx *c, const struct doc_slot *s, const struct document *d,
-		struct notes *ns)
+static void rule_file_name(struct ctx *c, const struct document *d, struct notes *ns)
 {
-	if (checklist_name_descriptive(&c->pol->docrules, d->file))
-		return;
-	note(c, ns, c->pol->docrules.source_names,
-	     fmt(c, "rename '%s' to say what it is, e.g. '%s'", d->file, example_name(c, s)));
+	if (!checklist_name_descriptive(&c->pol->docrules, d->file))
+		note(c, ns, NOTE_FILE_NAME, d);
+}
+
+/* native_language: no translation is needed (also: not said). */
+static bool native_language(const struct doc_rules *r, const struct document *d)
+{
+	if (!d->language || !*d->language || d->translated == TRI_TRUE)
+		return true;
+	for (size_t i = 0; i < r->nnative_languages; i++)
+		if (ieq(d->language, r->native_languages[i]))
+			return true;
+	return false;
 }
 
 static void rule_language(struct ctx *c, const struct document *d, struct notes *ns)
 {
-	const struct doc_rules *r = &c->pol->docrules;
-
-	if (!d->language || !*d->language || d->translated == TRI_TRUE)
-		return;
-	for (size_t i = 0; i < r->nnative_languages; i++)
-		if (ieq(d->language, r->native_languages[i]))
-			return;
-	note(c, ns, r->source_translation,
-	     fmt(c, "'%s' is in language '%s': a certified Chinese translation with the "
-		 "translation company's seals is needed", d->file, d->language));
+	if (!native_language(&c->pol->docrules, d))
+		note(c, ns, NOTE_LANGUAGE, d);
 }
 
 static void rule_issued(struct ctx *c, const struct doc_slot *s, const struct document *d,
 		struct notes *ns)
 {
 	int months = s->issued_within_months;
-	date_t date = c->app->date, earliest;
+	date_t date = c->app->date;
 
 	if (months <= 0)
 		return;
-	earliest = date_add_months(date, -months);
 	if (!d->has_issued)
-		note(c, ns, s->source,
-		     fmt(c, "'%s' has no issue date: give the date it was issued; it must be "
-			 "issued within %d months before the application date, %s to %s",
-			 d->file, months, datestr(c, earliest), datestr(c, date)));
+		note(c, ns, NOTE_ISSUED_NONE, d);
 	else if (d->issued > date)
-		note(c, ns, s->source,
-		     fmt(c, "'%s' is dated %s, after the application date %s", d->file,
-			 datestr(c, d->issued), datestr(c, date)));
-	else if (d->issued < earliest)
-		note(c, ns, s->source,
-		     fmt(c, "'%s' was issued %s, more than %d months before the application "
-			 "date %s: it must be issued on or after %s", d->file,
-			 datestr(c, d->issued), months, datestr(c, date), datestr(c, earliest)));
+		note(c, ns, NOTE_ISSUED_AFTER, d);
+	else if (d->issued < date_add_months(date, -months))
+		note(c, ns, NOTE_ISSUED_BEFORE, d);
 }
 
 /* ---- continuity of months ---- */
@@ -525,25 +344,18 @@ static bool first_gap(const struct span *s, size_t n, month_t lo, month_t hi,
 	return gaps > 0;
 }
 
-static const char *more_text(struct ctx *c, size_t more)
-{
-	if (more == 0)
-		return "";
-	return fmt(c, " (and %zu more gap%s)", more, more == 1 ? "" : "s");
-}
-
 static void rule_covers(struct ctx *c, const struct doc_slot *s, const struct docset *ds,
 		struct notes *ns)
 {
 	int years = s->covers_years_before;
-	month_t hi = month_of(c->app->date) - 1, lo, gfrom, gto;
+	month_t hi, lo, gfrom, gto;
 	struct span *sp;
 	size_t n = 0, more;
-	const char *who, *rule;
 
 	if (years <= 0 || ds->n == 0)
 		return;
-	lo = month_of(c->app->date) - years * 12;
+	hi = month_of(c->app->date) - 1;
+	lo = hi + 1 - years * 12;
 	sp = arena_array(c->a, ds->n, sizeof *sp);
 	if (!sp) {
 		c->oom = true;
@@ -552,17 +364,10 @@ static void rule_covers(struct ctx *c, const struct doc_slot *s, const struct do
 	for (size_t i = 0; i < ds->n; i++)
 		if (ds->v[i]->has_covers && ds->v[i]->covers_from <= ds->v[i]->covers_to)
 			sp[n++] = (struct span){ds->v[i]->covers_from, ds->v[i]->covers_to};
-	who = ds->n == 1 ? files_text(c, ds) : fmt(c, "the files (%s)", files_text(c, ds));
-	rule = fmt(c, "%s must cover every month of the %d years before the application "
-		   "date, %s to %s", the_name(c, s), years, monthstr(c, lo), monthstr(c, hi));
 	if (n == 0)
-		note(c, ns, s->source,
-		     fmt(c, "%s %s not say which months %s: %s", who,
-			 ds->n == 1 ? "does" : "do", ds->n == 1 ? "it covers" : "they cover", rule));
+		note(c, ns, NOTE_COVERS_UNSAID, NULL);
 	else if (first_gap(sp, n, lo, hi, &gfrom, &gto, &more))
-		note(c, ns, s->source,
-		     fmt(c, "%s %s not cover %s%s: %s", who, ds->n == 1 ? "does" : "do",
-			 month_range(c, gfrom, gto), more_text(c, more), rule));
+		note_gap(c, ns, NOTE_COVERS_GAP, gfrom, gto, more);
 }
 
 /* rule_resume: applicant.resume runs month by month from age N to now. */
@@ -570,26 +375,22 @@ static void rule_resume(struct ctx *c, const struct doc_slot *s, struct notes *n
 {
 	const struct applicant *ap = &c->app->applicant;
 	int age = s->resume_from_age;
-	month_t lo, hi = month_of(c->app->date), gfrom, gto;
+	month_t lo, hi, gfrom, gto;
 	struct span *sp;
 	size_t n = 0, more;
-	const char *rule;
 
 	if (age <= 0)
 		return;
+	hi = month_of(c->app->date);
 	if (!ap->has_birth_date) {
 		ns->missing = true;
-		note(c, ns, s->source,
-		     fmt(c, "the birth date is needed to check that the resume runs month by "
-			 "month from age %d: give applicant.birth_date", age));
+		note(c, ns, NOTE_RESUME_NO_BIRTH, NULL);
 		return;
 	}
 	lo = month_of(ap->birth_date) + age * 12;
 	if (lo > hi)
 		return; /* not yet that age: nothing to cover */
-	rule = fmt(c, "the resume must be consecutive month by month from age %d (%s) to now (%s)",
-		   age, monthstr(c, lo), monthstr(c, hi));
-	sp = arena_array(c->a, ap->nresume, sizeof *sp);
+	sp = arena_array(c->a, ap->nresume ? ap->nresume : 1, sizeof *sp);
 	if (!sp) {
 		c->oom = true;
 		return;
@@ -601,60 +402,31 @@ static void rule_resume(struct ctx *c, const struct doc_slot *s, struct notes *n
 			sp[n++] = (struct span){ap->resume[i].from, to};
 	}
 	if (n == 0)
-		note(c, ns, s->source, fmt(c, "the resume has no entries (applicant.resume): %s", rule));
+		note(c, ns, NOTE_RESUME_EMPTY, NULL);
 	else if (first_gap(sp, n, lo, hi, &gfrom, &gto, &more))
-		note(c, ns, s->source, fmt(c, "no entry covers %s%s: %s",
-					   month_range(c, gfrom, gto), more_text(c, more), rule));
-}
-
-/* ---- conditions ---- */
-
-/* deciding_fact: the first fact under p that the application leaves open. */
-static const char *deciding_fact(const struct predicate *p, const struct facts *f)
-{
-	struct fact_value v;
-
-	if (p->fact)
-		return !facts_get(f, p->fact, &v) || v.type == FACT_MISSING ? p->fact : NULL;
-	for (size_t i = 0; i < p->nsubs; i++) {
-		const char *name = deciding_fact(&p->subs[i], f);
-
-		if (name)
-			return name;
-	}
-	return NULL;
-}
-
-static const char *cond_label(const struct predicate *p)
-{
-	if (p->label)
-		return p->label;
-	return p->fact ? p->fact : "the condition of this document";
+		note_gap(c, ns, NOTE_RESUME_GAP, gfrom, gto, more);
 }
 
 /* ---- one slot ---- */
 
-static void gather(struct ctx *c, const struct doc_slot *s, struct docset *ds)
+static void gather(struct ctx *c, size_t slot, struct docset *ds)
 {
 	ds->v = c->docs;
 	ds->n = 0;
-	for (size_t i = 0; i < c->app->ndocuments; i++) {
-		const struct document *d = &c->app->documents[i];
-
-		if (d->file && strcmp(d->slot, s->id) == 0)
-			ds->v[ds->n++] = d;
-	}
+	for (size_t i = 0; i < c->app->ndocuments; i++)
+		if (c->slot_of[i] == slot && c->app->documents[i].file)
+			ds->v[ds->n++] = &c->app->documents[i];
 }
 
 /* need_of: the slot's need for this application: SLOT_REQUIRED, OPTIONAL,
  * DEFERRABLE, or CONDITIONAL when the condition is unknown; *not_needed
  * when the condition does not hold. */
-static enum slot_need need_of(struct ctx *c, const struct doc_slot *s, bool *not_needed)
+static enum slot_need need_of(const struct facts *f, const struct doc_slot *s, bool *not_needed)
 {
 	*not_needed = false;
 	if (s->need != SLOT_CONDITIONAL || !s->when)
 		return s->need == SLOT_CONDITIONAL ? SLOT_REQUIRED : s->need;
-	switch (predicate_eval(s->when, c->f)) {
+	switch (predicate_eval(s->when, f)) {
 	case TRI_TRUE:
 		return SLOT_REQUIRED;
 	case TRI_FALSE:
@@ -665,98 +437,136 @@ static enum slot_need need_of(struct ctx *c, const struct doc_slot *s, bool *not
 	}
 }
 
-static const char *why_unknown(struct ctx *c, const struct doc_slot *s)
+/* note_source: the clause a finding rests on. */
+static const char *note_source(const struct programme_policy *pol, const struct doc_slot *s,
+		enum check_note_code code)
 {
-	const char *fact = deciding_fact(s->when, c->f);
-	const char *types = type_words(c);
+	switch (code) {
+	case NOTE_FILE_TYPE: return pol->docrules.source_format;
+	case NOTE_FILE_NAME: return pol->docrules.source_names;
+	case NOTE_LANGUAGE: return pol->docrules.source_translation;
+	default: return s->source;
+	}
+}
 
-	return fmt(c, "answer '%s'%s%s%s first: it decides whether %s must be uploaded%s%s%s",
-		   cond_label(s->when), fact ? " (" : "", fact ? fact : "", fact ? ")" : "",
-		   the_name(c, s), types ? " (as " : "", types ? types : "", types ? ")" : "");
+/* notes_source: the clauses of the findings, each once, joined with "; ";
+ * NULL when none has one.  There are at most four different clauses (the
+ * slot's and three document rules'), usually one, which is used as it is. */
+static const char *notes_source(struct ctx *c, const struct doc_slot *s, const struct notes *ns)
+{
+	const char *v[8];
+	size_t n = 0, len = 0, used = 0;
+	char *out;
+
+	for (size_t i = 0; i < ns->n; i++) {
+		const char *src = note_source(c->pol, s, ns->v[i].code);
+		size_t k = 0;
+
+		while (src && k < n && strcmp(v[k], src) != 0)
+			k++;
+		if (src && k == n && n < sizeof v / sizeof v[0])
+			v[n++] = src;
+	}
+	if (n <= 1)
+		return n ? v[0] : NULL;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 2;
+	out = arena_alloc(c->a, len + 1);
+	if (!out) {
+		c->oom = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+
+		if (i) {
+			memcpy(out + used, "; ", 2);
+			used += 2;
+		}
+		memcpy(out + used, v[i], l);
+		used += l;
+	}
+	out[used] = '\0';
+	return out;
 }
 
 /* absent: the verdict for a slot with no upload. */
-static void absent(struct ctx *c, const struct doc_slot *s, enum slot_need need,
-		struct check_item *it, struct notes *ns)
+static void absent(enum slot_need need, struct check_item *it)
 {
-	const char *first;
-
 	switch (need) {
 	case SLOT_OPTIONAL:
 		it->state = CHECK_OPTIONAL;
-		it->why = fmt(c, "optional: %s if you have it", upload_text(c, "upload", s));
+		it->whykind = WHY_OPTIONAL;
 		return;
 	case SLOT_DEFERRABLE:
 		it->state = CHECK_LATER;
-		it->why = fmt(c, "may follow after acceptance: %s when you have it",
-			      upload_text(c, "upload", s));
+		it->whykind = WHY_LATER;
 		return;
 	case SLOT_CONDITIONAL:
-		first = why_unknown(c, s);
-		break;
+		it->state = CHECK_MISSING;
+		it->whykind = WHY_ANSWER_FIRST;
+		return;
 	default:
-		first = s->need == SLOT_CONDITIONAL && s->when
-			? fmt(c, "%s (needed: '%s' holds)", upload_text(c, "Upload", s),
-			      cond_label(s->when))
-			: upload_text(c, "Upload", s);
-		break;
-	}
-	it->state = CHECK_MISSING;
-	/* Findings about the application's own data (the resume) still help. */
-	if (ns->n) {
-		const char *parts[2] = {first, join(c, ns->text, ns->n, "; ")};
-		it->why = join(c, parts, 2, "; ");
-	} else {
-		it->why = first;
+		/* Findings about the application's own data (the resume) are
+		 * told after the upload, as they still help. */
+		it->state = CHECK_MISSING;
+		it->whykind = WHY_UPLOAD;
+		return;
 	}
 }
 
-static void present(struct ctx *c, const struct docset *ds, struct check_item *it,
+static void present(struct ctx *c, const struct doc_slot *s, struct check_item *it,
 		struct notes *ns)
 {
 	const char *src;
 
 	if (ns->n == 0) {
 		it->state = CHECK_OK;
-		it->why = fmt(c, "uploaded: %s", files_text(c, ds));
+		it->whykind = WHY_UPLOADED;
 		return;
 	}
 	it->state = ns->missing ? CHECK_MISSING : CHECK_PROBLEM;
-	it->why = join(c, ns->text, ns->n, "; ");
-	src = join(c, ns->src, ns->n, "; ");
+	it->whykind = WHY_NOTES;
+	src = notes_source(c, s, ns);
 	if (src)
 		it->source = src;
 }
 
-static void slot_item(struct ctx *c, const struct doc_slot *s, struct check_item *it)
+static void slot_item(struct ctx *c, size_t slot, struct check_item *it)
 {
+	const struct doc_slot *s = &c->pol->slots[slot];
 	struct docset ds;
 	struct notes ns = {0};
 	bool not_needed;
-	enum slot_need need = need_of(c, s, &not_needed);
+	enum slot_need need = need_of(c->f, s, &not_needed);
 
 	it->slot = s->id;
 	it->name = s->name;
 	it->source = s->source;
-	gather(c, s, &ds);
+	it->def = s;
 	if (not_needed) {
 		it->state = CHECK_NOT_NEEDED;
-		it->why = fmt(c, "not needed: '%s' does not hold%s", cond_label(s->when),
-			      ds.n ? fmt(c, " (%s can be removed)", files_text(c, &ds)) : "");
+		it->whykind = WHY_NOT_NEEDED;
 		return;
 	}
+	gather(c, slot, &ds);
 	for (size_t i = 0; i < ds.n; i++) {
 		rule_file_type(c, ds.v[i], &ns);
-		rule_file_name(c, s, ds.v[i], &ns);
+		rule_file_name(c, ds.v[i], &ns);
 		rule_language(c, ds.v[i], &ns);
 		rule_issued(c, s, ds.v[i], &ns);
 	}
 	rule_covers(c, s, &ds, &ns);
 	rule_resume(c, s, &ns);
+	/* Optional and deferrable slots without an upload say only that. */
+	if (ds.n == 0 && (need == SLOT_OPTIONAL || need == SLOT_DEFERRABLE))
+		ns.n = 0;
+	it->notes = ns.n ? ns.v : NULL;
+	it->nnotes = ns.n;
 	if (ds.n == 0)
-		absent(c, s, need, it, &ns);
+		absent(need, it);
 	else
-		present(c, &ds, it, &ns);
+		present(c, s, it, &ns);
 }
 
 /* ---- the window ---- */
@@ -765,50 +575,42 @@ static void window_item(struct ctx *c, struct check_item *it)
 {
 	const struct programme_policy *p = c->pol;
 	date_t d = c->app->date;
-	const char *win = fmt(c, "the %s window is %s to %s", p->edition ? p->edition : "current",
-			      datestr(c, p->window_opens), datestr(c, p->window_closes));
 
 	it->slot = "application_window";
 	it->name = "Application window";
 	it->source = p->source;
-	if (d < p->window_opens) {
-		it->state = CHECK_PROBLEM;
-		it->why = fmt(c, "%s; %s is before it opens", win, datestr(c, d));
-	} else if (d > p->window_closes) {
-		it->state = CHECK_PROBLEM;
-		it->why = fmt(c, "%s; %s is after it closes", win, datestr(c, d));
-	} else {
-		it->state = CHECK_OK;
-		it->why = fmt(c, "%s; %s is inside it", win, datestr(c, d));
-	}
+	it->whykind = WHY_WINDOW;
+	it->state = d < p->window_opens || d > p->window_closes ? CHECK_PROBLEM : CHECK_OK;
 }
 
 /* ---- entry points ---- */
 
-static const struct doc_slot *slot_find(const struct programme_policy *p, const char *id)
+static size_t slot_index(const struct programme_policy *p, const char *id)
 {
 	for (size_t i = 0; id && i < p->nslots; i++)
 		if (strcmp(p->slots[i].id, id) == 0)
-			return &p->slots[i];
-	return NULL;
+			return i;
+	return p->nslots;
 }
 
-/* bad_slot: fill *err for documents[i] naming no slot of the programme. */
+/* bad_slot: fill *err for documents[i] naming no slot of the programme
+ * (an error: the words are written here). */
 static void bad_slot(struct ctx *c, size_t i, struct core_error *err)
 {
 	const struct document *d = &c->app->documents[i];
 	const char *valid = NULL;
 
 	for (size_t k = 0; k < c->pol->nslots; k++)
-		valid = valid ? fmt(c, "%s, %s", valid, c->pol->slots[k].id)
+		valid = valid ? arena_printf(c->a, "%s, %s", valid, c->pol->slots[k].id)
 			      : c->pol->slots[k].id;
-	err->path = fmt(c, "documents[%zu].slot", i);
+	err->path = arena_printf(c->a, "documents[%zu].slot", i);
 	err->pos = d->pos;
 	err->reason = d->slot
-		? fmt(c, "'%s' is not a document slot of %s; valid slots: %s", d->slot,
-		      c->pol->programme, valid ? valid : "none")
-		: fmt(c, "the document names no slot; valid slots of %s: %s",
-		      c->pol->programme, valid ? valid : "none");
+		? arena_printf(c->a, "'%s' is not a document slot of %s; valid slots: %s", d->slot,
+			       c->pol->programme, valid ? valid : "none")
+		: arena_printf(c->a, "the document names no slot; valid slots of %s: %s",
+			       c->pol->programme, valid ? valid : "none");
+	c->oom = c->a->failed || !err->path || !err->reason;
 }
 
 static bool fail_oom(struct core_error *err, struct checklist *out)
@@ -823,12 +625,16 @@ static bool fail_oom(struct core_error *err, struct checklist *out)
 bool checklist_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct checklist *out, struct core_error *err)
 {
-	struct ctx c = {pol, f, f->app, a, NULL, false};
+	struct ctx c = {pol, f, f->app, a, NULL, NULL, false};
 	size_t n = pol->nslots + (pol->has_window ? 1 : 0);
 
 	memset(out, 0, sizeof *out);
+	c.slot_of = arena_array(a, c.app->ndocuments ? c.app->ndocuments : 1, sizeof *c.slot_of);
+	if (!c.slot_of)
+		return fail_oom(err, out);
 	for (size_t i = 0; i < c.app->ndocuments; i++) {
-		if (!slot_find(pol, c.app->documents[i].slot)) {
+		c.slot_of[i] = slot_index(pol, c.app->documents[i].slot);
+		if (c.slot_of[i] == pol->nslots) {
 			bad_slot(&c, i, err);
 			return c.oom ? fail_oom(err, out) : false;
 		}
@@ -838,7 +644,7 @@ bool checklist_compute(const struct programme_policy *pol, const struct facts *f
 	if (!c.docs || !out->items)
 		return fail_oom(err, out);
 	for (size_t i = 0; i < pol->nslots; i++)
-		slot_item(&c, &pol->slots[i], &out->items[i]);
+		slot_item(&c, i, &out->items[i]);
 	if (pol->has_window)
 		window_item(&c, &out->items[n - 1]);
 	if (c.oom)
@@ -862,4 +668,499 @@ const char *check_state_name(enum check_state s)
 	case CHECK_LATER: return "later";
 	}
 	return "?";
+}
+
+/* ---- the words ----
+ *
+ * checklist_write_why() writes an item's `why` from what checklist_compute
+ * recorded, straight into the caller's buffer: no formatting happens
+ * until a result is shown. */
+
+struct words {
+	const struct programme_policy *pol;
+	const struct facts *f;
+	const struct application *app;
+	const struct doc_slot *s;
+	struct strbuf *sb;
+};
+
+static void put(const struct words *w, const char *s)
+{
+	strbuf_addstr(w->sb, s);
+}
+
+static void put_date(const struct words *w, date_t d)
+{
+	char buf[DATE_FMT_MAX];
+
+	put(w, date_format(d, buf));
+}
+
+static void put_month(const struct words *w, month_t m)
+{
+	char buf[MONTH_FMT_MAX];
+
+	put(w, month_format(m, buf));
+}
+
+/* put_quoted: "'a.pdf'". */
+static void put_quoted(const struct words *w, const char *s)
+{
+	strbuf_addch(w->sb, '\'');
+	put(w, s);
+	strbuf_addch(w->sb, '\'');
+}
+
+/* put_month_range: "2009-08" or "2009-08 to 2010-01". */
+static void put_month_range(const struct words *w, month_t from, month_t to)
+{
+	put_month(w, from);
+	if (from != to) {
+		put(w, " to ");
+		put_month(w, to);
+	}
+}
+
+/* put_more: " (and 2 more gaps)" after the first gap. */
+static void put_more(const struct words *w, size_t more)
+{
+	if (more == 0)
+		return;
+	put(w, " (and ");
+	strbuf_add_uint(w->sb, more);
+	put(w, more == 1 ? " more gap)" : " more gaps)");
+}
+
+/* put_the_name: "the employment contract" from "Employment contract": the
+ * first letter lowered unless the second is a capital too ("PDF ..."); no
+ * "the" before a name that has an article already. */
+static void put_the_name(const struct words *w)
+{
+	const char *name = w->s->name && *w->s->name ? w->s->name : w->s->id;
+	char first = name[0];
+	static const char *const articles[] = {"the ", "a ", "an ", "your "};
+	bool article = false;
+
+	if (first >= 'A' && first <= 'Z' && !(name[1] >= 'A' && name[1] <= 'Z'))
+		first = lower(first);
+	for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++)
+		if (ieq_n(name, articles[i], strlen(articles[i])))
+			article = true;
+	if (!article)
+		put(w, "the ");
+	if (first) {
+		strbuf_addch(w->sb, first);
+		put(w, name + 1);
+	}
+}
+
+/* put_type_words: "PDF", "PDF or PNG"; false (nothing written) when the
+ * policy lists no types. */
+static bool put_type_words(const struct words *w)
+{
+	const struct doc_rules *r = &w->pol->docrules;
+
+	for (size_t i = 0; i < r->nfile_types; i++) {
+		if (i)
+			put(w, " or ");
+		for (const char *p = type_ext(r->file_types[i]); *p; p++)
+			strbuf_addch(w->sb, upper(*p));
+	}
+	return r->nfile_types > 0;
+}
+
+/* put_upload: "Upload the employment contract as PDF" (verb as given). */
+static void put_upload(const struct words *w, const char *verb)
+{
+	put(w, verb);
+	put(w, " ");
+	put_the_name(w);
+	if (w->pol->docrules.nfile_types) {
+		put(w, " as ");
+		put_type_words(w);
+	}
+}
+
+static bool in_slot(const struct words *w, const struct document *d)
+{
+	return d->file && d->slot && strcmp(d->slot, w->s->id) == 0;
+}
+
+/* put_files: "'a.pdf'" or "'a.pdf', 'b.pdf'"; returns how many. */
+static size_t put_files(const struct words *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->app->ndocuments; i++) {
+		const struct document *d = &w->app->documents[i];
+
+		if (!in_slot(w, d))
+			continue;
+		if (n++)
+			put(w, ", ");
+		put_quoted(w, d->file);
+	}
+	return n;
+}
+
+static size_t count_files(const struct words *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->app->ndocuments; i++)
+		n += in_slot(w, &w->app->documents[i]);
+	return n;
+}
+
+/* put_example_name: "passport-anna-example.pdf" from the slot id and the
+ * applicant's name (ASCII lowered, separators as '-', other bytes kept). */
+static void put_example_name(const struct words *w)
+{
+	const char *who = w->app->applicant.name ? w->app->applicant.name : "";
+	const struct doc_rules *r = &w->pol->docrules;
+	struct strbuf *sb = w->sb;
+	size_t start = sb->len;
+
+	for (const char *p = w->s->id; *p; p++)
+		strbuf_addch(sb, *p == '_' ? '-' : lower(*p));
+	if (*who)
+		strbuf_addch(sb, '-');
+	for (const char *p = who; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		bool sep = ch == ' ' || ch == '-' || ch == '_' || ch == '.';
+
+		if (sep && sb->len > start && sb->buf[sb->len - 1] != '-')
+			strbuf_addch(sb, '-');
+		else if (ch >= 0x80 || (ch >= '0' && ch <= '9') || lower(*p) != upper(*p))
+			strbuf_addch(sb, lower(*p));
+	}
+	while (sb->len > start && sb->buf[sb->len - 1] == '-')
+		strbuf_setlen(sb, sb->len - 1);
+	put(w, ".");
+	put(w, r->nfile_types ? type_ext(r->file_types[0]) : "pdf");
+}
+
+static const char *cond_label(const struct predicate *p)
+{
+	if (p->label)
+		return p->label;
+	return p->fact ? p->fact : "the condition of this document";
+}
+
+/* deciding_fact: the first fact under p that the application leaves open. */
+static const char *deciding_fact(const struct predicate *p, const struct facts *f)
+{
+	struct fact_value v;
+
+	if (p->fact)
+		return !facts_lookup(f, p->fact_id, p->fact, &v) || v.type == FACT_MISSING
+			? p->fact : NULL;
+	for (size_t i = 0; i < p->nsubs; i++) {
+		const char *name = deciding_fact(&p->subs[i], f);
+
+		if (name)
+			return name;
+	}
+	return NULL;
+}
+
+/* put_note: the sentence of one finding. */
+static void put_note(const struct words *w, const struct check_note *n)
+{
+	const struct doc_slot *s = w->s;
+	const struct doc_rules *r = &w->pol->docrules;
+	date_t date = w->app->date;
+	const char *file = n->doc ? n->doc->file : "";
+
+	switch (n->code) {
+	case NOTE_FILE_TYPE:
+		put_quoted(w, file);
+		put(w, " must be a ");
+		for (size_t i = 0; i < r->nfile_types; i++) {
+			put(w, i ? " or ." : ".");
+			put(w, type_ext(r->file_types[i]));
+		}
+		put(w, " file: upload it as "); /* the policy lists types, or none fails */
+		put_type_words(w);
+		return;
+	case NOTE_FILE_NAME:
+		put(w, "rename ");
+		put_quoted(w, file);
+		put(w, " to say what it is, e.g. '");
+		put_example_name(w);
+		put(w, "'");
+		return;
+	case NOTE_LANGUAGE:
+		put_quoted(w, file);
+		put(w, " is in language ");
+		put_quoted(w, n->doc->language);
+		put(w, ": a certified Chinese translation with the translation company's seals "
+		    "is needed");
+		return;
+	case NOTE_ISSUED_NONE:
+		put_quoted(w, file);
+		put(w, " has no issue date: give the date it was issued; it must be issued "
+		    "within ");
+		strbuf_add_uint(w->sb, (unsigned)s->issued_within_months);
+		put(w, " months before the application date, ");
+		put_date(w, date_add_months(date, -s->issued_within_months));
+		put(w, " to ");
+		put_date(w, date);
+		return;
+	case NOTE_ISSUED_AFTER:
+		put_quoted(w, file);
+		put(w, " is dated ");
+		put_date(w, n->doc->issued);
+		put(w, ", after the application date ");
+		put_date(w, date);
+		return;
+	case NOTE_ISSUED_BEFORE:
+		put_quoted(w, file);
+		put(w, " was issued ");
+		put_date(w, n->doc->issued);
+		put(w, ", more than ");
+		strbuf_add_uint(w->sb, (unsigned)s->issued_within_months);
+		put(w, " months before the application date ");
+		put_date(w, date);
+		put(w, ": it must be issued on or after ");
+		put_date(w, date_add_months(date, -s->issued_within_months));
+		return;
+	case NOTE_COVERS_UNSAID:
+	case NOTE_COVERS_GAP: {
+		size_t nfiles = count_files(w);
+		month_t now = month_of(date);
+
+		if (nfiles == 1) {
+			put_files(w);
+		} else {
+			put(w, "the files (");
+			put_files(w);
+			put(w, ")");
+		}
+		if (n->code == NOTE_COVERS_UNSAID) {
+			put(w, nfiles == 1 ? " does not say which months it covers: "
+					   : " do not say which months they cover: ");
+		} else {
+			put(w, nfiles == 1 ? " does not cover " : " do not cover ");
+			put_month_range(w, n->from, n->to);
+			put_more(w, n->more);
+			put(w, ": ");
+		}
+		put_the_name(w);
+		put(w, " must cover every month of the ");
+		strbuf_add_uint(w->sb, (unsigned)s->covers_years_before);
+		put(w, " years before the application date, ");
+		put_month(w, now - s->covers_years_before * 12);
+		put(w, " to ");
+		put_month(w, now - 1);
+		return;
+	}
+	case NOTE_RESUME_NO_BIRTH:
+		put(w, "the birth date is needed to check that the resume runs month by month "
+		    "from age ");
+		strbuf_add_uint(w->sb, (unsigned)s->resume_from_age);
+		put(w, ": give applicant.birth_date");
+		return;
+	case NOTE_RESUME_EMPTY:
+	case NOTE_RESUME_GAP: {
+		month_t lo = month_of(w->app->applicant.birth_date) + s->resume_from_age * 12;
+
+		if (n->code == NOTE_RESUME_EMPTY) {
+			put(w, "the resume has no entries (applicant.resume): ");
+		} else {
+			put(w, "no entry covers ");
+			put_month_range(w, n->from, n->to);
+			put_more(w, n->more);
+			put(w, ": ");
+		}
+		put(w, "the resume must be consecutive month by month from age ");
+		strbuf_add_uint(w->sb, (unsigned)s->resume_from_age);
+		put(w, " (");
+		put_month(w, lo);
+		put(w, ") to now (");
+		put_month(w, month_of(date));
+		put(w, ")");
+		return;
+	}
+	}
+}
+
+/* same_text: sb->buf[a..a+n) equals sb->buf[b..b+n). */
+static bool same_text(const struct strbuf *sb, size_t a, size_t b, size_t n)
+{
+	return memcmp(sb->buf + a, sb->buf + b, n) == 0;
+}
+
+/* put_notes: the findings joined with "; ", a sentence already given
+ * dropped (two uploads of one file say the same); false when none. */
+static bool put_notes(const struct words *w, const struct check_item *it, struct arena *scratch)
+{
+	struct strbuf *sb = w->sb;
+	size_t first[16], *at = first; /* where each kept sentence starts; its end */
+	size_t *end, kept = 0;
+
+	if (it->nnotes > sizeof first / sizeof first[0] / 2) {
+		at = arena_array(scratch, it->nnotes * 2, sizeof *at);
+		if (!at) {
+			sb->failed = true;
+			return true;
+		}
+	}
+	end = at + it->nnotes;
+	for (size_t i = 0; i < it->nnotes && !sb->failed; i++) {
+		size_t mark = sb->len, start, len;
+		bool dup = false;
+
+		if (kept)
+			put(w, "; ");
+		start = sb->len;
+		put_note(w, &it->notes[i]);
+		len = sb->len - start;
+		for (size_t k = 0; k < kept && !dup; k++)
+			dup = end[k] - at[k] == len && same_text(sb, at[k], start, len);
+		if (dup) {
+			strbuf_setlen(sb, mark);
+			continue;
+		}
+		at[kept] = start;
+		end[kept++] = sb->len;
+	}
+	return kept > 0;
+}
+
+/* put_first_and_notes: `first` (already written from `from` on), then the
+ * findings, unless they say exactly what `first` says. */
+static void put_then_notes(const struct words *w, const struct check_item *it, size_t from,
+		struct arena *scratch)
+{
+	struct strbuf *sb = w->sb;
+	size_t end = sb->len, start;
+
+	if (!it->nnotes)
+		return;
+	put(w, "; ");
+	start = sb->len;
+	if (!put_notes(w, it, scratch) ||
+	    (sb->len - start == end - from && same_text(sb, from, start, end - from)))
+		strbuf_setlen(sb, end);
+}
+
+static void put_window(const struct words *w, const struct check_item *it)
+{
+	const struct programme_policy *p = w->pol;
+	date_t d = w->app->date;
+
+	put(w, "the ");
+	put(w, p->edition ? p->edition : "current");
+	put(w, " window is ");
+	put_date(w, p->window_opens);
+	put(w, " to ");
+	put_date(w, p->window_closes);
+	put(w, "; ");
+	put_date(w, d);
+	if (it->state == CHECK_OK)
+		put(w, " is inside it");
+	else
+		put(w, d < p->window_opens ? " is before it opens" : " is after it closes");
+}
+
+void checklist_write_why(const struct programme_policy *pol, const struct facts *f,
+		const struct check_item *it, struct arena *scratch, struct strbuf *out)
+{
+	struct words w = {pol, f, f->app, it->def, out};
+	size_t from = out->len;
+
+	if (it->whykind == WHY_WINDOW || !it->def) {
+		put_window(&w, it);
+		return;
+	}
+	switch (it->whykind) {
+	case WHY_UPLOADED:
+		put(&w, "uploaded: ");
+		put_files(&w);
+		return;
+	case WHY_NOTES:
+		put_notes(&w, it, scratch);
+		return;
+	case WHY_OPTIONAL:
+		put(&w, "optional: ");
+		put_upload(&w, "upload");
+		put(&w, " if you have it");
+		return;
+	case WHY_LATER:
+		put(&w, "may follow after acceptance: ");
+		put_upload(&w, "upload");
+		put(&w, " when you have it");
+		return;
+	case WHY_NOT_NEEDED:
+		put(&w, "not needed: '");
+		put(&w, cond_label(it->def->when));
+		put(&w, "' does not hold");
+		if (count_files(&w)) {
+			put(&w, " (");
+			put_files(&w);
+			put(&w, " can be removed)");
+		}
+		return;
+	case WHY_ANSWER_FIRST: {
+		const char *fact = deciding_fact(it->def->when, f);
+
+		put(&w, "answer '");
+		put(&w, cond_label(it->def->when));
+		put(&w, "'");
+		if (fact) {
+			put(&w, " (");
+			put(&w, fact);
+			put(&w, ")");
+		}
+		put(&w, " first: it decides whether ");
+		put_the_name(&w);
+		put(&w, " must be uploaded");
+		if (pol->docrules.nfile_types) {
+			put(&w, " (as ");
+			put_type_words(&w);
+			put(&w, ")");
+		}
+		put_then_notes(&w, it, from, scratch);
+		return;
+	}
+	case WHY_UPLOAD:
+		put_upload(&w, "Upload");
+		if (it->def->need == SLOT_CONDITIONAL && it->def->when) {
+			put(&w, " (needed: '");
+			put(&w, cond_label(it->def->when));
+			put(&w, "' holds)");
+		}
+		put_then_notes(&w, it, from, scratch);
+		return;
+	case WHY_WINDOW:
+		return;
+	}
+}
+
+struct why_arg {
+	const struct programme_policy *pol;
+	const struct facts *f;
+	const struct check_item *it;
+	struct arena *a;
+};
+
+static void write_why(struct strbuf *sb, const void *arg)
+{
+	const struct why_arg *x = arg;
+
+	checklist_write_why(x->pol, x->f, x->it, x->a, sb);
+}
+
+bool checklist_texts(const struct programme_policy *pol, const struct facts *f,
+		struct checklist *cl, struct arena *a)
+{
+	for (size_t i = 0; i < cl->nitems; i++) {
+		struct why_arg x = {pol, f, &cl->items[i], a};
+
+		cl->items[i].why = strbuf_render(a, write_why, &x);
+		if (!cl->items[i].why)
+			return false;
+	}
+	return true;
 }

@@ -4,7 +4,10 @@
  * "application_window" when the programme has an application window.  Each
  * item has a state, a `why` in plain English that tells the user what to do
  * (naming the file and the rule), and the clause it rests on (`source`).
- * Pure: no I/O, no clock; every string comes from the arena handed in.
+ * Computing the checklist records the findings (codes and the values they
+ * name); the English `why` is written from them only when it is shown
+ * (checklist_write_why, or checklist_texts for the `why` fields).
+ * Pure: no I/O, no clock; memory comes from the arena handed in.
  *
  * Conventions (policy data says N, the application date is D):
  *  - issued_within_months N: date_add_months(D, -N) <= issued <= D.
@@ -40,6 +43,7 @@
 #include "error.h"
 #include "facts.h"
 #include "lib/arena.h"
+#include "lib/strbuf.h"
 #include "policy.h"
 
 enum check_state {
@@ -52,13 +56,56 @@ enum check_state {
 	CHECK_LATER,      /* deferrable and not uploaded: may follow after acceptance */
 };
 
+/* A finding about one item: which rule fails and what its sentence names.
+ * The sentence itself is written only when it is shown
+ * (checklist_write_why): computing a checklist formats nothing. */
+enum check_note_code {
+	NOTE_FILE_TYPE,      /* doc: not an accepted file type */
+	NOTE_FILE_NAME,      /* doc: the name does not describe the document */
+	NOTE_LANGUAGE,       /* doc: foreign language, not translated */
+	NOTE_ISSUED_NONE,    /* doc: no issue date */
+	NOTE_ISSUED_AFTER,   /* doc: issued after the application date */
+	NOTE_ISSUED_BEFORE,  /* doc: issued too long before it */
+	NOTE_COVERS_UNSAID,  /* the slot's files do not say which months they cover */
+	NOTE_COVERS_GAP,     /* months from..to (and `more` gaps) are not covered */
+	NOTE_RESUME_NO_BIRTH, /* the resume rule needs the birth date (makes the item missing) */
+	NOTE_RESUME_EMPTY,   /* the resume has no entries */
+	NOTE_RESUME_GAP,     /* no resume entry covers from..to (and `more` gaps) */
+};
+
+struct check_note {
+	enum check_note_code code;
+	const struct document *doc; /* the document it is about, or NULL */
+	month_t from, to;           /* the first gap (COVERS_GAP, RESUME_GAP) */
+	size_t more;                /* gaps after it */
+};
+
+/* Which sentence `why` is (set by checklist_compute). */
+enum check_why {
+	WHY_UPLOADED,      /* "uploaded: 'a.pdf'" */
+	WHY_NOTES,         /* the findings, joined */
+	WHY_UPLOAD,        /* "Upload the ... as PDF", then any findings */
+	WHY_ANSWER_FIRST,  /* the condition is unknown: "answer '...' first ...", then any findings */
+	WHY_OPTIONAL,      /* "optional: upload ... if you have it" */
+	WHY_LATER,         /* "may follow after acceptance: ..." */
+	WHY_NOT_NEEDED,    /* "not needed: '...' does not hold" */
+	WHY_WINDOW,        /* the application window */
+};
+
 struct check_item {
 	const char *slot;   /* slot id, or "application_window" */
 	const char *name;   /* slot name as published */
 	enum check_state state;
-	const char *why;    /* never NULL; several findings joined with "; " */
+	const char *why;    /* NULL after checklist_compute; filled by
+			       checklist_texts(), else see checklist_write_why():
+			       in plain English, several findings joined with "; " */
 	const char *source; /* the clause(s) the verdict rests on; may be NULL
 			       when the policy gives none */
+	/* What `why` is made from: */
+	const struct doc_slot *def;     /* the slot; NULL for the window item */
+	enum check_why whykind;
+	const struct check_note *notes; /* findings in the order found, or NULL */
+	size_t nnotes;
 };
 
 struct checklist {
@@ -74,6 +121,16 @@ struct checklist {
  * arena is exhausted (path "", reason "out of memory"). */
 bool checklist_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct checklist *out, struct core_error *err);
+
+/* checklist_write_why: append item it's `why` (never empty) to out, for the
+ * checklist computed from pol and f.  scratch is for items with many
+ * findings (out latches `failed` when it is exhausted). */
+void checklist_write_why(const struct programme_policy *pol, const struct facts *f,
+		const struct check_item *it, struct arena *scratch, struct strbuf *out);
+/* checklist_texts: fill every item's `why` from a (for callers that read
+ * the fields); false when a is exhausted. */
+bool checklist_texts(const struct programme_policy *pol, const struct facts *f,
+		struct checklist *cl, struct arena *a);
 
 /* check_state_name: "ok", "missing", "problem", "optional", "not-needed",
  * "later". */

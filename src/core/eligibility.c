@@ -3,9 +3,31 @@
 
 #include <string.h>
 
-#include "lib/strbuf.h"
-
+/* An explanation is at most WHY_MAX - 1 bytes, cut after the last piece
+ * that fits (as the fixed buffer it was once built in cut it). */
 #define WHY_MAX 2048
+
+struct why_out {
+	struct strbuf *sb;
+	size_t start; /* where the explanation begins in sb */
+	bool full;    /* a piece did not fit: nothing more is written */
+};
+
+/* fits: whether a piece of n more bytes fits (else nothing more does). */
+static bool fits(struct why_out *o, size_t n)
+{
+	if (!o->full && o->sb->len - o->start + n > WHY_MAX - 1)
+		o->full = true;
+	return !o->full;
+}
+
+static void add(struct why_out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (fits(o, n))
+		strbuf_add(o->sb, s, n);
+}
 
 static const char *tri_word(enum tri t)
 {
@@ -15,10 +37,11 @@ static const char *tri_word(enum tri t)
 /* explain: "label (fact: value): yes" for leaves; combinations list the
  * parts that decided.  An ANY that holds names the part that holds; an ALL
  * that fails names the part that fails; otherwise every part is listed. */
-static void explain(struct strbuf *sb, const struct predicate *p, const struct facts *f)
+static void explain(struct why_out *o, const struct predicate *p, const struct facts *f)
 {
 	enum tri t = predicate_eval(p, f);
 	struct fact_value v;
+	const char *value, *word = tri_word(t);
 	char buf[256];
 
 	if (p->op == PRED_ALL || p->op == PRED_ANY || p->op == PRED_NOT) {
@@ -26,41 +49,54 @@ static void explain(struct strbuf *sb, const struct predicate *p, const struct f
 		bool first = true, only_decisive = t == decisive && p->op != PRED_NOT;
 
 		if (p->label && p->op != PRED_NOT) {
-			strbuf_addstr(sb, p->label);
-			strbuf_addstr(sb, ": ");
+			add(o, p->label);
+			add(o, ": ");
 		}
 		for (size_t i = 0; i < p->nsubs; i++) {
 			if (only_decisive && predicate_eval(&p->subs[i], f) != decisive)
 				continue;
 			if (!first)
-				strbuf_addstr(sb, "; ");
-			explain(sb, &p->subs[i], f);
+				add(o, "; ");
+			explain(o, &p->subs[i], f);
 			first = false;
 			if (only_decisive)
 				break;
 		}
 		if (p->op == PRED_NOT) {
-			strbuf_addstr(sb, " -> ");
-			strbuf_addstr(sb, tri_word(t));
+			add(o, " -> ");
+			add(o, word);
 		}
 		return;
 	}
-	facts_get(f, p->fact, &v);
-	strbuf_addstr(sb, p->label ? p->label : p->fact);
-	strbuf_addf(sb, " (%s: %s): %s", p->fact, facts_describe(&v, buf, sizeof buf),
-		    tri_word(t));
+	facts_lookup(f, p->fact_id, p->fact, &v);
+	value = facts_describe(&v, buf, sizeof buf);
+	add(o, p->label ? p->label : p->fact);
+	/* " (fact: value): yes" is one piece */
+	if (fits(o, strlen(p->fact) + strlen(value) + strlen(word) + 7)) {
+		strbuf_addstr(o->sb, " (");
+		strbuf_addstr(o->sb, p->fact);
+		strbuf_addstr(o->sb, ": ");
+		strbuf_addstr(o->sb, value);
+		strbuf_addstr(o->sb, "): ");
+		strbuf_addstr(o->sb, word);
+	}
+}
+
+void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
+		struct strbuf *out)
+{
+	struct why_out o = {out, out->len, false};
+
+	explain(&o, &r->criterion->test, f);
 }
 
 bool eligibility_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct eligibility *out)
 {
-	char why[WHY_MAX];
-	struct strbuf sb;
 	const char *track = f->app->track;
 	bool unknown = false, failed = false;
 
 	memset(out, 0, sizeof *out);
-	strbuf_init_fixed(&sb, why, sizeof why);
 	out->criteria = arena_array(a, pol->ncriteria ? pol->ncriteria : 1, sizeof *out->criteria);
 	if (!out->criteria)
 		return false;
@@ -73,12 +109,33 @@ bool eligibility_compute(const struct programme_policy *pol, const struct facts 
 		r = &out->criteria[out->ncriteria++];
 		r->criterion = c;
 		r->holds = predicate_eval(&c->test, f);
-		strbuf_reset(&sb);
-		explain(&sb, &c->test, f);
-		r->why = arena_strndup(a, sb.buf, sb.len);
 		failed |= r->holds == TRI_FALSE;
 		unknown |= r->holds == TRI_UNKNOWN;
 	}
 	out->eligible = failed ? TRI_FALSE : unknown ? TRI_UNKNOWN : TRI_TRUE;
 	return !a->failed;
+}
+
+struct why_arg {
+	const struct facts *f;
+	const struct criterion_result *r;
+};
+
+static void write_why(struct strbuf *sb, const void *arg)
+{
+	const struct why_arg *x = arg;
+
+	eligibility_write_why(x->f, x->r, sb);
+}
+
+bool eligibility_texts(const struct facts *f, struct eligibility *el, struct arena *a)
+{
+	for (size_t i = 0; i < el->ncriteria; i++) {
+		struct why_arg x = {f, &el->criteria[i]};
+
+		el->criteria[i].why = strbuf_render(a, write_why, &x);
+		if (!el->criteria[i].why)
+			return false;
+	}
+	return true;
 }

@@ -3,7 +3,8 @@
  * The criteria are policy data (struct criterion: a predicate on facts and
  * the clause it comes from); this module evaluates those of the
  * application's track and explains each outcome in words built from the
- * predicate's labels and the facts it looked at.  Pure.
+ * predicate's labels and the facts it looked at.  The words are written
+ * only when shown (eligibility_write_why); computing only decides.  Pure.
  */
 #ifndef YC_ELIGIBILITY_H
 #define YC_ELIGIBILITY_H
@@ -13,12 +14,14 @@
 
 #include "facts.h"
 #include "lib/arena.h"
+#include "lib/strbuf.h"
 #include "policy.h"
 
 struct criterion_result {
 	const struct criterion *criterion;
 	enum tri holds; /* TRI_UNKNOWN: a fact it needs is not provided */
-	const char *why;
+	const char *why; /* NULL after eligibility_compute; filled by
+			  * eligibility_texts(), else see eligibility_write_why() */
 };
 
 struct eligibility {
@@ -30,5 +33,14 @@ struct eligibility {
 /* eligibility_compute: false only when the arena is exhausted. */
 bool eligibility_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct eligibility *out);
+
+/* eligibility_write_why: append why criterion result r holds or not, for the
+ * facts f it was computed from: "label (fact: value): yes" for a single
+ * test; a combination names the parts that decided. */
+void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
+		struct strbuf *out);
+/* eligibility_texts: fill every criterion's `why` from a (for callers that
+ * read the fields); false when a is exhausted. */
+bool eligibility_texts(const struct facts *f, struct eligibility *el, struct arena *a);
 
 #endif

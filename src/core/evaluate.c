@@ -114,3 +114,10 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 	}
 	return true;
 }
+
+bool evaluation_texts(struct evaluation *ev, struct arena *a)
+{
+	return eligibility_texts(&ev->facts, &ev->eligibility, a) &&
+	       checklist_texts(ev->policy, &ev->facts, &ev->checklist, a) &&
+	       advice_texts(&ev->scorecard, &ev->facts, &ev->advice, a);
+}

@@ -28,9 +28,18 @@ struct evaluation {
 
 /* evaluate_application: edition NULL means the edition in force on the
  * application's date.  False with *err on an input error (no edition in
- * force, an age below 16, a bad expert score, an unknown document slot). */
+ * force, an age below 16, a bad expert score, an unknown document slot).
+ * The English sentences (eligibility and checklist `why`, advice `text`)
+ * are not written here: result_json and result_text write them straight
+ * into their output, and evaluation_texts() fills those fields for code
+ * that reads them. */
 bool evaluate_application(const struct policy_bundle *b, const struct application *app,
 		const char *edition, struct arena *a, struct evaluation *out,
 		struct core_error *err);
+
+/* evaluation_texts: fill every criterion's and checklist item's `why` and
+ * the advice's `text`, `judged_text` and `combined_text` of ev (from
+ * evaluate_application) with memory from a; false when a is exhausted. */
+bool evaluation_texts(struct evaluation *ev, struct arena *a);
 
 #endif

@@ -72,6 +72,21 @@ static const struct fact_def *fact_def_find(const char *name)
 	return NULL;
 }
 
+int facts_id(const char *name)
+{
+	const struct fact_def *d = fact_def_find(name);
+
+	return d ? (int)(d - fact_defs) + 1 : 0;
+}
+
+/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
+static const struct fact_def *fact_def_ref(int id, const char *name)
+{
+	if (id > 0 && (size_t)id <= sizeof fact_defs / sizeof fact_defs[0])
+		return &fact_defs[id - 1];
+	return name ? fact_def_find(name) : NULL;
+}
+
 enum fact_type facts_type(const char *name)
 {
 	const struct fact_def *d = fact_def_find(name);
@@ -81,7 +96,12 @@ enum fact_type facts_type(const char *name)
 
 bool facts_advisable(const char *name)
 {
-	const struct fact_def *d = fact_def_find(name);
+	return facts_advisable_id(0, name);
+}
+
+bool facts_advisable_id(int id, const char *name)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
 
 	return d && d->advisable;
 }
@@ -195,7 +215,12 @@ static void get_set(struct fact_value *out, const char *const *set, size_t n)
 
 bool facts_get(const struct facts *f, const char *name, struct fact_value *out)
 {
-	const struct fact_def *d = fact_def_find(name);
+	return facts_lookup(f, 0, name, out);
+}
+
+bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
 	const char *base = (const char *)f->app;
 
 	memset(out, 0, sizeof *out);
@@ -323,7 +348,7 @@ static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
 	struct fact_value v;
 	enum tri t;
 
-	if (!facts_get(f, p->fact, &v) || v.type == FACT_MISSING)
+	if (!facts_lookup(f, p->fact_id, p->fact, &v) || v.type == FACT_MISSING)
 		return TRI_UNKNOWN;
 	switch (p->op) {
 	case PRED_IS:

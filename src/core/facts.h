@@ -50,6 +50,15 @@ void facts_init(struct facts *f, const struct application *app,
 		const struct policy_bundle *bundle);
 /* facts_get: the value of fact `name`; false if no such fact exists. */
 bool facts_get(const struct facts *f, const char *name, struct fact_value *out);
+/* facts_id: a fact's number, 1.. (0 for an unknown name).  The policy
+ * loader stores it beside each fact name a rule uses (predicate.fact_id,
+ * factor.input_id), so that evaluating looks facts up by index instead of
+ * comparing names: an application asks for some 400 facts. */
+int facts_id(const char *name);
+/* facts_lookup: the value of the fact a policy rule names: by its id when
+ * the loader resolved it (id > 0), else by name (policies built by hand,
+ * as in the unit tests).  False if no such fact exists. */
+bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out);
 /* facts_type: the type a fact name has; FACT_MISSING for an unknown name.
  * The policy loader uses it to reject rules on facts that do not exist. */
 enum fact_type facts_type(const char *name);
@@ -59,6 +68,7 @@ enum fact_type facts_type(const char *name);
  * change it (education, salary, ...): advice may suggest changing it.  Not
  * the age (nobody can), nor the enterprise's facts (the employer's). */
 bool facts_advisable(const char *name);
+bool facts_advisable_id(int id, const char *name); /* by id when > 0, as facts_lookup */
 const char *facts_describe(const struct fact_value *v, char *buf, size_t n);
 
 /* predicate_eval: whether p holds for f (TRI_UNKNOWN: a needed fact is

@@ -42,6 +42,7 @@ enum pred_op {
 struct predicate {
 	enum pred_op op;
 	const char *fact;       /* IS, IN, AT_LEAST, BELOW */
+	int fact_id;            /* facts_id(fact), set by the loader; 0: not resolved */
 	bool want;              /* IS */
 	const char **values;    /* IN */
 	size_t nvalues;
@@ -81,6 +82,7 @@ struct factor {
 	const char *source; /* the clause it comes from */
 	/* bracket, choice: */
 	const char *input;  /* fact name (facts.h) */
+	int input_id;       /* facts_id(input), set by the loader; 0: not resolved */
 	enum unit unit;     /* bracket: unit of the level bounds */
 	struct level *levels;
 	size_t nlevels;

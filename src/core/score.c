@@ -19,6 +19,12 @@ struct eval {
 	struct core_error *err;
 	int expert; /* MEAN_OF_PANEL, or the index of one expert */
 	bool failed;
+	/* The judged factors of the track and each expert's score for each
+	 * (scores[expert * njudged + j], NULL when not given): found once by
+	 * check_experts instead of by name for every factor and expert. */
+	const struct factor **judged;
+	size_t njudged;
+	const struct expert_score **scores;
 };
 
 const char *factor_state_name(enum factor_state s)
@@ -125,17 +131,28 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac, const 
 			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
 }
 
+/* number_text: hundredths as facts_describe() says them ("41", "12.50"),
+ * in the arena. */
+static const char *number_text(struct eval *e, int64_t v)
+{
+	char num[POINTS_FMT_MAX];
+	size_t n = strlen(points_format(v, num));
+
+	if (v % 100 == 0)
+		n -= 3; /* whole numbers without ".00": 41 years, 900000 CNY */
+	return arena_strndup(e->a, num, n);
+}
+
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	char buf[64];
 	struct fact_value v;
 	const struct level *best = NULL;
 
-	if (!facts_get(e->f, fac->input, &v) || v.type != FACT_NUMBER) {
+	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) || v.type != FACT_NUMBER) {
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	r->input = arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
+	r->input = number_text(e, v.num);
 	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
 		r->level = "no average wage in force on the application date";
 		set_open(r, FSTATE_NOT_PROVIDED);
@@ -173,12 +190,14 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 	struct fact_value v;
 	const struct level *best = NULL, *other = NULL;
 
-	if (!facts_get(e->f, fac->input, &v) ||
+	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) ||
 	    (v.type != FACT_TEXT && v.type != FACT_SET)) {
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	r->input = arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
+	/* A text is the application's own string, which outlives the card. */
+	r->input = v.type == FACT_TEXT ? v.text
+		 : arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
 	/* A set input (credentials) may match several levels: the best counts. */
 	for (size_t i = 0; i < fac->nlevels; i++) {
 		const struct level *l = &fac->levels[i];
@@ -231,6 +250,41 @@ static const char *rubric_label(const struct factor *fac, points_t p)
 	return NULL;
 }
 
+/* judged_index: fac's place among the track's judged factors. */
+static size_t judged_index(const struct eval *e, const struct factor *fac)
+{
+	size_t j = 0;
+
+	while (j < e->njudged && e->judged[j] != fac)
+		j++;
+	return j;
+}
+
+/* expert_score_of: expert i's score for judged factor fac, or NULL. */
+static const struct expert_score *expert_score_of(const struct eval *e, size_t i,
+		const struct factor *fac)
+{
+	size_t j = judged_index(e, fac);
+
+	if (j == e->njudged) /* not from the track being scored (cannot happen) */
+		return expert_score_for(&e->f->app->experts[i], fac->id);
+	return e->scores[i * e->njudged + j];
+}
+
+/* count_text: "<n><words>" in the arena, e.g. "mean of 3 experts". */
+static const char *count_text(struct eval *e, const char *before, unsigned n,
+		const char *after)
+{
+	char buf[96];
+	struct strbuf sb;
+
+	strbuf_init_fixed(&sb, buf, sizeof buf);
+	strbuf_addstr(&sb, before);
+	strbuf_add_uint(&sb, n);
+	strbuf_addstr(&sb, after);
+	return arena_strndup(e->a, sb.buf, sb.len);
+}
+
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	const struct application *app = e->f->app;
@@ -241,7 +295,7 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 		const struct expert_score *s;
 		if (e->expert != MEAN_OF_PANEL && (size_t)e->expert != i)
 			continue;
-		s = expert_score_for(&app->experts[i], fac->id);
+		s = expert_score_of(e, i, fac);
 		if (s) {
 			sum += s->points;
 			n++;
@@ -250,13 +304,21 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 	r->njudges = n;
 	r->provisional = fac->max_provisional;
 	if (n == 0 || (e->expert == MEAN_OF_PANEL && n < e->pol->expert_quorum)) {
+		char of[32];
+		struct strbuf sb;
+
 		set_open(r, FSTATE_NOT_JUDGED);
-		r->input = n ? arena_printf(e->a, "%u of %u expert scores", n,
-					    e->pol->expert_quorum) : NULL;
+		if (n) { /* "2 of 3 expert scores" */
+			strbuf_init_fixed(&sb, of, sizeof of);
+			strbuf_addstr(&sb, " of ");
+			strbuf_add_uint(&sb, e->pol->expert_quorum);
+			strbuf_addstr(&sb, " expert scores");
+			r->input = count_text(e, "", n, sb.buf);
+		}
 		return;
 	}
 	set_scored(r, points_div_round(sum, (int64_t)n));
-	r->input = n == 1 ? "1 expert" : arena_printf(e->a, "mean of %u experts", n);
+	r->input = n == 1 ? "1 expert" : count_text(e, "mean of ", n, " experts");
 	r->level = rubric_label(fac, r->points);
 }
 

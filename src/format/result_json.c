@@ -131,21 +131,31 @@ static void flags(struct strbuf *sb, unsigned fl)
 	strbuf_addch(sb, ']');
 }
 
-static void eligibility(struct strbuf *sb, const struct eligibility *el)
+/* Texts the core leaves to be written when shown go straight into the
+ * output, then are escaped in place (usually there is nothing to escape). */
+struct texts {
+	const struct evaluation *ev;
+	struct arena scratch; /* for the rare long text (checklist_write_why) */
+};
+
+static void eligibility(struct strbuf *sb, const struct eligibility *el, struct texts *tx)
 {
 	strbuf_addstr(sb, "{\"eligible\": ");
 	tri(sb, el->eligible);
 	strbuf_addstr(sb, ", \"criteria\": [");
 	for (size_t i = 0; i < el->ncriteria; i++) {
 		const struct criterion_result *c = &el->criteria[i];
+		size_t from;
 		if (i)
 			strbuf_addstr(sb, ", ");
 		strbuf_addstr(sb, "{\"id\": ");
 		strbuf_add_json(sb, c->criterion->id);
 		strbuf_addstr(sb, ", \"holds\": ");
 		tri(sb, c->holds);
-		strbuf_addstr(sb, ", \"why\": ");
-		str_or_null(sb, c->why);
+		strbuf_addstr(sb, ", \"why\": \"");
+		from = sb->len;
+		eligibility_write_why(&tx->ev->facts, c, sb);
+		strbuf_json_quote_from(sb, from);
 		strbuf_addstr(sb, ", \"source\": ");
 		str_or_null(sb, c->criterion->source);
 		strbuf_addch(sb, '}');
@@ -153,21 +163,24 @@ static void eligibility(struct strbuf *sb, const struct eligibility *el)
 	strbuf_addstr(sb, "]}");
 }
 
-static void checklist(struct strbuf *sb, const struct checklist *cl)
+static void checklist(struct strbuf *sb, const struct checklist *cl, struct texts *tx)
 {
 	strbuf_addstr(sb, "{\"complete\": ");
 	boolean(sb, cl->complete);
 	strbuf_addstr(sb, ", \"items\": [");
 	for (size_t i = 0; i < cl->nitems; i++) {
 		const struct check_item *it = &cl->items[i];
+		size_t from;
 		if (i)
 			strbuf_addstr(sb, ", ");
 		strbuf_addstr(sb, "{\"slot\": ");
 		strbuf_add_json(sb, it->slot);
 		strbuf_addstr(sb, ", \"state\": ");
 		strbuf_add_json(sb, check_state_name(it->state));
-		strbuf_addstr(sb, ", \"why\": ");
-		str_or_null(sb, it->why);
+		strbuf_addstr(sb, ", \"why\": \"");
+		from = sb->len;
+		checklist_write_why(tx->ev->policy, &tx->ev->facts, it, &tx->scratch, sb);
+		strbuf_json_quote_from(sb, from);
 		strbuf_addstr(sb, ", \"source\": ");
 		str_or_null(sb, it->source);
 		strbuf_addch(sb, '}');
@@ -175,8 +188,10 @@ static void checklist(struct strbuf *sb, const struct checklist *cl)
 	strbuf_addstr(sb, "]}");
 }
 
-static void advice(struct strbuf *sb, const struct advice *ad)
+static void advice(struct strbuf *sb, const struct advice *ad, struct texts *tx)
 {
+	size_t from;
+
 	bool first = true;
 
 	strbuf_addch(sb, '[');
@@ -203,8 +218,10 @@ static void advice(struct strbuf *sb, const struct advice *ad)
 		boolean(sb, it->reaches);
 		strbuf_addstr(sb, ", \"combination\": ");
 		boolean(sb, ad->combination);
-		strbuf_addstr(sb, ", \"text\": ");
-		str_or_null(sb, it->text);
+		strbuf_addstr(sb, ", \"text\": \"");
+		from = sb->len;
+		advice_write_text(&tx->ev->facts, ad, it, sb);
+		strbuf_json_quote_from(sb, from);
 		strbuf_addch(sb, '}');
 	}
 	if (ad->has_judged_needed) {
@@ -212,8 +229,10 @@ static void advice(struct strbuf *sb, const struct advice *ad)
 			strbuf_addstr(sb, ", ");
 		strbuf_addstr(sb, "{\"kind\": \"judged\", \"judged_points_needed\": ");
 		dec(sb, ad->judged_needed);
-		strbuf_addstr(sb, ", \"text\": ");
-		str_or_null(sb, ad->judged_text);
+		strbuf_addstr(sb, ", \"text\": \"");
+		from = sb->len;
+		advice_write_judged_text(&tx->ev->scorecard, ad, sb);
+		strbuf_json_quote_from(sb, from);
 		strbuf_addch(sb, '}');
 	}
 	strbuf_addch(sb, ']');
@@ -224,7 +243,9 @@ void result_json(const struct evaluation *ev, struct strbuf *sb)
 	const struct scorecard *sc = &ev->scorecard;
 	const struct programme_policy *pol = ev->policy;
 	char d[DATE_FMT_MAX];
+	struct texts tx = {ev, {0}};
 
+	arena_init(&tx.scratch, 0);
 	strbuf_addstr(sb, "{\"programme\": ");
 	strbuf_add_json(sb, pol->programme);
 	if (ev->facts.app->track) {
@@ -271,12 +292,13 @@ void result_json(const struct evaluation *ev, struct strbuf *sb)
 		strbuf_addch(sb, ']');
 	}
 	strbuf_addstr(sb, ", \"eligibility\": ");
-	eligibility(sb, &ev->eligibility);
+	eligibility(sb, &ev->eligibility, &tx);
 	strbuf_addstr(sb, ", \"parts\": ");
 	parts(sb, sc);
 	strbuf_addstr(sb, ", \"checklist\": ");
-	checklist(sb, &ev->checklist);
+	checklist(sb, &ev->checklist, &tx);
 	strbuf_addstr(sb, ", \"advice\": ");
-	advice(sb, &ev->advice);
+	advice(sb, &ev->advice, &tx);
 	strbuf_addch(sb, '}');
+	arena_release(&tx.scratch);
 }

@@ -135,9 +135,10 @@ static void header(struct strbuf *sb, const struct evaluation *ev, const char *n
 		    date_format(app->date, d));
 }
 
-static void eligibility_lines(struct strbuf *sb, const struct eligibility *el,
+static void eligibility_lines(struct strbuf *sb, const struct evaluation *ev,
 		const struct style *st)
 {
+	const struct eligibility *el = &ev->eligibility;
 	const char *word = el->eligible == TRI_TRUE ? "eligible" :
 			   el->eligible == TRI_FALSE ? "not eligible" : "undecided (facts missing)";
 
@@ -145,10 +146,11 @@ static void eligibility_lines(struct strbuf *sb, const struct eligibility *el,
 		    el->eligible == TRI_FALSE ? st->bad : st->warn, word, st->off);
 	for (size_t i = 0; i < el->ncriteria; i++) {
 		const struct criterion_result *c = &el->criteria[i];
-		strbuf_addf(sb, "  %s %s\n      %s\n", c->holds == TRI_TRUE ? "✓" :
+		strbuf_addf(sb, "  %s %s\n      ", c->holds == TRI_TRUE ? "✓" :
 			    c->holds == TRI_FALSE ? "✗" : "?",
-			    c->criterion->name ? c->criterion->name : c->criterion->id,
-			    c->why ? c->why : "");
+			    c->criterion->name ? c->criterion->name : c->criterion->id);
+		eligibility_write_why(&ev->facts, c, sb);
+		strbuf_addch(sb, '\n');
 	}
 }
 
@@ -182,11 +184,14 @@ static void score_lines(struct strbuf *sb, const struct scorecard *sc, const str
 	}
 }
 
-static void checklist_lines(struct strbuf *sb, const struct checklist *cl,
+static void checklist_lines(struct strbuf *sb, const struct evaluation *ev,
 		const struct style *st)
 {
+	const struct checklist *cl = &ev->checklist;
+	struct arena scratch; /* for the rare long text (checklist_write_why) */
 	size_t ok = 0;
 
+	arena_init(&scratch, 0);
 	for (size_t i = 0; i < cl->nitems; i++)
 		ok += cl->items[i].state == CHECK_OK;
 	strbuf_addf(sb, "\nDocuments    %s%s%s (%zu of %zu items ok)\n",
@@ -199,23 +204,32 @@ static void checklist_lines(struct strbuf *sb, const struct checklist *cl,
 		strbuf_addf(sb, "  %s ", mark);
 		pad(sb, it->slot, 36);
 		pad(sb, check_state_name(it->state), 11);
-		if (it->state != CHECK_OK && it->why)
-			strbuf_addstr(sb, it->why);
+		if (it->state != CHECK_OK)
+			checklist_write_why(ev->policy, &ev->facts, it, &scratch, sb);
 		strbuf_addch(sb, '\n');
 	}
+	arena_release(&scratch);
 }
 
-static void advice_lines(struct strbuf *sb, const struct advice *ad)
+static void advice_lines(struct strbuf *sb, const struct evaluation *ev)
 {
+	const struct advice *ad = &ev->advice;
+
 	if (!ad->nitems && !ad->has_judged_needed)
 		return;
 	strbuf_addstr(sb, "\nAdvice\n");
 	if (ad->combination)
 		strbuf_addstr(sb, "  No single change reaches the threshold; together:\n");
-	for (size_t i = 0; i < ad->nitems; i++)
-		strbuf_addf(sb, "  - %s\n", ad->items[i].text);
-	if (ad->has_judged_needed && ad->judged_text)
-		strbuf_addf(sb, "  - %s\n", ad->judged_text);
+	for (size_t i = 0; i < ad->nitems; i++) {
+		strbuf_addstr(sb, "  - ");
+		advice_write_text(&ev->facts, ad, &ad->items[i], sb);
+		strbuf_addch(sb, '\n');
+	}
+	if (ad->has_judged_needed) {
+		strbuf_addstr(sb, "  - ");
+		advice_write_judged_text(&ev->scorecard, ad, sb);
+		strbuf_addch(sb, '\n');
+	}
 }
 
 static bool any_provisional(const struct scorecard *sc)
@@ -234,7 +248,7 @@ void result_text(const struct evaluation *ev, const char *name, bool color,
 	const struct scorecard *sc = &ev->scorecard;
 
 	header(sb, ev, name, st);
-	eligibility_lines(sb, &ev->eligibility, st);
+	eligibility_lines(sb, ev, st);
 	if (sc->scored) {
 		score_lines(sb, sc, st);
 		if (sc->flags & SCORE_SPLIT_PANEL)
@@ -252,8 +266,8 @@ void result_text(const struct evaluation *ev, const char *name, bool color,
 			    st->warn, date_format(ev->policy->window_opens, o),
 			    date_format(ev->policy->window_closes, c), st->off);
 	}
-	checklist_lines(sb, &ev->checklist, st);
-	advice_lines(sb, &ev->advice);
+	checklist_lines(sb, ev, st);
+	advice_lines(sb, ev);
 	if (sc->scored && any_provisional(sc))
 		strbuf_addstr(sb, "\n* provisional: the source publishes only the maximum; this "
 			      "is the platform's default split until the official values are "

@@ -1,6 +1,7 @@
 /* jsondec.c - see jsondec.h. */
 #include "jsondec.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -800,6 +801,7 @@ static unsigned dec_object(struct ctx *c, unsigned i, const struct jd_schema *s,
 	uint64_t seen = 0;
 	int fi;
 
+	assert(s->nfields <= JD_MAX_FIELDS); /* `seen` is a 64-bit mask */
 	put_pos(c, base, s->pos_off, (size_t)t->start);
 	for (int k = 0; k < t->size; k++) {
 		const struct jd_field *f;

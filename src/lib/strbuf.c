@@ -1,6 +1,9 @@
 /* strbuf.c - see strbuf.h. */
 #include "strbuf.h"
 
+#include "arena.h"
+
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +50,7 @@ void strbuf_reset(struct strbuf *sb)
 	sb->failed = false;
 }
 
-/* grow: make room for n more bytes plus the NUL; false latches failure. */
-static bool grow(struct strbuf *sb, size_t n)
+bool strbuf_grow(struct strbuf *sb, size_t n)
 {
 	size_t want, size;
 	char *p;
@@ -66,6 +68,8 @@ static bool grow(struct strbuf *sb, size_t n)
 		return false;
 	}
 	size = sb->alloc ? sb->alloc : 64;
+	if (size > sb->cap)
+		size = sb->cap + 1; /* never above cap + 1: strbuf_has_room relies on it */
 	while (size <= want)
 		size = size > sb->cap / 2 ? sb->cap + 1 : size * 2;
 	p = realloc(sb->alloc ? sb->buf : NULL, size);
@@ -78,26 +82,6 @@ static bool grow(struct strbuf *sb, size_t n)
 	sb->buf = p;
 	sb->alloc = size;
 	return true;
-}
-
-void strbuf_add(struct strbuf *sb, const void *data, size_t n)
-{
-	if (!grow(sb, n))
-		return;
-	if (n)
-		memcpy(sb->buf + sb->len, data, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void strbuf_addstr(struct strbuf *sb, const char *s)
-{
-	strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, char c)
-{
-	strbuf_add(sb, &c, 1);
 }
 
 void strbuf_addrep(struct strbuf *sb, const char *s, size_t n)
@@ -113,16 +97,27 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list cp;
 	int n;
 
+	if (sb->failed)
+		return;
+	/* Format into the room there is (one pass when it fits, as it nearly
+	 * always does); only a longer result is formatted again. */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = sb->alloc ? vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp)
+		      : vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0) {
+		if (sb->alloc)
+			sb->buf[sb->len] = '\0';
 		sb->failed = true;
 		return;
 	}
-	if (!grow(sb, (size_t)n))
-		return;
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	if (!strbuf_has_room(sb, (size_t)n)) {
+		if (sb->alloc)
+			sb->buf[sb->len] = '\0'; /* undo the cut-off attempt */
+		if (!strbuf_grow(sb, (size_t)n))
+			return;
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
@@ -135,40 +130,143 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* json_plain8: none of the 8 bytes at s needs escaping in a JSON string
+ * (a control character, '"' or '\\'); bytes >= 0x80 are copied as they
+ * are.  The classic "has a byte less than n / equal to c" word tests:
+ * exact for whether any byte matches, which is all that is asked. */
+static inline bool json_plain8(const char *s)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
+	uint64_t w, q, b;
+
+	memcpy(&w, s, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return !((((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w) & highs);
+}
+
+static inline bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* json_plain_span: the index of the first byte at or after i that needs
+ * escaping, or n.  Eight bytes at a time: policy texts run for hundreds
+ * of bytes without one. */
+static size_t json_plain_span(const char *s, size_t i, size_t n)
+{
+	while (n - i >= 8 && json_plain8(s + i))
+		i += 8;
+	while (i < n && json_plain((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0, run = 0;
 
 	strbuf_addch(sb, '"');
-	for (i = 0; i < n; i++) {
+	/* Copy runs of plain bytes whole, escape the bytes between them. */
+	while ((i = json_plain_span(s, i, n)) < n) {
 		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[6];
+		char u[6] = {'\\', 0, 0, 0, 0, 0};
+		size_t ulen = 2;
 
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default:
-			if (c >= 0x20)
-				continue;
-		}
 		strbuf_add(sb, s + run, i - run);
-		run = i + 1;
-		if (esc) {
-			strbuf_addstr(sb, esc);
-		} else {
-			memcpy(u, "\\u00", 4);
+		switch (c) {
+		case '"': u[1] = '"'; break;
+		case '\\': u[1] = '\\'; break;
+		case '\n': u[1] = 'n'; break;
+		case '\r': u[1] = 'r'; break;
+		case '\t': u[1] = 't'; break;
+		default:
+			memcpy(u + 1, "u00", 3);
 			u[4] = hex[c >> 4];
 			u[5] = hex[c & 15];
-			strbuf_add(sb, u, 6);
+			ulen = 6;
 		}
+		strbuf_add(sb, u, ulen);
+		run = ++i;
 	}
 	strbuf_add(sb, s + run, n - run);
 	strbuf_addch(sb, '"');
+}
+
+void strbuf_json_quote_from(struct strbuf *sb, size_t from)
+{
+	size_t first, extra = 0, i, o;
+
+	if (sb->failed || from > sb->len)
+		return;
+	first = json_plain_span(sb->buf, from, sb->len);
+	if (first == sb->len) { /* the common case: nothing to escape */
+		strbuf_addch(sb, '"');
+		return;
+	}
+	for (i = first; i < sb->len; i++) {
+		unsigned char c = (unsigned char)sb->buf[i];
+		if (!json_plain(c))
+			extra += c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' ? 1 : 5;
+	}
+	if (!strbuf_grow(sb, extra + 1))
+		return;
+	/* Move the bytes from `first` on to their escaped place, from the end
+	 * backwards, so nothing is overwritten before it is moved. */
+	i = sb->len;
+	o = sb->len + extra;
+	sb->buf[o + 1] = '\0';
+	sb->buf[o] = '"';
+	while (i-- > first) {
+		static const char hex[] = "0123456789abcdef";
+		unsigned char c = (unsigned char)sb->buf[i];
+		char e = c == '"' ? '"' : c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r'
+			: c == '\t' ? 't' : 0;
+
+		if (json_plain(c)) {
+			sb->buf[--o] = (char)c;
+		} else if (e) {
+			sb->buf[--o] = e;
+			sb->buf[--o] = '\\';
+		} else {
+			o -= 6;
+			memcpy(sb->buf + o, "\\u00", 4);
+			sb->buf[o + 4] = hex[c >> 4];
+			sb->buf[o + 5] = hex[c & 15];
+		}
+	}
+	sb->len += extra + 1;
+}
+
+void strbuf_add_uint(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t n = sizeof buf;
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, buf + n, sizeof buf - n);
+}
+
+char *strbuf_render(struct arena *a, strbuf_writer *write, const void *arg)
+{
+	char first[512];
+	struct strbuf sb;
+	size_t size = sizeof first;
+
+	strbuf_init_fixed(&sb, first, sizeof first);
+	write(&sb, arg);
+	while (sb.failed) { /* too long for the buffer: a larger one */
+		char *p;
+		if (size > ((size_t)1 << 28) || !(p = arena_alloc(a, size *= 4)))
+			return NULL;
+		strbuf_init_fixed(&sb, p, size);
+		write(&sb, arg);
+	}
+	return arena_strndup(a, sb.buf, sb.len);
 }
 
 void strbuf_add_json(struct strbuf *sb, const char *s)

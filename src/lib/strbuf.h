@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;    /* NUL-terminated; never NULL */
@@ -33,9 +34,41 @@ void strbuf_init_fixed(struct strbuf *sb, char *buf, size_t size);
 void strbuf_release(struct strbuf *sb);
 /* strbuf_reset: empty the contents (and clear `failed`), keep the memory. */
 void strbuf_reset(struct strbuf *sb);
-void strbuf_add(struct strbuf *sb, const void *data, size_t n);
-void strbuf_addstr(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, char c);
+/* strbuf_grow: room for n more bytes (and the NUL) without another
+ * allocation; false (and `failed` latched) when that would pass the cap or
+ * memory runs out.  The appends below call it only when the buffer is
+ * full, so the common append is a compare and a memcpy, inline. */
+bool strbuf_grow(struct strbuf *sb, size_t n);
+
+static inline bool strbuf_has_room(const struct strbuf *sb, size_t n)
+{
+	/* alloc is 0 for the static empty buffer, and never above cap + 1 */
+	return !sb->failed && n < sb->alloc - sb->len;
+}
+
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+{
+	if (!strbuf_has_room(sb, n) && !strbuf_grow(sb, n))
+		return;
+	if (n)
+		memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+static inline void strbuf_addch(struct strbuf *sb, char c)
+{
+	if (!strbuf_has_room(sb, 1) && !strbuf_grow(sb, 1))
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
@@ -44,9 +77,22 @@ void strbuf_addrep(struct strbuf *sb, const char *s, size_t n);
 /* strbuf_add_json: s as a JSON string literal, quotes included. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n);
+/* strbuf_json_quote_from: make sb->buf[from..len), text appended after an
+ * opening '"', a JSON string literal: escape it in place and close the
+ * quote.  For text written straight into the output (result_json). */
+void strbuf_json_quote_from(struct strbuf *sb, size_t from);
+/* strbuf_add_uint: v in decimal ("%ju" without printf). */
+void strbuf_add_uint(struct strbuf *sb, unsigned long long v);
 /* strbuf_add_html: s escaped for HTML text and quoted attribute values. */
 void strbuf_add_html(struct strbuf *sb, const char *s);
 /* strbuf_setlen: truncate to n <= len. */
 void strbuf_setlen(struct strbuf *sb, size_t n);
+
+/* strbuf_render: what write(sb, arg) appends, as a NUL-terminated string
+ * in arena a; NULL when a is exhausted.  It writes into fixed buffers
+ * (no malloc; for pure code), larger ones from a until the text fits. */
+struct arena;
+typedef void strbuf_writer(struct strbuf *sb, const void *arg);
+char *strbuf_render(struct arena *a, strbuf_writer *write, const void *arg);
 
 #endif

@@ -418,6 +418,7 @@ static bool parse_factor(struct pctx *c, const struct ynode *n,
 		const struct ynode *in = ymap_need(c, n, "factor", "input");
 		if (!in || !y_str(c, in, &f->input))
 			return false;
+		f->input_id = facts_id(f->input); /* evaluation looks it up by index */
 		if (f->kind == FACTOR_BRACKET) {
 			if (!check_fact(c, in, f->input, "a bracket factor", FACT_NUMBER, FACT_MISSING))
 				return false;

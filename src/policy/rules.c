@@ -228,6 +228,7 @@ static bool parse_leaf(struct pctx *c, const struct ynode *n, const struct ynode
 
 	if (!f || !y_str(c, f, &out->fact))
 		return false;
+	out->fact_id = facts_id(out->fact); /* evaluation looks it up by index */
 	if (strcmp(op, "is") == 0) {
 		out->op = PRED_IS;
 		ok &= check_fact(c, f, out->fact, "'is'", FACT_BOOL, FACT_MISSING);

@@ -187,8 +187,28 @@ static const char m1_pg[] =
 	");\n"
 	"CREATE INDEX applications_owner ON applications (owner_id, created_at, id);\n";
 
+/* ---- 2: document blobs in the database (PostgreSQL) ----
+ * Several servers behind a proxy must all see every document, and a
+ * database backup must hold them: on PostgreSQL the content-addressed blobs
+ * live in a table.  SQLite keeps them in its blob directory (one machine,
+ * written with fsync and rename), so its side of this migration is empty.
+ * STORAGE EXTERNAL: uploads are PDFs and images, compressed already; do not
+ * spend time trying to compress them again. */
+
+static const char m2_sqlite[] =
+	"-- SQLite keeps document blobs in files under its blob directory\n";
+
+static const char m2_pg[] =
+	"CREATE TABLE blobs ("
+	" sha256 TEXT PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),"
+	" size BIGINT NOT NULL CHECK (size BETWEEN 0 AND 33554432),"
+	" data BYTEA NOT NULL CHECK (octet_length(data) = size)"
+	");\n"
+	"ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;\n";
+
 static const struct migration migrations[] = {
 	{ 1, "initial schema", m1_sqlite, m1_pg },
+	{ 2, "document blobs", m2_sqlite, m2_pg },
 };
 
 #define MIGRATIONS_N (sizeof migrations / sizeof migrations[0])

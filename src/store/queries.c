@@ -5,7 +5,8 @@
  * differ only in their placeholders (?N against $N).  Statements that
  * insert return the new id with RETURNING (SQLite >= 3.35).  Times are
  * Unix seconds, booleans 0/1, a NULL user_id is an anonymous session and
- * a NULL sent_at an unsent mail (both read back as 0).
+ * a NULL sent_at an unsent mail (both read back as 0).  A NULL text: the
+ * step does not exist on that backend (see queries.h).
  */
 #include "queries.h"
 
@@ -29,14 +30,39 @@ static const struct query queries[Q__COUNT] = {
 	{ Q_PRAGMA_CHECKPOINT, "pragma_checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)", NULL },
 	{ Q_PRAGMA_NO_GROWTH, "pragma_no_growth", "PRAGMA max_page_count = 1", NULL },
 	{ Q_PRAGMA_GROWTH, "pragma_growth", "PRAGMA max_page_count = 1073741823", NULL },
+	/* PostgreSQL session settings, set per connection by parameter: the
+	 * server quotes the schema name (quote_ident); the lock wait is in ms. */
+	{ Q_SET_SEARCH_PATH, "set_search_path", NULL,
+	  "SELECT set_config('search_path', quote_ident($1), false)" },
+	{ Q_SET_LOCK_TIMEOUT, "set_lock_timeout", NULL,
+	  "SELECT set_config('lock_timeout', $1, false)" },
 
-	/* PostgreSQL has no database write lock to take up front; the
-	 * PostgreSQL backend maps serialization failures (40001) to STORE_BUSY. */
+	/* PostgreSQL has no database write lock to take up front: both begin
+	 * SERIALIZABLE (store.h says why); a serialization failure (40001) is
+	 * STORE_BUSY. */
 	{ Q_BEGIN, "begin", "BEGIN DEFERRED", "BEGIN ISOLATION LEVEL SERIALIZABLE" },
 	{ Q_BEGIN_WRITE, "begin_write", "BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL SERIALIZABLE" },
 	{ Q_COMMIT, "commit", "COMMIT", "COMMIT" },
 	{ Q_ROLLBACK, "rollback", "ROLLBACK", "ROLLBACK" },
 
+	/* Migrations take the write lock first (SQLite) or a transaction-level
+	 * advisory lock (PostgreSQL) so that two servers starting at once apply
+	 * them once: the second waits, without a time limit, for the first to
+	 * commit.  READ COMMITTED on PostgreSQL because a SERIALIZABLE snapshot
+	 * would be taken before the lock is granted and would not show the
+	 * migrations the first server just applied.  The lock key is arbitrary
+	 * but fixed; the schema (URL ?schema=NAME) is created under the lock. */
+	{ Q_MIGRATIONS_BEGIN, "migrations_begin", "BEGIN IMMEDIATE",
+	  "BEGIN ISOLATION LEVEL READ COMMITTED" },
+	{ Q_MIGRATIONS_WAIT, "migrations_wait", NULL,
+	  "SELECT set_config('lock_timeout', '0', true)" },
+	{ Q_MIGRATIONS_LOCK, "migrations_lock", NULL,
+	  "SELECT pg_advisory_xact_lock(7969794870273906)" },
+	{ Q_SCHEMA_NAME, "schema_name", NULL,
+	  "SELECT set_config('yingcai.schema', $1, true)" },
+	{ Q_SCHEMA_CREATE, "schema_create", NULL,
+	  "DO $$ BEGIN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', "
+	  "current_setting('yingcai.schema')); END $$" },
 	{ Q_MIGRATIONS_INIT, "migrations_init",
 	  "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
 	  "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
@@ -176,6 +202,17 @@ static const struct query queries[Q__COUNT] = {
 	  "ORDER BY created_at DESC, id DESC LIMIT ?2",
 	  "SELECT " APPLICATION_COLS " FROM applications WHERE owner_id = $1 "
 	  "ORDER BY created_at DESC, id DESC LIMIT $2" },
+
+	/* Document blobs on PostgreSQL (migration 2): looked up before a put so
+	 * that bytes already stored are not sent again; the insert is
+	 * idempotent all the same when two servers put the same bytes at once. */
+	{ Q_BLOB_HAS, "blob_has", NULL,
+	  "SELECT size FROM blobs WHERE sha256 = $1" },
+	{ Q_BLOB_PUT, "blob_put", NULL,
+	  "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) "
+	  "ON CONFLICT (sha256) DO NOTHING" },
+	{ Q_BLOB_GET, "blob_get", NULL,
+	  "SELECT data FROM blobs WHERE sha256 = $1" },
 };
 
 const struct query *query_get(enum query_id id)

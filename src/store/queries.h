@@ -8,27 +8,40 @@
  * Backends prepare each text once per connection and cache it by id.
  *
  * Invariants (checked by tests/unit/test_store.c): the table has one entry
- * per id, in id order; every entry has a name and a SQLite text; a NULL
- * PostgreSQL text means the query is SQLite's own (a PRAGMA) and has no
- * counterpart.  No text is ever built at run time.
+ * per id, in id order; every entry has a name and at least one text; where
+ * both texts exist they take the same number of parameters.  A NULL text
+ * means the step does not exist on that backend and running it there does
+ * nothing and succeeds (stmt.c): SQLite's PRAGMAs have no PostgreSQL
+ * counterpart; the migration lock, session settings and the blob table are
+ * PostgreSQL's own (SQLite's BEGIN IMMEDIATE is the lock, and its blobs live
+ * in the filesystem).  No text is ever built at run time: where PostgreSQL
+ * needs an identifier (a schema name), the text passes it as a parameter to
+ * format('%I') inside the server.
  */
 #ifndef YC_STORE_QUERIES_H
 #define YC_STORE_QUERIES_H
 
 enum query_id {
-	/* connection setup (SQLite only) */
+	/* connection setup */
 	Q_PRAGMA_WAL,
 	Q_PRAGMA_FOREIGN_KEYS,
 	Q_PRAGMA_SYNCHRONOUS,
 	Q_PRAGMA_CHECKPOINT,
 	Q_PRAGMA_NO_GROWTH,
 	Q_PRAGMA_GROWTH,
+	Q_SET_SEARCH_PATH,
+	Q_SET_LOCK_TIMEOUT,
 	/* transactions */
 	Q_BEGIN,
 	Q_BEGIN_WRITE,
 	Q_COMMIT,
 	Q_ROLLBACK,
 	/* migrations */
+	Q_MIGRATIONS_BEGIN,
+	Q_MIGRATIONS_WAIT,
+	Q_MIGRATIONS_LOCK,
+	Q_SCHEMA_NAME,
+	Q_SCHEMA_CREATE,
 	Q_MIGRATIONS_INIT,
 	Q_MIGRATIONS_VERSION,
 	Q_MIGRATIONS_RECORD,
@@ -68,13 +81,17 @@ enum query_id {
 	Q_APPLICATION_GET,
 	Q_APPLICATION_VERSION,
 	Q_APPLICATION_LIST,
+	/* document blobs (PostgreSQL; SQLite keeps them in files) */
+	Q_BLOB_HAS,
+	Q_BLOB_PUT,
+	Q_BLOB_GET,
 	Q__COUNT
 };
 
 struct query {
 	enum query_id id;
 	const char *name;   /* for logs: "user_create" */
-	const char *sqlite; /* ?NNN placeholders */
+	const char *sqlite; /* ?NNN placeholders; NULL: PostgreSQL only */
 	const char *pg;     /* $N placeholders; NULL: SQLite only */
 };
 

@@ -3,17 +3,49 @@
  * Everything the portal keeps goes through these functions: accounts,
  * sessions, the login throttle, password-reset tokens, the mail outbox,
  * the audit log, the key-entity registry, saved applications and document
- * blobs.  The first backend is SQLite (sqlite.c: WAL, foreign keys, STRICT
- * tables, prepared statements cached per connection, numbered migrations
- * applied at open); a PostgreSQL backend comes later behind the same API,
- * so every query is written once per backend, side by side, in queries.c.
+ * blobs.  Two backends, chosen once by the URL given to store_open:
+ *   SQLite (sqlite.c): one file, WAL, foreign keys, STRICT tables; blobs in
+ *     a directory.  The embedded default.
+ *   PostgreSQL (postgres.c, libpq): for several `yingcai serve` behind a
+ *     proxy; blobs in the database.
+ * Every query is written once per backend, side by side, in queries.c; the
+ * schema is the same numbered migrations (migrations.c), applied at open.
+ * The functions below are written once for both (store_impl.h).
  *
- * Concurrency: a `struct store` owns a small pool of connections; each
- * request takes one with store_conn_acquire() and gives it back with
+ * Concurrency: a `struct store` owns a fixed pool of connections opened at
+ * store_open (a server gives one per thread, plus one); each request takes
+ * one with store_conn_acquire() and gives it back with
  * store_conn_release().  A connection is used by one thread at a time.
  * Strings returned in out-structs are copied into the arena the caller
  * passes; nothing returned points into the database library's memory.
  * Times are Unix seconds (int64).  Errors: enum store_rc, never a global.
+ *
+ * Transactions and isolation.  SQLite: store_begin_write is BEGIN IMMEDIATE,
+ * one writer at a time; waiting for the lock longer than the busy timeout
+ * is STORE_BUSY.  PostgreSQL: store_begin and store_begin_write are both
+ * SERIALIZABLE.  The use cases of src/app were written against SQLite,
+ * whose writers are serial: they read, decide and write in one transaction
+ * (count login failures then add one, look at a row then change it).
+ * SERIALIZABLE keeps exactly that guarantee without auditing each use case
+ * for the row locks READ COMMITTED would need (and a lock cannot protect a
+ * row that does not exist yet).  Use cases are short, so conflicts are
+ * rare; when one happens PostgreSQL fails one transaction with SQLSTATE
+ * 40001 (at any statement or at commit), and the store returns STORE_BUSY
+ * as it does for SQLite's lock: the use case rolls back and the caller may
+ * run it again or answer 503.  Deadlocks (40P01) and waiting for a row
+ * lock longer than the busy timeout (lock_timeout, 55P03) are STORE_BUSY
+ * too.  Unlike BEGIN IMMEDIATE, BEGIN takes no lock: two writers proceed
+ * together and the loser learns it later.  Lost updates between users are
+ * still STORE_CONFLICT through the version columns.  Writes outside a
+ * transaction are single statements in autocommit.
+ * A statement that fails inside a transaction (a taken e-mail, busy,
+ * full...; not a lookup that finds nothing) fails the whole transaction,
+ * on both backends alike because PostgreSQL can do nothing else: later
+ * statements return the same store_rc without running, and store_commit
+ * rolls back and returns it.  A use case rolls back after a failure.
+ *
+ * A lost PostgreSQL connection (server restart) makes the statement
+ * STORE_BUSY; the next store_conn_acquire of it reconnects once.
  */
 #ifndef YC_STORE_H
 #define YC_STORE_H
@@ -38,13 +70,24 @@ const char *store_rc_name(enum store_rc rc);
 struct store;
 struct store_conn;
 
-/* store_open: open (creating if needed) the database at `url`
- * ("sqlite:PATH" or a bare path) with `pool` connections, apply pending
- * migrations; blob_dir is where document blobs are kept (SQLite backend).
- * On failure returns NULL and writes a message into err (size n). */
+/* store_open: open (creating if needed) the database at `url` with `pool`
+ * connections (1..64), apply pending migrations; blob_dir is where
+ * document blobs are kept on SQLite (made if missing; NULL: no blobs).
+ * url is one of
+ *   sqlite:PATH or a bare PATH
+ *   postgresql://[user[:password]@]host[:port]/dbname[?param=value&...]
+ *     (postgres:// too): libpq's URI; its parameters are libpq's, plus
+ *     schema=NAME: the store's tables live in schema NAME, created if
+ *     missing ([a-z0-9_], at most 63 bytes, not pg_...), and every
+ *     connection's search_path is that schema alone.  A clean database
+ *     for a test run is a new schema name; two servers given the same URL
+ *     share one.  blob_dir is not used (blobs are in the database).
+ * Two servers opening one database at once apply the migrations once.
+ * On failure returns NULL and writes a message into err (size n); the
+ * message never repeats a password. */
 struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
 		char *err, size_t n);
-/* store_close: wait for connections to come back, checkpoint, close. */
+/* store_close: wait for connections to come back, checkpoint (SQLite), close. */
 void store_close(struct store *s);
 /* store_blob_dir: the blob directory given to store_open (NULL if none). */
 const char *store_blob_dir(const struct store *s);
@@ -55,17 +98,22 @@ struct store_conn *store_conn_acquire(struct store *s);
  * store_set_busy_timeout / store_freeze_size are restored. */
 void store_conn_release(struct store_conn *c);
 /* store_set_busy_timeout: how long c waits for a lock before STORE_BUSY
- * (default 5000 ms); until c is released. */
+ * (default 5000 ms; PostgreSQL: lock_timeout); until c is released. */
 enum store_rc store_set_busy_timeout(struct store_conn *c, int ms);
 /* store_freeze_size: fault injection for tests: until c is released, a
  * write that needs the database to grow fails with STORE_FULL, as it
- * would on a full disk (SQLite: max_page_count). */
+ * would on a full disk (SQLite: max_page_count; PostgreSQL, whose disk is
+ * the server's: every INSERT and UPDATE on c fails as with SQLSTATE 53100
+ * without being sent). */
 enum store_rc store_freeze_size(struct store_conn *c);
 /* store_schema_version: the highest migration applied. */
 int store_schema_version(struct store_conn *c);
 
-/* Transactions: one per use case (src/app/).  begin_write takes the write
- * lock at once (SQLite: BEGIN IMMEDIATE) so a use case never fails halfway. */
+/* Transactions: one per use case (src/app/); isolation: see the top of this
+ * file.  begin_write takes the write lock at once on SQLite (BEGIN
+ * IMMEDIATE) so a use case never fails halfway there; on PostgreSQL a
+ * SERIALIZABLE transaction can fail at any statement or at commit with
+ * STORE_BUSY. */
 enum store_rc store_begin(struct store_conn *c);
 enum store_rc store_begin_write(struct store_conn *c);
 /* store_commit: on failure the transaction has been rolled back. */
@@ -141,7 +189,10 @@ enum store_rc store_session_delete(struct store_conn *c, int64_t id);
 /* store_session_purge: delete the sessions expired at now. */
 enum store_rc store_session_purge(struct store_conn *c, int64_t now);
 
-/* ---- login throttle ---- */
+/* ---- login throttle ----
+ * Keys are indexed: keep them short (the app caps them at 254 bytes); on
+ * PostgreSQL an index entry is at most about 2.7 KB and a longer key is
+ * STORE_ERROR. */
 enum store_rc store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
 enum store_rc store_login_failures_since(struct store_conn *c, const char *key,
 		int64_t since, int *count);
@@ -232,13 +283,19 @@ enum store_rc store_application_list(struct store_conn *c, int64_t owner_id, siz
 		struct arena *a, struct application_rec **out, size_t *n);
 
 /* ---- document blobs: content-addressed (SHA-256) ---- */
+/* On SQLite blobs are files under blob_dir; on PostgreSQL rows of the blobs
+ * table, so every server sees them and backups hold them.  On PostgreSQL
+ * both functions take a pool connection for their duration: a thread that
+ * holds one already needs the pool to have another (a server's pool is
+ * one per thread plus one). */
 /* store_blob_put: keep data under its SHA-256 (hex into sha256_hex[65]):
- * written to a temporary file, fsynced, renamed; never a user's file name. */
+ * SQLite: written to a temporary file, fsynced, renamed, never under a
+ * user's file name; PostgreSQL: inserted unless already there. */
 enum store_rc store_blob_put(struct store *s, const void *data, size_t len,
 		char sha256_hex[65]);
 /* store_blob_get: read a blob whose hash is given, into the arena.  The hash
  * must be exactly 64 lower-case hex digits, else STORE_NOTFOUND without
- * touching the filesystem; a blob that no longer matches its hash is
+ * touching the filesystem or the database; a blob that no longer matches its hash is
  * STORE_ERROR.  Blobs are at most 32 MiB (store_blob_put refuses more). */
 enum store_rc store_blob_get(struct store *s, const char *sha256_hex, struct arena *a,
 		void **data, size_t *len);

@@ -15,6 +15,7 @@
 
 #include "http.h"
 #include "pages/pages.h"
+#include "proxy.h"
 #include "route.h"
 #include "session.h"
 #include "i18n.h"
@@ -37,6 +38,7 @@ struct conn_ctx {
 	bool too_big;
 	bool answered; /* a response is queued already (early 413) */
 	bool counted;
+	bool https; /* a trusted proxy says the client came over HTTPS */
 	struct timespec start;
 	struct server *srv;
 };
@@ -80,19 +82,55 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static void client_address(struct MHD_Connection *c, char *out, size_t n)
+/* join_xff: every X-Forwarded-For header of the request, joined with ","
+ * (RFC 9110: repeated fields are one comma-separated list). */
+struct xff_join {
+	struct arena *a;
+	const char *all;
+};
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+		const char *value)
+{
+	struct xff_join *j = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+		return MHD_YES;
+	j->all = j->all ? arena_printf(j->a, "%s,%s", j->all, value) : value;
+	return j->all ? MHD_YES : MHD_NO;
+}
+
+/* client_address: the address of whoever sent the request into out.  The
+ * connection's peer, unless the peer is a trusted proxy (trusted_proxies):
+ * then the client it names in X-Forwarded-For (proxy.h), and *https tells
+ * whether it says X-Forwarded-Proto: https.  A header from any other peer is
+ * ignored, so a client talking to us directly cannot choose its address. */
+static void client_address(struct MHD_Connection *c, const struct site_config *cfg,
+		struct arena *a, char *out, size_t n, bool *https)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char peer[PROXY_ADDR_MAX] = "unknown";
+	struct xff_join xff = {a, NULL};
 
-	snprintf(out, n, "unknown");
+	*https = false;
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-			  (socklen_t)n);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+			  (socklen_t)sizeof peer);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)n);
+			  peer, (socklen_t)sizeof peer);
+	if (!proxy_is_trusted(peer, cfg->trusted, cfg->ntrusted)) {
+		snprintf(out, n, "%s", peer);
+		return;
+	}
+	MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &xff);
+	proxy_client_address(peer, xff.all, cfg->trusted, cfg->ntrusted, out, n);
+	*https = proxy_forwarded_https(peer,
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto"),
+		cfg->trusted, cfg->ntrusted);
 }
 
 /* build_request: the request's fields from the connection; false if the
@@ -108,7 +146,7 @@ static bool build_request(struct request *rq, struct conn_ctx *ctx, struct MHD_C
 	rq->method_name = arena_strdup(rq->a, method);
 	rq->path = arena_strdup(rq->a, url && *url ? url : "/");
 	rq->now = (int64_t)time(NULL);
-	client_address(c, rq->remote, sizeof rq->remote);
+	client_address(c, &rq->site->cfg, rq->a, rq->remote, sizeof rq->remote, &ctx->https);
 	rq->query = arena_array(rq->a, HTTP_MAX_FIELDS, sizeof *rq->query);
 	if (!rq->query || !rq->path)
 		return false;
@@ -173,8 +211,54 @@ static void access_log(struct site *site, const struct request *rq, const struct
 	}
 }
 
+/* Cookies of a response to a client on HTTPS (a trusted proxy said so) get
+ * Secure, whatever set them, when secure_cookies has not given it already. */
+struct cookie_list {
+	struct arena *a;
+	const char *v[HTTP_MAX_HEADERS + 4];
+	size_t n;
+};
+
+static bool has_secure_attr(const char *cookie)
+{
+	for (const char *p = strchr(cookie, ';'); p; p = strchr(p + 1, ';')) {
+		const char *q = p + 1;
+
+		while (*q == ' ')
+			q++;
+		if (strncasecmp(q, "Secure", 6) == 0 && (q[6] == '\0' || q[6] == ';' || q[6] == ' '))
+			return true;
+	}
+	return false;
+}
+
+static enum MHD_Result list_cookies(void *cls, enum MHD_ValueKind kind, const char *key,
+		const char *value)
+{
+	struct cookie_list *l = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "Set-Cookie") == 0 && value && !has_secure_attr(value) &&
+	    l->n < sizeof l->v / sizeof l->v[0])
+		l->v[l->n++] = arena_strdup(l->a, value);
+	return MHD_YES;
+}
+
+static void add_secure_to_cookies(struct MHD_Response *r, struct arena *a)
+{
+	struct cookie_list l = {.a = a};
+
+	MHD_get_response_headers(r, list_cookies, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v = l.v[i] ? arena_printf(a, "%s; Secure", l.v[i]) : NULL;
+
+		if (v && MHD_del_response_header(r, "Set-Cookie", l.v[i]) == MHD_YES)
+			MHD_add_response_header(r, "Set-Cookie", v);
+	}
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *c, struct request *rq,
-		struct response *rs)
+		struct response *rs, bool https)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -188,6 +272,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct request *r
 	for (size_t i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].key, rs->headers[i].value);
 	session_set_cookies(rq, r);
+	if (https && !rq->site->cfg.secure_cookies)
+		add_secure_to_cookies(r, rq->a);
 	ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -217,7 +303,7 @@ static enum MHD_Result handle(struct server *srv, struct conn_ctx *ctx,
 		strbuf_init(&rs.body, PAGE_MAX);
 		http_text(&rs, 500, "The page is too large to send.\n");
 	}
-	ret = send_response(c, &rq, &rs);
+	ret = send_response(c, &rq, &rs, ctx->https);
 	access_log(srv->site, &rq, &rs, ms_since(&ctx->start));
 	if (rq.db)
 		store_conn_release(rq.db);

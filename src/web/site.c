@@ -13,6 +13,7 @@
 #include "lib/mustache.h"
 #include "lib/strbuf.h"
 #include "policy/load.h"
+#include "proxy.h"
 #include "store/store.h"
 
 #define SHARE_FILE_MAX ((size_t)4 << 20)
@@ -29,6 +30,7 @@ void site_config_defaults(struct site_config *c)
 	c->timeout_s = 30;
 	c->body_max = (size_t)1 << 20;
 	c->upload_max = (size_t)20 << 20;
+	c->trusted_proxies = ""; /* none: X-Forwarded-* headers are ignored */
 	c->login_max_failures = 5;
 	c->login_window_s = 15 * 60;
 	c->session_ttl_s = 8 * 3600;
@@ -36,7 +38,7 @@ void site_config_defaults(struct site_config *c)
 
 /* ---- the configuration file: "key = value" lines, '#' comments ---- */
 
-enum ckind { C_STR, C_UINT, C_SIZE, C_BOOL };
+enum ckind { C_STR, C_UINT, C_SIZE, C_BOOL, C_PROXIES };
 
 struct ckey {
 	const char *key;
@@ -60,6 +62,7 @@ static const struct ckey ckeys[] = {
 	{"max_body_bytes", C_SIZE, CF(body_max), 1024, (unsigned long long)1 << 30},
 	{"max_upload_bytes", C_SIZE, CF(upload_max), 1024, (unsigned long long)1 << 30},
 	{"secure_cookies", C_BOOL, CF(secure_cookies), 0, 1},
+	{"trusted_proxies", C_PROXIES, CF(trusted_proxies), 0, 0},
 	{"login_max_failures", C_UINT, CF(login_max_failures), 1, 1000},
 	{"login_window_seconds", C_UINT, CF(login_window_s), 1, 86400},
 	{"session_ttl_seconds", C_UINT, CF(session_ttl_s), 60, 30 * 86400},
@@ -100,6 +103,16 @@ static int set_key(struct site_config *c, struct arena *a, const struct ckey *k,
 	case C_STR:
 		*(const char **)(void *)(base + k->offset) = arena_strdup(a, val);
 		return 0;
+	case C_PROXIES: {
+		char why[256];
+
+		if (proxy_parse_list(val, a, &c->trusted, &c->ntrusted, why, sizeof why) < 0) {
+			snprintf(err, n, "%s:%u: %s: %s", name, line, k->key, why);
+			return -1;
+		}
+		c->trusted_proxies = arena_strdup(a, val);
+		return 0;
+	}
 	case C_BOOL:
 		if (strcmp(val, "true") && strcmp(val, "false")) {
 			snprintf(err, n, "%s:%u: %s: expected true or false, got \"%s\"", name, line,

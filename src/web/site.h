@@ -32,7 +32,14 @@ struct site_config {
 	unsigned timeout_s;     /* idle connection timeout (slow clients) */
 	size_t body_max;        /* largest request body */
 	size_t upload_max;      /* largest uploaded document */
-	bool secure_cookies;    /* behind TLS: cookies get Secure */
+	bool secure_cookies;    /* cookies always get Secure (they get it anyway on a
+				 * request a trusted proxy forwards from HTTPS) */
+	/* Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
+	 * believed (proxy.h): the text as configured, and parsed (canonical
+	 * IPv4 strings in the arena of the configuration). */
+	const char *trusted_proxies;
+	const char *const *trusted;
+	size_t ntrusted;
 	unsigned login_max_failures; /* failed logins per window before refusing */
 	unsigned login_window_s;
 	unsigned session_ttl_s;

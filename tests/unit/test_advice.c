@@ -158,6 +158,8 @@ static void advise(struct fixture *x)
 	if (!score_compute(&x->pol, &x->f, &x->a, &x->sc, &err))
 		fail_msg("score_compute: %s: %s", err.path, err.reason);
 	assert_true(advice_compute(&x->sc, &x->f, &x->a, &x->adv));
+	/* the sentences are written on demand: fill the text fields */
+	assert_true(advice_texts(&x->sc, &x->f, &x->adv, &x->a));
 	assert_false(x->a.failed);
 	for (size_t i = 0; i < x->adv.nitems; i++) {
 		assert_string_not_equal(x->adv.items[i].factor, "age");

@@ -131,6 +131,8 @@ static const struct check_item *run(struct fx *x)
 	memset(&x->err, 0, sizeof x->err);
 	assert_true(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
 	assert_int_equal(x->cl.nitems, x->pol.nslots + (x->pol.has_window ? 1 : 0));
+	/* the words are written on demand: fill every `why` */
+	assert_true(checklist_texts(&x->pol, &x->f, &x->cl, &x->a));
 	for (size_t i = 0; i < x->cl.nitems; i++) {
 		assert_non_null(x->cl.items[i].why);
 		assert_true(x->cl.items[i].why[0] != '\0');
@@ -934,6 +936,7 @@ static void test_document_without_slot(void **state)
 static void test_out_of_memory(void **state)
 {
 	struct fx *x = *state;
+	const char *want[4];
 	bool ok = false;
 
 	resume_slot(x, true);
@@ -944,7 +947,9 @@ static void test_out_of_memory(void **state)
 	x->slots[x->pol.nslots++] = (struct doc_slot){"tax_certificates", "Tax", "src",
 		SLOT_REQUIRED, NULL, 0, 4, 0};
 	x->pol.has_window = true;
-	facts_init(&x->f, &x->app, NULL);
+	run(x); /* the words with memory enough */
+	for (size_t i = 0; i < 4; i++)
+		want[i] = x->cl.items[i].why;
 	for (size_t limit = 16; limit < 200000 && !ok; limit += 16) {
 		struct arena a;
 
@@ -961,6 +966,10 @@ static void test_out_of_memory(void **state)
 			assert_int_equal(x->cl.items[0].state, CHECK_PROBLEM);
 			assert_int_equal(x->cl.items[1].state, CHECK_PROBLEM);
 			assert_int_equal(x->cl.items[2].state, CHECK_PROBLEM);
+			/* writing the words may run out too: then it says so */
+			ok = checklist_texts(&x->pol, &x->f, &x->cl, &a);
+			for (size_t i = 0; ok && i < 4; i++)
+				assert_string_equal(x->cl.items[i].why, want[i]);
 		}
 		arena_release(&a);
 	}

@@ -1,14 +1,26 @@
-/* test_store.c - the SQLite store (store/store.h, queries.h, migrations.h).
+/* test_store.c - the store (store/store.h, queries.h, migrations.h) on both
+ * backends.
  *
- * Each test opens a fresh database in a mkdtemp directory under /tmp and
- * removes it afterwards.  Checks that need to look behind the API (the
- * schema_migrations rows, STRICT tables, the append-only audit log) open
- * the file with a second, plain SQLite connection.  Fault injection: a
- * second pool connection holding the write lock makes every write path
- * return STORE_BUSY; store_freeze_size makes every growing write return
- * STORE_FULL.
+ * Every test with a fixture runs on SQLite, and again on PostgreSQL when
+ * YINGCAI_TEST_PG is a postgresql:// URL (scripts/pg-cluster start DIR
+ * prints one); YINGCAI_TEST_BACKEND=sqlite or =postgresql runs the tests of
+ * one backend only (scripts/run-tests runs the PostgreSQL half apart).
+ * Test names say the backend: "sqlite/test_users", "postgresql/test_users";
+ * "store/..." tests need no database.
+ *
+ * Each test has a database of its own: SQLite, a file in a mkdtemp
+ * directory under /tmp, removed afterwards; PostgreSQL, a schema of its own
+ * (URL ?schema=yct_<pid>_<n>, created by store_open), dropped afterwards.
+ * Checks that look behind the API (schema_migrations rows, column types,
+ * the append-only audit log) use a plain connection: sqlite3 on the file,
+ * or libpq with search_path set to the test's schema.
+ *
+ * Fault injection: a second pool connection holding the write lock
+ * (SQLite) or rows (PostgreSQL) makes write paths return STORE_BUSY;
+ * store_freeze_size makes every growing write return STORE_FULL.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,15 +34,25 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "store/migrations.h"
 #include "store/queries.h"
 #include "store/store.h"
+#include "store/store_impl.h"
+
+enum be { BE_SQLITE, BE_PG };
+
+static const char *pg_base; /* YINGCAI_TEST_PG */
 
 struct fx {
-	char dir[64];
-	char db[128];
+	enum be be;
+	char dir[64];       /* the test's directory (SQLite: its database; blobs) */
+	char schema[64];    /* PostgreSQL: the test's schema */
+	char url[1024];     /* what store_open gets */
+	char file[128];     /* SQLite: the database file */
+	PGconn *raw;        /* PostgreSQL: a plain connection in the schema */
 	struct store *s;
 	struct store_conn *c;
 	struct arena a;
@@ -61,6 +83,20 @@ static void rm_rf(const char *path)
 	unlink(path);
 }
 
+/* db_url: the URL of the test's database `name` ("yc", or another one a
+ * test opens besides): a file in the test's directory, or a schema named
+ * after the test's (with the same application_name, to find its sessions). */
+static void db_url(struct fx *f, const char *name, char *out, size_t n)
+{
+	if (f->be == BE_SQLITE) {
+		snprintf(out, n, "sqlite:%s/%s.db", f->dir, name);
+		return;
+	}
+	snprintf(out, n, "%s%sschema=%s%s%s&application_name=%s", pg_base,
+		 strchr(pg_base, '?') ? "&" : "?", f->schema, strcmp(name, "yc") ? "_" : "",
+		 strcmp(name, "yc") ? name : "", f->schema);
+}
+
 static struct store *open_store(struct fx *f, unsigned pool)
 {
 	char err[256] = "";
@@ -68,7 +104,7 @@ static struct store *open_store(struct fx *f, unsigned pool)
 	struct store *s;
 
 	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
-	s = store_open(f->db, blobs, pool, err, sizeof err);
+	s = store_open(f->url, blobs, pool, err, sizeof err);
 	if (!s)
 		fail_msg("store_open: %s", err);
 	return s;
@@ -95,14 +131,107 @@ static void fill_hash(struct fx *f, unsigned char h[32])
 	memcpy(h, &f->counter, sizeof f->counter);
 }
 
-static int setup(void **state)
+/* ---- plain connections ---- */
+
+/* pg_param: run sql with one text parameter (or none) on the raw
+ * connection; the result (the caller clears it). */
+static PGresult *pg_param(PGconn *pg, const char *sql, const char *param)
 {
+	const char *v[1] = { param };
+
+	return PQexecParams(pg, sql, param ? 1 : 0, NULL, v, NULL, NULL, 0);
+}
+
+static bool pg_ok(PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+	PQclear(res);
+	return ok;
+}
+
+/* pg_drop_schema: drop `schema` and all in it; the name goes in as a
+ * parameter and the server quotes it (format %I). */
+static void pg_drop_schema(PGconn *pg, const char *schema)
+{
+	if (!pg_ok(pg_param(pg, "SELECT set_config('yingcai.schema', $1, false)", schema)) ||
+	    !pg_ok(pg_param(pg, "DO $$ BEGIN EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', "
+			    "current_setting('yingcai.schema')); END $$", NULL)))
+		fail_msg("drop schema %s: %s", schema, PQerrorMessage(pg));
+}
+
+/* raw_int: the first column of the first row of sql, over a plain
+ * connection to the test database (-1 when there is no row or NULL). */
+static int64_t raw_int(struct fx *f, const char *sql)
+{
+	int64_t v = -1;
+
+	if (f->be == BE_SQLITE) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_open(f->file, &db), SQLITE_OK);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	} else {
+		PGresult *res = pg_param(f->raw, sql, NULL);
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+		if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+			v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	return v;
+}
+
+/* raw_ok: run sql over a plain connection: did it succeed? */
+static bool raw_ok(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (f->be == BE_PG)
+		return pg_ok(pg_param(f->raw, sql, NULL));
+	assert_int_equal(sqlite3_open(f->file, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK;
+}
+
+/* ---- fixtures ---- */
+
+static void quiet_notice(void *arg, const char *msg)
+{
+	(void)arg, (void)msg; /* "schema ... does not exist, skipping" */
+}
+
+static int setup_with(void **state, enum be be)
+{
+	static unsigned serial;
 	struct fx *f = calloc(1, sizeof *f);
 
 	assert_non_null(f);
+	f->be = be;
 	snprintf(f->dir, sizeof f->dir, "/tmp/yc-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "sqlite:%s/yc.db", f->dir);
+	snprintf(f->file, sizeof f->file, "%s/yc.db", f->dir);
+	if (be == BE_PG) {
+		snprintf(f->schema, sizeof f->schema, "yct_%ld_%u", (long)getpid(), ++serial);
+		f->raw = PQconnectdb(pg_base);
+		if (PQstatus(f->raw) != CONNECTION_OK)
+			fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(f->raw));
+		PQsetNoticeProcessor(f->raw, quiet_notice, NULL);
+		if (!pg_ok(pg_param(f->raw, "SELECT set_config('search_path', quote_ident($1), false)",
+				    f->schema)))
+			fail_msg("search_path: %s", PQerrorMessage(f->raw));
+	}
+	db_url(f, "yc", f->url, sizeof f->url);
 	arena_init(&f->a, 0);
 	f->s = open_store(f, 2);
 	f->c = store_conn_acquire(f->s);
@@ -111,47 +240,55 @@ static int setup(void **state)
 	return 0;
 }
 
+static int setup_sqlite(void **state)
+{
+	return setup_with(state, BE_SQLITE);
+}
+
+static int setup_pg(void **state)
+{
+	return setup_with(state, BE_PG);
+}
+
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	char other[80];
 
 	if (f->c)
 		store_conn_release(f->c);
 	store_close(f->s);
+	if (f->raw) {
+		pg_drop_schema(f->raw, f->schema);
+		snprintf(other, sizeof other, "%s_b", f->schema);
+		pg_drop_schema(f->raw, other);
+		PQfinish(f->raw);
+	}
 	arena_release(&f->a);
 	rm_rf(f->dir);
 	free(f);
 	return 0;
 }
 
-/* raw_int: the first column of the first row of sql, over a plain
- * connection to the test database (-1 when there is no row). */
-static int64_t raw_int(struct fx *f, const char *sql)
+/* reopen: close the store (giving back the fixture's connection) and open
+ * it again with `pool` connections. */
+static void reopen(struct fx *f, unsigned pool, bool acquire)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open(f->db + 7, &db), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	if (f->c)
+		store_conn_release(f->c);
+	f->c = NULL;
+	store_close(f->s);
+	f->s = open_store(f, pool);
+	if (acquire)
+		f->c = store_conn_acquire(f->s);
 }
 
-/* raw_exec: run sql over a plain connection; its SQLite result code. */
-static int raw_exec(struct fx *f, const char *sql)
+static long ms_since(const struct timespec *t0)
 {
-	sqlite3 *db;
-	int rc;
+	struct timespec t1;
 
-	assert_int_equal(sqlite3_open(f->db + 7, &db), SQLITE_OK);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
 /* ---- opening and migrations ---- */
@@ -165,7 +302,7 @@ static void test_migrations_once(void **state)
 	const struct migration *m = migrations_all(&n);
 
 	/* numbered 1, 2, ... with a name and both texts */
-	assert_true(n >= 1);
+	assert_true(n >= 2);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(m[i].number, (int)i + 1);
 		assert_true(m[i].name && m[i].sqlite && m[i].pg);
@@ -176,10 +313,7 @@ static void test_migrations_once(void **state)
 	applied = raw_int(f, "SELECT applied_at FROM schema_migrations WHERE number = 1");
 	assert_true(applied > 0);
 	/* re-open: nothing applied again, the record is untouched */
-	store_conn_release(f->c);
-	store_close(f->s);
-	f->s = open_store(f, 3);
-	f->c = store_conn_acquire(f->s);
+	reopen(f, 3, true);
 	assert_int_equal(store_schema_version(f->c), migrations_latest());
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM schema_migrations"), (int64_t)n);
 	assert_int_equal(raw_int(f, "SELECT applied_at FROM schema_migrations WHERE number = 1"),
@@ -188,17 +322,108 @@ static void test_migrations_once(void **state)
 	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &(struct user){0}), STORE_OK);
 }
 
+/* Two servers starting at once on a new database: both open, the
+ * migrations are applied once (SQLite: the write lock; PostgreSQL: the
+ * advisory lock, the schema created under it). */
+struct opener {
+	const char *url;
+	struct store *s;
+	char err[256];
+};
+
+static void *open_run(void *arg)
+{
+	struct opener *o = arg;
+
+	o->s = store_open(o->url, NULL, 2, o->err, sizeof o->err);
+	return NULL;
+}
+
+static void test_migrations_race(void **state)
+{
+	struct fx *f = *state;
+	struct opener o[4];
+	pthread_t t[4];
+	char url[1024];
+	size_t n;
+	struct fx other = *f;
+
+	migrations_all(&n);
+	db_url(f, "b", url, sizeof url);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 4; i++) {
+			o[i] = (struct opener){ .url = url };
+			assert_int_equal(pthread_create(&t[i], NULL, open_run, &o[i]), 0);
+		}
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(pthread_join(t[i], NULL), 0);
+			if (!o[i].s)
+				fail_msg("round %d, store %d: %s", round, i, o[i].err);
+		}
+		for (int i = 0; i < 4; i++) {
+			struct store_conn *c = store_conn_acquire(o[i].s);
+
+			assert_int_equal(store_schema_version(c), migrations_latest());
+			store_conn_release(c);
+			store_close(o[i].s);
+		}
+		/* look at the new database over the plain connection */
+		if (f->be == BE_SQLITE) {
+			snprintf(other.file, sizeof other.file, "%s/b.db", f->dir);
+		} else {
+			char schema[80];
+
+			snprintf(schema, sizeof schema, "%s_b", f->schema);
+			assert_true(pg_ok(pg_param(f->raw, "SELECT set_config('search_path', "
+						   "quote_ident($1), false)", schema)));
+		}
+		assert_int_equal(raw_int(&other, "SELECT count(*) FROM schema_migrations"),
+				 (int64_t)n);
+		assert_int_equal(raw_int(&other, "SELECT count(DISTINCT number) FROM "
+					 "schema_migrations"), (int64_t)n);
+		if (f->be == BE_PG) {
+			assert_true(pg_ok(pg_param(f->raw, "SELECT set_config('search_path', "
+						   "quote_ident($1), false)", f->schema)));
+			if (round < 2) { /* a new database again */
+				snprintf(url, sizeof url, "%s_b", f->schema);
+				pg_drop_schema(f->raw, url);
+				db_url(f, "b", url, sizeof url);
+			}
+		} else if (round < 2) {
+			unlink(other.file);
+		}
+	}
+}
+
 static void test_schema_shape(void **state)
 {
 	struct fx *f = *state;
 
-	/* every table but SQLite's own is STRICT; WAL and foreign keys */
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_table_list "
-				 "WHERE schema = 'main' AND type = 'table' AND strict = 0 "
-				 "AND name NOT LIKE 'sqlite_%'"), 0);
-	assert_true(raw_int(f, "SELECT count(*) FROM pragma_table_list WHERE strict = 1") >= 9);
-	assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_journal_mode "
-				 "WHERE journal_mode = 'wal'"), 1);
+	if (f->be == BE_SQLITE) {
+		/* every table but SQLite's own is STRICT; WAL and foreign keys */
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_table_list "
+					 "WHERE schema = 'main' AND type = 'table' AND strict = 0 "
+					 "AND name NOT LIKE 'sqlite_%'"), 0);
+		assert_true(raw_int(f, "SELECT count(*) FROM pragma_table_list "
+				    "WHERE strict = 1") >= 9);
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_journal_mode "
+					 "WHERE journal_mode = 'wal'"), 1);
+		/* no blobs table: SQLite keeps them in files */
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema "
+					 "WHERE name = 'blobs'"), 0);
+	} else {
+		/* every table in the test's schema, none elsewhere */
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM information_schema.tables "
+					 "WHERE table_schema = current_schema()"), 10);
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM information_schema.tables "
+					 "WHERE table_schema = 'public'"), 0);
+		/* token hashes and blobs are bytea, ids and times bigint */
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM information_schema.columns "
+					 "WHERE table_schema = current_schema() AND data_type = 'bytea'"), 3);
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM information_schema.columns "
+					 "WHERE table_schema = current_schema() AND (column_name = 'id' "
+					 "OR column_name LIKE '%\\_at') AND data_type <> 'bigint'"), 0);
+	}
 	/* a session for a user who does not exist: the foreign key holds */
 	assert_int_equal(store_session_create(f->c, &(struct session){ .token_hash = {1},
 		.user_id = 999, .csrf = "c", .lang = "en", .created_at = 1, .expires_at = 2 }, NULL),
@@ -214,33 +439,66 @@ static void test_newer_schema_refused(void **state)
 	f->c = NULL;
 	store_close(f->s);
 	f->s = NULL;
-	assert_int_equal(raw_exec(f, "INSERT INTO schema_migrations VALUES (999, 'future', 1)"),
-			 SQLITE_OK);
-	assert_null(store_open(f->db, NULL, 1, err, sizeof err));
+	assert_true(raw_ok(f, "INSERT INTO schema_migrations VALUES (999, 'future', 1)"));
+	assert_null(store_open(f->url, NULL, 1, err, sizeof err));
 	assert_non_null(strstr(err, "newer"));
-	assert_int_equal(raw_exec(f, "DELETE FROM schema_migrations WHERE number = 999"), SQLITE_OK);
+	assert_true(raw_ok(f, "DELETE FROM schema_migrations WHERE number = 999"));
 	f->s = open_store(f, 1);
 }
 
+/* URLs: which backend, and what is refused before anything is opened. */
 static void test_open_errors(void **state)
 {
-	char err[256];
+	char err[512];
 
 	(void)state;
-	assert_null(store_open("postgresql://db/yc", NULL, 2, err, sizeof err));
-	assert_string_equal(err, "PostgreSQL backend not built yet");
 	assert_null(store_open("sqlite:", NULL, 2, err, sizeof err));
 	assert_null(store_open("", NULL, 2, err, sizeof err));
+	assert_null(store_open(NULL, NULL, 2, err, sizeof err));
 	assert_null(store_open("/tmp/yc-none/x.db", NULL, 0, err, sizeof err));
 	assert_non_null(strstr(err, "pool"));
+	assert_null(store_open("/tmp/yc-none/x.db", NULL, 65, err, sizeof err));
 	err[0] = '\0';
 	assert_null(store_open("/nonexistent-yc-dir/x.db", NULL, 1, err, sizeof err));
 	assert_non_null(strstr(err, "/nonexistent-yc-dir/x.db"));
+	/* PostgreSQL: the URL form, the schema name (checked before connecting) */
+	assert_null(store_open("postgresql:dbname=yc", NULL, 1, err, sizeof err));
+	assert_non_null(strstr(err, "postgresql://"));
+	static const char *const bad_schema[] = {
+		"postgresql://127.0.0.1:1/yc?schema=",
+		"postgresql://127.0.0.1:1/yc?schema=Upper",
+		"postgresql://127.0.0.1:1/yc?schema=a-b",
+		"postgresql://127.0.0.1:1/yc?schema=a%22b",
+		"postgresql://127.0.0.1:1/yc?schema=pg_catalog",
+		"postgresql://127.0.0.1:1/yc?schema=1abc",
+		"postgresql://127.0.0.1:1/yc?schema=a&schema=b",
+		"postgres://127.0.0.1:1/yc?sslmode=disable&schema="
+		"a123456789012345678901234567890123456789012345678901234567890123",
+	};
+	for (size_t i = 0; i < sizeof bad_schema / sizeof bad_schema[0]; i++) {
+		err[0] = '\0';
+		assert_null(store_open(bad_schema[i], NULL, 1, err, sizeof err));
+		if (!strstr(err, "schema="))
+			fail_msg("%s: %s", bad_schema[i], err);
+	}
+	/* nothing listens on port 1: libpq's message, never the password */
+	err[0] = '\0';
+	assert_null(store_open("postgresql://yc:s3cr3t-pw@127.0.0.1:1/yc?schema=ok_1&"
+			       "connect_timeout=2", NULL, 1, err, sizeof err));
+	assert_non_null(strstr(err, "postgresql: "));
+	assert_null(strstr(err, "s3cr3t"));
+	/* an unknown libpq parameter is libpq's to refuse */
+	err[0] = '\0';
+	assert_null(store_open("postgresql://127.0.0.1:1/yc?schema=ok&nonsense=1", NULL, 1,
+			       err, sizeof err));
+	assert_non_null(strstr(err, "nonsense"));
 }
 
-/* Every query has a name and both texts (PRAGMAs: SQLite only), in id
- * order, with the placeholder style of its database, the same number of
- * parameters on both sides, and every SQLite text prepares. */
+/* Every query has a name and a text per backend where it runs there (a
+ * NULL text: a step the backend does not have; PRAGMAs are SQLite's own),
+ * in id order, with the placeholder style of its database, the same
+ * number of parameters on both sides, and every text prepares against the
+ * migrated schema of its database. */
 static int max_param(const char *sql, char mark)
 {
 	int max = 0;
@@ -259,28 +517,46 @@ static int max_param(const char *sql, char mark)
 static void test_queries_table(void **state)
 {
 	struct fx *f = *state;
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 
-	assert_int_equal(sqlite3_open(f->db + 7, &db), SQLITE_OK);
+	if (f->be == BE_SQLITE)
+		assert_int_equal(sqlite3_open(f->file, &db), SQLITE_OK);
 	for (int i = 0; i < Q__COUNT; i++) {
 		const struct query *q = query_get((enum query_id)i);
-		sqlite3_stmt *st = NULL;
 
 		assert_int_equal(q->id, i);
 		assert_non_null(q->name);
-		assert_non_null(q->sqlite);
-		assert_null(strchr(q->sqlite, '$'));
-		if (q->pg) {
-			assert_null(strchr(q->pg, '?'));
-			assert_int_equal(max_param(q->sqlite, '?'), max_param(q->pg, '$'));
-		} else {
-			assert_int_equal(strncmp(q->sqlite, "PRAGMA", 6), 0);
-		}
+		assert_true(q->sqlite || q->pg);
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(q->name, query_get((enum query_id)j)->name);
-		if (sqlite3_prepare_v2(db, q->sqlite, -1, &st, NULL) != SQLITE_OK)
-			fail_msg("%s: %s", q->name, sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+		if (q->sqlite)
+			assert_null(strchr(q->sqlite, '$'));
+		if (q->pg)
+			assert_null(strchr(q->pg, '?'));
+		if (q->sqlite && q->pg)
+			assert_int_equal(max_param(q->sqlite, '?'), max_param(q->pg, '$'));
+		if (!q->pg)
+			assert_int_equal(strncmp(q->sqlite, "PRAGMA", 6), 0);
+		/* what the per-table functions run exists on both */
+		if (i >= Q_MIGRATIONS_INIT && i <= Q_APPLICATION_LIST)
+			assert_true(q->sqlite && q->pg);
+		/* the blobs table is PostgreSQL's: SQLite keeps files */
+		if (i >= Q_BLOB_HAS && i <= Q_BLOB_GET)
+			assert_true(!q->sqlite && q->pg);
+		if (f->be == BE_SQLITE && q->sqlite) {
+			sqlite3_stmt *st = NULL;
+
+			if (sqlite3_prepare_v2(db, q->sqlite, -1, &st, NULL) != SQLITE_OK)
+				fail_msg("%s: %s", q->name, sqlite3_errmsg(db));
+			sqlite3_finalize(st);
+		}
+		if (f->be == BE_PG && q->pg) {
+			PGresult *res = PQprepare(f->raw, "", q->pg, 0, NULL);
+
+			if (PQresultStatus(res) != PGRES_COMMAND_OK)
+				fail_msg("%s: %s", q->name, PQresultErrorMessage(res));
+			PQclear(res);
+		}
 	}
 	sqlite3_close(db);
 }
@@ -306,6 +582,26 @@ static void test_names(void **state)
 		for (int j = STORE_OK; j < i; j++)
 			assert_string_not_equal(store_rc_name((enum store_rc)i),
 						store_rc_name((enum store_rc)j));
+}
+
+/* PostgreSQL's SQLSTATEs as the store reports them. */
+static void test_sqlstates(void **state)
+{
+	static const struct { const char *state; enum store_rc rc; } map[] = {
+		{ "23505", STORE_CONFLICT }, { "23503", STORE_NOTFOUND },
+		{ "40001", STORE_BUSY }, { "40P01", STORE_BUSY }, { "55P03", STORE_BUSY },
+		{ "57014", STORE_BUSY }, { "57P01", STORE_BUSY }, { "08006", STORE_BUSY },
+		{ "53300", STORE_BUSY }, { "53100", STORE_FULL },
+		{ "23502", STORE_ERROR }, { "23514", STORE_ERROR }, { "42P01", STORE_ERROR },
+		{ "P0001", STORE_ERROR }, { "", STORE_ERROR }, { "2350", STORE_ERROR },
+		{ NULL, STORE_ERROR },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (pg_sqlstate_rc(map[i].state) != map[i].rc)
+			fail_msg("%s: %s", map[i].state ? map[i].state : "NULL",
+				 store_rc_name(pg_sqlstate_rc(map[i].state)));
 }
 
 /* ---- accounts ---- */
@@ -497,8 +793,10 @@ static void test_audit(void **state)
 	assert_int_equal(store_audit_list(f->c, "user:9", 10, &f->a, &list, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	/* append-only, even for a plain connection */
-	assert_int_not_equal(raw_exec(f, "UPDATE audit SET action = 'x'"), SQLITE_OK);
-	assert_int_not_equal(raw_exec(f, "DELETE FROM audit"), SQLITE_OK);
+	assert_false(raw_ok(f, "UPDATE audit SET action = 'x'"));
+	assert_false(raw_ok(f, "DELETE FROM audit"));
+	if (f->be == BE_PG)
+		assert_false(raw_ok(f, "TRUNCATE audit"));
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM audit"), 3);
 }
 
@@ -730,11 +1028,13 @@ static const struct write_op write_ops[] = {
 };
 #define WRITE_OPS_N (sizeof write_ops / sizeof write_ops[0])
 
-static void test_busy(void **state)
+/* A connection held by another use case: SQLite has one writer at a time,
+ * so every write path waits for the busy timeout and gives up; reads go
+ * on (WAL). */
+static void busy_sqlite(struct fx *f)
 {
-	struct fx *f = *state;
 	struct store_conn *other = store_conn_acquire(f->s);
-	struct timespec t0, t1;
+	struct timespec t0;
 	struct application_rec app;
 	int64_t app_id;
 
@@ -745,9 +1045,7 @@ static void test_busy(void **state)
 	assert_int_equal(store_set_busy_timeout(f->c, 50), STORE_OK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(store_begin_write(f->c), STORE_BUSY);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* it waited for the timeout before giving up */
-	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 40);
+	assert_true(ms_since(&t0) >= 40); /* it waited for the timeout before giving up */
 	for (size_t i = 0; i < WRITE_OPS_N; i++) {
 		enum store_rc rc = write_ops[i].run(f, f->c, "x");
 
@@ -766,10 +1064,152 @@ static void test_busy(void **state)
 	store_conn_release(other);
 }
 
+/* PostgreSQL locks rows, not the database: a write that needs a row (or a
+ * unique key) another transaction holds waits lock_timeout (the busy
+ * timeout) and gives up; other writes and every read go on. */
+static void busy_pg(struct fx *f)
+{
+	struct store_conn *other = store_conn_acquire(f->s);
+	struct enterprise_rec ent = { .uscc = "91110000600037341L", .name = "N" };
+	struct user held = { .email = "held@example.org", .name = "H", .role = ROLE_EXPERT,
+		.password_hash = "h", .lang = "en" };
+	struct application_rec app, mine;
+	struct timespec t0;
+	int64_t app_id;
+	struct user u;
+
+	assert_int_equal(store_application_create(f->c, &(struct application_rec){
+		.owner_id = f->user, .programme = "zgc", .status = "draft", .data = "{}" },
+		&app_id), STORE_OK);
+	assert_int_equal(store_enterprise_put(f->c, &ent), STORE_OK);
+	assert_int_equal(store_application_get(f->c, app_id, &f->a, &app), STORE_OK);
+	mine = app;
+	/* the other use case changes the user, the application, the
+	 * enterprise and takes an e-mail, and does not commit yet */
+	assert_int_equal(store_begin_write(other), STORE_OK);
+	assert_int_equal(store_user_set_password(other, f->user, "other"), STORE_OK);
+	assert_int_equal(store_application_update(other, &app), STORE_OK);
+	assert_int_equal(store_enterprise_put(other, &ent), STORE_OK);
+	assert_int_equal(store_user_create(other, &held, NULL), STORE_OK);
+
+	assert_int_equal(store_set_busy_timeout(f->c, 50), STORE_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(store_user_set_password(f->c, f->user, "mine"), STORE_BUSY);
+	assert_true(ms_since(&t0) >= 40); /* it waited for the timeout before giving up */
+	assert_int_equal(store_application_update(f->c, &mine), STORE_BUSY);
+	ent.version = 1;
+	assert_int_equal(store_enterprise_put(f->c, &ent), STORE_BUSY);
+	ent.version = 0;
+	assert_int_equal(store_enterprise_put(f->c, &ent), STORE_BUSY);
+	assert_int_equal(store_user_create(f->c, &held, NULL), STORE_BUSY);
+	/* reads see the last committed state */
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &u), STORE_OK);
+	assert_string_equal(u.password_hash, "$argon2id$x");
+	assert_int_equal(store_application_get(f->c, app_id, &f->a, &app), STORE_OK);
+	assert_int_equal(app.version, 1);
+	/* inside a transaction the first busy statement fails it */
+	assert_int_equal(store_begin_write(f->c), STORE_OK);
+	assert_int_equal(store_user_set_password(f->c, f->user, "mine"), STORE_BUSY);
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &u), STORE_BUSY);
+	assert_int_equal(store_commit(f->c), STORE_BUSY);
+
+	store_rollback(other);
+	for (size_t i = 0; i < WRITE_OPS_N; i++)
+		assert_int_equal(write_ops[i].run(f, f->c, "y"), write_ops[i].ok);
+	assert_int_equal(store_application_update(f->c, &mine), STORE_OK);
+	assert_int_equal(store_user_create(f->c, &held, NULL), STORE_OK);
+	store_conn_release(other);
+}
+
+static void test_busy(void **state)
+{
+	struct fx *f = *state;
+
+	if (f->be == BE_SQLITE)
+		busy_sqlite(f);
+	else
+		busy_pg(f);
+}
+
+/* Two use cases "add a login failure unless there is one" at once: one of
+ * them gets STORE_BUSY and leaves nothing behind; run again, it sees what
+ * the other did.  SQLite: the second cannot begin while the first writes.
+ * PostgreSQL (SERIALIZABLE): both begin and read; the second fails when it
+ * writes or commits (40001). */
+static void test_conflicting_writers(void **state)
+{
+	struct fx *f = *state;
+	struct store_conn *c2 = store_conn_acquire(f->s);
+	enum store_rc rc;
+	int n = -1;
+
+	assert_int_equal(store_begin_write(f->c), STORE_OK);
+	assert_int_equal(store_login_failures_since(f->c, "ip:9", 0, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_set_busy_timeout(c2, 50), STORE_OK);
+	rc = store_begin_write(c2);
+	if (f->be == BE_SQLITE) {
+		assert_int_equal(rc, STORE_BUSY);
+	} else {
+		assert_int_equal(rc, STORE_OK);
+		assert_int_equal(store_login_failures_since(c2, "ip:9", 0, &n), STORE_OK);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(store_login_failure_add(f->c, "ip:9", 1), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	if (f->be == BE_PG) {
+		rc = store_login_failure_add(c2, "ip:9", 2);
+		if (rc == STORE_OK) {
+			rc = store_commit(c2);
+		} else {
+			/* failed: nothing more runs in it; commit rolls back and says why */
+			assert_int_equal(store_login_failures_since(c2, "ip:9", 0, &n), rc);
+			assert_int_equal(store_commit(c2), rc);
+		}
+		assert_int_equal(rc, STORE_BUSY);
+	}
+	assert_int_equal(store_begin_write(c2), STORE_OK);
+	assert_int_equal(store_login_failures_since(c2, "ip:9", 0, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_commit(c2), STORE_OK);
+	store_conn_release(c2);
+}
+
+/* A unique conflict inside a transaction fails the transaction, on both
+ * backends alike: nothing else runs in it, commit rolls back and says so. */
+static void test_conflict_in_tx(void **state)
+{
+	struct fx *f = *state;
+	struct user u = { .email = "tx@example.org", .name = "Tx", .role = ROLE_EXPERT,
+		.password_hash = "h", .lang = "en" };
+	struct user got;
+	int64_t first = 0, id;
+
+	assert_int_equal(store_begin_write(f->c), STORE_OK);
+	assert_int_equal(store_user_create(f->c, &u, &first), STORE_OK);
+	assert_int_equal(store_user_create(f->c, &u, NULL), STORE_CONFLICT);
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &got), STORE_CONFLICT);
+	assert_int_equal(store_commit(f->c), STORE_CONFLICT);
+	assert_int_equal(store_user_by_id(f->c, first, &f->a, &got), STORE_NOTFOUND);
+	/* a lookup that finds nothing does not fail a transaction */
+	assert_int_equal(store_begin_write(f->c), STORE_OK);
+	assert_int_equal(store_user_by_email(f->c, "nobody@example.org", &f->a, &got),
+			 STORE_NOTFOUND);
+	assert_int_equal(store_user_create(f->c, &u, &id), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_user_by_id(f->c, id, &f->a, &got), STORE_OK);
+	/* outside a transaction a failure fails that statement only */
+	assert_int_equal(store_user_create(f->c, &u, NULL), STORE_CONFLICT);
+	assert_int_equal(store_user_by_id(f->c, id, &f->a, &got), STORE_OK);
+}
+
 static void test_full(void **state)
 {
 	struct fx *f = *state;
-	size_t big = 256 * 1024;
+	/* SQLite: big enough to need new pages.  PostgreSQL: the freeze is
+	 * injected, size does not matter, and a login-throttle key must stay
+	 * indexable (a btree entry is at most ~2.7 KB there). */
+	size_t big = f->be == BE_SQLITE ? 256 * 1024 : 2000;
 	char *payload = malloc(big + 1);
 	int n;
 
@@ -863,6 +1303,9 @@ static void test_concurrent_writes(void **state)
 }
 
 /* close waits for a connection still out, then checkpoints: the WAL is empty */
+
+/* close waits for a connection still out, then closes: the data is there
+ * (SQLite: checkpointed, the WAL is empty) */
 static void *late_release(void *arg)
 {
 	struct store_conn *c = arg;
@@ -876,6 +1319,7 @@ static void *late_release(void *arg)
 static void test_close_waits(void **state)
 {
 	struct fx *f = *state;
+	struct timespec t0;
 	pthread_t t;
 	char wal[160];
 	struct stat st;
@@ -883,38 +1327,137 @@ static void test_close_waits(void **state)
 	add_user(f, f->c, "Before close");
 	assert_int_equal(pthread_create(&t, NULL, late_release, f->c), 0);
 	f->c = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	store_close(f->s);
 	f->s = NULL;
+	assert_true(ms_since(&t0) >= 40);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	snprintf(wal, sizeof wal, "%s-wal", f->db + 7);
-	assert_true(stat(wal, &st) != 0 || st.st_size == 0);
+	if (f->be == BE_SQLITE) {
+		snprintf(wal, sizeof wal, "%s-wal", f->file);
+		assert_true(stat(wal, &st) != 0 || st.st_size == 0);
+	}
 	f->s = open_store(f, 1);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM users WHERE name = 'Before close'"), 1);
 }
 
+/* ---- PostgreSQL: a lost connection ---- */
+
+/* kill_sessions: the server ends this store's sessions, as a restart or an
+ * administrator would; how many. */
+static int64_t kill_sessions(struct fx *f)
+{
+	PGresult *res = pg_param(f->raw, "SELECT count(pg_terminate_backend(pid)) "
+				 "FROM pg_stat_activity WHERE application_name = $1", f->schema);
+	struct timespec ts = { 0, 200 * 1000000 };
+	int64_t n = -1;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	nanosleep(&ts, NULL); /* the backends are gone and said so */
+	return n;
+}
+
+static void test_reconnect(void **state)
+{
+	struct fx *f = *state;
+	struct user u;
+
+	/* idle connections: acquire notices and reconnects */
+	store_conn_release(f->c);
+	f->c = NULL;
+	assert_int_equal(kill_sessions(f), 2);
+	f->c = store_conn_acquire(f->s);
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &u), STORE_OK);
+	add_user(f, f->c, "After reconnect"); /* statements are prepared again */
+
+	/* lost while held: the statement is busy; the next acquire reconnects */
+	assert_true(kill_sessions(f) >= 1);
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &u), STORE_BUSY);
+	store_conn_release(f->c);
+	f->c = store_conn_acquire(f->s);
+	assert_int_equal(store_user_by_id(f->c, f->user, &f->a, &u), STORE_OK);
+
+	/* lost inside a transaction: busy, and so is its commit */
+	assert_int_equal(store_begin_write(f->c), STORE_OK);
+	add_user(f, f->c, "Lost");
+	assert_true(kill_sessions(f) >= 1);
+	assert_int_equal(store_user_set_password(f->c, f->user, "x"), STORE_BUSY);
+	assert_int_equal(store_commit(f->c), STORE_BUSY);
+	store_conn_release(f->c);
+	f->c = store_conn_acquire(f->s);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM users WHERE name = 'Lost'"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM users WHERE name = 'After reconnect'"),
+			 1);
+	/* the session settings came back with the connection: the schema */
+	assert_int_equal(store_schema_version(f->c), migrations_latest());
+}
+
+/* ---- the two halves ---- */
+
+#define BOTH(f) { "sqlite/" #f, f, setup_sqlite, teardown, NULL }, \
+		{ "postgresql/" #f, f, setup_pg, teardown, NULL }
+#define PG_ONLY(f) { "postgresql/" #f, f, setup_pg, teardown, NULL }
+#define NO_DB(f) { "store/" #f, f, NULL, NULL, NULL }
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrations_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema_shape, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-		cmocka_unit_test(test_open_errors),
-		cmocka_unit_test_setup_teardown(test_queries_table, setup, teardown),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_login_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_password_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enterprises, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_applications, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close_waits, setup, teardown),
+	static const struct CMUnitTest all[] = {
+		NO_DB(test_names),
+		NO_DB(test_open_errors),
+		NO_DB(test_sqlstates),
+		BOTH(test_migrations_once),
+		BOTH(test_migrations_race),
+		BOTH(test_schema_shape),
+		BOTH(test_newer_schema_refused),
+		BOTH(test_queries_table),
+		BOTH(test_users),
+		BOTH(test_sessions),
+		BOTH(test_login_failures),
+		BOTH(test_password_reset),
+		BOTH(test_outbox),
+		BOTH(test_audit),
+		BOTH(test_enterprises),
+		BOTH(test_applications),
+		BOTH(test_transactions),
+		BOTH(test_conflict_in_tx),
+		BOTH(test_conflicting_writers),
+		BOTH(test_busy),
+		BOTH(test_full),
+		BOTH(test_concurrent_writes),
+		BOTH(test_close_waits),
+		PG_ONLY(test_reconnect),
 	};
+	struct CMUnitTest run[sizeof all / sizeof all[0]];
+	const char *only = getenv("YINGCAI_TEST_BACKEND");
+	bool sqlite, pg;
+	size_t n = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	pg_base = getenv("YINGCAI_TEST_PG");
+	if (pg_base && !*pg_base)
+		pg_base = NULL;
+	if (only && *only && strcmp(only, "sqlite") != 0 && strcmp(only, "postgresql") != 0) {
+		fprintf(stderr, "YINGCAI_TEST_BACKEND: sqlite or postgresql, not %s\n", only);
+		return 1;
+	}
+	sqlite = !only || !*only || strcmp(only, "sqlite") == 0;
+	pg = !only || !*only || strcmp(only, "postgresql") == 0;
+	if (pg && !pg_base) {
+		if (!sqlite) {
+			fprintf(stderr, "YINGCAI_TEST_BACKEND=postgresql needs YINGCAI_TEST_PG\n");
+			return 1;
+		}
+		printf("test_store: PostgreSQL not tested: YINGCAI_TEST_PG is not set\n");
+		pg = false;
+	}
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if ((has_prefix(all[i].name, "postgresql/") && pg) ||
+		    (!has_prefix(all[i].name, "postgresql/") && sqlite))
+			run[n++] = all[i];
+	return _cmocka_run_group_tests("store", run, n, NULL, NULL);
 }

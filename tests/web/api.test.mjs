@@ -4,6 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import { startServer, stopAndCheck, routeTable, ROOT } from './server.mjs';
@@ -97,16 +98,47 @@ describe('POST /api/v1/evaluate refuses what is not an application', () => {
 });
 
 describe('request bodies over max_body_bytes (1 MiB by default)', () => {
-	const big = Buffer.alloc((1 << 20) + 1, 0x20);
+	/* postExpect: a POST that announces its length and waits for 100
+	 * Continue before sending the body (curl does this): the answer, or
+	 * {continued: true} if the server asked for the body. */
+	const postExpect = (len) => new Promise((resolve, reject) => {
+		const rq = http.request({ host: '127.0.0.1', port: srv.port, path: '/api/v1/evaluate',
+			method: 'POST', agent: false, headers: { 'content-type': 'application/json',
+				'content-length': len, expect: '100-continue' } });
+		rq.on('continue', () => { resolve({ continued: true }); rq.destroy(); });
+		rq.on('response', (res) => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', (d) => { body += d; });
+			res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], text: body }));
+		});
+		rq.on('error', reject);
+		rq.flushHeaders();
+	});
 
-	test('announced with Content-Length: 413, and the server goes on serving', async () => {
-		let r;
-		try {
-			r = await evaluate(big);
-		} catch (e) {
-			assert.fail(`the client got no answer (${e.cause?.code || e.message}): the 413 should reach it`);
-		}
+	test('announced with Content-Length (Expect: 100-continue): refused before the body is sent', async () => {
+		const r = await postExpect((1 << 20) + 1);
+		assert.ok(!r.continued, 'the server asked for a body it will refuse');
 		assert.equal(r.status, 413);
+		assert.equal((await get('/healthz')).status, 200);
+	});
+	test('an API 413 is a JSON error like every other API error', async () => {
+		const r = await postExpect((1 << 20) + 1);
+		assertJsonError(r, 413);
+	});
+	test('announced and sent at once, as browsers do (8 MiB): the client gets the 413, not a reset', async () => {
+		const big = Buffer.alloc(8 << 20, 0x20);
+		const got = [];
+		for (let i = 0; i < 5; i++) {
+			try {
+				const r = await evaluate(big);
+				got.push(r.status);
+			} catch (e) {
+				got.push(e.cause?.code || e.message);
+			}
+		}
+		assert.deepEqual(got, [413, 413, 413, 413, 413],
+			'the server closes while the body is still coming: the client sees a reset instead of the 413');
 		assert.equal((await get('/healthz')).status, 200);
 	});
 	test('sent chunked, without a length: 413, and the server goes on serving', async () => {
@@ -119,12 +151,10 @@ describe('request bodies over max_body_bytes (1 MiB by default)', () => {
 		});
 		const r = await fetch(`${srv.url}/api/v1/evaluate`, { method: 'POST', duplex: 'half',
 			headers: { 'content-type': 'application/json' }, body });
-		assert.equal(r.status, 413);
-		assert.match(r.headers.get('content-type'), /^application\/json/);
-		assert.equal(JSON.parse(await r.text()).error.status, 413);
+		assertJsonError({ status: r.status, type: r.headers.get('content-type'), text: await r.text() }, 413);
 		assert.equal((await get('/healthz')).status, 200);
 	});
-	test('exactly 1 MiB is read (and answered as JSON, not 413)', async () => {
+	test('exactly 1 MiB is read (and answered, not 413)', async () => {
 		const app = fs.readFileSync(path.join(GOLDEN, apps[0]), 'utf8');
 		const body = app + ' '.repeat((1 << 20) - Buffer.byteLength(app));
 		const r = await evaluate(body);

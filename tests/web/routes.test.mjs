@@ -84,6 +84,12 @@ async function loggedIn(c) {
 	return r.status === 200;
 }
 
+/* dashboardRows: the rows of the user's dashboard (saved applications). */
+async function dashboardRows(c) {
+	const r = await c.get('/dashboard');
+	return (r.text.match(/<tr\b/g) || []).length;
+}
+
 /* visitorWithSession: a visitor who has been shown a form (and so has a
  * session and a CSRF token): the route's own GET if it has one, else the
  * login page. */
@@ -132,6 +138,8 @@ function formFor(route) {
 		return { email: u.email };
 	case 'password.reset.post':
 		return { password: 'Reset-probe-8Kq!long', password2: 'Reset-probe-8Kq!long' };
+	case 'selfcheck.save':
+		return { birth_date: '1984-05-17', nationality: 'DEU', education: 'doctorate' };
 	default:
 		return {};
 	}
@@ -244,6 +252,8 @@ for (const route of routes) {
 						test(`refuses ${actor} ${how} (403) and changes nothing`, async () => {
 							const c = role ? await login(role) : await visitorWithSession(route);
 							const before = { in: await loggedIn(c), cookies: [...c.cookies] };
+							if (before.in)
+								before.rows = await dashboardRows(c);
 							const form = formFor(route);
 							const t = await tok(c);
 							if (t !== undefined) {
@@ -261,6 +271,8 @@ for (const route of routes) {
 							assert.deepEqual([...c.cookies], before.cookies, 'the refused POST changed the session cookie');
 							assert.equal(await loggedIn(c), before.in,
 								before.in ? 'the user was logged out by a refused POST' : 'a refused POST logged the visitor in');
+							if (before.in)
+								assert.equal(await dashboardRows(c), before.rows, 'a refused POST saved something to the account');
 							if (route.name === 'register.post') {
 								const probe = await new Client(srv.url).login(form.email, form.password);
 								assert.notEqual(probe.status, 303, 'a refused registration created the account');

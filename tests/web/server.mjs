@@ -79,18 +79,29 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
  *           while the others still run.
  * Returns {url, port, dataDir, users: {role: {email, password}}, usersError,
  * stderr(), stop()}. */
-export async function startServer({ config = {}, users = true, demo = false } = {}) {
+/* dbArgs: where the server keeps its data.  SQLite in dataDir by default;
+ * with YINGCAI_WEB_BACKEND=postgresql the throwaway cluster of
+ * YINGCAI_TEST_PG, in a schema of its own (the store creates it), so every
+ * suite runs unchanged on both backends. */
+let schemaSeq = 0;
+export function dbArgs(dataDir) {
+	const pg = process.env.YINGCAI_TEST_PG;
+	if (process.env.YINGCAI_WEB_BACKEND !== 'postgresql')
+		return ['--data', dataDir];
+	if (!pg)
+		throw new Error('YINGCAI_WEB_BACKEND=postgresql needs YINGCAI_TEST_PG');
+	const schema = `web_${process.pid}_${++schemaSeq}_${Date.now() % 100000}`;
+	return ['--data', dataDir, '--db', `${pg}${pg.includes('?') ? '&' : '?'}schema=${schema}`];
+}
+
+export async function startServer({ config = {}, users = true } = {}) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingcai-web-'));
+	const db = dbArgs(dataDir);
 	const cfg = { access_log: path.join(dataDir, 'access.log'), threads: 4, ...config };
 	const cfgPath = path.join(dataDir, 'serve.conf');
 	fs.writeFileSync(cfgPath, Object.entries(cfg).map(([k, v]) => `${k} = ${v}\n`).join(''));
 
-	if (demo) {
-		const d = run(['demo', '--data', dataDir]);
-		if (d.status !== 0)
-			throw new Error(`yingcai demo exited ${d.status}: ${d.stderr}`);
-	}
-	const child = spawn(binary(), ['serve', '--listen', '127.0.0.1:0', '--data', dataDir,
+	const child = spawn(binary(), ['serve', '--listen', '127.0.0.1:0', ...db,
 		'--config', cfgPath], { env: childEnv(), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '', stderr = '';
 	let exited = null, stopping = false;
@@ -101,21 +112,32 @@ export async function startServer({ config = {}, users = true, demo = false } = 
 	child.stdout.setEncoding('utf8');
 	child.stderr.setEncoding('utf8');
 	child.stderr.on('data', (d) => { stderr += d; });
-	const port = await new Promise((res, rej) => {
-		const t = setTimeout(() => rej(new Error(`yingcai serve printed no address in 30 s; stderr:\n${stderr}`)), 30000);
-		child.stdout.on('data', (d) => {
-			stdout += d;
-			const m = /serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
-			if (m) {
+	let port;
+	try {
+		port = await new Promise((res, rej) => {
+			const t = setTimeout(() => rej(new Error(`yingcai serve printed no address in 30 s; stderr:\n${stderr}`)), 30000);
+			child.stdout.on('data', (d) => {
+				stdout += d;
+				const m = /serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+				if (m) {
+					clearTimeout(t);
+					res(Number(m[1]));
+				}
+			});
+			exitP.then((e) => {
 				clearTimeout(t);
-				res(Number(m[1]));
-			}
+				rej(new Error(`yingcai serve exited (${e.code ?? e.signal}) before serving:\n${stderr}`));
+			});
+			child.on('error', (e) => {
+				clearTimeout(t);
+				rej(new Error(`cannot start ${binary()}: ${e.message}`));
+			});
 		});
-		exitP.then((e) => {
-			clearTimeout(t);
-			rej(new Error(`yingcai serve exited (${e.code ?? e.signal}) before serving:\n${stderr}`));
-		});
-	});
+	} catch (e) {
+		child.kill('SIGKILL');
+		fs.rmSync(dataDir, { recursive: true, force: true });
+		throw e;
+	}
 	if (!(port > 0))
 		throw new Error(`yingcai serve printed port ${port} for --listen 127.0.0.1:0`);
 	const url = `http://127.0.0.1:${port}`;
@@ -156,7 +178,7 @@ export async function startServer({ config = {}, users = true, demo = false } = 
 		for (const role of ROLES) {
 			const email = emailOf(role);
 			const r = run(['user', 'add', '--email', email, '--name', `Test ${role}`, '--role', role,
-				'--password-stdin', '--data', dataDir], { input: `${PASSWORD}\n` });
+				'--password-stdin', ...db], { input: `${PASSWORD}\n` });
 			if (r.status !== 0) {
 				srv.usersError = `yingcai user add --role ${role} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`;
 				break;

@@ -64,7 +64,8 @@ void appform_answers_view(const struct appform *f, struct view *v);
  * where current differs from base (changed by someone else) or mine
  * differs from base (changed by this person); with base NULL, every
  * question where mine differs from current.  Each row: {label, base,
- * current, mine, other_changed, mine_changed, both}.  Returns the number of
+ * current, mine, other_changed, mine_changed, both (each changed it, to
+ * different values), other_only, mine_only}.  Returns the number of
  * questions someone else changed. */
 size_t appform_diff_view(const struct appform *base, const struct appform *current,
 		const struct appform *mine, struct view *v);

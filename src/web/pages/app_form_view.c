@@ -124,6 +124,7 @@ size_t appform_diff_view(const struct appform *base, const struct appform *curre
 		const char *kb = base ? appform_answer_key(base, ab) : NULL;
 		bool other = base && strcmp(kb, kc) != 0;
 		bool me = base ? strcmp(kb, km) != 0 : strcmp(kc, km) != 0;
+		bool both;
 		struct view *r;
 
 		if (!other && !me)
@@ -133,9 +134,12 @@ size_t appform_diff_view(const struct appform *base, const struct appform *curre
 		view_set_str(r, "base", base ? text(base, ab) : "");
 		view_set_str(r, "current", text(current, ac));
 		view_set_str(r, "mine", text(mine, am));
+		both = other && me && strcmp(kc, km) != 0;
 		view_set_bool(r, "other_changed", other);
 		view_set_bool(r, "mine_changed", me);
-		view_set_bool(r, "both", other && me && strcmp(kc, km) != 0);
+		view_set_bool(r, "both", both);
+		view_set_bool(r, "other_only", other && !both);
+		view_set_bool(r, "mine_only", me && !both);
 		view_set_str(r, "id", arena_printf(current->sc.rq->a, "diff-%s", q->field->name));
 		nrows++;
 		nother += other;

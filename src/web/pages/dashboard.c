@@ -62,6 +62,7 @@ static bool add_applications_or_reply(struct request *rq, struct response *rs, s
 		const char *status = a->status ? a->status : "draft";
 
 		view_set_int(o, "id", a->id);
+		view_set_str(o, "href", arena_printf(rq->a, "/applications/%lld", (long long)a->id));
 		view_set_str(o, "programme", programme_name(rq, a->programme ? a->programme : "?"));
 		view_set_str(o, "status", Tr(rq, arena_printf(rq->a, "app_status_%s", status), status));
 		view_set_bool(o, "is_draft", strcmp(status, "draft") == 0);
