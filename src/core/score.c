@@ -1,23 +1,23 @@
 /* score.c - see score.h.
  *
- * One evaluator walks the track's factors.  It runs once with the experts'
- * mean for judged factors (the scorecard), and once per expert who judged
- * every judged factor (that expert's total alone), which is how the
- * split-panel flag of scorecard.md is decided.
+ * One evaluator walks the track's factors with the experts' mean for
+ * judged factors (the scorecard).  Each expert who judged every judged
+ * factor also gets a total of their own, which is how the split-panel
+ * flag of scorecard.md is decided: that card differs from the panel's only
+ * in the judged factors, so it is added up from the panel's card.
  */
 #include "score.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#define MEAN_OF_PANEL (-1)
+#include "lib/strbuf.h"
 
 struct eval {
 	const struct programme_policy *pol;
 	const struct facts *f;
 	struct arena *a;
 	struct core_error *err;
-	int expert; /* MEAN_OF_PANEL, or the index of one expert */
 	bool failed;
 	/* The judged factors of the track and each expert's score for each
 	 * (scores[expert * njudged + j], NULL when not given): found once by
@@ -292,10 +292,8 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 	unsigned n = 0;
 
 	for (size_t i = 0; i < app->nexperts; i++) {
-		const struct expert_score *s;
-		if (e->expert != MEAN_OF_PANEL && (size_t)e->expert != i)
-			continue;
-		s = expert_score_of(e, i, fac);
+		const struct expert_score *s = expert_score_of(e, i, fac);
+
 		if (s) {
 			sum += s->points;
 			n++;
@@ -303,7 +301,7 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 	}
 	r->njudges = n;
 	r->provisional = fac->max_provisional;
-	if (n == 0 || (e->expert == MEAN_OF_PANEL && n < e->pol->expert_quorum)) {
+	if (n == 0 || n < e->pol->expert_quorum) {
 		char of[32];
 		struct strbuf sb;
 
@@ -448,31 +446,56 @@ static bool eval_track(struct eval *e, const struct track *t, struct scorecard *
 	return true;
 }
 
-static bool judged_all(const struct factor *fs, size_t n, const struct expert *x)
+/* collect_judged: the judged factors among fs (and their sub-factors), in
+ * track order, into out (when not NULL); counts them in *n. */
+static void collect_judged(const struct factor *fs, size_t nf, const struct factor **out,
+		size_t *n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i].kind == FACTOR_JUDGED && !expert_score_for(x, fs[i].id))
-			return false;
-		if (!judged_all(fs[i].subs, fs[i].nsubs, x))
-			return false;
+	for (size_t i = 0; i < nf; i++) {
+		if (fs[i].kind == FACTOR_JUDGED) {
+			if (out)
+				out[*n] = &fs[i];
+			(*n)++;
+		}
+		collect_judged(fs[i].subs, fs[i].nsubs, out, n);
 	}
+}
+
+static bool find_judged(struct eval *e, const struct track *t)
+{
+	size_t nexperts = e->f->app->nexperts;
+
+	for (size_t i = 0; i < t->nparts; i++)
+		collect_judged(t->parts[i].factors, t->parts[i].nfactors, NULL, &e->njudged);
+	e->judged = arena_array(e->a, e->njudged ? e->njudged : 1, sizeof *e->judged);
+	e->scores = arena_array(e->a, nexperts && e->njudged ? nexperts * e->njudged : 1,
+				sizeof *e->scores);
+	if (!e->judged || !e->scores)
+		return fail(e, "", e->f->app->pos, NULL);
+	e->njudged = 0;
+	for (size_t i = 0; i < t->nparts; i++)
+		collect_judged(t->parts[i].factors, t->parts[i].nfactors, e->judged, &e->njudged);
 	return true;
 }
 
-static bool judged_everything(const struct track *t, const struct expert *x)
+/* judged_by: the judged factor of the track named id, or NULL. */
+static const struct factor *judged_by(const struct eval *e, const char *id, size_t *j)
 {
-	for (size_t i = 0; i < t->nparts; i++)
-		if (!judged_all(t->parts[i].factors, t->parts[i].nfactors, x))
-			return false;
-	return true;
+	for (*j = 0; *j < e->njudged; (*j)++)
+		if (strcmp(e->judged[*j]->id, id) == 0)
+			return e->judged[*j];
+	return NULL;
 }
 
 /* check_experts: every expert score names a judged factor of the track, lies
- * in 0..max and on the factor's step; expert ids are distinct. */
+ * in 0..max and on the factor's step; expert ids are distinct.  Fills
+ * e->scores. */
 static bool check_experts(struct eval *e, const struct track *t)
 {
 	const struct application *app = e->f->app;
 
+	if (!find_judged(e, t))
+		return false;
 	for (size_t i = 0; i < app->nexperts; i++) {
 		const struct expert *x = &app->experts[i];
 		for (size_t k = 0; k < i; k++)
@@ -482,11 +505,19 @@ static bool check_experts(struct eval *e, const struct track *t)
 							 "each expert scores once", x->id));
 		for (size_t j = 0; j < x->nscores; j++) {
 			const struct expert_score *s = &x->scores[j];
-			const struct factor *fac = policy_factor_find(t, s->factor);
-			const char *path = arena_printf(e->a, "experts[%zu].scores.%s", i, s->factor);
+			size_t k;
+			const struct factor *fac = judged_by(e, s->factor, &k);
+			const char *path;
 			char a[POINTS_FMT_MAX], b[POINTS_FMT_MAX];
 
-			if (!fac || fac->kind != FACTOR_JUDGED)
+			if (fac && s->points >= 0 && s->points <= fac->max &&
+			    (fac->step <= 0 || s->points % fac->step == 0)) {
+				if (!e->scores[i * e->njudged + k]) /* the first one counts */
+					e->scores[i * e->njudged + k] = s;
+				continue;
+			}
+			path = arena_printf(e->a, "experts[%zu].scores.%s", i, s->factor);
+			if (!fac)
 				return fail(e, path, s->pos, arena_printf(e->a,
 					"\"%s\" is not a factor experts judge in %s %s",
 					s->factor, e->pol->programme, e->pol->edition));
@@ -494,14 +525,54 @@ static bool check_experts(struct eval *e, const struct track *t)
 				return fail(e, path, s->pos, arena_printf(e->a,
 					"%s is outside 0..%s, the maximum of %s",
 					points_format(s->points, a), points_format(fac->max, b), fac->id));
-			if (fac->step > 0 && s->points % fac->step != 0)
-				return fail(e, path, s->pos, arena_printf(e->a,
-					"%s is not a multiple of %s: experts score %s in steps of %s",
-					points_format(s->points, a), points_format(fac->step, b),
-					fac->id, b));
+			return fail(e, path, s->pos, arena_printf(e->a,
+				"%s is not a multiple of %s: experts score %s in steps of %s",
+				points_format(s->points, a), points_format(fac->step, b),
+				fac->id, b));
 		}
 	}
 	return true;
+}
+
+/* judged_everything: expert i scored every judged factor of the track. */
+static bool judged_everything(const struct eval *e, size_t i)
+{
+	for (size_t j = 0; j < e->njudged; j++)
+		if (!e->scores[i * e->njudged + j])
+			return false;
+	return true;
+}
+
+/* expert_points: result r's points and range on expert i's own card.
+ * Only the judged factors (and sums of them) differ from the panel's
+ * card, so the rest is taken from it rather than computed again. */
+static void expert_points(const struct eval *e, size_t i, const struct factor_result *r,
+		points_t *p, points_t *lo, points_t *hi)
+{
+	points_t sp = 0, slo = 0, shi = 0, max = r->factor->max;
+
+	switch (r->factor->kind) {
+	case FACTOR_JUDGED: /* expert i scored it (judged_everything) */
+		*p = *lo = *hi = expert_score_of(e, i, r->factor)->points;
+		return;
+	case FACTOR_SUM:
+		for (size_t k = 0; k < r->nsubs; k++) {
+			points_t a, b, c;
+			expert_points(e, i, &r->subs[k], &a, &b, &c);
+			sp += a;
+			slo += b;
+			shi += c;
+		}
+		*p = sp < max ? sp : max;
+		*lo = slo < max ? slo : max;
+		*hi = shi < max ? shi : max;
+		return;
+	default:
+		*p = r->points;
+		*lo = r->min;
+		*hi = r->max;
+		return;
+	}
 }
 
 /* split_panel: the experts' own totals fall on both sides of the threshold. */
@@ -517,33 +588,41 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 	if (!out->expert_totals || !out->expert_ids)
 		return fail(e, "", app->pos, NULL);
 	for (size_t i = 0; i < app->nexperts; i++) {
-		struct scorecard one;
+		points_t score[8], lo[8], hi[8], total;
 
-		if (!judged_everything(t, &app->experts[i]))
+		if (!judged_everything(e, i))
 			continue;
-		memset(&one, 0, sizeof one);
-		e->expert = (int)i;
-		if (!eval_track(e, t, &one))
-			return false;
+		for (size_t k = 0; k < out->nparts; k++) {
+			const struct part_result *pr = &out->parts[k];
+
+			score[k] = lo[k] = hi[k] = 0;
+			for (size_t j = 0; j < pr->nfactors; j++) {
+				points_t a, b, c;
+				expert_points(e, i, &pr->factors[j], &a, &b, &c);
+				score[k] += a;
+				lo[k] += b;
+				hi[k] += c;
+			}
+		}
 		/* Gates give no points: an expert's total is known as soon as
 		 * every factor with points is known. */
-		if (one.min != one.max)
+		if (score_weighted_total(t, lo) != score_weighted_total(t, hi))
 			continue;
+		total = score_weighted_total(t, score);
 		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
-		out->expert_totals[out->nexpert_totals++] = one.total;
-		if (one.total < e->pol->threshold)
+		out->expert_totals[out->nexpert_totals++] = total;
+		if (total < e->pol->threshold)
 			below = true;
 		else
 			above = true;
 	}
-	e->expert = MEAN_OF_PANEL;
 	return below && above;
 }
 
 bool score_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct scorecard *out, struct core_error *err)
 {
-	struct eval e = {pol, f, a, err, MEAN_OF_PANEL, false};
+	struct eval e = {pol, f, a, err, false, NULL, 0, NULL};
 	const struct application *app = f->app;
 	const struct track *t;
 

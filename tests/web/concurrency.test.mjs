@@ -5,38 +5,33 @@
 // shows, field by field, what the first changed, and a deliberate way to
 // apply their own changes on top.
 //
-// The database: SQLite by default (both servers get the same --data
-// directory; WAL lets several processes share the file).  When
-// YINGCAI_TEST_PG is a postgresql:// URL both get --db with that URL and a
-// schema of this run's own (?schema=..., unless the URL names one).
+// The database: the run's backend (YINGCAI_WEB_BACKEND, see dbArgs in
+// server.mjs), computed once and given to both servers: the same SQLite
+// --data directory (WAL lets several processes share the file), or the
+// same fresh PostgreSQL schema.
 //
 // tests/web/server.mjs starts one server per fresh data directory, so this
 // file has its own small starter for two servers on one database; the
 // client, the binary and the sanitizer checks are server.mjs's.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	Client, PASSWORD, ROOT, binary, decodeEntities, run, stopAndCheck, words,
+	Client, PASSWORD, ROOT, binary, dbArgs, decodeEntities, run, stopAndCheck, words,
 } from './server.mjs';
 
-const PG = process.env.YINGCAI_TEST_PG || '';
 const EN = words('en');
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
-/* The database both servers use. */
+/* The database both servers use: the run's backend (see dbArgs in
+ * server.mjs), one fresh SQLite data directory or PostgreSQL schema that
+ * both servers share. */
 function database(dataDir) {
-	if (!PG)
-		return ['--data', dataDir];
-	if (/[?&]schema=/.test(PG))
-		return ['--data', dataDir, '--db', PG];
-	const schema = `ycweb_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-	return ['--data', dataDir, '--db', `${PG}${PG.includes('?') ? '&' : '?'}schema=${schema}`];
+	return dbArgs(dataDir);
 }
 
 function childEnv() {
