@@ -21,6 +21,13 @@ const char *cli_policy_dir(const char *dir);
  * return -1, else 0. */
 int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out);
 
+/* cli_open_store: the database `yingcai serve` would use with --data DIR
+ * (default "var": sqlite:<data>/yingcai.db, blobs in <data>/blobs) or
+ * --db URL; NULL after printing why, prefixed with prog. */
+struct store;
+struct store *cli_open_store(const char *prog, const char *data, const char *db,
+		struct arena *a);
+
 int cmd_evaluate(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -28,5 +35,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 
 #endif

@@ -69,22 +69,6 @@ static void usage(FILE *to)
 	      "(--data defaults to var), or --db URL, as for 'yingcai serve'.\n", to);
 }
 
-static struct store *open_store(const char *data, const char *db, struct arena *a)
-{
-	char err[1024];
-	struct store *s;
-
-	if (!db && mkdir(data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, PROG ": %s: cannot create the data directory: %s\n", data,
-			strerror(errno));
-		return NULL;
-	}
-	s = store_open(db ? db : arena_printf(a, "sqlite:%s/yingcai.db", data),
-		       arena_printf(a, "%s/blobs", data), 1, err, sizeof err);
-	if (!s)
-		fprintf(stderr, PROG ": %s\n", err);
-	return s;
-}
 
 /* read_demo_app: demo/anna-two-zones.json beside the executable's tree
  * (build/yingcai, build/check/yingcai) or under the current directory. */
@@ -243,7 +227,7 @@ int cmd_demo(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	arena_init(&a, 0);
-	s = open_store(data, db, &a);
+	s = cli_open_store(PROG, data, db, &a);
 	if (!s) {
 		arena_release(&a);
 		return EXIT_INVALID;

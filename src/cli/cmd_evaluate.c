@@ -28,6 +28,7 @@ struct options {
 struct run {
 	struct options opt;
 	struct policy_bundle bundle;
+	const struct result_json_cache *json; /* the policy's strings as JSON, or NULL */
 	struct appfile_decoder dec;
 	struct arena app_arena;
 	struct strbuf out, err;
@@ -74,7 +75,7 @@ static void print_result(struct run *r, const struct evaluation *ev, const char 
 {
 	strbuf_reset(&r->out);
 	if (r->opt.json) {
-		result_json(ev, &r->out);
+		result_json_cached(ev, r->json, &r->out);
 		strbuf_addch(&r->out, '\n');
 	} else {
 		if (r->count > 1)
@@ -207,6 +208,7 @@ int cmd_evaluate(int argc, char **argv)
 		free(files);
 		return EXIT_INVALID;
 	}
+	r.json = r.opt.json ? result_json_cache_build(&r.bundle, &policy_arena) : NULL;
 	appfile_decoder_init(&r.dec);
 	arena_init(&r.app_arena, (size_t)64 << 20);
 	strbuf_init(&r.out, RESULT_MAX);

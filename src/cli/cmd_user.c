@@ -45,23 +45,6 @@ static void usage(FILE *to)
 	      "--db URL, as for 'yingcai serve'.\n", to);
 }
 
-/* open_store: the database `yingcai serve` would use with these options. */
-static struct store *open_store(const char *data, const char *db, struct arena *a)
-{
-	char err[1024];
-	struct store *s;
-
-	if (!db && mkdir(data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, PROG ": %s: cannot create the data directory: %s\n", data,
-			strerror(errno));
-		return NULL;
-	}
-	s = store_open(db ? db : arena_printf(a, "sqlite:%s/yingcai.db", data),
-		       arena_printf(a, "%s/blobs", data), 1, err, sizeof err);
-	if (!s)
-		fprintf(stderr, PROG ": %s\n", err);
-	return s;
-}
 
 /* The words for the shell (administrators read English here). */
 static const struct { const char *key, *text; } messages[] = {
@@ -220,7 +203,7 @@ static int user_add(int argc, char **argv)
 	}
 	if (!password)
 		goto out;
-	s = open_store(o.data, o.db, &a);
+	s = cli_open_store(PROG, o.data, o.db, &a);
 	if (!s)
 		goto out;
 	in = (struct acct_new_user){ .email = o.email, .name = o.name, .password = password,
@@ -284,7 +267,7 @@ static int user_list(int argc, char **argv)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	arena_init(&a, 0);
-	s = open_store(o.data, o.db, &a);
+	s = cli_open_store(PROG, o.data, o.db, &a);
 	if (!s) {
 		arena_release(&a);
 		return EXIT_INVALID;

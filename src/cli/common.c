@@ -1,4 +1,5 @@
 /* common.c - finding and loading the policy directory for subcommands. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "lib/strbuf.h"
 #include "policy/load.h"
+#include "store/store.h"
 
 #ifndef YINGCAI_DATADIR
 #define YINGCAI_DATADIR "/usr/local/share/yingcai"
@@ -76,4 +78,24 @@ int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
 	}
 	strbuf_release(&errors);
 	return n ? -1 : 0;
+}
+
+struct store *cli_open_store(const char *prog, const char *data, const char *db,
+		struct arena *a)
+{
+	char err[1024];
+	struct store *s;
+
+	if (!data)
+		data = "var";
+	if (!db && mkdir(data, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: %s: cannot create the data directory: %s\n", prog, data,
+			strerror(errno));
+		return NULL;
+	}
+	s = store_open(db ? db : arena_printf(a, "sqlite:%s/yingcai.db", data),
+		       arena_printf(a, "%s/blobs", data), 1, err, sizeof err);
+	if (!s)
+		fprintf(stderr, "%s: %s\n", prog, err);
+	return s;
 }

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"user", cmd_user, "add and list accounts (staff accounts are made here)"},
 	{"demo", cmd_demo, "load the demo accounts, enterprises and a draft application"},
 	{"routes", cmd_routes, "print the route table (roles, CSRF) for tests and audits"},
+	{"db", cmd_db, "back up, restore and migrate the database (records and documents)"},
 };
 
 static void usage(FILE *to)
