@@ -245,24 +245,18 @@ static int db_verify(int argc, char **argv)
 static int db_migrate(int argc, char **argv)
 {
 	struct db_opts o = { .data = "var" };
-	char url_buf[4096], blobs[4096], err[1024] = "";
 	struct store_conn *c;
 	struct store *s;
-	const char *url;
+	struct arena a;
 	int r = parse(argc, argv, &o, false, true, false), v;
 
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	url = url_of(&o, url_buf, sizeof url_buf);
-	if (is_sqlite(url) && !o.db && mkdir(o.data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, PROG " migrate: %s: cannot create the data directory: %s\n", o.data,
-			strerror(errno));
+	arena_init(&a, 0);
+	s = cli_open_store(PROG " migrate", o.data, o.db, &a); /* store_open migrates */
+	arena_release(&a);
+	if (!s)
 		return EXIT_INVALID;
-	}
-	if (!(s = store_open(url, blob_dir(&o, blobs, sizeof blobs), 1, err, sizeof err))) {
-		fprintf(stderr, PROG " migrate: %s\n", err);
-		return EXIT_INVALID;
-	}
 	c = store_conn_acquire(s);
 	v = store_schema_version(c);
 	store_conn_release(c);

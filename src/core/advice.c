@@ -301,7 +301,66 @@ struct search {
 	points_t gain;
 	struct change best_ch[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
+	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
+	 * most m candidates from i on can add to the weighted sum. */
+	int64_t *top;
+	bool prune;
 };
+
+/* The bound behind the pruning: a change of a candidate by d points adds
+ * at most weight x d to the weighted sum of the part scores (a capped sum
+ * adds less, never more), and the total is that sum / 100 rounded, which
+ * never falls as the sum grows.  So when the weighted sum with the most
+ * the remaining choices can add does not round to the threshold, no
+ * choice among them reaches, and they are skipped: only sets that cannot
+ * reach are left out, so the set found is the one the full search finds. */
+
+static int64_t raw_gain(const struct ctx *c, const struct cand *k, points_t points)
+{
+	return c->sc->track->parts[k->part].weight * (points - k->r->points);
+}
+
+static bool can_reach(const struct ctx *c, int64_t weighted)
+{
+	return points_div_round(weighted, 100) >= c->threshold;
+}
+
+/* prepare_prune: s->top from each candidate's best option.  False (no
+ * pruning, which is never needed for correctness) when a weight is
+ * negative or memory is short. */
+static bool prepare_prune(const struct ctx *c, struct search *s)
+{
+	int64_t best[MAX_COMBO] = {0};
+
+	for (size_t p = 0; p < c->sc->nparts; p++)
+		if (c->sc->track->parts[p].weight < 0)
+			return false;
+	s->top = arena_array(c->a, (c->ncands + 1) * MAX_COMBO, sizeof *s->top);
+	if (!s->top)
+		return false;
+	for (size_t i = c->ncands; i-- > 0;) {
+		const struct cand *k = &c->cands[i];
+		int64_t g = k->nopts ? raw_gain(c, k, k->opts[k->nopts - 1]->points) : 0;
+
+		/* keep the MAX_COMBO largest gains from i on, largest first */
+		for (size_t m = 0; m < MAX_COMBO; m++) {
+			if (g > best[m]) {
+				int64_t t = best[m];
+				best[m] = g;
+				g = t;
+			}
+		}
+		for (size_t m = 0; m < MAX_COMBO; m++)
+			s->top[i * MAX_COMBO + m] = best[m] + (m ? s->top[i * MAX_COMBO + m - 1] : 0);
+	}
+	return true;
+}
+
+/* most: the most m more choices from candidate i on can add. */
+static int64_t most(const struct search *s, size_t ncands, size_t i, size_t m)
+{
+	return m == 0 || i >= ncands ? 0 : s->top[i * MAX_COMBO + m - 1];
+}
 
 /* leaf: whether the choice in s reaches; keeps it when it gains least. */
 static bool leaf(const struct ctx *c, struct search *s)
@@ -324,19 +383,28 @@ static bool leaf(const struct ctx *c, struct search *s)
  * Gains grow with points, so an option with the points of the one before
  * adds nothing new, and once the last factor's option reaches, its higher
  * options only gain more. */
-static void search(const struct ctx *c, struct search *s, size_t depth, size_t from)
+static void search(const struct ctx *c, struct search *s, size_t depth, size_t from,
+		int64_t weighted)
 {
+	size_t after = s->k - depth - 1; /* choices still to make after this one */
+
 	for (size_t i = from; i < c->ncands; i++) {
 		const struct cand *k = &c->cands[i];
 
+		if (s->prune && !can_reach(c, weighted + most(s, c->ncands, i, after + 1)))
+			break; /* neither this candidate nor any after it can do it */
 		for (size_t o = 0; o < k->nopts; o++) {
+			int64_t w = weighted + raw_gain(c, k, k->opts[o]->points);
+
 			if (o > 0 && k->opts[o]->points == k->opts[o - 1]->points)
 				continue;
+			if (s->prune && !can_reach(c, w + most(s, c->ncands, i + 1, after)))
+				continue; /* a higher option may */
 			s->ch[depth].k = k;
 			s->ch[depth].points = k->opts[o]->points;
 			s->lv[depth] = k->opts[o];
 			if (depth + 1 < s->k)
-				search(c, s, depth + 1, i + 1);
+				search(c, s, depth + 1, i + 1, w);
 			else if (leaf(c, s))
 				break;
 		}
@@ -347,11 +415,20 @@ static bool combination(struct ctx *c)
 {
 	struct advice *out = c->out;
 	struct search s;
+	int64_t weighted = 0, *top = NULL;
+	bool prune;
 
+	memset(&s, 0, sizeof s);
+	prune = prepare_prune(c, &s);
+	top = s.top;
+	for (size_t p = 0; p < c->sc->nparts; p++)
+		weighted += c->sc->track->parts[p].weight * c->scores[p];
 	for (size_t k = 2; k <= MAX_COMBO; k++) {
 		memset(&s, 0, sizeof s);
 		s.k = k;
-		search(c, &s, 0, 0);
+		s.top = top;
+		s.prune = prune;
+		search(c, &s, 0, 0, weighted);
 		if (s.found)
 			break;
 	}

@@ -201,9 +201,18 @@ static bool only_noise(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n)
-		if (!is_noise(utf8_next((const unsigned char *)s, n, &i)))
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b < 0x80) { /* ASCII, most names: the table without a search */
+			if (!(b == ' ' || b == '#' || (b >= '(' && b <= ')') || (b >= '+' && b <= '.') ||
+			      (b >= '0' && b <= '9') || b == '[' || b == ']' || b == '_' || b == '~'))
+				return false;
+			i++;
+		} else if (!is_noise(utf8_next((const unsigned char *)s, n, &i))) {
 			return false;
+		}
+	}
 	return true;
 }
 
@@ -221,7 +230,15 @@ static size_t count_letters(const char *s, size_t n)
 	size_t i = 0, letters = 0;
 
 	while (i < n) {
-		uint32_t cp = utf8_next((const unsigned char *)s, n, &i);
+		unsigned char b = (unsigned char)s[i];
+		uint32_t cp;
+
+		if (b < 0x80) { /* ASCII, most names: a letter is A-Z or a-z */
+			letters += (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+			i++;
+			continue;
+		}
+		cp = utf8_next((const unsigned char *)s, n, &i);
 		letters += is_letter(cp) ? (is_ideograph(cp) ? 2 : 1) : 0;
 	}
 	return letters;
@@ -232,10 +249,14 @@ static size_t count_letters(const char *s, size_t n)
 static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 {
 	for (size_t i = 0; i < r->ngeneric_names; i++) {
-		size_t gl = strlen(r->generic_names[i]);
+		const char *g = r->generic_names[i];
+		size_t gl;
 
-		if (gl <= n && ieq_n(stem, r->generic_names[i], gl) &&
-		    only_noise(stem + gl, n - gl))
+		/* most names differ in the first letter already */
+		if (g[0] && (n == 0 || lower(g[0]) != lower(stem[0])))
+			continue;
+		gl = strlen(g);
+		if (gl <= n && ieq_n(stem, g, gl) && only_noise(stem + gl, n - gl))
 			return true;
 	}
 	return false;
@@ -744,7 +765,7 @@ static void put_the_name(const struct words *w)
 	if (first >= 'A' && first <= 'Z' && !(name[1] >= 'A' && name[1] <= 'Z'))
 		first = lower(first);
 	for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++)
-		if (ieq_n(name, articles[i], strlen(articles[i])))
+		if (lower(name[0]) == articles[i][0] && ieq_n(name, articles[i], strlen(articles[i])))
 			article = true;
 	if (!article)
 		put(w, "the ");
@@ -761,10 +782,20 @@ static bool put_type_words(const struct words *w)
 	const struct doc_rules *r = &w->pol->docrules;
 
 	for (size_t i = 0; i < r->nfile_types; i++) {
+		const char *t = type_ext(r->file_types[i]);
+		char up[16];
+		size_t n = 0;
+
 		if (i)
 			put(w, " or ");
-		for (const char *p = type_ext(r->file_types[i]); *p; p++)
-			strbuf_addch(w->sb, upper(*p));
+		for (; *t; t++) { /* upper case, a few letters at a time */
+			up[n++] = upper(*t);
+			if (n == sizeof up) {
+				strbuf_add(w->sb, up, n);
+				n = 0;
+			}
+		}
+		strbuf_add(w->sb, up, n);
 	}
 	return r->nfile_types > 0;
 }
@@ -1136,6 +1167,21 @@ void checklist_write_why(const struct programme_policy *pol, const struct facts 
 	case WHY_WINDOW:
 		return;
 	}
+}
+
+bool checklist_why_constant(const struct check_item *it)
+{
+	return it->def && (it->whykind == WHY_OPTIONAL || it->whykind == WHY_LATER ||
+			   (it->whykind == WHY_UPLOAD && it->nnotes == 0));
+}
+
+void checklist_write_slot_why(const struct programme_policy *pol, const struct doc_slot *s,
+		enum check_why kind, struct strbuf *out)
+{
+	struct check_item it = {.def = s, .whykind = kind};
+	struct facts none = {0}; /* these sentences name nothing of the application */
+
+	checklist_write_why(pol, &none, &it, NULL, out);
 }
 
 struct why_arg {

@@ -127,6 +127,13 @@ bool checklist_compute(const struct programme_policy *pol, const struct facts *f
  * findings (out latches `failed` when it is exhausted). */
 void checklist_write_why(const struct programme_policy *pol, const struct facts *f,
 		const struct check_item *it, struct arena *scratch, struct strbuf *out);
+/* checklist_why_constant: whether item it's `why` depends on the policy
+ * alone (the slot's own sentence, no finding about the application: "Upload
+ * the passport as PDF", optional, later); then checklist_write_slot_why()
+ * writes it, and a writer may keep it from one application to the next. */
+bool checklist_why_constant(const struct check_item *it);
+void checklist_write_slot_why(const struct programme_policy *pol, const struct doc_slot *s,
+		enum check_why kind, struct strbuf *out);
 /* checklist_texts: fill every item's `why` from a (for callers that read
  * the fields); false when a is exhausted. */
 bool checklist_texts(const struct programme_policy *pol, const struct facts *f,

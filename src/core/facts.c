@@ -276,10 +276,21 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 	return true;
 }
 
+/* put_cut: s[0..len) at buf[used..) as snprintf(buf + used, n - used, "%s")
+ * puts it: cut to fit, NUL-terminated; returns used + len. */
+static size_t put_cut(char *buf, size_t n, size_t used, const char *s, size_t len)
+{
+	size_t k = len < n - used - 1 ? len : n - used - 1;
+
+	memcpy(buf + used, s, k);
+	buf[used + k] = '\0';
+	return used + len;
+}
+
 const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 {
 	char num[POINTS_FMT_MAX];
-	size_t used = 0;
+	size_t used = 0, len;
 
 	switch (v->type) {
 	case FACT_MISSING:
@@ -289,20 +300,24 @@ const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 	case FACT_BOOL:
 		return v->b ? "yes" : "no";
 	case FACT_NUMBER:
-		points_format(v->num, num);
+		len = strlen(points_format(v->num, num));
 		/* whole numbers without ".00": 41 years, 900000 CNY */
 		if (v->num % 100 == 0)
-			num[strlen(num) - 3] = '\0';
-		snprintf(buf, n, "%s", num);
+			len -= 3;
+		if (n)
+			put_cut(buf, n, 0, num, len);
 		return buf;
 	case FACT_SET:
 		if (n)
 			buf[0] = '\0';
+		/* "a, b, c", cut at n - 1 bytes (as a loop of snprintf cut it) */
 		for (size_t i = 0; i < v->nset && used < n; i++) {
-			int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", v->set[i]);
-			if (w < 0)
-				break;
-			used += (size_t)w;
+			if (i)
+				used = put_cut(buf, n, used, ", ", 2);
+			if (used < n)
+				used = put_cut(buf, n, used, v->set[i], strlen(v->set[i]));
+			else
+				used += strlen(v->set[i]);
 		}
 		return v->nset ? buf : "none";
 	}

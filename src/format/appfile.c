@@ -280,6 +280,25 @@ static int set_error(struct appfile_error *err, enum appfile_rc rc, struct json_
 	return (int)rc;
 }
 
+/* decode_fast: the value at the start of text[0..len) decoded the fast way
+ * (json_scan_value: one pass that tokenizes and checks; then the decoder,
+ * which need not check again), when it is valid; *end gets where it ends.
+ * False when it is not (or memory ran out): the careful way (json_tokenize,
+ * then jd_decode checking each token) then reads it again and says what
+ * is wrong.  Valid applications are what files mostly hold. */
+static bool decode_fast(struct appfile_decoder *d, const char *text, size_t len,
+			uint32_t line, uint32_t col, struct arena *a,
+			struct application *out, size_t *end, struct json_cursor *cur)
+{
+	struct jd_error derr;
+	struct json_doc doc;
+
+	if (json_scan_value(&d->json, text, len, &doc, end) != JSON_OK)
+		return false;
+	json_cursor_init(cur, text, *end, line, col);
+	return jd_decode(&doc, &app_schema, out, a, cur, &derr) == JD_OK;
+}
+
 int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
 		      uint32_t line, uint32_t col, struct arena *a,
 		      struct application *out, struct appfile_error *err)
@@ -290,7 +309,15 @@ int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
 	struct json_doc doc;
 	enum json_rc jrc;
 	enum jd_rc drc;
+	size_t end;
 
+	if (decode_fast(d, text, len, line, col, a, out, &end, &cur)) {
+		while (end < len && (text[end] == ' ' || text[end] == '\t' || text[end] == '\r' ||
+				     text[end] == '\n'))
+			end++;
+		if (end == len) /* nothing but whitespace after it */
+			return APPFILE_OK;
+	}
 	json_cursor_init(&cur, text, len, line, col);
 	jrc = json_tokenize(&d->json, text, len, &doc, &jerr);
 	if (jrc == JSON_EINPUT)
@@ -497,9 +524,9 @@ static void skip_line(struct appfile_stream *s)
 	s->col = 1;
 }
 
-enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **text,
-				      size_t *len, uint32_t *line, uint32_t *col,
-				      struct appfile_error *err)
+/* next_start: skip to where the next value starts (s->buf[s->off] is '{'),
+ * over whitespace, a byte order mark, and garbage after an error. */
+static enum appfile_next next_start(struct appfile_stream *s, struct appfile_error *err)
 {
 	for (;;) {
 		char c;
@@ -536,7 +563,7 @@ enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **tex
 			continue;
 		}
 		if (c == '{')
-			return scan_value(s, text, len, line, col, err);
+			return APPFILE_VALUE;
 		s->resync = true;
 		return stream_error(err, APPFILE_EINPUT, s->line, s->col,
 				    c == '['
@@ -546,6 +573,36 @@ enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **tex
 	}
 }
 
+enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **text,
+				      size_t *len, uint32_t *line, uint32_t *col,
+				      struct appfile_error *err)
+{
+	enum appfile_next r = next_start(s, err);
+
+	return r == APPFILE_VALUE ? scan_value(s, text, len, line, col, err) : r;
+}
+
+/* read_fast: the value at s->off decoded the fast way (decode_fast), when
+ * it is complete in the buffer and valid; the stream is then past it.
+ * False changes nothing but `out` and the arena: the careful way
+ * (scan_value, then appfile_decode_at) reads it again.  This also finds
+ * the end of the value, which scan_value would find byte by byte. */
+static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struct arena *a,
+		      struct application *out)
+{
+	struct json_cursor cur;
+	size_t end;
+
+	/* Nothing is read here: a value cut by the end of the buffer goes the
+	 * careful way, which reads on only as far as the value needs (a pipe
+	 * may hold back the next application until this one is answered). */
+	if (!decode_fast(d, s->buf + s->off, s->len - s->off, s->line, s->col, a, out, &end, &cur))
+		return false;
+	json_cursor_at(&cur, end, &s->line, &s->col); /* where the stream goes on */
+	s->off += end;
+	return true;
+}
+
 enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_decoder *d,
 				      struct arena *a, struct application *out,
 				      struct appfile_error *err)
@@ -553,8 +610,13 @@ enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_d
 	const char *text;
 	size_t len;
 	uint32_t line, col;
-	enum appfile_next r = appfile_stream_next(s, &text, &len, &line, &col, err);
+	enum appfile_next r = next_start(s, err);
 
+	if (r != APPFILE_VALUE)
+		return r;
+	if (read_fast(s, d, a, out))
+		return APPFILE_VALUE;
+	r = scan_value(s, &text, &len, &line, &col, err);
 	if (r != APPFILE_VALUE)
 		return r;
 	if (appfile_decode_at(d, text, len, line, col, a, out, err) != APPFILE_OK)

@@ -11,6 +11,20 @@
 
 /* result_json: one JSON object on one line, no trailing newline. */
 void result_json(const struct evaluation *ev, struct strbuf *out);
+
+/* For writing many results under one policy bundle (`yingcai evaluate`):
+ * the policy's strings (ids, levels, the quoted clauses that are most of a
+ * result's bytes) written as JSON literals once, then copied into every
+ * result instead of escaped byte by byte.  Strings are found by address,
+ * so a cache is valid only while the bundle it was built from is loaded
+ * and unchanged.  result_json_cache_build: NULL when a is exhausted. */
+struct result_json_cache;
+struct result_json_cache *result_json_cache_build(const struct policy_bundle *b,
+		struct arena *a);
+/* result_json_cached: result_json with the cache (NULL: none); the output
+ * is the same byte for byte. */
+void result_json_cached(const struct evaluation *ev, const struct result_json_cache *cache,
+		struct strbuf *out);
 /* result_text: the readable scorecard; `color` adds ANSI colours for terminals. */
 void result_text(const struct evaluation *ev, const char *name, bool color,
 		struct strbuf *out);

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define JSON_FIRST_TOKENS 256u
 
@@ -753,6 +756,7 @@ enum json_rc json_tokenize(struct json_parser *p, const char *text, size_t len,
 	doc->len = len;
 	doc->toks = p->toks;
 	doc->ntoks = (unsigned)r;
+	doc->checked = false;
 	return JSON_OK;
 fail:
 	if (rc == JSON_ELIMIT)
@@ -770,7 +774,210 @@ enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
 
 	if (rc != JSON_OK)
 		return rc;
-	return validate(doc, p->toks, err) ? JSON_OK : JSON_EINPUT;
+	if (!validate(doc, p->toks, err))
+		return JSON_EINPUT;
+	doc->checked = true;
+	return JSON_OK;
+}
+
+/* ---- the fast way: json_scan_value -------------------------------------
+ *
+ * One pass that tokenizes and checks at once, for text that is nearly
+ * always valid.  It gives up (JSON_EINPUT, no message) at the first thing
+ * that is not plainly valid; the slow way then explains.  The tokens are
+ * jsmn's (JSMN_STRICT, JSMN_PARENT_LINKS): containers first, keys and
+ * values in order; a container's size is its number of keys or elements, a
+ * key's size 1 (its value), a string's start and end are inside its quotes;
+ * a value's parent is its key or array. */
+
+static inline bool scan_ws(char c)
+{
+	/* most bytes are above ' ', so most calls cost one compare */
+	return (unsigned char)c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
+
+/* skip_ws: past the whitespace at text[i..len). */
+static inline size_t skip_ws(const char *text, size_t i, size_t len)
+{
+	while (i < len && scan_ws(text[i]))
+		i++;
+	return i;
+}
+
+/* prim_end: past a primitive's bytes (jsmn's: up to whitespace, ',', ']'
+ * or '}'). */
+static inline size_t prim_end(const char *text, size_t i, size_t len)
+{
+	for (; i < len; i++) {
+		char c = text[i];
+		if (c == ',' || c == ']' || c == '}' || scan_ws(c))
+			break;
+	}
+	return i;
+}
+
+/* scan_string: the string whose opening quote is text[i]: *close gets the
+ * index of its closing quote and *escaped whether it has a backslash;
+ * false when it does not close or is not a valid string. */
+static inline __attribute__((always_inline)) bool
+scan_string(const char *s, size_t i, size_t n, size_t *close, bool *escaped)
+{
+	size_t body = ++i;
+	bool odd = false; /* a byte that needs the careful check */
+
+	*escaped = false;
+	for (;;) {
+#ifdef __SSE2__
+		/* 16 bytes at a time: stop at '"', '\\', a control character
+		 * or a byte >= 0x80 (negative as a signed byte: < 0x20 too) */
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+			      space = _mm_set1_epi8(0x20);
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+				_mm_cmplt_epi8(x, space)));
+			if (m) {
+				i += (size_t)__builtin_ctz(m);
+				break;
+			}
+		}
+#endif
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+				break;
+		}
+		if (i >= n)
+			return false;
+		if (s[i] == '"')
+			break;
+		if (s[i] == '\\') {
+			*escaped = true;
+			i++; /* the escaped byte is never the closing quote */
+		}
+		odd = true;
+		i++;
+	}
+	*close = i;
+	/* escapes, UTF-8 and control characters the way json_parse checks them */
+	return !odd || json_str_check(s + body, i - body, &body) == NULL;
+}
+
+/* new_tok: the next token, or NULL when the array is full and cannot grow. */
+static json_tok *new_tok(struct json_parser *p, unsigned *n)
+{
+	if (*n == p->alloc && grow(p) != JSON_OK)
+		return NULL;
+	return &p->toks[(*n)++];
+}
+
+enum json_rc json_scan_value(struct json_parser *p, const char *text, size_t len,
+			     struct json_doc *doc, size_t *end)
+{
+	unsigned stack[JSON_MAX_DEPTH], depth = 0, n = 0;
+	int parent = -1;  /* the key or array the next value belongs to */
+	size_t i = 0, close;
+	bool escaped;
+	json_tok *t;
+
+	if (len > JSON_MAX_LEN || len > (size_t)INT_MAX - 2)
+		return JSON_EINPUT;
+	for (;;) {
+		/* a value */
+		i = skip_ws(text, i, len);
+		if (i >= len || !(t = new_tok(p, &n)))
+			return JSON_EINPUT;
+		t->start = (int)i;
+		t->size = 0;
+		t->parent = parent;
+		if (parent >= 0 && p->toks[parent].type == JSMN_ARRAY)
+			p->toks[parent].size++; /* (a key's size is set with the key) */
+		if (text[i] == '{' || text[i] == '[') {
+			bool obj = text[i] == '{';
+			t->type = obj ? JSMN_OBJECT : JSMN_ARRAY;
+			t->end = -1;
+			if (depth == JSON_MAX_DEPTH)
+				return JSON_EINPUT;
+			stack[depth++] = n - 1;
+			i++;
+			i = skip_ws(text, i, len);
+			if (i < len && text[i] == (obj ? '}' : ']')) {
+				t->end = (int)++i;
+				depth--;
+			} else if (obj) {
+				goto key;
+			} else {
+				parent = (int)(n - 1);
+				continue;
+			}
+		} else if (text[i] == '"') {
+			if (!scan_string(text, i, len, &close, &escaped))
+				return JSON_EINPUT;
+			t->type = JSMN_STRING;
+			t->start = (int)i + 1;
+			t->end = (int)close;
+			t->size = escaped ? JSON_TOK_ESCAPED : 0;
+			i = close + 1;
+		} else {
+			size_t s0 = i;
+			i = prim_end(text, i, len);
+			if (!json_is_literal(text + s0, i - s0) &&
+			    !json_number_valid(text + s0, i - s0))
+				return JSON_EINPUT;
+			t->type = JSMN_PRIMITIVE;
+			t->end = (int)i;
+		}
+		/* after a value: the end, or ',' and the next, or a container closes */
+		for (;;) {
+			json_tok *c;
+			if (depth == 0) {
+				doc->text = text;
+				doc->len = i;
+				doc->toks = p->toks;
+				doc->ntoks = n;
+				doc->checked = true;
+				*end = i;
+				return JSON_OK;
+			}
+			c = &p->toks[stack[depth - 1]];
+			i = skip_ws(text, i, len);
+			if (i >= len)
+				return JSON_EINPUT;
+			if (text[i] == (c->type == JSMN_OBJECT ? '}' : ']')) {
+				c->end = (int)++i;
+				depth--;
+				continue;
+			}
+			if (text[i] != ',')
+				return JSON_EINPUT;
+			i++;
+			if (c->type == JSMN_ARRAY) {
+				parent = (int)stack[depth - 1];
+				break;
+			}
+			goto key;
+		}
+		continue;
+key:
+		/* a key of the object on top of the stack, then ':' */
+		i = skip_ws(text, i, len);
+		if (i >= len || text[i] != '"' || !scan_string(text, i, len, &close, &escaped) ||
+		    !(t = new_tok(p, &n)))
+			return JSON_EINPUT;
+		t->type = JSMN_STRING;
+		t->start = (int)i + 1;
+		t->end = (int)close;
+		t->size = escaped ? JSON_TOK_ESCAPED : 1; /* jsmn: 1, its value */
+		t->parent = (int)stack[depth - 1];
+		p->toks[stack[depth - 1]].size++;
+		i = close + 1;
+		i = skip_ws(text, i, len);
+		if (i >= len || text[i] != ':')
+			return JSON_EINPUT;
+		i++;
+		parent = (int)(n - 1);
+	}
 }
 
 /* ---- positions --------------------------------------------------------- */

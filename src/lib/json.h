@@ -68,6 +68,8 @@ struct json_doc {
 	size_t len;
 	json_tok *toks; /* toks[0] is the top-level value */
 	unsigned ntoks;
+	bool checked;   /* the whole text is known to be valid JSON (json_parse,
+			 * json_scan_value): a reader need not check it again */
 };
 
 struct json_parser {
@@ -98,6 +100,18 @@ enum json_rc json_parse(struct json_parser *p, const char *text, size_t len,
  * (json_missing explains a token that is not there). */
 enum json_rc json_tokenize(struct json_parser *p, const char *text, size_t len,
 			   struct json_doc *doc, struct json_error *err);
+
+/* json_scan_value: the fast way to tokenize valid JSON.  text[0..len) starts
+ * with a JSON value (after optional whitespace), perhaps followed by more
+ * text; on JSON_OK *end is the offset just after the value and doc holds its
+ * tokens exactly as json_tokenize would give them for text[0..*end), checked
+ * against the grammar (doc->checked, escaped strings marked), in one pass.
+ * JSON_EINPUT means only "not this way": the value is invalid, incomplete,
+ * nested deeper than JSON_MAX_DEPTH or over the token cap, and err is not
+ * filled; json_tokenize and a checking reader then say exactly what is wrong.
+ * For a stream of mostly valid documents (yingcai evaluate). */
+enum json_rc json_scan_value(struct json_parser *p, const char *text, size_t len,
+			     struct json_doc *doc, size_t *end);
 
 /* ---- checking one token at a time (after json_tokenize) -----------------
  * Inline, so that a walk pays no calls in the common case; the slow paths

@@ -225,6 +225,8 @@ visit(struct ctx *c, unsigned i, enum json_gap g, size_t close)
 		json_missing(c->doc, c->pos, close, g, &je);
 		return syntax(c, &je);
 	}
+	if (c->doc->checked) /* json_parse or json_scan_value checked it all */
+		return true;
 	t = &c->doc->toks[i];
 	if (!json_gap_ok(c->doc, c->pos, json_tok_off(c->doc, i), g, &je) ||
 	    !json_token_ok(c->doc, i, &je))
@@ -247,6 +249,8 @@ static bool leave(struct ctx *c, unsigned i, enum json_gap g)
 	struct json_error je;
 	size_t close = (size_t)c->doc->toks[i].end - 1;
 
+	if (c->doc->checked)
+		return true;
 	if (!json_gap_ok(c->doc, c->pos, close, g, &je))
 		return syntax(c, &je);
 	c->pos = close + 1;
@@ -851,7 +855,7 @@ enum jd_rc jd_decode(struct json_doc *doc, const struct jd_schema *schema, void 
 		je.off = json_tok_off(doc, next);
 		snprintf(je.reason, sizeof je.reason, "unexpected text after the JSON value");
 		syntax(&c, &je);
-	} else if (!json_gap_ok(doc, c.pos, doc->len, JSON_GAP_TRAIL, &je)) {
+	} else if (!doc->checked && !json_gap_ok(doc, c.pos, doc->len, JSON_GAP_TRAIL, &je)) {
 		syntax(&c, &je);
 	}
 	return c.rc;

@@ -253,8 +253,28 @@ fail:
 	return false;
 }
 
-struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
-		char *err, size_t n)
+/* check_current: the database has exactly this program's schema
+ * (store_open_current: nothing is migrated). */
+static bool check_current(struct store_conn *c, char *err, size_t n)
+{
+	int have = store_schema_version(c);
+
+	if (have == migrations_latest())
+		return true;
+	if (have <= 0)
+		snprintf(err, n, "no yingcai database there (no schema_migrations)");
+	else if (have > migrations_latest())
+		snprintf(err, n, "the database has schema version %d, newer than this "
+			 "program's %d: use a newer yingcai", have, migrations_latest());
+	else
+		snprintf(err, n, "the database has schema version %d, older than this "
+			 "program's %d: run 'yingcai db migrate' first, or use the yingcai "
+			 "that runs it", have, migrations_latest());
+	return false;
+}
+
+static struct store *open_pool(const char *url, const char *blob_dir, unsigned pool,
+		bool migrating, char *err, size_t n)
 {
 	const struct backend *be = NULL;
 	char *target, *schema;
@@ -284,7 +304,8 @@ struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
 	for (unsigned i = 0; i < pool; i++) {
 		if (!be->conn_open(&s->conns[i], err, n))
 			goto fail;
-		if (i == 0 && !migrate(&s->conns[0], err, n))
+		if (i == 0 && !(migrating ? migrate(&s->conns[0], err, n)
+				       : check_current(&s->conns[0], err, n)))
 			goto fail;
 		s->free[s->nfree++] = &s->conns[i];
 	}
@@ -296,6 +317,18 @@ fail_url:
 	free(target);
 	free(schema);
 	return NULL;
+}
+
+struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
+		char *err, size_t n)
+{
+	return open_pool(url, blob_dir, pool, true, err, n);
+}
+
+struct store *store_open_current(const char *url, const char *blob_dir, unsigned pool,
+		char *err, size_t n)
+{
+	return open_pool(url, blob_dir, pool, false, err, n);
 }
 
 void store_close(struct store *s)

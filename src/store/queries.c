@@ -19,6 +19,10 @@
 	"sector, district, note, updated_at, version"
 #define APPLICATION_COLS "id, owner_id, programme, status, data, created_at, updated_at, version"
 #define AUDIT_COLS "at, actor, action, subject, before, after"
+/* backups: every column as stored (a NULL stays NULL) */
+#define SESSION_ROW "id, token_hash, user_id, csrf, lang, created_at, expires_at"
+#define RESET_ROW "id, token_hash, user_id, expires_at, used_at"
+#define OUTBOX_ROW "id, recipient, subject, body, created_at, sent_at"
 
 static const struct query queries[Q__COUNT] = {
 	/* PRAGMAs take no parameters.  max_page_count cannot go below the
@@ -213,6 +217,100 @@ static const struct query queries[Q__COUNT] = {
 	  "ON CONFLICT (sha256) DO NOTHING" },
 	{ Q_BLOB_GET, "blob_get", NULL,
 	  "SELECT data FROM blobs WHERE sha256 = $1" },
+
+	/* Backup and restore (backup_rows.c, docs/backup.md).  A backup reads
+	 * every table in one transaction: on SQLite a read transaction is one
+	 * snapshot (WAL); on PostgreSQL SERIALIZABLE READ ONLY DEFERRABLE waits
+	 * for a snapshot no serializable writer can contradict (as pg_dump
+	 * --serializable-deferrable), then never fails or blocks writers.
+	 * A restore target must have no row (schema_migrations aside), on
+	 * PostgreSQL no blob either.  After loading rows with their ids,
+	 * PostgreSQL's identity sequences are moved past the highest id (the
+	 * table names are constants, quoted by the server); SQLite takes
+	 * max(id) + 1 by itself. */
+	{ Q_BACKUP_SNAPSHOT, "backup_snapshot", "BEGIN DEFERRED",
+	  "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" },
+	{ Q_BACKUP_ANY_ROWS, "backup_any_rows",
+	  "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM sessions) "
+	  "OR EXISTS (SELECT 1 FROM login_failures) OR EXISTS (SELECT 1 FROM password_resets) "
+	  "OR EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM audit) "
+	  "OR EXISTS (SELECT 1 FROM enterprises) OR EXISTS (SELECT 1 FROM applications)",
+	  "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM sessions) "
+	  "OR EXISTS (SELECT 1 FROM login_failures) OR EXISTS (SELECT 1 FROM password_resets) "
+	  "OR EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM audit) "
+	  "OR EXISTS (SELECT 1 FROM enterprises) OR EXISTS (SELECT 1 FROM applications) "
+	  "OR EXISTS (SELECT 1 FROM blobs)" },
+	{ Q_BACKUP_BLOB_LIST, "backup_blob_list", NULL,
+	  "SELECT sha256 FROM blobs ORDER BY sha256 COLLATE \"C\"" },
+	{ Q_BACKUP_MIGRATIONS_CLEAR, "backup_migrations_clear",
+	  "DELETE FROM schema_migrations", "DELETE FROM schema_migrations" },
+	{ Q_BACKUP_SEQUENCES, "backup_sequences", NULL,
+	  "DO $$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['users', 'sessions', "
+	  "'login_failures', 'password_resets', 'outbox', 'audit', 'applications'] LOOP "
+	  "EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), "
+	  "coalesce(max(id), 0) + 1, false) FROM %I', t, t); END LOOP; END $$" },
+
+	/* One dump (SELECT every column in key order) and one load (INSERT
+	 * with the row's own key) per table; the same columns in the same
+	 * order on both sides and in backup_rows.c's table list. */
+	{ Q_DUMP_USERS, "dump_users",
+	  "SELECT " USER_COLS " FROM users ORDER BY id",
+	  "SELECT " USER_COLS " FROM users ORDER BY id" },
+	{ Q_LOAD_USERS, "load_users",
+	  "INSERT INTO users (" USER_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	  "INSERT INTO users (" USER_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" },
+	{ Q_DUMP_SESSIONS, "dump_sessions",
+	  "SELECT " SESSION_ROW " FROM sessions ORDER BY id",
+	  "SELECT " SESSION_ROW " FROM sessions ORDER BY id" },
+	{ Q_LOAD_SESSIONS, "load_sessions",
+	  "INSERT INTO sessions (" SESSION_ROW ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	  "INSERT INTO sessions (" SESSION_ROW ") VALUES ($1, $2, $3, $4, $5, $6, $7)" },
+	{ Q_DUMP_LOGIN_FAILURES, "dump_login_failures",
+	  "SELECT id, key, at FROM login_failures ORDER BY id",
+	  "SELECT id, key, at FROM login_failures ORDER BY id" },
+	{ Q_LOAD_LOGIN_FAILURES, "load_login_failures",
+	  "INSERT INTO login_failures (id, key, at) VALUES (?1, ?2, ?3)",
+	  "INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)" },
+	{ Q_DUMP_PASSWORD_RESETS, "dump_password_resets",
+	  "SELECT " RESET_ROW " FROM password_resets ORDER BY id",
+	  "SELECT " RESET_ROW " FROM password_resets ORDER BY id" },
+	{ Q_LOAD_PASSWORD_RESETS, "load_password_resets",
+	  "INSERT INTO password_resets (" RESET_ROW ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	  "INSERT INTO password_resets (" RESET_ROW ") VALUES ($1, $2, $3, $4, $5)" },
+	{ Q_DUMP_OUTBOX, "dump_outbox",
+	  "SELECT " OUTBOX_ROW " FROM outbox ORDER BY id",
+	  "SELECT " OUTBOX_ROW " FROM outbox ORDER BY id" },
+	{ Q_LOAD_OUTBOX, "load_outbox",
+	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES ($1, $2, $3, $4, $5, $6)" },
+	{ Q_DUMP_AUDIT, "dump_audit",
+	  "SELECT id, " AUDIT_COLS " FROM audit ORDER BY id",
+	  "SELECT id, " AUDIT_COLS " FROM audit ORDER BY id" },
+	{ Q_LOAD_AUDIT, "load_audit",
+	  "INSERT INTO audit (id, " AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	  "INSERT INTO audit (id, " AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7)" },
+	{ Q_DUMP_ENTERPRISES, "dump_enterprises",
+	  "SELECT " ENTERPRISE_COLS " FROM enterprises ORDER BY uscc",
+	  "SELECT " ENTERPRISE_COLS " FROM enterprises ORDER BY uscc COLLATE \"C\"" },
+	{ Q_LOAD_ENTERPRISES, "load_enterprises",
+	  "INSERT INTO enterprises (" ENTERPRISE_COLS ") "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	  "INSERT INTO enterprises (" ENTERPRISE_COLS ") "
+	  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)" },
+	{ Q_DUMP_APPLICATIONS, "dump_applications",
+	  "SELECT " APPLICATION_COLS " FROM applications ORDER BY id",
+	  "SELECT " APPLICATION_COLS " FROM applications ORDER BY id" },
+	{ Q_LOAD_APPLICATIONS, "load_applications",
+	  "INSERT INTO applications (" APPLICATION_COLS ") "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	  "INSERT INTO applications (" APPLICATION_COLS ") "
+	  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" },
+	{ Q_DUMP_MIGRATIONS, "dump_migrations",
+	  "SELECT number, name, applied_at FROM schema_migrations ORDER BY number",
+	  "SELECT number, name, applied_at FROM schema_migrations ORDER BY number" },
+	{ Q_LOAD_MIGRATIONS, "load_migrations",
+	  "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)",
+	  "INSERT INTO schema_migrations (number, name, applied_at) VALUES ($1, $2, $3)" },
 };
 
 const struct query *query_get(enum query_id id)

@@ -12,9 +12,10 @@
  * both texts exist they take the same number of parameters.  A NULL text
  * means the step does not exist on that backend and running it there does
  * nothing and succeeds (stmt.c): SQLite's PRAGMAs have no PostgreSQL
- * counterpart; the migration lock, session settings and the blob table are
- * PostgreSQL's own (SQLite's BEGIN IMMEDIATE is the lock, and its blobs live
- * in the filesystem).  No text is ever built at run time: where PostgreSQL
+ * counterpart; the migration lock, session settings, the blob table and
+ * the identity sequences a restore moves on are PostgreSQL's own (SQLite's
+ * BEGIN IMMEDIATE is the lock, its blobs live in the filesystem, and its
+ * keys follow max(id)).  No text is ever built at run time: where PostgreSQL
  * needs an identifier (a schema name), the text passes it as a parameter to
  * format('%I') inside the server.
  */
@@ -85,6 +86,30 @@ enum query_id {
 	Q_BLOB_HAS,
 	Q_BLOB_PUT,
 	Q_BLOB_GET,
+	/* backup and restore (backup_rows.c): whole tables in key order */
+	Q_BACKUP_SNAPSHOT,
+	Q_BACKUP_ANY_ROWS,
+	Q_BACKUP_BLOB_LIST,
+	Q_BACKUP_MIGRATIONS_CLEAR,
+	Q_BACKUP_SEQUENCES,
+	Q_DUMP_USERS,
+	Q_LOAD_USERS,
+	Q_DUMP_SESSIONS,
+	Q_LOAD_SESSIONS,
+	Q_DUMP_LOGIN_FAILURES,
+	Q_LOAD_LOGIN_FAILURES,
+	Q_DUMP_PASSWORD_RESETS,
+	Q_LOAD_PASSWORD_RESETS,
+	Q_DUMP_OUTBOX,
+	Q_LOAD_OUTBOX,
+	Q_DUMP_AUDIT,
+	Q_LOAD_AUDIT,
+	Q_DUMP_ENTERPRISES,
+	Q_LOAD_ENTERPRISES,
+	Q_DUMP_APPLICATIONS,
+	Q_LOAD_APPLICATIONS,
+	Q_DUMP_MIGRATIONS,
+	Q_LOAD_MIGRATIONS,
 	Q__COUNT
 };
 

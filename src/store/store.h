@@ -87,6 +87,14 @@ struct store_conn;
  * message never repeats a password. */
 struct store *store_open(const char *url, const char *blob_dir, unsigned pool,
 		char *err, size_t n);
+/* store_open_current: as store_open, but the schema is never changed: the
+ * database must have exactly this program's schema version, else NULL and
+ * a message (none, older: run 'yingcai db migrate', newer).  For tools that
+ * must not change what they read, such as a backup before an upgrade.  A
+ * SQLite file that does not exist is created (empty, so refused): check
+ * for it first. */
+struct store *store_open_current(const char *url, const char *blob_dir, unsigned pool,
+		char *err, size_t n);
 /* store_close: wait for connections to come back, checkpoint (SQLite), close. */
 void store_close(struct store *s);
 /* store_blob_dir: the blob directory given to store_open (NULL if none). */

@@ -34,13 +34,37 @@ static enum json_rc parse(const char *s, struct json_doc *doc, struct json_error
 	return json_parse(&P, s, strlen(s), doc, err);
 }
 
+/* only_ws: s[from..) is JSON whitespace. */
+static bool only_ws(const char *s, size_t from)
+{
+	return s[from + strspn(s + from, " \t\r\n")] == '\0';
+}
+
 static void ok(const char *s)
 {
+	static json_tok want[64];
 	struct json_doc doc;
 	struct json_error err;
+	size_t end;
+	unsigned n;
 
 	if (parse(s, &doc, &err) != JSON_OK)
 		fail_msg("rejected %s: %zu %s", s, err.off, err.reason);
+	/* json_scan_value, the fast way, gives the very same tokens */
+	n = doc.ntoks < 64 ? doc.ntoks : 64;
+	memcpy(want, doc.toks, n * sizeof *want);
+	if (json_scan_value(&P, s, strlen(s), &doc, &end) != JSON_OK)
+		fail_msg("json_scan_value rejected %s", s);
+	if (!only_ws(s, end) || !doc.checked || doc.ntoks != n)
+		fail_msg("json_scan_value %s: end %zu, %u tokens, want %u", s, end, doc.ntoks, n);
+	for (unsigned i = 0; i < n; i++) {
+		const json_tok *a = &doc.toks[i], *b = &want[i];
+		if (a->type != b->type || a->start != b->start || a->end != b->end ||
+		    a->size != b->size || a->parent != b->parent)
+			fail_msg("json_scan_value %s: token %u is %d %d-%d size %d parent %d, want "
+				 "%d %d-%d size %d parent %d", s, i, a->type, a->start, a->end, a->size,
+				 a->parent, b->type, b->start, b->end, b->size, b->parent);
+	}
 }
 
 /* bad: s is refused at byte off with a reason containing why. */
@@ -48,11 +72,16 @@ static void bad(const char *s, size_t off, const char *why)
 {
 	struct json_doc doc;
 	struct json_error err;
+	size_t end;
 
 	if (parse(s, &doc, &err) != JSON_EINPUT)
 		fail_msg("accepted %s", s);
 	if (err.off != off || !strstr(err.reason, why))
 		fail_msg("%s: got %zu \"%s\", want %zu \"%s\"", s, err.off, err.reason, off, why);
+	/* the fast way refuses it too, or takes only a first value that is
+	 * followed by more than whitespace */
+	if (json_scan_value(&P, s, strlen(s), &doc, &end) == JSON_OK && only_ws(s, end))
+		fail_msg("json_scan_value accepted %s", s);
 }
 
 static void accepts_valid_json(void **state)

@@ -4,15 +4,17 @@
 // and nobody can choose the address it counts by sending X-Forwarded-For.
 // Also: the deployment files (deploy/) are valid and document every key.
 //
-// The database is PostgreSQL when YINGCAI_TEST_PG is set (scripts/run-tests
-// starts a cluster; this file works in a schema of its own), else one SQLite
-// file both servers open.  nginx (Debian's, installed by scripts/deps) runs
-// in the foreground with a temporary configuration: plain HTTP on a free
-// loopback port, the upstream the two servers, and the production proxy
-// settings (deploy/nginx/yingcai-proxy.conf) included as they are.  The
-// servers trust 127.0.0.1, the address nginx connects from.  Clients are
-// told apart by the loopback address they connect from (127.0.0.x): nginx
-// sees each as its own client, as it would see visitors on the Internet.
+// The database is PostgreSQL when scripts/run-tests asks for it
+// (YINGCAI_WEB_BACKEND=postgresql), or when YINGCAI_TEST_PG is set and no
+// backend is asked for: the cluster of YINGCAI_TEST_PG, in a schema of this
+// file's own.  Otherwise one SQLite file both servers open.  nginx (Debian's,
+// installed by scripts/deps) runs in the foreground with a temporary
+// configuration: plain HTTP on a free loopback port, the upstream the two
+// servers, and the production proxy settings (deploy/nginx/yingcai-proxy.conf)
+// included as they are.  The servers trust 127.0.0.1, the address nginx
+// connects from.  Clients are told apart by the loopback address they
+// connect from (127.0.0.x): nginx sees each as its own client, as it would
+// see visitors on the Internet.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,7 +33,10 @@ const IP_LIMIT = 4 * LOGIN_MAX_FAILURES;
 const ROLES = ['applicant', 'reviewer', 'expert', 'officer', 'approver', 'registry'];
 const email = (role) => `${role}@cluster.yingcai.example`;
 
-const BACKEND = process.env.YINGCAI_TEST_PG ? 'PostgreSQL' : 'SQLite';
+/* The backend: as scripts/run-tests asks (YINGCAI_WEB_BACKEND), else
+ * PostgreSQL whenever YINGCAI_TEST_PG names a cluster. */
+const BACKEND = (process.env.YINGCAI_WEB_BACKEND ? process.env.YINGCAI_WEB_BACKEND === 'postgresql'
+	: Boolean(process.env.YINGCAI_TEST_PG)) ? 'PostgreSQL' : 'SQLite';
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /* ---- a client that connects from a chosen loopback address ---- */
@@ -190,6 +195,21 @@ ${servers.map((s) => `\t\tserver 127.0.0.1:${s.port} max_fails=1 fail_timeout=5s
 	throw new Error(`nginx did not start:\n${lastErr}`);
 }
 
+/* startShared: startServer with the database of `config.db`, the same for
+ * both servers.  startServer would give each server a database of its own
+ * under YINGCAI_WEB_BACKEND (a --db on its command line, which wins over
+ * the configuration file), so the variable is set aside while it starts. */
+async function startShared(config) {
+	const saved = process.env.YINGCAI_WEB_BACKEND;
+	delete process.env.YINGCAI_WEB_BACKEND;
+	try {
+		return await startServer({ users: false, config });
+	} finally {
+		if (saved !== undefined)
+			process.env.YINGCAI_WEB_BACKEND = saved;
+	}
+}
+
 /* accessLog: the JSON lines of a server's access log. */
 function accessLog(srv) {
 	const f = path.join(srv.dataDir, 'access.log');
@@ -220,8 +240,10 @@ before(async () => {
 	T = fs.mkdtempSync(path.join(os.tmpdir(), 'yingcai-cluster-'));
 	fs.chmodSync(T, 0o755);
 	try {
-		if (process.env.YINGCAI_TEST_PG) {
+		if (BACKEND === 'PostgreSQL') {
 			const u = process.env.YINGCAI_TEST_PG;
+			if (!u)
+				throw new Error('YINGCAI_WEB_BACKEND=postgresql needs YINGCAI_TEST_PG');
 			db = `${u}${u.includes('?') ? '&' : '?'}schema=cluster_${crypto.randomBytes(4).toString('hex')}`;
 		} else {
 			db = `sqlite:${path.join(T, 'shared.db')}`;
@@ -229,8 +251,8 @@ before(async () => {
 		const config = { db, trusted_proxies: '127.0.0.1', login_max_failures: LOGIN_MAX_FAILURES,
 			max_connections_per_ip: 512, threads: 4 };
 		// One after the other: the first creates the schema.
-		A = await startServer({ users: false, config });
-		B = await startServer({ users: false, config });
+		A = await startShared(config);
+		B = await startShared(config);
 		for (const role of ROLES) {
 			const r = run(['user', 'add', '--email', email(role), '--name', `Cluster ${role}`,
 				'--role', role, '--password-stdin', '--db', db], { input: `${PASSWORD}\n` });
