@@ -13,7 +13,8 @@
  *      call evaluate_application() on them round robin (arena_reset between)
  *      for --core-seconds on this one thread;
  *   3. per-application cost of each in-process stage on the same sample
- *      (json_parse, appfile_decode, evaluate_application, result_json);
+ *      (json_parse, appfile_decode, evaluate_application, and
+ *      result_json_cached with a cache built once, as the CLI writes);
  *   4. end to end: run `yingcai evaluate --json FILE > /dev/null` as a child
  *      and read its wall time (CLOCK_MONOTONIC) and peak RSS (wait4), then
  *      the peak RSS on SMALL_FILE, to show memory does not grow with size.
@@ -372,7 +373,7 @@ static struct rate core_run(const struct policy_bundle *b, const struct sample *
 enum stage { ST_PARSE, ST_DECODE, ST_EVALUATE, ST_JSON_OUT, ST_N };
 static const char *const stage_names[ST_N] = {
 	"json_parse (jsmn + strict checks)",
-	"appfile_decode (json_parse + decode)",
+	"appfile_decode (json_scan_value + decode)",
 	"evaluate_application (the core)",
 	"result_json_cached (JSON out)",
 };
@@ -753,7 +754,7 @@ static void report(const struct report *p, const char *load0, const char *load1)
 			if (s != ST_PARSE)
 				printf("  %5.1f%%", 100.0 * p->stage[s] / total);
 			else
-				printf("  (inside decode)");
+				printf("  (decode's fallback)");
 			if (s == ST_JSON_OUT)
 				printf("  %zu bytes out", p->out_bytes);
 			printf("\n");

@@ -1031,7 +1031,7 @@ static bool put_notes(const struct words *w, const struct check_item *it, struct
 	size_t *end, kept = 0;
 
 	if (it->nnotes > sizeof first / sizeof first[0] / 2) {
-		at = arena_array(scratch, it->nnotes * 2, sizeof *at);
+		at = scratch ? arena_array(scratch, it->nnotes * 2, sizeof *at) : NULL;
 		if (!at) {
 			sb->failed = true;
 			return true;

@@ -464,7 +464,13 @@ void server_stop(struct server *s, unsigned grace_s)
 	struct timespec nap = {0, 20 * 1000 * 1000};
 	unsigned waited = 0;
 
-	MHD_quiesce_daemon(s->d);
+	/* Stop accepting: MHD hands the listening socket back; closing it
+	 * makes new connections fail at once (nginx tries the next server)
+	 * instead of waiting in the kernel's queue for nobody. */
+	MHD_socket lsock = MHD_quiesce_daemon(s->d);
+
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 	while (atomic_load(&s->in_flight) > 0 && waited < grace_s * 50) {
 		nanosleep(&nap, NULL);
 		waited++;
