@@ -88,7 +88,9 @@ struct store *cli_open_store(const char *prog, const char *data, const char *db,
 
 	if (!data)
 		data = "var";
-	if (!db && mkdir(data, 0750) < 0 && errno != EEXIST) {
+	/* As `yingcai serve` does: the data directory holds the blobs of a
+	 * SQLite database even when --db names the database file. */
+	if (mkdir(data, 0750) < 0 && errno != EEXIST) {
 		fprintf(stderr, "%s: %s: cannot create the data directory: %s\n", prog, data,
 			strerror(errno));
 		return NULL;
