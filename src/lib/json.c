@@ -857,7 +857,8 @@ scan_string(const char *s, size_t i, size_t n, size_t *close, bool *escaped)
 			i++; /* the escaped byte is never the closing quote */
 		}
 		odd = true;
-		i++;
+		if (++i >= n) /* (past a backslash at the very end, too) */
+			return false;
 	}
 	*close = i;
 	/* escapes, UTF-8 and control characters the way json_parse checks them */

@@ -219,6 +219,30 @@ static void tokenize_leaves_the_checks_to_the_walker(void **state)
 	assert_string_equal(err.reason, "expected ':' after a key, got '}'");
 }
 
+/* json_scan_value gives up, without reading past the text, on a value the
+ * text cuts short: a stream hands it whatever the buffer holds. */
+static void scan_value_gives_up_on_a_cut_value(void **state)
+{
+	static const char *const cut[] = {
+		"\"ab\\", "{\"a\": \"b\\", "[\"\\", "{\"a\\", "{\"a\": [1, 2", "{\"a\"",
+		"{\"a\": \"0123456789abcdef0123456789\\", "tru", "[1, {}",
+	};
+	struct json_doc doc;
+	size_t end;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+		size_t n = strlen(cut[i]);
+		char *copy = malloc(n); /* exactly n bytes: ASan sees a read past them */
+
+		assert_non_null(copy);
+		memcpy(copy, cut[i], n);
+		if (json_scan_value(&P, copy, n, &doc, &end) != JSON_EINPUT)
+			fail_msg("json_scan_value took %s", cut[i]);
+		free(copy);
+	}
+}
+
 static void decodes_strings(void **state)
 {
 	const char *s = "[\"plain\", \"a\\nb\", \"caf\\u00e9\", \"\\ud83d\\ude00!\", "
@@ -429,6 +453,7 @@ int main(void)
 		cmocka_unit_test(refuses_bad_strings),
 		cmocka_unit_test(refuses_structure_errors),
 		cmocka_unit_test(tokenize_leaves_the_checks_to_the_walker),
+		cmocka_unit_test(scan_value_gives_up_on_a_cut_value),
 		cmocka_unit_test(decodes_strings),
 		cmocka_unit_test(compares_strings),
 		cmocka_unit_test(parses_integers),

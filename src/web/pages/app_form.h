@@ -5,9 +5,9 @@
  * markup as the self-check.  This module is the one place outside the
  * self-check that looks into its internals (pages_selfcheck.h,
  * YC_SELFCHECK_INTERNAL): it calls sc_parse, sc_field_view,
- * sc_answer_text ... and never copies them.  What the self-check lacks is
- * the way back from an application to answers; that mapping (one table,
- * field name to application member) lives in app_form.c.
+ * sc_answer_text ... and never copies them.  The way back from an
+ * application to answers, and the evaluation as the result page shows it,
+ * are the self-check's own (selfcheck_api.h).
  *
  * An appform is the answers of one programme's questions plus the whole
  * application they belong to (facts the form does not ask about, such as
@@ -71,15 +71,17 @@ size_t appform_diff_view(const struct appform *base, const struct appform *curre
 		const struct appform *mine, struct view *v);
 
 /* appform_evaluation_view: the evaluation of the whole application (the
- * core, with the site's policy) as a summary: eligibility with reasons,
- * the total or range against the threshold, each part with its bar, and
- * `full_result`: the self-check result page for these answers (every
- * factor and the advice).  Fields under `ev` of v. */
+ * core, with the site's policy) as the self-check's result page shows it
+ * (sc_evaluation_view: eligibility with reasons, the total or range
+ * against the threshold, every part and factor), its `date`, and
+ * `full_result`: the self-check result page for these answers (with the
+ * advice); `failed` and `error` when it cannot be evaluated.  Fields
+ * under `ev` of v. */
 void appform_evaluation_view(const struct appform *f, struct view *v);
 
 /* appform_field_known: whether a self-check question name is one this
- * module can read from and write to an application (tests check that every
- * question of every programme is). */
+ * module can read from and write to an application (sc_answer_known;
+ * tests check that every question of every programme is). */
 bool appform_field_known(const char *name);
 
 /* appform_programme_name: the programme's name in the request's language. */

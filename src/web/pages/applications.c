@@ -66,8 +66,8 @@ static void reply_rc(struct request *rq, struct response *rs, enum appl_rc rc)
 	case APPL_FORBIDDEN:
 		page_error(rq, rs, 404);
 		return;
-	case APPL_NOT_DRAFT:
-		page_error_msg(rq, rs, 403, "app_err_not_draft");
+	case APPL_NOT_DRAFT: /* the person may change it, its state does not let them */
+		page_error_msg(rq, rs, 409, "app_err_not_draft");
 		return;
 	case APPL_BUSY:
 		page_error(rq, rs, 503);
@@ -132,15 +132,19 @@ void page_application(struct request *rq, struct response *rs)
 	struct application_rec rec;
 	struct appform *f;
 	struct view *v;
-	bool owner;
+	bool owner, can_edit;
 
 	if (!load_or_reply(rq, rs, false, &rec))
 		return;
 	owner = app_application_can_edit(rq->user, &rec);
 	v = common(rq, &rec);
 	view_set_bool(v, "saved", http_query(rq, "saved") != NULL && owner);
-	view_set_bool(v, "can_edit", owner && strcmp(rec.status ? rec.status : "draft",
-						     "draft") == 0);
+	can_edit = owner && strcmp(rec.status ? rec.status : "draft", "draft") == 0;
+	view_set_bool(v, "can_edit", can_edit);
+	/* the evaluation's "change your answers" link (questions left open) */
+	if (can_edit)
+		view_set_str(v, "change", arena_printf(rq->a, "/applications/%" PRId64 "/edit",
+						       rec.id));
 	view_set_bool(v, "read_only", !owner);
 	f = appform_from_json(rq, rec.programme, rec.data);
 	view_set_bool(v, "unreadable", f == NULL);

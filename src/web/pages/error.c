@@ -14,6 +14,7 @@ static const char *status_key(int status)
 	case 403: return "error_403";
 	case 404: return "error_404";
 	case 405: return "error_405";
+	case 409: return "error_409";
 	case 413: return "error_413";
 	case 503: return "error_503";
 	default: return "error_500";

@@ -9,9 +9,12 @@
  * "Save to my account" (POST, logged in) writes, through app/drafts.h.
  *
  * Files: selfcheck_form.c (the questions, reading and checking answers,
- * building the application), selfcheck_steps.c (chooser, steps, summary),
- * selfcheck_result.c (the result page), selfcheck_svg.c (the bars),
- * selfcheck_save.c (the POST).
+ * building the application), selfcheck_answers.c (where each answer lives
+ * in an application, and the way back from an application to answers),
+ * selfcheck_steps.c (chooser, steps, summary), selfcheck_result.c (the
+ * result page), selfcheck_eval.c (the evaluation as the result page shows
+ * it), selfcheck_svg.c (the bars), selfcheck_save.c (the POST).
+ * What other areas may use is in selfcheck_api.h.
  */
 #ifndef YC_PAGES_SELFCHECK_H
 #define YC_PAGES_SELFCHECK_H
@@ -34,6 +37,7 @@ void page_selfcheck_save(struct request *rq, struct response *rs);
 
 #include "core/application.h"
 #include "core/policy.h"
+#include "core/score.h"
 #include "lib/view.h"
 
 #define SC_MAX_ANSWERS 40 /* questions of one programme */
@@ -54,10 +58,21 @@ enum sc_type {
 	SC_QUALS,   /* one status per catalog entry: keys q_<entry id> */
 };
 
+/* The fact a question asks about: one member of struct application
+ * (sc_member, selfcheck_answers.c). */
+enum sc_target {
+	SC_T_TRACK, SC_T_BIRTH, SC_T_NATION, SC_T_EDUCATION, SC_T_POSITION, SC_T_TITLE,
+	SC_T_YEARS_WORK, SC_T_YEARS_CHINA, SC_T_VISIBILITY, SC_T_MAJOR_PROJECT, SC_T_URGENT_FIELD,
+	SC_T_QUALS, SC_T_SALARY, SC_T_SOCIAL_DUTY, SC_T_VOCATIONAL, SC_T_BOARD, SC_T_SHARES,
+	SC_T_RD_TEAM, SC_T_EMPLOYER, SC_T_USCC, SC_T_KEY_ENTITY, SC_T_SECTOR, SC_T_REVENUE,
+	SC_T_TAX, SC_T_JOBS, SC_T_ZGC_REGISTERED, SC_T_ZGC_HIGH_TECH, SC_T_HIGH_END,
+	SC_T_CONDITIONS, SC_T_REAL_ESTATE, SC_T_PENALTIES,
+};
+
 struct sc_field {
 	const char *name;            /* query key; message keys sc_f_<name>, sc_h_<name> */
 	enum sc_type type;
-	int target;                  /* which application member (selfcheck_form.c) */
+	enum sc_target target;       /* the application member it reads and writes */
 	const char *const *options;  /* SC_CHOICE, SC_MULTI: formats.md values */
 	size_t noptions;
 	bool hint;                   /* has a hint text sc_h_<name> */
@@ -123,11 +138,19 @@ const char *sc_keep(struct arena *a, const char *v);
 
 /* selfcheck_form.c */
 const struct sc_programme *sc_programme_find(const char *id);
+/* sc_field_find: the question `name` of any programme, or NULL. */
+const struct sc_field *sc_field_find(const char *name);
 date_t sc_today(const struct request *rq);
 /* sc_parse: read the answers of prog from kv[0..n) (query or form), check
  * each and build sc->app from the valid ones.  Unknown keys are ignored,
  * a key is read once (a multiple choice at most SC_MAX_MULTI times). */
 void sc_parse(struct selfcheck *sc, struct request *rq, const struct sc_programme *prog,
+		const struct kv *kv, size_t n);
+/* sc_parse_or_reply: a selfcheck (in the arena) of the programme of the
+ * path (rq->params[0]) with the answers of kv[0..n), as sc_parse reads
+ * them; NULL when it has answered instead (404: no such programme, 500:
+ * out of memory). */
+struct selfcheck *sc_parse_or_reply(struct request *rq, struct response *rs,
 		const struct kv *kv, size_t n);
 /* sc_active: whether q is asked on sc's track. */
 bool sc_active(const struct selfcheck *sc, const struct sc_question *q);
@@ -139,14 +162,39 @@ const char *sc_url(const struct selfcheck *sc, const char *path, unsigned step);
 /* sc_hidden: push {name, value} to list for every answer not on step
  * `except` (0: every answer). */
 void sc_hidden(const struct selfcheck *sc, struct view *list, unsigned except);
+/* selfcheck_answers.c: where a question's fact lives in an application.
+ * A scalar question has exactly one pointer set, by its type: str (SC_CHOICE,
+ * SC_TEXT, SC_NATION, SC_USCC), tri (SC_TRI), num (SC_YEARS, SC_MONEY,
+ * SC_COUNT), or has with date (SC_DATE) or pct (SC_PERCENT).  The lists
+ * (SC_MULTI: the enterprise's conditions, SC_QUALS: the applicant's
+ * qualifications) have none: their own code reads and writes them. */
+struct sc_member {
+	const char **str;
+	enum tri *tri;
+	struct opt_num *num;
+	bool *has;
+	date_t *date;
+	points_t *pct;
+};
+/* sc_member: the members of app that target t reads and writes. */
+struct sc_member sc_member(struct application *app, enum sc_target t);
+
 /* selfcheck_fields.c */
 /* sc_option_label: the words for option `value` of f. */
 const char *sc_option_label(const struct selfcheck *sc, const struct sc_field *f,
 		const char *value);
 /* sc_field_view: the view of one question for the step form. */
 void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struct view *fields);
+/* sc_step_fields: the views of step's questions (sc_field_view) pushed to
+ * list fields, without their errors unless show_errors; how many. */
+size_t sc_step_fields(const struct selfcheck *sc, unsigned step, bool show_errors,
+		struct view *fields);
 /* sc_answer_text: an answer as the summary shows it. */
 const char *sc_answer_text(const struct selfcheck *sc, const struct sc_answer *an);
+/* sc_answer_row: {label, value, unknown} of an answer as the summary shows
+ * it, pushed to list rows; the row. */
+struct view *sc_answer_row(const struct selfcheck *sc, const struct sc_answer *an,
+		struct view *rows);
 /* sc_label: the question's label in the visitor's language. */
 const char *sc_label(const struct selfcheck *sc, const struct sc_field *f);
 /* sc_fmt: the message `key` with {name} replaced by values: pairs of
@@ -160,6 +208,24 @@ const char *sc_tr(const struct request *rq, const char *key, const char *fallbac
  * an answer is wrong). */
 void sc_render_summary(struct selfcheck *sc, struct response *rs, int status);
 void sc_add_steps(const struct selfcheck *sc, struct view *v, unsigned current);
+/* sc_add_errors: the error summary of v (has_errors, nerrors, errors:
+ * [{text, href}]) for the answers of `step` (0: every step).  href is the
+ * field on this page (#field-...), or with `summary` the step's page with
+ * the field (ret=summary). */
+void sc_add_errors(const struct selfcheck *sc, struct view *v, unsigned step, bool summary);
+/* sc_programme_name: the programme's name in the request's language. */
+const char *sc_programme_name(const struct request *rq, const struct sc_programme *p);
+/* sc_step_title: the title of step (1-based; past the last: the summary). */
+const char *sc_step_title(const struct request *rq, const struct sc_programme *p,
+		unsigned step);
+
+/* selfcheck_eval.c */
+/* sc_points: points as the request's language writes decimals (82.50,
+ * 82,50), an arena string. */
+const char *sc_points(const struct request *rq, points_t p);
+/* sc_count_open: the factors of card in state st (the sub-factors of a
+ * factor that has them, instead of it). */
+size_t sc_count_open(const struct scorecard *card, enum factor_state st);
 
 /* selfcheck_svg.c */
 struct sc_bar {

@@ -177,6 +177,34 @@ void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struc
 	}
 }
 
+size_t sc_step_fields(const struct selfcheck *sc, unsigned step, bool show_errors,
+		struct view *fields)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sc->nans; i++) {
+		struct sc_answer an = sc->ans[i];
+		if (an.q->step != step)
+			continue;
+		if (!show_errors)
+			an.error = NULL;
+		sc_field_view(sc, &an, fields);
+		n++;
+	}
+	return n;
+}
+
+struct view *sc_answer_row(const struct selfcheck *sc, const struct sc_answer *an,
+		struct view *rows)
+{
+	struct view *r = view_list_push_object(rows);
+
+	view_set_str(r, "label", sc_label(sc, an->q->field));
+	view_set_str(r, "value", sc_answer_text(sc, an));
+	view_set_bool(r, "unknown", !an->error && !*an->raw && an->nvals == 0);
+	return r;
+}
+
 const char *sc_answer_text(const struct selfcheck *sc, const struct sc_answer *an)
 {
 	const struct sc_field *f = an->q->field;

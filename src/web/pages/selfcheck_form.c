@@ -4,12 +4,14 @@
  * it, and building the application (core/application.h) from them.
  *
  * Every answer may be left empty: an empty answer is a fact not provided,
- * never zero.  How typed numbers are read is in selfcheck_input.c; how
- * questions and answers are shown, in selfcheck_fields.c.
+ * never zero.  How typed numbers are read is in selfcheck_input.c; which
+ * member of the application each question fills, in selfcheck_answers.c;
+ * how questions and answers are shown, in selfcheck_fields.c.
  */
 #define YC_SELFCHECK_INTERNAL
 #include "pages_selfcheck.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -26,14 +28,6 @@
 #define MIN_AGE 16
 
 /* ---- the questions ------------------------------------------------------ */
-
-enum target {
-	T_TRACK, T_BIRTH, T_NATION, T_EDUCATION, T_POSITION, T_TITLE, T_YEARS_WORK,
-	T_YEARS_CHINA, T_VISIBILITY, T_MAJOR_PROJECT, T_URGENT_FIELD, T_QUALS, T_SALARY,
-	T_SOCIAL_DUTY, T_VOCATIONAL, T_BOARD, T_SHARES, T_RD_TEAM, T_EMPLOYER, T_USCC,
-	T_KEY_ENTITY, T_SECTOR, T_REVENUE, T_TAX, T_JOBS, T_ZGC_REGISTERED, T_ZGC_HIGH_TECH,
-	T_HIGH_END, T_CONDITIONS, T_REAL_ESTATE, T_PENALTIES,
-};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define OPTS(a) (a), N(a)
@@ -56,37 +50,37 @@ static const char *const o_conditions[] = {"tax-contribution-2x", "fortune-500",
 static const char *const o_status[] = {"verified", "pending", "unverifiable", "revoked"};
 
 static const struct sc_field
-	f_track = {"track", SC_CHOICE, T_TRACK, OPTS(o_track), true, true},
-	f_birth = {"birth_date", SC_DATE, T_BIRTH, NULL, 0, true, false},
-	f_nation = {"nationality", SC_NATION, T_NATION, NULL, 0, true, false},
-	f_education = {"education", SC_CHOICE, T_EDUCATION, OPTS(o_education), false, false},
-	f_position = {"position", SC_CHOICE, T_POSITION, OPTS(o_position), false, false},
-	f_title = {"title", SC_CHOICE, T_TITLE, OPTS(o_title), true, false},
-	f_years_work = {"years_work", SC_YEARS, T_YEARS_WORK, NULL, 0, true, false},
-	f_years_china = {"years_china", SC_YEARS, T_YEARS_CHINA, NULL, 0, true, false},
-	f_visibility = {"visibility", SC_CHOICE, T_VISIBILITY, OPTS(o_visibility), true, false},
-	f_major = {"major_project", SC_TRI, T_MAJOR_PROJECT, NULL, 0, false, false},
-	f_urgent = {"urgent_field", SC_TRI, T_URGENT_FIELD, NULL, 0, true, false},
-	f_quals = {"quals", SC_QUALS, T_QUALS, OPTS(o_status), true, false},
-	f_salary = {"salary", SC_MONEY, T_SALARY, NULL, 0, true, false},
-	f_duty = {"social_duty", SC_CHOICE, T_SOCIAL_DUTY, OPTS(o_duty), true, false},
-	f_vocational = {"vocational", SC_TRI, T_VOCATIONAL, NULL, 0, true, false},
-	f_board = {"board_director", SC_TRI, T_BOARD, NULL, 0, false, false},
-	f_shares = {"shares", SC_PERCENT, T_SHARES, NULL, 0, true, false},
-	f_rd_team = {"rd_team", SC_TRI, T_RD_TEAM, NULL, 0, false, false},
-	f_employer = {"employer", SC_TEXT, T_EMPLOYER, NULL, 0, false, false},
-	f_uscc = {"uscc", SC_USCC, T_USCC, NULL, 0, true, false},
-	f_key_entity = {"key_entity", SC_TRI, T_KEY_ENTITY, NULL, 0, true, false},
-	f_sector = {"sector", SC_CHOICE, T_SECTOR, OPTS(o_sector), false, false},
-	f_revenue = {"revenue", SC_MONEY, T_REVENUE, NULL, 0, true, false},
-	f_tax = {"tax", SC_MONEY, T_TAX, NULL, 0, true, false},
-	f_jobs = {"jobs", SC_COUNT, T_JOBS, NULL, 0, true, false},
-	f_zgc_registered = {"zgc_registered", SC_TRI, T_ZGC_REGISTERED, NULL, 0, false, false},
-	f_zgc_high_tech = {"zgc_high_tech", SC_TRI, T_ZGC_HIGH_TECH, NULL, 0, true, false},
-	f_high_end = {"high_end", SC_TRI, T_HIGH_END, NULL, 0, true, false},
-	f_conditions = {"conditions", SC_MULTI, T_CONDITIONS, OPTS(o_conditions), true, false},
-	f_real_estate = {"real_estate", SC_TRI, T_REAL_ESTATE, NULL, 0, false, false},
-	f_penalties = {"penalties", SC_TRI, T_PENALTIES, NULL, 0, true, false};
+	f_track = {"track", SC_CHOICE, SC_T_TRACK, OPTS(o_track), true, true},
+	f_birth = {"birth_date", SC_DATE, SC_T_BIRTH, NULL, 0, true, false},
+	f_nation = {"nationality", SC_NATION, SC_T_NATION, NULL, 0, true, false},
+	f_education = {"education", SC_CHOICE, SC_T_EDUCATION, OPTS(o_education), false, false},
+	f_position = {"position", SC_CHOICE, SC_T_POSITION, OPTS(o_position), false, false},
+	f_title = {"title", SC_CHOICE, SC_T_TITLE, OPTS(o_title), true, false},
+	f_years_work = {"years_work", SC_YEARS, SC_T_YEARS_WORK, NULL, 0, true, false},
+	f_years_china = {"years_china", SC_YEARS, SC_T_YEARS_CHINA, NULL, 0, true, false},
+	f_visibility = {"visibility", SC_CHOICE, SC_T_VISIBILITY, OPTS(o_visibility), true, false},
+	f_major = {"major_project", SC_TRI, SC_T_MAJOR_PROJECT, NULL, 0, false, false},
+	f_urgent = {"urgent_field", SC_TRI, SC_T_URGENT_FIELD, NULL, 0, true, false},
+	f_quals = {"quals", SC_QUALS, SC_T_QUALS, OPTS(o_status), true, false},
+	f_salary = {"salary", SC_MONEY, SC_T_SALARY, NULL, 0, true, false},
+	f_duty = {"social_duty", SC_CHOICE, SC_T_SOCIAL_DUTY, OPTS(o_duty), true, false},
+	f_vocational = {"vocational", SC_TRI, SC_T_VOCATIONAL, NULL, 0, true, false},
+	f_board = {"board_director", SC_TRI, SC_T_BOARD, NULL, 0, false, false},
+	f_shares = {"shares", SC_PERCENT, SC_T_SHARES, NULL, 0, true, false},
+	f_rd_team = {"rd_team", SC_TRI, SC_T_RD_TEAM, NULL, 0, false, false},
+	f_employer = {"employer", SC_TEXT, SC_T_EMPLOYER, NULL, 0, false, false},
+	f_uscc = {"uscc", SC_USCC, SC_T_USCC, NULL, 0, true, false},
+	f_key_entity = {"key_entity", SC_TRI, SC_T_KEY_ENTITY, NULL, 0, true, false},
+	f_sector = {"sector", SC_CHOICE, SC_T_SECTOR, OPTS(o_sector), false, false},
+	f_revenue = {"revenue", SC_MONEY, SC_T_REVENUE, NULL, 0, true, false},
+	f_tax = {"tax", SC_MONEY, SC_T_TAX, NULL, 0, true, false},
+	f_jobs = {"jobs", SC_COUNT, SC_T_JOBS, NULL, 0, true, false},
+	f_zgc_registered = {"zgc_registered", SC_TRI, SC_T_ZGC_REGISTERED, NULL, 0, false, false},
+	f_zgc_high_tech = {"zgc_high_tech", SC_TRI, SC_T_ZGC_HIGH_TECH, NULL, 0, true, false},
+	f_high_end = {"high_end", SC_TRI, SC_T_HIGH_END, NULL, 0, true, false},
+	f_conditions = {"conditions", SC_MULTI, SC_T_CONDITIONS, OPTS(o_conditions), true, false},
+	f_real_estate = {"real_estate", SC_TRI, SC_T_REAL_ESTATE, NULL, 0, false, false},
+	f_penalties = {"penalties", SC_TRI, SC_T_PENALTIES, NULL, 0, true, false};
 
 static const char *const s_two_zones[] = {"about", "work", "pay", "employer"};
 static const struct sc_question q_two_zones[] = {
@@ -132,6 +126,15 @@ const struct sc_programme *sc_programme_find(const char *id)
 	for (size_t i = 0; id && i < N(programmes); i++)
 		if (strcmp(programmes[i].id, id) == 0)
 			return &programmes[i];
+	return NULL;
+}
+
+const struct sc_field *sc_field_find(const char *name)
+{
+	for (size_t i = 0; name && i < N(programmes); i++)
+		for (size_t k = 0; k < programmes[i].nquestions; k++)
+			if (strcmp(programmes[i].questions[k].field->name, name) == 0)
+				return programmes[i].questions[k].field;
 	return NULL;
 }
 
@@ -265,47 +268,41 @@ static bool check_date(struct selfcheck *sc, struct sc_answer *an, date_t *out)
 	return true;
 }
 
-static bool check_whole(struct selfcheck *sc, struct sc_answer *an, int64_t max,
-		int64_t *out)
+/* number_ok: what a number reader said of an answer; false with the
+ * message (negative_key for a negative number, bad_key for one that does
+ * not read, the maximum when it is too large) unless it read. */
+static bool number_ok(struct selfcheck *sc, struct sc_answer *an, enum sc_num_rc rc,
+		int64_t max, const char *negative_key, const char *bad_key)
 {
-	char *s = sc_fold(sc->rq->a, an->raw);
-	enum sc_num_rc rc;
-
-	if (!s)
-		return false;
-	rc = sc_whole_number(s, max, out);
 	switch (rc) {
 	case SC_NUM_OK:
 		return true;
 	case SC_NUM_NEGATIVE:
-		set_error(sc, an, "sc_err_negative", (const char *)NULL);
+		set_error(sc, an, negative_key, (const char *)NULL);
 		break;
 	case SC_NUM_BIG:
 		set_error(sc, an, "sc_err_too_large", "max",
 			  i18n_number(sc->rq->a, sc->rq->lang, max), (const char *)NULL);
 		break;
 	default:
-		set_error(sc, an, "sc_err_whole", (const char *)NULL);
+		set_error(sc, an, bad_key, (const char *)NULL);
 	}
 	return false;
 }
 
+static bool check_whole(struct selfcheck *sc, struct sc_answer *an, int64_t max,
+		int64_t *out)
+{
+	char *s = sc_fold(sc->rq->a, an->raw);
+
+	return s && number_ok(sc, an, sc_whole_number(s, max, out), max, "sc_err_negative",
+			      "sc_err_whole");
+}
+
 static bool check_money(struct selfcheck *sc, struct sc_answer *an, int64_t *out)
 {
-	switch (sc_money(sc->rq->a, an->raw, out)) {
-	case SC_NUM_OK:
-		return true;
-	case SC_NUM_NEGATIVE:
-		set_error(sc, an, "sc_err_money_negative", (const char *)NULL);
-		break;
-	case SC_NUM_BIG:
-		set_error(sc, an, "sc_err_too_large", "max",
-			  i18n_number(sc->rq->a, sc->rq->lang, SC_MONEY_MAX), (const char *)NULL);
-		break;
-	default:
-		set_error(sc, an, "sc_err_money", (const char *)NULL);
-	}
-	return false;
+	return number_ok(sc, an, sc_money(sc->rq->a, an->raw, out), SC_MONEY_MAX,
+			 "sc_err_money_negative", "sc_err_money");
 }
 
 static bool check_percent(struct selfcheck *sc, struct sc_answer *an, points_t *out)
@@ -483,69 +480,51 @@ static void opt(struct opt_num *o, bool ok, const int64_t *v)
 		*o = (struct opt_num){true, *v};
 }
 
-/* check: one answer into sc->app. */
+/* check: one answer into sc->app: the field's type says how it is read,
+ * its target where it goes (sc_member). */
 static void check(struct selfcheck *sc, struct sc_answer *an)
 {
-	struct applicant *ap = &sc->app.applicant;
-	struct enterprise *e = &sc->app.enterprise;
 	const struct sc_field *f = an->q->field;
+	struct sc_member m = sc_member(&sc->app, f->target);
 	int64_t v = 0;
 	points_t p = 0;
 	date_t d = 0;
 
 	if (f->type == SC_MULTI) {
-		check_multi(sc, an, e);
+		check_multi(sc, an, &sc->app.enterprise);
 		return;
 	}
 	if (f->type == SC_QUALS) {
-		check_quals(sc, an, ap);
+		check_quals(sc, an, &sc->app.applicant);
 		return;
 	}
 	if (!*an->raw && !f->required)
 		return;
-	switch (f->target) {
-	case T_TRACK: sc->app.track = check_choice(sc, an); break;
-	case T_BIRTH:
+	switch (f->type) {
+	case SC_CHOICE: assert(m.str); *m.str = check_choice(sc, an); break;
+	case SC_TEXT: assert(m.str); *m.str = check_text(sc, an); break;
+	case SC_NATION: assert(m.str); *m.str = check_nation(sc, an); break;
+	case SC_USCC: assert(m.str); *m.str = check_uscc(sc, an); break;
+	case SC_TRI: assert(m.tri); *m.tri = check_tri(sc, an); break;
+	case SC_YEARS: assert(m.num); opt(m.num, check_whole(sc, an, YEARS_MAX, &v), &v); break;
+	case SC_COUNT: assert(m.num); opt(m.num, check_whole(sc, an, COUNT_MAX, &v), &v); break;
+	case SC_MONEY: assert(m.num); opt(m.num, check_money(sc, an, &v), &v); break;
+	case SC_DATE:
+		assert(m.has && m.date);
 		if (check_date(sc, an, &d)) {
-			ap->has_birth_date = true;
-			ap->birth_date = d;
+			*m.has = true;
+			*m.date = d;
 		}
 		break;
-	case T_NATION: ap->nationality = check_nation(sc, an); break;
-	case T_EDUCATION: ap->education = check_choice(sc, an); break;
-	case T_POSITION: ap->position = check_choice(sc, an); break;
-	case T_TITLE: ap->title = check_choice(sc, an); break;
-	case T_VISIBILITY: ap->employer_visibility = check_choice(sc, an); break;
-	case T_SOCIAL_DUTY: ap->social_duty = check_choice(sc, an); break;
-	case T_SECTOR: e->sector = check_choice(sc, an); break;
-	case T_YEARS_WORK:
-		opt(&ap->years_professional_work, check_whole(sc, an, YEARS_MAX, &v), &v);
-		break;
-	case T_YEARS_CHINA: opt(&ap->years_in_china, check_whole(sc, an, YEARS_MAX, &v), &v); break;
-	case T_JOBS: opt(&e->jobs, check_whole(sc, an, COUNT_MAX, &v), &v); break;
-	case T_SALARY: opt(&ap->annual_salary_cny, check_money(sc, an, &v), &v); break;
-	case T_REVENUE: opt(&e->revenue_last_year_cny, check_money(sc, an, &v), &v); break;
-	case T_TAX: opt(&e->corporate_tax_last_year_cny, check_money(sc, an, &v), &v); break;
-	case T_SHARES:
+	case SC_PERCENT:
+		assert(m.has && m.pct);
 		if (check_percent(sc, an, &p)) {
-			ap->has_shareholding = true;
-			ap->shareholding_percent = p;
+			*m.has = true;
+			*m.pct = p;
 		}
 		break;
-	case T_MAJOR_PROJECT: ap->leads_major_project = check_tri(sc, an); break;
-	case T_URGENT_FIELD: ap->urgent_field = check_tri(sc, an); break;
-	case T_VOCATIONAL: ap->intl_vocational_certificate = check_tri(sc, an); break;
-	case T_BOARD: ap->board_director = check_tri(sc, an); break;
-	case T_RD_TEAM: ap->leads_rd_team = check_tri(sc, an); break;
-	case T_KEY_ENTITY: e->key_entity = check_tri(sc, an); break;
-	case T_ZGC_REGISTERED: e->zgc_registered = check_tri(sc, an); break;
-	case T_ZGC_HIGH_TECH: e->zgc_high_tech = check_tri(sc, an); break;
-	case T_HIGH_END: e->high_end_industry = check_tri(sc, an); break;
-	case T_REAL_ESTATE: e->real_estate = check_tri(sc, an); break;
-	case T_PENALTIES: e->penalties_last_two_years = check_tri(sc, an); break;
-	case T_EMPLOYER: e->name = check_text(sc, an); break;
-	case T_USCC: e->uscc = check_uscc(sc, an); break;
-	default: break;
+	default:
+		break;
 	}
 }
 
@@ -622,6 +601,25 @@ void sc_parse(struct selfcheck *sc, struct request *rq, const struct sc_programm
 		check(sc, an);
 		sc->nans++;
 	}
+}
+
+struct selfcheck *sc_parse_or_reply(struct request *rq, struct response *rs,
+		const struct kv *kv, size_t n)
+{
+	const struct sc_programme *p = sc_programme_find(rq->params[0]);
+	struct selfcheck *sc;
+
+	if (!p) {
+		page_error(rq, rs, 404);
+		return NULL;
+	}
+	sc = arena_alloc(rq->a, sizeof *sc);
+	if (!sc) {
+		page_error(rq, rs, 500);
+		return NULL;
+	}
+	sc_parse(sc, rq, p, kv, n);
+	return sc;
 }
 
 size_t sc_step_errors(const struct selfcheck *sc, unsigned step)

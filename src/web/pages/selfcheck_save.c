@@ -23,23 +23,14 @@
 
 void page_selfcheck_save(struct request *rq, struct response *rs)
 {
-	const struct sc_programme *p = sc_programme_find(rq->params[0]);
-	struct selfcheck *sc;
+	struct selfcheck *sc = sc_parse_or_reply(rq, rs, rq->form, rq->nform);
 	struct strbuf data = STRBUF_INIT(DRAFT_MAX);
 	struct store_conn *db;
 	enum store_rc rc;
 	int64_t id = 0;
 
-	if (!p) {
-		page_error(rq, rs, 404);
+	if (!sc)
 		return;
-	}
-	sc = arena_alloc(rq->a, sizeof *sc);
-	if (!sc) {
-		page_error(rq, rs, 500);
-		return;
-	}
-	sc_parse(sc, rq, p, rq->form, rq->nform);
 	if (sc->nerrors) {
 		page_error_msg(rq, rs, 400, "sc_save_invalid");
 		return;
@@ -56,7 +47,7 @@ void page_selfcheck_save(struct request *rq, struct response *rs)
 		page_error(rq, rs, status);
 		return;
 	}
-	rc = drafts_create(db, rq->user->id, p->id, data.buf, rq->now, &id);
+	rc = drafts_create(db, rq->user->id, sc->prog->id, data.buf, rq->now, &id);
 	strbuf_release(&data);
 	switch (rc) {
 	case STORE_OK:

@@ -19,12 +19,12 @@
 #include "web/render.h"
 #include "web/site.h"
 
-static const char *prog_name(const struct request *rq, const struct sc_programme *p)
+const char *sc_programme_name(const struct request *rq, const struct sc_programme *p)
 {
 	return T(rq, arena_printf(rq->a, "prog_%s_name", p->key));
 }
 
-static const char *step_title(const struct request *rq, const struct sc_programme *p,
+const char *sc_step_title(const struct request *rq, const struct sc_programme *p,
 		unsigned step)
 {
 	if (step > p->nsteps)
@@ -89,7 +89,7 @@ void sc_add_steps(const struct selfcheck *sc, struct view *v, unsigned current)
 
 	for (unsigned s = 1; s <= sc->prog->nsteps + 1; s++) {
 		struct view *item = view_list_push_object(list);
-		view_set_str(item, "label", step_title(sc->rq, sc->prog, s));
+		view_set_str(item, "label", sc_step_title(sc->rq, sc->prog, s));
 		view_set_bool(item, "current", s == current);
 		/* earlier steps are links: their answers are all in the address */
 		view_set_str(item, "href", s < current ? sc_url(sc, base_path(sc), s) : "");
@@ -100,9 +100,7 @@ void sc_add_steps(const struct selfcheck *sc, struct view *v, unsigned current)
 
 /* ---- the error summary ---------------------------------------------------- */
 
-/* add_errors: the errors of `step` (0: every step) as links.  On the
- * summary page a link opens the step with the field (ret=summary). */
-static void add_errors(const struct selfcheck *sc, struct view *v, unsigned step, bool summary)
+void sc_add_errors(const struct selfcheck *sc, struct view *v, unsigned step, bool summary)
 {
 	struct view *list = view_set_list(v, "errors");
 	size_t n = 0;
@@ -134,10 +132,9 @@ static void render_step(struct selfcheck *sc, struct response *rs, unsigned step
 	struct request *rq = sc->rq;
 	struct view *v = render_view(rq);
 	struct view *fields = view_set_list(v, "fields");
-	size_t nfields = 0;
 
-	view_set_str(v, "programme", prog_name(rq, sc->prog));
-	view_set_str(v, "step_title", step_title(rq, sc->prog, step));
+	view_set_str(v, "programme", sc_programme_name(rq, sc->prog));
+	view_set_str(v, "step_title", sc_step_title(rq, sc->prog, step));
 	sc_add_steps(sc, v, step);
 	view_set_str(v, "action", base_path(sc));
 	view_set_int(v, "from", step);
@@ -145,18 +142,9 @@ static void render_step(struct selfcheck *sc, struct response *rs, unsigned step
 	view_set_bool(v, "first", step == 1);
 	view_set_str(v, "restart", "/self-check");
 	sc_hidden(sc, view_set_list(v, "hidden"), step);
-	for (size_t i = 0; i < sc->nans; i++) {
-		struct sc_answer an = sc->ans[i];
-		if (an.q->step != step)
-			continue;
-		if (!show_errors)
-			an.error = NULL;
-		sc_field_view(sc, &an, fields);
-		nfields++;
-	}
-	view_set_bool(v, "has_fields", nfields > 0);
+	view_set_bool(v, "has_fields", sc_step_fields(sc, step, show_errors, fields) > 0);
 	if (show_errors)
-		add_errors(sc, v, step, false);
+		sc_add_errors(sc, v, step, false);
 	else
 		view_set_bool(v, "has_errors", false);
 	render_page(rq, rs, show_errors && sc_step_errors(sc, step) ? 400 : 200,
@@ -173,15 +161,15 @@ void sc_render_summary(struct selfcheck *sc, struct response *rs, int status)
 	struct view *sections = view_set_list(v, "sections");
 	const char *base = base_path(sc);
 
-	view_set_str(v, "programme", prog_name(rq, sc->prog));
-	view_set_str(v, "step_title", T(rq, "sc_step_summary"));
+	view_set_str(v, "programme", sc_programme_name(rq, sc->prog));
+	view_set_str(v, "step_title", sc_step_title(rq, sc->prog, sc->prog->nsteps + 1));
 	sc_add_steps(sc, v, sc->prog->nsteps + 1);
 	for (unsigned s = 1; s <= sc->prog->nsteps; s++) {
 		struct view *sec = view_list_push_object(sections);
 		struct view *rows = view_set_list(sec, "rows");
 		const char *step_url = sc_url(sc, base, s);
 
-		view_set_str(sec, "title", step_title(rq, sc->prog, s));
+		view_set_str(sec, "title", sc_step_title(rq, sc->prog, s));
 		view_set_str(sec, "change", arena_printf(rq->a, "%s&ret=summary", step_url));
 		for (size_t i = 0; i < sc->nans; i++) {
 			const struct sc_answer *an = &sc->ans[i];
@@ -189,17 +177,14 @@ void sc_render_summary(struct selfcheck *sc, struct response *rs, int status)
 
 			if (an->q->step != s)
 				continue;
-			r = view_list_push_object(rows);
-			view_set_str(r, "label", sc_label(sc, an->q->field));
-			view_set_str(r, "value", sc_answer_text(sc, an));
-			view_set_bool(r, "unknown", !an->error && !*an->raw && an->nvals == 0);
+			r = sc_answer_row(sc, an, rows);
 			view_set_bool(r, "has_error", an->error != NULL);
 			view_set_str(r, "error", an->error ? an->error : "");
 			view_set_str(r, "change", arena_printf(rq->a, "%s&ret=summary#field-%s",
 							       step_url, an->q->field->name));
 		}
 	}
-	add_errors(sc, v, 0, true);
+	sc_add_errors(sc, v, 0, true);
 	view_set_str(v, "result", sc_url(sc, arena_printf(rq->a, "%s/result", base), 0));
 	view_set_str(v, "back", sc_url(sc, base, sc->prog->nsteps));
 	render_page(rq, rs, status, "selfcheck_summary",
@@ -225,24 +210,15 @@ static unsigned step_number(const char *s, unsigned max)
 
 void page_selfcheck_step(struct request *rq, struct response *rs)
 {
-	const struct sc_programme *p = sc_programme_find(rq->params[0]);
-	struct selfcheck *sc;
+	struct selfcheck *sc = sc_parse_or_reply(rq, rs, rq->query, rq->nquery);
 	unsigned summary, from, step;
 	const char *go = http_query(rq, "go");
 	bool ret = http_query(rq, "ret") && strcmp(http_query(rq, "ret"), "summary") == 0;
 
-	if (!p) {
-		page_error(rq, rs, 404);
+	if (!sc)
 		return;
-	}
-	sc = arena_alloc(rq->a, sizeof *sc);
-	if (!sc) {
-		page_error(rq, rs, 500);
-		return;
-	}
-	sc_parse(sc, rq, p, rq->query, rq->nquery);
-	summary = p->nsteps + 1;
-	from = step_number(http_query(rq, "from"), p->nsteps);
+	summary = sc->prog->nsteps + 1;
+	from = step_number(http_query(rq, "from"), sc->prog->nsteps);
 	step = step_number(http_query(rq, "step"), summary);
 	if (!step)
 		step = 1;
