@@ -31,27 +31,55 @@ static void add(struct why_out *o, const char *s)
 
 static const char *tri_word(enum tri t)
 {
-	return t == TRI_TRUE ? "yes" : t == TRI_FALSE ? "no" : "not provided";
+	return t == TRI_TRUE ? "met" : t == TRI_FALSE ? "not met" : "not answered";
 }
 
-/* explain: "label (fact: value): yes" for leaves; combinations list the
- * parts that decided.  An ANY that holds names the part that holds; an ALL
- * that fails names the part that fails; otherwise every part is listed. */
+/* leaf: "label: met (director)": the condition, its outcome, and the value
+ * it looked at when that is more than a yes or no. */
+static void leaf(struct why_out *o, const struct predicate *p, const struct facts *f,
+		enum tri t)
+{
+	struct fact_value v;
+	const char *value = NULL;
+	char buf[256];
+
+	add(o, p->label ? p->label : p->fact);
+	add(o, ": ");
+	add(o, tri_word(t));
+	if (p->fact) {
+		facts_lookup(f, p->fact_id, p->fact, &v);
+		if (v.type != FACT_MISSING && v.type != FACT_BOOL)
+			value = facts_describe(&v, buf, sizeof buf);
+	}
+	if (value && fits(o, strlen(value) + 3)) {
+		strbuf_addstr(o->sb, " (");
+		strbuf_addstr(o->sb, value);
+		strbuf_addch(o->sb, ')');
+	}
+}
+
+/* explain: a leaf as above; a combination lists the parts that decided.
+ * An ANY that holds names the part that holds; an ALL that fails names
+ * the part that fails; otherwise every part is listed.  A labelled NOT
+ * reads as the condition its label states. */
 static void explain(struct why_out *o, const struct predicate *p, const struct facts *f)
 {
 	enum tri t = predicate_eval(p, f);
-	struct fact_value v;
-	const char *value, *word = tri_word(t);
-	char buf[256];
 
+	if (p->op == PRED_NOT && p->label) {
+		leaf(o, p, f, t);
+		return;
+	}
 	if (p->op == PRED_ALL || p->op == PRED_ANY || p->op == PRED_NOT) {
 		enum tri decisive = p->op == PRED_ANY ? TRI_TRUE : TRI_FALSE;
 		bool first = true, only_decisive = t == decisive && p->op != PRED_NOT;
 
-		if (p->label && p->op != PRED_NOT) {
+		if (p->label) {
 			add(o, p->label);
-			add(o, ": ");
+			add(o, " — ");
 		}
+		if (p->op == PRED_NOT)
+			add(o, "not: ");
 		for (size_t i = 0; i < p->nsubs; i++) {
 			if (only_decisive && predicate_eval(&p->subs[i], f) != decisive)
 				continue;
@@ -62,24 +90,9 @@ static void explain(struct why_out *o, const struct predicate *p, const struct f
 			if (only_decisive)
 				break;
 		}
-		if (p->op == PRED_NOT) {
-			add(o, " -> ");
-			add(o, word);
-		}
 		return;
 	}
-	facts_lookup(f, p->fact_id, p->fact, &v);
-	value = facts_describe(&v, buf, sizeof buf);
-	add(o, p->label ? p->label : p->fact);
-	/* " (fact: value): yes" is one piece */
-	if (fits(o, strlen(p->fact) + strlen(value) + strlen(word) + 7)) {
-		strbuf_addstr(o->sb, " (");
-		strbuf_addstr(o->sb, p->fact);
-		strbuf_addstr(o->sb, ": ");
-		strbuf_addstr(o->sb, value);
-		strbuf_addstr(o->sb, "): ");
-		strbuf_addstr(o->sb, word);
-	}
+	leaf(o, p, f, t);
 }
 
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,

@@ -32,7 +32,7 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /* raw: one request written as given on a new connection; the whole answer
  * (until the server closes) as {status, head, body, closedMs}. */
-function raw(port, data, { timeoutMs = 10000 } = {}) {
+function raw(port, data, { timeoutMs = 10000, halfClose = true } = {}) {
 	return new Promise((resolve, reject) => {
 		const t0 = Date.now();
 		const s = net.connect(port, '127.0.0.1');
@@ -47,7 +47,13 @@ function raw(port, data, { timeoutMs = 10000 } = {}) {
 			resolve({ status: m ? Number(m[1]) : 0, head: all.slice(0, i), body: all.slice(i + 4),
 				closedMs: Date.now() - t0 });
 		});
-		s.end(data);
+		/* halfClose: send FIN after the data (a client that is done
+		 * talking); without it the socket stays open for the answer, as
+		 * a browser's does while it waits. */
+		if (halfClose)
+			s.end(data);
+		else
+			s.write(data);
 	});
 }
 
@@ -216,7 +222,7 @@ describe('security headers on every kind of answer', () => {
 		 * reads it to the end and answers (a reset mid-upload would show
 		 * the user "connection reset" instead of the page). */
 		'a 413 (announced length)': async () => {
-			const r = await raw(srv.port, 'POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n' + 'a'.repeat(2000000));
+			const r = await raw(srv.port, 'POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n' + 'a'.repeat(2000000), { halfClose: false });
 			return { status: r.status, headers: new Headers(r.head.split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])) };
 		},
 		/* A client that asks first gets the answer before sending anything. */
