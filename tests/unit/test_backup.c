@@ -30,6 +30,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "backends.h"
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -40,7 +42,6 @@
 
 enum be { BE_SQLITE, BE_PG };
 
-static const char *pg_base; /* YINGCAI_TEST_PG */
 
 #define BLOBS 5
 #define BIG ((size_t)3 << 20)
@@ -1114,11 +1115,6 @@ static void test_open_current(void **state)
 		{ "postgresql/" #f, f, setup_pg, teardown, NULL }
 #define SQLITE_ONLY(f) { "sqlite/" #f, f, setup_sqlite, teardown, NULL }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
 int main(void)
 {
 	static const struct CMUnitTest all[] = {
@@ -1132,32 +1128,6 @@ int main(void)
 		SQLITE_ONLY(test_rows_format),
 	};
 	struct CMUnitTest run[sizeof all / sizeof all[0]];
-	const char *only = getenv("YINGCAI_TEST_BACKEND");
-	bool sqlite, pg;
-	size_t n = 0;
 
-	pg_base = getenv("YINGCAI_TEST_PG");
-	if (pg_base && !*pg_base)
-		pg_base = NULL;
-	if (only && *only && strcmp(only, "sqlite") != 0 && strcmp(only, "postgresql") != 0) {
-		fprintf(stderr, "YINGCAI_TEST_BACKEND: sqlite or postgresql, not %s\n", only);
-		return 1;
-	}
-	sqlite = !only || !*only || strcmp(only, "sqlite") == 0;
-	pg = !only || !*only || strcmp(only, "postgresql") == 0;
-	if (pg && !pg_base) {
-		if (!sqlite) {
-			fprintf(stderr, "YINGCAI_TEST_BACKEND=postgresql needs YINGCAI_TEST_PG\n");
-			return 1;
-		}
-		printf("test_backup: PostgreSQL not tested: YINGCAI_TEST_PG is not set\n");
-		pg = false;
-	}
-	if (sodium_init() < 0)
-		return 1;
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if ((has_prefix(all[i].name, "postgresql/") && pg) ||
-		    (!has_prefix(all[i].name, "postgresql/") && sqlite))
-			run[n++] = all[i];
-	return _cmocka_run_group_tests("backup", run, n, NULL, NULL);
+	return run_on_backends("backup", all, sizeof all / sizeof all[0], run);
 }

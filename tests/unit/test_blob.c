@@ -33,6 +33,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "backends.h"
 #include <libpq-fe.h>
 #include <pthread.h>
 
@@ -45,7 +47,6 @@
 
 enum be { BE_SQLITE, BE_PG };
 
-static const char *pg_base; /* YINGCAI_TEST_PG */
 
 struct fx {
 	enum be be;
@@ -528,29 +529,6 @@ int main(void)
 		BOTH(test_concurrent_puts),
 	};
 	struct CMUnitTest run[sizeof all / sizeof all[0]];
-	const char *only = getenv("YINGCAI_TEST_BACKEND");
-	bool sqlite, pg;
-	size_t n = 0;
 
-	pg_base = getenv("YINGCAI_TEST_PG");
-	if (pg_base && !*pg_base)
-		pg_base = NULL;
-	if (only && *only && strcmp(only, "sqlite") != 0 && strcmp(only, "postgresql") != 0) {
-		fprintf(stderr, "YINGCAI_TEST_BACKEND: sqlite or postgresql, not %s\n", only);
-		return 1;
-	}
-	sqlite = !only || !*only || strcmp(only, "sqlite") == 0;
-	pg = !only || !*only || strcmp(only, "postgresql") == 0;
-	if (pg && !pg_base) {
-		if (!sqlite) {
-			fprintf(stderr, "YINGCAI_TEST_BACKEND=postgresql needs YINGCAI_TEST_PG\n");
-			return 1;
-		}
-		printf("test_blob: PostgreSQL not tested: YINGCAI_TEST_PG is not set\n");
-		pg = false;
-	}
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strncmp(all[i].name, "postgresql/", 11) == 0 ? pg : sqlite)
-			run[n++] = all[i];
-	return _cmocka_run_group_tests("blob", run, n, NULL, NULL);
+	return run_on_backends("blob", all, sizeof all / sizeof all[0], run);
 }

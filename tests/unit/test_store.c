@@ -34,6 +34,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "backends.h"
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -44,7 +46,6 @@
 
 enum be { BE_SQLITE, BE_PG };
 
-static const char *pg_base; /* YINGCAI_TEST_PG */
 
 struct fx {
 	enum be be;
@@ -1400,11 +1401,6 @@ static void test_reconnect(void **state)
 #define PG_ONLY(f) { "postgresql/" #f, f, setup_pg, teardown, NULL }
 #define NO_DB(f) { "store/" #f, f, NULL, NULL, NULL }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
 int main(void)
 {
 	static const struct CMUnitTest all[] = {
@@ -1434,30 +1430,6 @@ int main(void)
 		PG_ONLY(test_reconnect),
 	};
 	struct CMUnitTest run[sizeof all / sizeof all[0]];
-	const char *only = getenv("YINGCAI_TEST_BACKEND");
-	bool sqlite, pg;
-	size_t n = 0;
 
-	pg_base = getenv("YINGCAI_TEST_PG");
-	if (pg_base && !*pg_base)
-		pg_base = NULL;
-	if (only && *only && strcmp(only, "sqlite") != 0 && strcmp(only, "postgresql") != 0) {
-		fprintf(stderr, "YINGCAI_TEST_BACKEND: sqlite or postgresql, not %s\n", only);
-		return 1;
-	}
-	sqlite = !only || !*only || strcmp(only, "sqlite") == 0;
-	pg = !only || !*only || strcmp(only, "postgresql") == 0;
-	if (pg && !pg_base) {
-		if (!sqlite) {
-			fprintf(stderr, "YINGCAI_TEST_BACKEND=postgresql needs YINGCAI_TEST_PG\n");
-			return 1;
-		}
-		printf("test_store: PostgreSQL not tested: YINGCAI_TEST_PG is not set\n");
-		pg = false;
-	}
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if ((has_prefix(all[i].name, "postgresql/") && pg) ||
-		    (!has_prefix(all[i].name, "postgresql/") && sqlite))
-			run[n++] = all[i];
-	return _cmocka_run_group_tests("store", run, n, NULL, NULL);
+	return run_on_backends("store", all, sizeof all / sizeof all[0], run);
 }
