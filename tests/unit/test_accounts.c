@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "testfs.h"
 #include <sodium.h>
 
 #include "app/accounts.h"
@@ -42,27 +44,6 @@ struct fx {
 	char remote[64];
 };
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char sub[512];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-				rm_rf(sub);
-			}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 /* end_request: what the server does after answering: the browser keeps
  * the cookie it was sent; the connection and the memory go back. */

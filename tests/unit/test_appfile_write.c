@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testfs.h"
+
 #include "app/drafts.h"
 #include "format/appfile.h"
 #include "format/appfile_write.h"
@@ -355,24 +357,6 @@ struct dbfx {
 	int64_t user;
 };
 
-static void rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[512];
-
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			rm_rf(sub);
-		}
-	closedir(d);
-	rmdir(path);
-}
 
 static void db_open(struct dbfx *x)
 {

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "testfs.h"
+
 #include "app/applications.h"
 #include "app/drafts.h"
 #include "store/store.h"
@@ -49,27 +51,6 @@ struct fx {
 	unsigned counter;
 };
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char sub[512];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-				rm_rf(sub);
-			}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 static void add_user(struct fx *f, struct user *u, unsigned role)
 {

@@ -31,6 +31,8 @@
 
 #include <cmocka.h>
 
+#include "testfs.h"
+
 #include "backends.h"
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -66,27 +68,6 @@ struct fx {
 
 /* ---- helpers ---- */
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[512];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-				rm_rf(sub);
-			}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 static bool pg_ok(PGresult *res)
 {

@@ -34,6 +34,8 @@
 
 #include <cmocka.h>
 
+#include "testfs.h"
+
 #include "backends.h"
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -59,27 +61,6 @@ struct fx {
 	struct arena a;
 };
 
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char sub[512];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-				rm_rf(sub);
-			}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 /* entries: the number of names in dir besides . and .. (-1: no dir). */
 static int entries(const char *dir)

@@ -35,6 +35,8 @@
 
 #include <cmocka.h>
 
+#include "testfs.h"
+
 #include "backends.h"
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -61,28 +63,6 @@ struct fx {
 	unsigned counter; /* for unique e-mails and token hashes */
 };
 
-/* rm_rf: remove a directory tree the tests made (no symlinks in it). */
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char sub[512];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-				rm_rf(sub);
-			}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 /* db_url: the URL of the test's database `name` ("yc", or another one a
  * test opens besides): a file in the test's directory, or a schema named
