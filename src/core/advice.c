@@ -145,14 +145,12 @@ static bool is_candidate(const struct factor_result *r)
 }
 
 /* options: the levels of k->r worth more than it has now, points ascending
- * (stable, so among equal points the policy's order holds). */
-static bool options(struct ctx *c, struct cand *k)
+ * (stable, so among equal points the policy's order holds), into k->opts,
+ * which has room for all its factor's levels. */
+static void options(struct cand *k)
 {
 	const struct factor *fac = k->r->factor;
 
-	k->opts = arena_array(c->a, fac->nlevels ? fac->nlevels : 1, sizeof *k->opts);
-	if (!k->opts)
-		return false;
 	for (size_t i = 0; i < fac->nlevels; i++) {
 		const struct level *l = &fac->levels[i];
 		size_t j;
@@ -166,52 +164,56 @@ static bool options(struct ctx *c, struct cand *k)
 		}
 		k->opts[j] = l;
 	}
-	return true;
 }
 
 /* collect: the candidates under r (itself, or a sum's sub-factors) into
- * c->cands when it is not NULL; counts them in c->ncands either way. */
-static bool collect(struct ctx *c, size_t part, const struct factor_result *r,
+ * c->cands. */
+static void collect(struct ctx *c, size_t part, const struct factor_result *r,
 		const struct factor_result *sum)
 {
+	struct cand *k;
+
 	if (r->factor->kind == FACTOR_SUM) {
 		for (size_t i = 0; i < r->nsubs; i++)
-			if (!collect(c, part, &r->subs[i], r))
-				return false;
-		return true;
+			collect(c, part, &r->subs[i], r);
+		return;
 	}
 	if (!is_candidate(r))
-		return true;
-	if (c->cands) {
-		struct cand *k = &c->cands[c->ncands];
-
-		k->part = part;
-		k->r = r;
-		k->sum = sum;
-		for (size_t i = 0; sum && i < sum->nsubs; i++)
-			k->sum_raw += sum->subs[i].points;
-		if (!options(c, k))
-			return false;
-	}
-	c->ncands++;
-	return true;
+		return;
+	k = &c->cands[c->ncands++];
+	k->part = part;
+	k->r = r;
+	k->sum = sum;
+	for (size_t i = 0; sum && i < sum->nsubs; i++)
+		k->sum_raw += sum->subs[i].points;
 }
 
+/* collect_all: every candidate of the card; there are at most as many as
+ * the track has factors that are not sums. */
 static bool collect_all(struct ctx *c)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = c->ncands;
+	size_t n = c->sc->track->nleaves;
 
-		if (pass == 1) {
-			c->cands = arena_array(c->a, n ? n : 1, sizeof *c->cands);
-			if (!c->cands)
-				return false;
-		}
-		c->ncands = 0;
-		for (size_t i = 0; i < c->sc->nparts; i++)
-			for (size_t j = 0; j < c->sc->parts[i].nfactors; j++)
-				if (!collect(c, i, &c->sc->parts[i].factors[j], NULL))
-					return false;
+	c->cands = arena_array(c->a, n ? n : 1, sizeof *c->cands);
+	if (!c->cands)
+		return false;
+	size_t nlevels = 0;
+	const struct level **pool;
+
+	c->ncands = 0;
+	for (size_t i = 0; i < c->sc->nparts; i++)
+		for (size_t j = 0; j < c->sc->parts[i].nfactors; j++)
+			collect(c, i, &c->sc->parts[i].factors[j], NULL);
+	/* one array for every candidate's options */
+	for (size_t i = 0; i < c->ncands; i++)
+		nlevels += c->cands[i].r->factor->nlevels;
+	pool = arena_array(c->a, nlevels ? nlevels : 1, sizeof *pool);
+	if (!pool)
+		return false;
+	for (size_t i = 0; i < c->ncands; i++) {
+		c->cands[i].opts = pool;
+		pool += c->cands[i].r->factor->nlevels;
+		options(&c->cands[i]);
 	}
 	return true;
 }
@@ -520,29 +522,27 @@ static void walk_judged(const struct ctx *c, const struct factor_result *r,
 		return;
 	}
 	if (c->sc->complete || r->state != FSTATE_SCORED) {
-		if (j->r) {
-			j->r[j->n] = r;
-			j->pts[j->n] = r->factor->max;
-		}
+		j->r[j->n] = r;
+		j->pts[j->n] = r->factor->max;
 		j->one_part = j->n == 0 || (j->one_part && j->part == part);
 		j->part = part;
 		j->n++;
 	}
 }
 
+/* find_judged: the judged results that can still bring points; at most
+ * the track's judged factors. */
 static bool find_judged(const struct ctx *c, struct judged *j)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = j->n;
+	size_t n = c->sc->track->njudged;
 
-		if (pass == 1 && (!(j->r = arena_array(c->a, n ? n : 1, sizeof *j->r)) ||
-				  !(j->pts = arena_array(c->a, n ? n : 1, sizeof *j->pts))))
-			return false;
-		j->n = 0;
-		for (size_t i = 0; i < c->sc->nparts; i++)
-			for (size_t k = 0; k < c->sc->parts[i].nfactors; k++)
-				walk_judged(c, &c->sc->parts[i].factors[k], i, j);
-	}
+	if (!(j->r = arena_array(c->a, n ? n : 1, sizeof *j->r)) ||
+	    !(j->pts = arena_array(c->a, n ? n : 1, sizeof *j->pts)))
+		return false;
+	j->n = 0;
+	for (size_t i = 0; i < c->sc->nparts; i++)
+		for (size_t k = 0; k < c->sc->parts[i].nfactors; k++)
+			walk_judged(c, &c->sc->parts[i].factors[k], i, j);
 	return true;
 }
 
@@ -582,7 +582,8 @@ bool advice_compute(const struct scorecard *sc, const struct facts *f,
 	c.a = a;
 	c.out = out;
 	c.threshold = sc->policy->threshold;
-	part_scores(sc, NULL, NULL, 0, c.scores);
+	for (size_t i = 0; i < sc->nparts; i++) /* as part_scores() with no change */
+		c.scores[i] = sc->parts[i].score;
 	c.base = score_weighted_total(sc->track, c.scores);
 	out->base = c.base;
 	out->threshold = c.threshold;

@@ -108,21 +108,23 @@ static const char *type_ext(const char *t)
 
 /* ---- file names ---- */
 
-static const char *base_name(const char *file)
+/* split_name: the base name of file (after its last '/' or '\\') and, in
+ * *stem, the length of its stem (before the base name's last dot); one
+ * pass over the name. */
+static const char *split_name(const char *file, size_t *stem)
 {
-	const char *b = file;
+	const char *b = file, *dot = NULL, *p;
 
-	for (const char *p = file; *p; p++)
-		if (*p == '/' || *p == '\\')
+	for (p = file; *p; p++) {
+		if (*p == '/' || *p == '\\') {
 			b = p + 1;
+			dot = NULL;
+		} else if (*p == '.') {
+			dot = p;
+		}
+	}
+	*stem = (size_t)((dot ? dot : p) - b);
 	return b;
-}
-
-static size_t stem_len(const char *base)
-{
-	const char *dot = strrchr(base, '.');
-
-	return dot ? (size_t)(dot - base) : strlen(base);
 }
 
 /* utf8_next: the code point at s[*i] (advancing *i); an invalid sequence
@@ -225,11 +227,13 @@ static bool is_ideograph(uint32_t cp)
 	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
 }
 
-static size_t count_letters(const char *s, size_t n)
+/* has_letters: s[0..n) has at least `want` letters (an ideograph counts
+ * twice); stops as soon as it has them. */
+static bool has_letters(const char *s, size_t n, size_t want)
 {
 	size_t i = 0, letters = 0;
 
-	while (i < n) {
+	while (i < n && letters < want) {
 		unsigned char b = (unsigned char)s[i];
 		uint32_t cp;
 
@@ -241,19 +245,21 @@ static size_t count_letters(const char *s, size_t n)
 		cp = utf8_next((const unsigned char *)s, n, &i);
 		letters += is_letter(cp) ? (is_ideograph(cp) ? 2 : 1) : 0;
 	}
-	return letters;
+	return letters >= want;
 }
 
 /* generic_stem: a generic name followed only by digits and separators.
  * (A stem of digits alone fails the three-letter rule anyway.) */
 static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 {
+	char first = n ? lower(stem[0]) : '\0';
+
 	for (size_t i = 0; i < r->ngeneric_names; i++) {
 		const char *g = r->generic_names[i];
 		size_t gl;
 
 		/* most names differ in the first letter already */
-		if (g[0] && (n == 0 || lower(g[0]) != lower(stem[0])))
+		if (g[0] && (n == 0 || lower(g[0]) != first))
 			continue;
 		gl = strlen(g);
 		if (gl <= n && ieq_n(stem, g, gl) && only_noise(stem + gl, n - gl))
@@ -264,10 +270,10 @@ static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 
 bool checklist_name_descriptive(const struct doc_rules *r, const char *file)
 {
-	const char *base = base_name(file);
-	size_t n = stem_len(base);
+	size_t n;
+	const char *base = split_name(file, &n);
 
-	return !generic_stem(r, base, n) && count_letters(base, n) >= 3;
+	return has_letters(base, n, 3) && !generic_stem(r, base, n);
 }
 
 bool checklist_type_accepted(const struct doc_rules *r, const char *file)
@@ -609,7 +615,7 @@ static void window_item(struct ctx *c, struct check_item *it)
 static size_t slot_index(const struct programme_policy *p, const char *id)
 {
 	for (size_t i = 0; id && i < p->nslots; i++)
-		if (strcmp(p->slots[i].id, id) == 0)
+		if (p->slots[i].id[0] == id[0] && strcmp(p->slots[i].id, id) == 0)
 			return i;
 	return p->nslots;
 }

@@ -1,6 +1,8 @@
 /* points.c - see points.h. */
 #include "points.h"
 
+#include <string.h>
+
 bool points_parse(const char *s, size_t n, points_t *out)
 {
 	size_t i = 0;
@@ -40,26 +42,44 @@ bool points_parse(const char *s, size_t n, points_t *out)
 	return true;
 }
 
+size_t points_format_n(points_t p, char *buf)
+{
+	/* Two digits at a time, from the right, into a scratch buffer. */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[POINTS_FMT_MAX];
+	char *end = tmp + sizeof tmp, *q = end;
+	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+	size_t n;
+
+	q -= 2;
+	memcpy(q, pairs + 2 * (v % 100), 2); /* the hundredths */
+	*--q = '.';
+	v /= 100;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	if (p < 0)
+		*--q = '-';
+	n = (size_t)(end - q);
+	memcpy(buf, q, n);
+	buf[n] = '\0';
+	return n;
+}
+
 char *points_format(points_t p, char *buf)
 {
-	char tmp[POINTS_FMT_MAX];
-	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-	size_t n = 0, i = 0;
-
-	tmp[n++] = (char)('0' + v % 10);
-	v /= 10;
-	tmp[n++] = (char)('0' + v % 10);
-	v /= 10;
-	tmp[n++] = '.';
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (p < 0)
-		buf[i++] = '-';
-	while (n)
-		buf[i++] = tmp[--n];
-	buf[i] = '\0';
+	points_format_n(p, buf);
 	return buf;
 }
 

@@ -22,6 +22,8 @@ typedef int64_t points_t; /* hundredths */
 bool points_parse(const char *s, size_t n, points_t *out);
 /* points_format: "-12.30"; buf must hold POINTS_FMT_MAX bytes; returns buf. */
 char *points_format(points_t p, char *buf);
+/* points_format_n: the same, returning the length (without the NUL). */
+size_t points_format_n(points_t p, char *buf);
 /* points_div_round: num / den rounded half-up (den > 0). */
 int64_t points_div_round(int64_t num, int64_t den);
 

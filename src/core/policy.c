@@ -1,5 +1,6 @@
-/* policy.c - lookups in a loaded policy bundle (see policy.h).  Pure: no
- * allocation, no I/O; the bundle's arrays are sorted by the loader. */
+/* policy.c - lookups in a loaded policy bundle (see policy.h), and the
+ * fields the loader derives from a track.  Pure: no I/O; memory only from
+ * the arena handed in; the bundle's arrays are sorted by the loader. */
 #include "policy.h"
 
 #include <string.h>
@@ -89,4 +90,56 @@ const struct factor *policy_factor_find(const struct track *t, const char *id)
 			return f;
 	}
 	return NULL;
+}
+
+/* ---- derived fields ---- */
+
+static bool levels_provisional(const struct factor *f)
+{
+	if (f->max_provisional)
+		return true;
+	for (size_t i = 0; i < f->nlevels; i++)
+		if (f->levels[i].provisional)
+			return true;
+	return false;
+}
+
+/* derive_factors: any_provisional of fs and their sub-factors, and the
+ * track's counts; with `judged` not NULL, the judged factors into it. */
+static void derive_factors(struct track *t, struct factor *fs, size_t n,
+		const struct factor **judged)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct factor *f = &fs[i];
+
+		f->any_provisional = levels_provisional(f);
+		if (f->kind == FACTOR_JUDGED) {
+			if (judged)
+				judged[t->njudged] = f;
+			t->njudged++;
+		}
+		if (f->kind == FACTOR_GATE)
+			t->has_gate = true;
+		if (f->kind != FACTOR_SUM)
+			t->nleaves++;
+		derive_factors(t, f->subs, f->nsubs, judged);
+	}
+}
+
+bool policy_track_derive(struct track *t, struct arena *a)
+{
+	const struct factor **judged;
+
+	for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+		judged = NULL;
+		if (pass == 1 && !(judged = arena_array(a, t->njudged ? t->njudged : 1,
+							 sizeof *judged)))
+			return false;
+		t->njudged = t->nleaves = 0;
+		t->has_gate = false;
+		for (size_t i = 0; i < t->nparts; i++)
+			derive_factors(t, t->parts[i].factors, t->parts[i].nfactors, judged);
+	}
+	t->judged = judged;
+	return true;
 }

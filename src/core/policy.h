@@ -20,6 +20,7 @@
 
 #include "calendar.h"
 #include "date.h"
+#include "lib/arena.h"
 #include "points.h"
 
 /* Unit of a numeric comparison: plain, or multiples of the average wage in
@@ -95,6 +96,8 @@ struct factor {
 	size_t nrubric;
 	/* gate: must hold, gives no points */
 	struct predicate *gate;
+	/* Derived by policy_track_derive() (the loader calls it): */
+	bool any_provisional; /* max_provisional, or some level is provisional */
 };
 
 struct part {
@@ -112,6 +115,13 @@ struct track {
 	const char *name;
 	struct part *parts;
 	size_t nparts;
+	/* Derived by policy_track_derive() so that scoring an application
+	 * need not walk the factor tree to find them: */
+	const struct factor **judged; /* the judged factors, sub-factors included,
+				       * in track order */
+	size_t njudged;
+	size_t nleaves;               /* factors that are not sums, sub-factors included */
+	bool has_gate;
 };
 
 /* An eligibility criterion: all criteria (of the application's track) must hold. */
@@ -263,6 +273,12 @@ struct policy_bundle {
  * named `edition` when not NULL; NULL when there is none. */
 const struct programme_policy *policy_find(const struct policy_bundle *b,
 		const char *programme, const char *edition, date_t date);
+/* policy_track_derive: fill the derived fields of t and of its factors
+ * from its parts (after they are complete and valid); false when a is
+ * exhausted.  The loader calls it for every track; code that builds a
+ * track by hand must call it too. */
+bool policy_track_derive(struct track *t, struct arena *a);
+
 /* policy_track: the track with id `track` (NULL: the programme's only track). */
 const struct track *policy_track(const struct programme_policy *p, const char *track);
 /* policy_wage_on: the average wage in force on `date`, or NULL. */

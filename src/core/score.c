@@ -60,16 +60,6 @@ static bool fail(struct eval *e, const char *path, struct srcpos pos, const char
 	return false;
 }
 
-static bool any_level_provisional(const struct factor *fac)
-{
-	if (fac->max_provisional)
-		return true;
-	for (size_t i = 0; i < fac->nlevels; i++)
-		if (fac->levels[i].provisional)
-			return true;
-	return false;
-}
-
 static void set_scored(struct factor_result *r, points_t p)
 {
 	r->state = FSTATE_SCORED;
@@ -136,7 +126,7 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac, const 
 static const char *number_text(struct eval *e, int64_t v)
 {
 	char num[POINTS_FMT_MAX];
-	size_t n = strlen(points_format(v, num));
+	size_t n = points_format_n(v, num);
 
 	if (v % 100 == 0)
 		n -= 3; /* whole numbers without ".00": 41 years, 900000 CNY */
@@ -172,13 +162,20 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 	set_scored(r, best->points);
 }
 
+/* same_text: a == b; most values differ from most levels' in the first
+ * byte, which settles it without a call. */
+static bool same_text(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool level_matches(const struct level *l, const struct fact_value *v)
 {
 	for (size_t i = 0; i < l->nmatch; i++) {
-		if (v->type == FACT_TEXT && strcmp(v->text, l->match[i]) == 0)
+		if (v->type == FACT_TEXT && same_text(v->text, l->match[i]))
 			return true;
 		for (size_t j = 0; v->type == FACT_SET && j < v->nset; j++)
-			if (strcmp(v->set[j], l->match[i]) == 0)
+			if (same_text(v->set[j], l->match[i]))
 				return true;
 	}
 	return false;
@@ -217,7 +214,7 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 			set_open(r, FSTATE_NOT_PROVIDED);
 			r->min = r->points = best ? best->points : 0;
 			r->level = best ? best->label : NULL;
-			r->provisional = any_level_provisional(fac);
+			r->provisional = fac->any_provisional;
 			return;
 		}
 	}
@@ -377,7 +374,7 @@ static void eval_factor(struct eval *e, const struct factor *fac, struct factor_
 	case FACTOR_GATE: eval_gate(e, fac, r); break;
 	}
 	if (!r->provisional && r->state != FSTATE_SCORED && fac->kind != FACTOR_SUM)
-		r->provisional = any_level_provisional(fac);
+		r->provisional = fac->any_provisional;
 }
 
 points_t score_weighted_total(const struct track *t, const points_t *part_scores)
@@ -440,41 +437,24 @@ static bool eval_track(struct eval *e, const struct track *t, struct scorecard *
 	out->total = score_weighted_total(t, score);
 	out->min = score_weighted_total(t, lo);
 	out->max = score_weighted_total(t, hi);
-	for (size_t i = 0; i < out->nparts; i++)
+	for (size_t i = 0; t->has_gate && i < out->nparts; i++)
 		if (gate_failed(out->parts[i].factors, out->parts[i].nfactors))
 			out->flags |= SCORE_GATE_FAILED;
 	return true;
 }
 
-/* collect_judged: the judged factors among fs (and their sub-factors), in
- * track order, into out (when not NULL); counts them in *n. */
-static void collect_judged(const struct factor *fs, size_t nf, const struct factor **out,
-		size_t *n)
-{
-	for (size_t i = 0; i < nf; i++) {
-		if (fs[i].kind == FACTOR_JUDGED) {
-			if (out)
-				out[*n] = &fs[i];
-			(*n)++;
-		}
-		collect_judged(fs[i].subs, fs[i].nsubs, out, n);
-	}
-}
-
+/* find_judged: the track's judged factors (policy_track_derive found
+ * them) and room for every expert's score of each. */
 static bool find_judged(struct eval *e, const struct track *t)
 {
 	size_t nexperts = e->f->app->nexperts;
 
-	for (size_t i = 0; i < t->nparts; i++)
-		collect_judged(t->parts[i].factors, t->parts[i].nfactors, NULL, &e->njudged);
-	e->judged = arena_array(e->a, e->njudged ? e->njudged : 1, sizeof *e->judged);
+	e->judged = t->judged;
+	e->njudged = t->njudged;
 	e->scores = arena_array(e->a, nexperts && e->njudged ? nexperts * e->njudged : 1,
 				sizeof *e->scores);
-	if (!e->judged || !e->scores)
+	if (!e->scores)
 		return fail(e, "", e->f->app->pos, NULL);
-	e->njudged = 0;
-	for (size_t i = 0; i < t->nparts; i++)
-		collect_judged(t->parts[i].factors, t->parts[i].nfactors, e->judged, &e->njudged);
 	return true;
 }
 

@@ -539,7 +539,7 @@ static bool parse_parts(struct pctx *c, const struct ynode *v,
 		     t->id ? t->id : "", points_format(sum, a));
 		ok = false;
 	}
-	return ok;
+	return ok && policy_track_derive(t, c->a);
 }
 
 bool parse_tracks(struct pctx *c, const struct ynode *root,

@@ -90,7 +90,7 @@ static struct part parts[] = {
 	{"enterprise", "enterprise credit score", 30, POINTS(100), enterprise_factors,
 	 N(enterprise_factors)},
 };
-static struct track track = {NULL, NULL, parts, N(parts)};
+static struct track track = {.parts = parts, .nparts = N(parts)};
 
 static struct programme_policy policy(bool scored)
 {
@@ -145,6 +145,7 @@ static struct fixture *fixture(points_t achievements)
 	x.app.experts = &x.expert;
 	x.app.nexperts = 1;
 	arena_init(&x.a, 0);
+	assert_true(policy_track_derive(&track, &x.a));
 	return &x;
 }
 

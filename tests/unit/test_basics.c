@@ -2,7 +2,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -40,6 +42,27 @@ static void points_format_two_places(void **state)
 	assert_string_equal(points_format(0, buf), "0.00");
 	assert_string_equal(points_format(-150, buf), "-1.50");
 	assert_string_equal(points_format(INT64_MIN, buf), "-92233720368547758.08");
+	assert_string_equal(points_format(INT64_MAX, buf), "92233720368547758.07");
+}
+
+/* points_format_n against printf's arithmetic, on every width of number,
+ * both signs. */
+static void points_format_matches_printf(void **state)
+{
+	char buf[POINTS_FMT_MAX], want[64];
+	int64_t v = 1;
+	(void)state;
+	for (int width = 0; width < 19; width++, v *= 10) {
+		for (int64_t d = -3; d <= 3; d++) {
+			for (int64_t sign = -1; sign <= 1; sign += 2) {
+				int64_t p = sign * (v + d), a = p < 0 ? -p : p;
+				int n = snprintf(want, sizeof want, "%s%" PRId64 ".%02" PRId64,
+						 p < 0 ? "-" : "", a / 100, a % 100);
+				assert_int_equal(points_format_n(p, buf), (size_t)n);
+				assert_string_equal(buf, want);
+			}
+		}
+	}
 }
 
 static void points_round_half_up(void **state)
@@ -177,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(points_parse_accepts_what_people_write),
 		cmocka_unit_test(points_format_two_places),
+		cmocka_unit_test(points_format_matches_printf),
 		cmocka_unit_test(points_round_half_up),
 		cmocka_unit_test(dates_round_trip),
 		cmocka_unit_test(ages_in_whole_years),

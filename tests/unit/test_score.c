@@ -77,6 +77,8 @@ static int setup(void **state)
 
 	memset(&fx, 0, sizeof fx);
 	arena_init(&fx.a, 0);
+	if (!policy_track_derive(&track, &fx.a))
+		return -1;
 	fx.app.programme = "test";
 	fx.app.date = date_from_ymd(2025, 12, 1);
 	fx.app.applicant.has_birth_date = true;
