@@ -123,6 +123,9 @@ static void derive_factors(struct track *t, struct factor *fs, size_t n,
 		if (f->kind != FACTOR_SUM)
 			t->nleaves++;
 		derive_factors(t, f->subs, f->nsubs, judged);
+		f->has_judged = f->kind == FACTOR_JUDGED;
+		for (size_t k = 0; k < f->nsubs; k++)
+			f->has_judged |= f->subs[k].has_judged;
 	}
 }
 

@@ -98,6 +98,7 @@ struct factor {
 	struct predicate *gate;
 	/* Derived by policy_track_derive() (the loader calls it): */
 	bool any_provisional; /* max_provisional, or some level is provisional */
+	bool has_judged;      /* judged, or a sum with a judged sub-factor */
 };
 
 struct part {

@@ -567,6 +567,21 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 				      sizeof *out->expert_ids);
 	if (!out->expert_totals || !out->expert_ids)
 		return fail(e, "", app->pos, NULL);
+	points_t same[8], same_lo[8], same_hi[8];
+
+	/* What the factors without a judged one give is every expert's. */
+	for (size_t k = 0; k < out->nparts; k++) {
+		const struct part_result *pr = &out->parts[k];
+
+		same[k] = same_lo[k] = same_hi[k] = 0;
+		for (size_t j = 0; j < pr->nfactors; j++) {
+			if (pr->factors[j].factor->has_judged)
+				continue;
+			same[k] += pr->factors[j].points;
+			same_lo[k] += pr->factors[j].min;
+			same_hi[k] += pr->factors[j].max;
+		}
+	}
 	for (size_t i = 0; i < app->nexperts; i++) {
 		points_t score[8], lo[8], hi[8], total;
 
@@ -575,9 +590,14 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 		for (size_t k = 0; k < out->nparts; k++) {
 			const struct part_result *pr = &out->parts[k];
 
-			score[k] = lo[k] = hi[k] = 0;
+			score[k] = same[k];
+			lo[k] = same_lo[k];
+			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
 				points_t a, b, c;
+
+				if (!pr->factors[j].factor->has_judged)
+					continue;
 				expert_points(e, i, &pr->factors[j], &a, &b, &c);
 				score[k] += a;
 				lo[k] += b;
