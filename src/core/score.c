@@ -462,7 +462,7 @@ static bool find_judged(struct eval *e, const struct track *t)
 static const struct factor *judged_by(const struct eval *e, const char *id, size_t *j)
 {
 	for (*j = 0; *j < e->njudged; (*j)++)
-		if (strcmp(e->judged[*j]->id, id) == 0)
+		if (same_text(e->judged[*j]->id, id))
 			return e->judged[*j];
 	return NULL;
 }
