@@ -610,8 +610,9 @@ static void put(const struct words *w, const char *s)
 static void put_points(const struct words *w, points_t p)
 {
 	char buf[POINTS_FMT_MAX];
+	size_t n = points_format_n(p, buf);
 
-	put(w, points_format(p, buf));
+	strbuf_add(w->sb, buf, n);
 }
 
 /* put_cny: a whole amount with thousands separators, "859,464". */

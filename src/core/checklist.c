@@ -720,7 +720,7 @@ static void put_date(const struct words *w, date_t d)
 {
 	char buf[DATE_FMT_MAX];
 
-	put(w, date_format(d, buf));
+	strbuf_add(w->sb, date_format(d, buf), 10); /* YYYY-MM-DD */
 }
 
 static void put_month(const struct words *w, month_t m)

@@ -61,11 +61,11 @@ static void leaf(struct why_out *o, const struct predicate *p, const struct fact
 /* explain: a leaf as above; a combination lists the parts that decided.
  * An ANY that holds names the part that holds; an ALL that fails names
  * the part that fails; otherwise every part is listed.  A labelled NOT
- * reads as the condition its label states. */
-static void explain(struct why_out *o, const struct predicate *p, const struct facts *f)
+ * reads as the condition its label states.  t is p's outcome (each part's
+ * is computed once, here, for the choice and for its own words). */
+static void explain(struct why_out *o, const struct predicate *p, const struct facts *f,
+		enum tri t)
 {
-	enum tri t = predicate_eval(p, f);
-
 	if (p->op == PRED_NOT && p->label) {
 		leaf(o, p, f, t);
 		return;
@@ -81,11 +81,13 @@ static void explain(struct why_out *o, const struct predicate *p, const struct f
 		if (p->op == PRED_NOT)
 			add(o, "not: ");
 		for (size_t i = 0; i < p->nsubs; i++) {
-			if (only_decisive && predicate_eval(&p->subs[i], f) != decisive)
+			enum tri ti = predicate_eval(&p->subs[i], f);
+
+			if (only_decisive && ti != decisive)
 				continue;
 			if (!first)
 				add(o, "; ");
-			explain(o, &p->subs[i], f);
+			explain(o, &p->subs[i], f, ti);
 			first = false;
 			if (only_decisive)
 				break;
@@ -100,7 +102,7 @@ void eligibility_write_why(const struct facts *f, const struct criterion_result 
 {
 	struct why_out o = {out, out->len, false};
 
-	explain(&o, &r->criterion->test, f);
+	explain(&o, &r->criterion->test, f, r->holds);
 }
 
 bool eligibility_compute(const struct programme_policy *pol, const struct facts *f,
