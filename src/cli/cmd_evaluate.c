@@ -3,7 +3,11 @@
  * Streams each file (one object, several, or JSON Lines) through the
  * decoder, evaluates each application and prints one result per
  * application in order.  Memory stays flat whatever the file size: one
- * arena reset per application, one output buffer reused.  An invalid
+ * arena reset per application, one output buffer reused.  Results are
+ * gathered in that buffer and written in blocks of OUT_FLUSH bytes (one
+ * write(2) for some 20 results instead of one each), or one by one to a
+ * terminal; pending results are written before any message on stderr, so
+ * the two streams stay in order.  An invalid
  * application is reported on stderr as `file:line:column: path: reason`
  * and the others are still scored (exit 1 at the end).
  */
@@ -18,10 +22,12 @@
 #include "format/appfile.h"
 #include "format/result.h"
 
-#define RESULT_MAX ((size_t)4 << 20) /* one result; real ones are ~10 KB */
+#define RESULT_MAX ((size_t)4 << 20) /* one result; real ones are ~13 KB */
+#define OUT_FLUSH ((size_t)256 << 10) /* write the results gathered from this size on */
 
 struct options {
 	bool json, color;
+	bool tty; /* stdout is a terminal: each result as soon as it is ready */
 	const char *edition, *policy;
 };
 
@@ -31,7 +37,7 @@ struct run {
 	const struct result_json_cache *json; /* the policy's strings as JSON, or NULL */
 	struct appfile_decoder dec;
 	struct arena app_arena;
-	struct strbuf out, err;
+	struct strbuf out, err; /* out: results not yet written */
 	size_t count;
 	int status;
 };
@@ -53,8 +59,20 @@ static void usage(FILE *to)
 	      "Exit status: 0 scored, 1 an input was invalid, 2 usage error.\n", to);
 }
 
+/* flush_out: write the results gathered in r->out[0..len) and empty it.
+ * Errors latch in stdout's error flag, checked once at the end. */
+static void flush_out(struct run *r, size_t len)
+{
+	if (len) {
+		fwrite(r->out.buf, 1, len, stdout);
+		fflush(stdout); /* nothing left in stdio's buffer behind a message */
+	}
+	strbuf_reset(&r->out);
+}
+
 static void report_core_error(struct run *r, const char *name, const struct core_error *e)
 {
+	flush_out(r, r->out.len);
 	strbuf_reset(&r->err);
 	strbuf_addf(&r->err, "%s:%u:%u: %s%s%s\n", name, e->pos.line, e->pos.col,
 		    e->path ? e->path : "", e->path && *e->path ? ": " : "", e->reason);
@@ -64,6 +82,7 @@ static void report_core_error(struct run *r, const char *name, const struct core
 
 static void report_appfile_error(struct run *r, const char *name, const struct appfile_error *e)
 {
+	flush_out(r, r->out.len);
 	strbuf_reset(&r->err);
 	appfile_error_format(e, name, &r->err);
 	strbuf_addch(&r->err, '\n');
@@ -71,9 +90,13 @@ static void report_appfile_error(struct run *r, const char *name, const struct a
 	r->status = EXIT_INVALID;
 }
 
+/* print_result: append ev's result to r->out; write them out when enough
+ * are gathered.  r->out's cap is OUT_FLUSH + RESULT_MAX, so a result only
+ * fails to fit (latching `failed`) when it is itself too large. */
 static void print_result(struct run *r, const struct evaluation *ev, const char *name)
 {
-	strbuf_reset(&r->out);
+	size_t start = r->out.len;
+
 	if (r->opt.json) {
 		result_json_cached(ev, r->json, &r->out);
 		strbuf_addch(&r->out, '\n');
@@ -82,12 +105,14 @@ static void print_result(struct run *r, const struct evaluation *ev, const char 
 			strbuf_addch(&r->out, '\n');
 		result_text(ev, name, r->opt.color, &r->out);
 	}
-	if (r->out.failed) {
+	if (r->out.failed || r->out.len - start > RESULT_MAX) {
+		flush_out(r, start); /* the results before it are whole */
 		fprintf(stderr, "%s: result too large to print\n", name);
 		r->status = EXIT_INVALID;
 		return;
 	}
-	fwrite(r->out.buf, 1, r->out.len, stdout);
+	if (r->out.len >= OUT_FLUSH || r->opt.tty)
+		flush_out(r, r->out.len);
 }
 
 static void evaluate_stream(struct run *r, FILE *f, const char *name)
@@ -123,6 +148,7 @@ static void evaluate_stream(struct run *r, FILE *f, const char *name)
 	}
 	appfile_stream_release(&s);
 	if (seen == 0) {
+		flush_out(r, r->out.len);
 		fprintf(stderr, "%s:1:1: the file holds no application (expected a JSON object, "
 			"several, or JSON Lines)\n", name);
 		r->status = EXIT_INVALID;
@@ -135,6 +161,7 @@ static int evaluate_file(struct run *r, const char *path)
 	const char *name = f == stdin ? "<stdin>" : path;
 
 	if (!f) {
+		flush_out(r, r->out.len);
 		fprintf(stderr, "yingcai evaluate: %s: %s\n", path, strerror(errno));
 		r->status = EXIT_INVALID;
 		return -1;
@@ -153,7 +180,8 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 	int nfiles = 0;
 	bool only_files = false;
 
-	opt->color = isatty(STDOUT_FILENO);
+	opt->tty = isatty(STDOUT_FILENO);
+	opt->color = opt->tty;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -211,10 +239,11 @@ int cmd_evaluate(int argc, char **argv)
 	r.json = r.opt.json ? result_json_cache_build(&r.bundle, &policy_arena) : NULL;
 	appfile_decoder_init(&r.dec);
 	arena_init(&r.app_arena, (size_t)64 << 20);
-	strbuf_init(&r.out, RESULT_MAX);
+	strbuf_init(&r.out, OUT_FLUSH + RESULT_MAX);
 	strbuf_init(&r.err, 4096);
 	for (int i = 0; i < nfiles; i++)
 		evaluate_file(&r, files[i]);
+	flush_out(&r, r.out.len);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "yingcai evaluate: writing the results failed: %s\n", strerror(errno));
 		r.status = EXIT_INVALID;

@@ -13,11 +13,15 @@
 void result_json(const struct evaluation *ev, struct strbuf *out);
 
 /* For writing many results under one policy bundle (`yingcai evaluate`):
- * the policy's strings (ids, levels, the quoted clauses that are most of a
- * result's bytes) written as JSON literals once, then copied into every
- * result instead of escaped byte by byte.  Strings are found by address,
- * so a cache is valid only while the bundle it was built from is loaded
- * and unchanged.  result_json_cache_build: NULL when a is exhausted. */
+ * every fragment of a result that the policy alone decides (a factor's
+ * id, kind, maximum and quoted clause; a slot's item for each state; a
+ * criterion's head and clause), written as JSON once for each value it can
+ * take, then copied into every result.  Pieces are found from the
+ * addresses in the evaluation (element i of its part's factors, of its
+ * programme's slots), so a cache is valid only while the bundle it was
+ * built from is loaded and unchanged; an evaluation under another bundle
+ * is written without it.  result_json_cache_build: NULL when a is
+ * exhausted. */
 struct result_json_cache;
 struct result_json_cache *result_json_cache_build(const struct policy_bundle *b,
 		struct arena *a);

@@ -3,405 +3,568 @@
  * Key order and spelling are a contract with outside tools: extend with new
  * keys, never rename.  Decimals are strings with two places.
  *
- * Most of an object's bytes are the policy's own strings: ids, levels and
- * above all the clauses (`source`) quoted from the published texts.  With a
- * result_json_cache those are written as JSON once, when the cache is
- * built, and copied as they are into every result.  The sentences the core
- * leaves to be written when shown (`why`, advice `text`) are written
- * straight into the output and escaped there.
+ * An object is written as a sequence of fragments.  Each fragment that
+ * depends only on the policy and on a small enumerated value (a factor's
+ * state, a criterion's verdict, the level a factor matched) is one function
+ * below; result_json() calls them for every result.  A result_json_cache
+ * holds the output of those same functions for every element of a bundle
+ * and every value, written once, so result_json_cached() writes a result
+ * mostly as copies of a few long pieces (a factor is ~6 appends, a document
+ * slot 2) and the numbers between them.  Pieces are found by index, from
+ * the addresses the evaluation already holds (its factor is element i of
+ * its part's factors), never by a hash lookup.  Because both paths run the
+ * same fragment functions the bytes are the same by construction;
+ * tests/unit/test_result.c compares them on every golden scenario.
+ *
+ * The sentences the core leaves to be written when shown (`why`, advice
+ * `text`) are written straight into the output and escaped there.
  */
 #include "result.h"
 
 #include <stdint.h>
 #include <string.h>
 
-/* ---- the cache of policy strings -------------------------------------- */
+/* ---- small writers ----------------------------------------------------- */
 
-/* A table keyed by address: a policy string, factor or slot, with up to
- * three pieces of JSON written for it. */
-struct entry {
-	const void *key;
-	const char *json[3];
-	size_t len[3];
-};
+/* lit: a literal; inlined, its strlen() is a constant. */
+static inline void lit(struct strbuf *sb, const char *s)
+{
+	strbuf_addstr(sb, s);
+}
 
-struct table {
-	struct entry *slots; /* open addressing, a power of two long */
-	size_t mask;
+static void str(struct strbuf *sb, const char *s)
+{
+	strbuf_add_json(sb, s);
+}
+
+static void str_or_null(struct strbuf *sb, const char *s)
+{
+	if (s)
+		strbuf_add_json(sb, s);
+	else
+		lit(sb, "null");
+}
+
+/* dec: p as points_format() writes it, in quotes ("12.30").  A result has
+ * some 60, so the digits go straight into the buffer, two at a time from
+ * the right, once their count is known. */
+static void dec(struct strbuf *sb, points_t p)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+	uint64_t whole = v / 100;
+	size_t n = 6 + (p < 0); /* quotes, "0.00" and the sign */
+	char *q;
+
+	for (uint64_t t = whole; t >= 10; t /= 10)
+		n++;
+	if (!strbuf_has_room(sb, n) && !strbuf_grow(sb, n))
+		return;
+	q = sb->buf + sb->len + n;
+	sb->len += n;
+	*q = '\0';
+	*--q = '"';
+	q -= 2;
+	memcpy(q, pairs + 2 * (v % 100), 2);
+	*--q = '.';
+	while (whole >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (whole % 100), 2);
+		whole /= 100;
+	}
+	if (whole >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * whole, 2);
+	} else {
+		*--q = (char)('0' + whole);
+	}
+	if (p < 0)
+		*--q = '-';
+	*--q = '"';
+}
+
+/* boolean, tri: each literal in its own call, so its length is a constant */
+static void boolean(struct strbuf *sb, bool b)
+{
+	if (b)
+		lit(sb, "true");
+	else
+		lit(sb, "false");
+}
+
+static void tri(struct strbuf *sb, enum tri t)
+{
+	if (t == TRI_TRUE)
+		lit(sb, "true");
+	else if (t == TRI_FALSE)
+		lit(sb, "false");
+	else
+		lit(sb, "null");
+}
+
+/* text_end: bytes written by the core after an opening '"' at from
+ * become a JSON string. */
+static void text_end(struct strbuf *sb, size_t from)
+{
+	strbuf_json_quote_from(sb, from);
+}
+
+/* ---- fragments: what the policy alone decides -------------------------- */
+
+/* `{"id": "age", "kind": "bracket", "points": ` */
+static void factor_head(struct strbuf *sb, const struct factor *f)
+{
+	lit(sb, "{\"id\": ");
+	str(sb, f->id);
+	lit(sb, ", \"kind\": ");
+	str(sb, factor_kind_name(f->kind));
+	lit(sb, ", \"points\": ");
+}
+
+/* `, "max": "5.00", "state": "scored", "input": `; a factor not scored
+ * goes on with its range: `... "state": "not-judged", "range": {"min": ` */
+static void factor_state(struct strbuf *sb, const struct factor *f, enum factor_state s)
+{
+	lit(sb, ", \"max\": ");
+	dec(sb, f->max);
+	lit(sb, ", \"state\": ");
+	str(sb, factor_state_name(s));
+	lit(sb, s == FSTATE_SCORED ? ", \"input\": " : ", \"range\": {\"min\": ");
+}
+
+/* `, "source": "...", "provisional": ` */
+static void factor_tail(struct strbuf *sb, const struct factor *f)
+{
+	lit(sb, ", \"source\": ");
+	str_or_null(sb, f->source);
+	lit(sb, ", \"provisional\": ");
+}
+
+/* `, "level": "16-25"` and then what follows up to the provisional value:
+ * a judged factor's `, "experts": ` (its count comes next), else the tail. */
+static void factor_level(struct strbuf *sb, const struct factor *f, const char *level)
+{
+	lit(sb, ", \"level\": ");
+	str_or_null(sb, level);
+	if (f->kind == FACTOR_JUDGED)
+		lit(sb, ", \"experts\": ");
+	else
+		factor_tail(sb, f);
+}
+
+/* `{"id": "personal", "weight": "0.70", "score": ` */
+static void part_head(struct strbuf *sb, const struct part *p)
+{
+	lit(sb, "{\"id\": ");
+	str(sb, p->id);
+	lit(sb, ", \"weight\": ");
+	dec(sb, p->weight);
+	lit(sb, ", \"score\": ");
+}
+
+/* `, "max": "100.00", "complete": true, "range": {"min": ` */
+static void part_mid(struct strbuf *sb, const struct part *p, bool complete)
+{
+	lit(sb, ", \"max\": ");
+	dec(sb, p->max);
+	lit(sb, ", \"complete\": ");
+	boolean(sb, complete);
+	lit(sb, ", \"range\": {\"min\": ");
+}
+
+/* `{"id": "...", "holds": true, "why": "` (the sentence follows) */
+static void criterion_head(struct strbuf *sb, const struct criterion *c, enum tri holds)
+{
+	lit(sb, "{\"id\": ");
+	str(sb, c->id);
+	lit(sb, ", \"holds\": ");
+	tri(sb, holds);
+	lit(sb, ", \"why\": \"");
+}
+
+/* `, "source": "..."}` of a criterion or a checklist item */
+static void source_tail(struct strbuf *sb, const char *source)
+{
+	lit(sb, ", \"source\": ");
+	str_or_null(sb, source);
+	lit(sb, "}");
+}
+
+/* `{"slot": "passport", "state": "ok", "why": ` */
+static void item_head(struct strbuf *sb, const char *slot, enum check_state s)
+{
+	lit(sb, "{\"slot\": ");
+	str(sb, slot);
+	lit(sb, ", \"state\": ");
+	str(sb, check_state_name(s));
+	lit(sb, ", \"why\": ");
+}
+
+/* `{"programme": "two-zones"` */
+static void programme_head(struct strbuf *sb, const struct programme_policy *p)
+{
+	lit(sb, "{\"programme\": ");
+	str(sb, p->programme);
+}
+
+/* `, "edition": "2025", "date": "` (the date follows) */
+static void programme_edition(struct strbuf *sb, const struct programme_policy *p)
+{
+	lit(sb, ", \"edition\": ");
+	str(sb, p->edition);
+	lit(sb, ", \"date\": \"");
+}
+
+/* ---- the cache: the fragments written for a whole bundle --------------- */
+
+#define NSTATES 3      /* enum factor_state */
+#define NTRI 3         /* enum tri */
+#define NCHECK 6       /* enum check_state */
+#define NCONST_WHY 3   /* the `why` kinds that depend on the slot alone */
+
+/* A value past these is still written right (without the cache), only
+ * slower: a new state in the core should be counted here. */
+_Static_assert(FSTATE_NOT_JUDGED == NSTATES - 1, "factor states");
+_Static_assert(TRI_TRUE == NTRI - 1, "tri");
+_Static_assert(CHECK_LATER == NCHECK - 1, "checklist states");
+
+struct piece {
+	const char *s;
 	size_t n;
 };
 
-struct result_json_cache {
-	struct table strs;    /* a string: [0] it as a JSON string literal */
-	struct table factors; /* a factor: [0] `{"id": ..., "kind": ..., "points": `,
-			       * [1] `, "max": ..., "state": `,
-			       * [2] `, "source": ..., "provisional": ` */
-	struct table slots;   /* a document slot: [k] its `why` for WHY_UPLOAD,
-			       * WHY_OPTIONAL, WHY_LATER as a JSON string */
-	struct arena *a;
-	bool counting;        /* first pass: only count the keys */
-	bool failed;          /* out of memory */
+struct factor_pieces {
+	struct piece head;           /* factor_head */
+	struct piece state[NSTATES]; /* factor_state, by state */
+	const char **labels;         /* the level labels a result may name */
+	struct piece *level;         /* factor_level for labels[k]; [nlabels]: NULL */
+	size_t nlabels;
+	struct piece tail;           /* factor_tail */
+	struct factor_pieces *subs;  /* as factor->subs */
 };
 
-static const enum check_why slot_whys[3] = {WHY_UPLOAD, WHY_OPTIONAL, WHY_LATER};
+struct part_pieces {
+	struct piece head, mid[2];   /* part_head, part_mid by complete */
+	struct factor_pieces *factors;
+};
 
-static size_t hash(const struct table *t, const void *key)
+struct criterion_pieces {
+	struct piece head[NTRI];     /* criterion_head, by holds */
+	struct piece tail;           /* source_tail of its source */
+};
+
+struct slot_pieces {
+	struct piece head[NCHECK];   /* item_head, by state */
+	struct piece why_tail[NCONST_WHY]; /* the constant `why` as a JSON
+					    * string, then the source_tail */
+	struct piece tail;           /* source_tail of the slot's source */
+};
+
+struct programme_pieces {
+	struct piece head, edition;  /* programme_head, programme_edition */
+	struct part_pieces **tracks; /* [track][part] */
+	struct criterion_pieces *criteria;
+	struct slot_pieces *slots;
+	struct piece window_tail;    /* source_tail of the programme's source */
+};
+
+struct result_json_cache {
+	const struct programme_policy *programmes; /* the bundle's */
+	size_t nprogrammes;
+	struct programme_pieces *pieces;
+};
+
+static const enum check_why const_whys[NCONST_WHY] = {WHY_UPLOAD, WHY_OPTIONAL, WHY_LATER};
+
+/* index_in: i when p is &base[i] (i < n), else n: an element of another
+ * bundle, or none, is written without the cache. */
+static size_t index_in(const void *base, size_t n, size_t size, const void *p)
 {
-	return (size_t)(((uint64_t)(uintptr_t)key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & t->mask;
+	size_t i = ((uintptr_t)p - (uintptr_t)base) / size;
+
+	return i < n && (const char *)base + i * size == (const char *)p ? i : n;
 }
 
-static const struct entry *find(const struct table *t, const void *key)
-{
-	size_t i;
+#define INDEX_OF(arr, n, p) index_in((arr), (n), sizeof *(arr), (p))
 
-	if (!t->slots)
-		return NULL;
-	for (i = hash(t, key); t->slots[i].key; i = (i + 1) & t->mask)
-		if (t->slots[i].key == key)
-			return &t->slots[i];
-	return NULL;
+struct build {
+	struct arena *a;
+	struct strbuf sb;
+	bool failed;
+};
+
+/* keep: what b->sb holds as *pc, in the arena; then empty b->sb. */
+static void keep(struct build *b, struct piece *pc)
+{
+	pc->s = b->sb.failed ? NULL : arena_strndup(b->a, b->sb.buf, b->sb.len);
+	pc->n = b->sb.len;
+	if (!pc->s)
+		b->failed = true;
+	strbuf_reset(&b->sb);
 }
 
-/* add: key's entry to fill, or NULL when it is there already (or when
- * only counting). */
-static struct entry *add(struct result_json_cache *c, struct table *t, const void *key)
+static void *alloc_n(struct build *b, size_t n, size_t size)
 {
-	size_t i;
+	void *p = arena_array(b->a, n ? n : 1, size);
 
-	if (c->counting) {
-		t->n++;
-		return NULL;
-	}
-	for (i = hash(t, key); t->slots[i].key; i = (i + 1) & t->mask)
-		if (t->slots[i].key == key)
-			return NULL;
-	t->slots[i].key = key;
-	return &t->slots[i];
+	if (!p)
+		b->failed = true;
+	return p;
 }
 
-/* keep: what sb holds as piece k of e, in the arena. */
-static void keep(struct result_json_cache *c, struct entry *e, int k, struct strbuf *sb)
+static struct factor_pieces *build_factors(struct build *b, const struct factor *fs, size_t n)
 {
-	e->json[k] = sb->failed ? NULL : arena_strndup(c->a, sb->buf, sb->len);
-	e->len[k] = sb->len;
-	if (!e->json[k]) {
-		c->failed = true;
-		e->key = NULL; /* not usable: found by nobody */
-	}
-	strbuf_reset(sb);
-}
+	struct factor_pieces *fps = alloc_n(b, n, sizeof *fps);
 
-static void cache_str(struct result_json_cache *c, struct strbuf *sb, const char *s)
-{
-	struct entry *e;
-
-	if (s && (e = add(c, &c->strs, s))) {
-		strbuf_add_json(sb, s);
-		keep(c, e, 0, sb);
-	}
-}
-
-static void cache_factors(struct result_json_cache *c, struct strbuf *sb,
-		const struct factor *fs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; fps && i < n; i++) {
 		const struct factor *f = &fs[i];
-		struct entry *e;
-		char max[POINTS_FMT_MAX];
+		struct factor_pieces *fp = &fps[i];
+		size_t k = 0;
 
-		cache_str(c, sb, f->id);
-		cache_str(c, sb, f->source);
-		for (size_t k = 0; k < f->nlevels; k++)
-			cache_str(c, sb, f->levels[k].label);
-		for (size_t k = 0; k < f->nrubric; k++)
-			cache_str(c, sb, f->rubric[k].label);
-		if (f->gate)
-			cache_str(c, sb, f->gate->label);
-		if ((e = add(c, &c->factors, f))) {
-			strbuf_addstr(sb, "{\"id\": ");
-			strbuf_add_json(sb, f->id);
-			strbuf_addstr(sb, ", \"kind\": ");
-			strbuf_add_json(sb, factor_kind_name(f->kind));
-			strbuf_addstr(sb, ", \"points\": ");
-			keep(c, e, 0, sb);
-			strbuf_addstr(sb, ", \"max\": \"");
-			strbuf_addstr(sb, points_format(f->max, max));
-			strbuf_addstr(sb, "\", \"state\": ");
-			keep(c, e, 1, sb);
-			strbuf_addstr(sb, ", \"source\": ");
-			if (f->source)
-				strbuf_add_json(sb, f->source);
-			else
-				strbuf_addstr(sb, "null");
-			strbuf_addstr(sb, ", \"provisional\": ");
-			keep(c, e, 2, sb);
+		factor_head(&b->sb, f);
+		keep(b, &fp->head);
+		for (int s = 0; s < NSTATES; s++) {
+			factor_state(&b->sb, f, (enum factor_state)s);
+			keep(b, &fp->state[s]);
 		}
-		cache_factors(c, sb, f->subs, f->nsubs);
+		factor_tail(&b->sb, f);
+		keep(b, &fp->tail);
+		fp->labels = alloc_n(b, f->nlevels + f->nrubric, sizeof *fp->labels);
+		fp->level = alloc_n(b, f->nlevels + f->nrubric + 1, sizeof *fp->level);
+		if (!fp->labels || !fp->level)
+			return NULL;
+		for (size_t j = 0; j < f->nlevels; j++)
+			fp->labels[k++] = f->levels[j].label;
+		for (size_t j = 0; j < f->nrubric; j++)
+			fp->labels[k++] = f->rubric[j].label;
+		fp->nlabels = k;
+		for (size_t j = 0; j <= k; j++) {
+			factor_level(&b->sb, f, j < k ? fp->labels[j] : NULL);
+			keep(b, &fp->level[j]);
+		}
+		fp->subs = build_factors(b, f->subs, f->nsubs);
 	}
+	return fps;
 }
 
-static void cache_slot(struct result_json_cache *c, struct strbuf *sb,
-		const struct programme_policy *p, const struct doc_slot *s)
+static struct part_pieces *build_parts(struct build *b, const struct track *t)
 {
-	struct entry *e;
+	struct part_pieces *pps = alloc_n(b, t->nparts, sizeof *pps);
 
-	cache_str(c, sb, s->id);
-	cache_str(c, sb, s->source);
-	if (!(e = add(c, &c->slots, s)))
-		return;
-	for (int k = 0; k < 3; k++) {
+	for (size_t i = 0; pps && i < t->nparts; i++) {
+		const struct part *p = &t->parts[i];
+
+		part_head(&b->sb, p);
+		keep(b, &pps[i].head);
+		for (int c = 0; c < 2; c++) {
+			part_mid(&b->sb, p, c);
+			keep(b, &pps[i].mid[c]);
+		}
+		pps[i].factors = build_factors(b, p->factors, p->nfactors);
+	}
+	return pps;
+}
+
+static void build_slot(struct build *b, const struct programme_policy *p,
+		const struct doc_slot *s, struct slot_pieces *sp)
+{
+	for (int st = 0; st < NCHECK; st++) {
+		item_head(&b->sb, s->id, (enum check_state)st);
+		keep(b, &sp->head[st]);
+	}
+	for (int k = 0; k < NCONST_WHY; k++) {
 		size_t from;
 
-		strbuf_addch(sb, '"');
-		from = sb->len;
-		checklist_write_slot_why(p, s, slot_whys[k], sb);
-		strbuf_json_quote_from(sb, from);
-		keep(c, e, k, sb);
+		strbuf_addch(&b->sb, '"');
+		from = b->sb.len;
+		checklist_write_slot_why(p, s, const_whys[k], &b->sb);
+		text_end(&b->sb, from);
+		source_tail(&b->sb, s->source);
+		keep(b, &sp->why_tail[k]);
 	}
+	source_tail(&b->sb, s->source);
+	keep(b, &sp->tail);
 }
 
-/* cache_all: every string of b that a result names, the names of states
- * and kinds, and the pieces of factors and slots. */
-static void cache_all(struct result_json_cache *c, const struct policy_bundle *b,
-		struct strbuf *sb)
+static void build_programme(struct build *b, const struct programme_policy *p,
+		struct programme_pieces *pp)
 {
-	for (int k = FACTOR_BRACKET; k <= FACTOR_GATE; k++)
-		cache_str(c, sb, factor_kind_name((enum factor_kind)k));
-	for (int s = FSTATE_SCORED; s <= FSTATE_NOT_JUDGED; s++)
-		cache_str(c, sb, factor_state_name((enum factor_state)s));
-	for (int s = CHECK_OK; s <= CHECK_LATER; s++)
-		cache_str(c, sb, check_state_name((enum check_state)s));
-	for (size_t i = 0; i < b->nprogrammes; i++) {
-		const struct programme_policy *p = &b->programmes[i];
+	pp->tracks = alloc_n(b, p->ntracks, sizeof *pp->tracks);
+	pp->criteria = alloc_n(b, p->ncriteria, sizeof *pp->criteria);
+	pp->slots = alloc_n(b, p->nslots, sizeof *pp->slots);
+	if (b->failed)
+		return;
+	programme_head(&b->sb, p);
+	keep(b, &pp->head);
+	programme_edition(&b->sb, p);
+	keep(b, &pp->edition);
+	for (size_t t = 0; t < p->ntracks; t++)
+		pp->tracks[t] = build_parts(b, &p->tracks[t]);
+	for (size_t i = 0; i < p->ncriteria; i++) {
+		struct criterion_pieces *cp = &pp->criteria[i];
 
-		cache_str(c, sb, p->programme);
-		cache_str(c, sb, p->edition);
-		cache_str(c, sb, p->source);
-		cache_str(c, sb, p->docrules.source_format);
-		cache_str(c, sb, p->docrules.source_names);
-		cache_str(c, sb, p->docrules.source_translation);
-		for (size_t t = 0; t < p->ntracks; t++)
-			for (size_t k = 0; k < p->tracks[t].nparts; k++) {
-				const struct part *pt = &p->tracks[t].parts[k];
-				cache_str(c, sb, pt->id);
-				cache_factors(c, sb, pt->factors, pt->nfactors);
-			}
-		for (size_t k = 0; k < p->ncriteria; k++) {
-			cache_str(c, sb, p->criteria[k].id);
-			cache_str(c, sb, p->criteria[k].source);
+		for (int h = 0; h < NTRI; h++) {
+			criterion_head(&b->sb, &p->criteria[i], (enum tri)h);
+			keep(b, &cp->head[h]);
 		}
-		for (size_t k = 0; k < p->nslots; k++)
-			cache_slot(c, sb, p, &p->slots[k]);
+		source_tail(&b->sb, p->criteria[i].source);
+		keep(b, &cp->tail);
 	}
+	for (size_t i = 0; i < p->nslots; i++)
+		build_slot(b, p, &p->slots[i], &pp->slots[i]);
+	source_tail(&b->sb, p->source);
+	keep(b, &pp->window_tail);
 }
 
-static bool table_alloc(struct result_json_cache *c, struct table *t)
-{
-	size_t size = 16;
-
-	while (size < 2 * t->n)
-		size *= 2;
-	t->slots = arena_array(c->a, size, sizeof *t->slots);
-	t->mask = size - 1;
-	return t->slots != NULL;
-}
-
-struct result_json_cache *result_json_cache_build(const struct policy_bundle *b,
+struct result_json_cache *result_json_cache_build(const struct policy_bundle *bundle,
 		struct arena *a)
 {
+	struct build b = {a, STRBUF_INIT(1 << 24), false};
 	struct result_json_cache *c = arena_alloc(a, sizeof *c);
-	struct strbuf sb = STRBUF_INIT(1 << 24);
 
 	if (!c)
 		return NULL;
-	c->a = a;
-	c->counting = true;
-	cache_all(c, b, &sb);
-	c->counting = false;
-	if (!table_alloc(c, &c->strs) || !table_alloc(c, &c->factors) ||
-	    !table_alloc(c, &c->slots))
-		return NULL;
-	cache_all(c, b, &sb);
-	strbuf_release(&sb);
-	return c->failed ? NULL : c;
+	c->programmes = bundle->programmes;
+	c->nprogrammes = bundle->nprogrammes;
+	c->pieces = alloc_n(&b, bundle->nprogrammes, sizeof *c->pieces);
+	for (size_t i = 0; !b.failed && i < bundle->nprogrammes; i++)
+		build_programme(&b, &bundle->programmes[i], &c->pieces[i]);
+	strbuf_release(&b.sb);
+	return b.failed ? NULL : c;
 }
 
-/* ---- writing ---------------------------------------------------------- */
+/* ---- writing ------------------------------------------------------------ */
 
 struct out {
 	struct strbuf *sb;
 	const struct evaluation *ev;
-	const struct result_json_cache *cache; /* or NULL */
+	const struct programme_pieces *pp; /* the cache for ev's programme, or NULL */
 	struct arena scratch; /* for the rare long text (checklist_write_why) */
 };
 
-static void lit(struct out *o, const char *s)
+static void put(struct strbuf *sb, const struct piece *pc)
 {
-	strbuf_addstr(o->sb, s);
+	strbuf_add(sb, pc->s, pc->n);
 }
 
-/* str: s as a JSON string: copied from the cache when it is a policy
- * string, else escaped. */
-static void str(struct out *o, const char *s)
+/* level_piece: fp's piece for the level label a result names (compared by
+ * address), or NULL for a label that is not the factor's own ("holds"). */
+static const struct piece *level_piece(const struct factor_pieces *fp, const char *level)
 {
-	const struct entry *e = o->cache ? find(&o->cache->strs, s) : NULL;
-
-	if (e)
-		strbuf_add(o->sb, e->json[0], e->len[0]);
-	else
-		strbuf_add_json(o->sb, s);
+	if (!level)
+		return &fp->level[fp->nlabels];
+	for (size_t k = 0; k < fp->nlabels; k++)
+		if (fp->labels[k] == level)
+			return &fp->level[k];
+	return NULL;
 }
 
-/* piece: piece k of what the cache holds for key, or false. */
-static bool piece(struct out *o, const struct table *t, const void *key, int k)
+/* factor: one factor result; fp its pieces or NULL. */
+static void factor(struct out *o, const struct factor_result *r, const struct factor_pieces *fp)
 {
-	const struct entry *e = o->cache ? find(t, key) : NULL;
-
-	if (e)
-		strbuf_add(o->sb, e->json[k], e->len[k]);
-	return e != NULL;
-}
-
-static void str_or_null(struct out *o, const char *s)
-{
-	if (s)
-		str(o, s);
-	else
-		lit(o, "null");
-}
-
-/* dec: p as points_format() writes it, in quotes ("12.30"): digits from
- * the right into a small buffer, then one append (a result has some 170). */
-static void dec(struct out *o, points_t p)
-{
-	char buf[POINTS_FMT_MAX + 2];
-	char *e = buf + sizeof buf, *b = e;
-	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-
-	*--b = '"';
-	*--b = (char)('0' + v % 10);
-	v /= 10;
-	*--b = (char)('0' + v % 10);
-	v /= 10;
-	*--b = '.';
-	do {
-		*--b = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (p < 0)
-		*--b = '-';
-	*--b = '"';
-	strbuf_add(o->sb, b, (size_t)(e - b));
-}
-
-static void boolean(struct out *o, bool b)
-{
-	lit(o, b ? "true" : "false");
-}
-
-static void tri(struct out *o, enum tri t)
-{
-	lit(o, t == TRI_TRUE ? "true" : t == TRI_FALSE ? "false" : "null");
-}
-
-/* text_start, text_end: a sentence written by the core between them
- * becomes a JSON string. */
-static size_t text_start(struct out *o)
-{
-	strbuf_addch(o->sb, '"');
-	return o->sb->len;
-}
-
-static void text_end(struct out *o, size_t from)
-{
-	strbuf_json_quote_from(o->sb, from);
-}
-
-static void factor(struct out *o, const struct factor_result *r)
-{
+	struct strbuf *sb = o->sb;
 	const struct factor *f = r->factor;
-	const struct table *pieces = o->cache ? &o->cache->factors : NULL;
+	const struct piece *lv = fp ? level_piece(fp, r->level) : NULL;
 
-	if (!piece(o, pieces, f, 0)) {
-		lit(o, "{\"id\": ");
-		str(o, f->id);
-		lit(o, ", \"kind\": ");
-		str(o, factor_kind_name(f->kind));
-		lit(o, ", \"points\": ");
-	}
-	dec(o, r->points);
-	if (!piece(o, pieces, f, 1)) {
-		lit(o, ", \"max\": ");
-		dec(o, f->max);
-		lit(o, ", \"state\": ");
-	}
-	str(o, factor_state_name(r->state));
+	if (fp)
+		put(sb, &fp->head);
+	else
+		factor_head(sb, f);
+	dec(sb, r->points);
+	if (fp && (unsigned)r->state < NSTATES)
+		put(sb, &fp->state[r->state]);
+	else
+		factor_state(sb, f, r->state);
 	if (r->state != FSTATE_SCORED) {
-		lit(o, ", \"range\": {\"min\": ");
-		dec(o, r->min);
-		lit(o, ", \"max\": ");
-		dec(o, r->max);
-		lit(o, "}");
+		dec(sb, r->min);
+		lit(sb, ", \"max\": ");
+		dec(sb, r->max);
+		lit(sb, "}, \"input\": ");
 	}
-	lit(o, ", \"input\": ");
-	str_or_null(o, r->input);
-	lit(o, ", \"level\": ");
-	str_or_null(o, r->level);
+	str_or_null(sb, r->input);
+	if (lv)
+		put(sb, lv);
+	else
+		factor_level(sb, f, r->level);
 	if (f->kind == FACTOR_JUDGED) {
-		lit(o, ", \"experts\": ");
-		strbuf_add_uint(o->sb, r->njudges);
+		strbuf_add_uint(sb, r->njudges);
+		if (fp)
+			put(sb, &fp->tail);
+		else
+			factor_tail(sb, f);
 	}
-	if (!piece(o, pieces, f, 2)) {
-		lit(o, ", \"source\": ");
-		str_or_null(o, f->source);
-		lit(o, ", \"provisional\": ");
+	if (!r->nsubs) {
+		if (r->provisional)
+			lit(sb, "true}");
+		else
+			lit(sb, "false}");
+		return;
 	}
-	boolean(o, r->provisional);
-	if (r->nsubs) {
-		lit(o, ", \"subfactors\": [");
-		for (size_t i = 0; i < r->nsubs; i++) {
-			if (i)
-				lit(o, ", ");
-			factor(o, &r->subs[i]);
-		}
-		lit(o, "]");
+	if (r->provisional)
+		lit(sb, "true, \"subfactors\": [");
+	else
+		lit(sb, "false, \"subfactors\": [");
+	for (size_t i = 0; i < r->nsubs; i++) {
+		const struct factor_result *s = &r->subs[i];
+		size_t k = fp ? INDEX_OF(f->subs, f->nsubs, s->factor) : 0;
+
+		if (i)
+			lit(sb, ", ");
+		factor(o, s, fp && k < f->nsubs ? &fp->subs[k] : NULL);
 	}
-	lit(o, "}");
+	lit(sb, "]}");
 }
 
 static void parts(struct out *o, const struct scorecard *sc)
 {
-	lit(o, "[");
+	struct strbuf *sb = o->sb;
+	const struct part_pieces *pps = NULL;
+
+	if (o->pp) {
+		const struct programme_policy *pol = o->ev->policy;
+		size_t t = INDEX_OF(pol->tracks, pol->ntracks, sc->track);
+
+		pps = t < pol->ntracks ? o->pp->tracks[t] : NULL;
+	}
+	lit(sb, "[");
 	for (size_t i = 0; i < sc->nparts; i++) {
 		const struct part_result *p = &sc->parts[i];
+		const struct part *def = p->part;
+		size_t k = pps ? INDEX_OF(sc->track->parts, sc->track->nparts, def) : 0;
+		const struct part_pieces *pp = pps && k < sc->track->nparts ? &pps[k] : NULL;
+
 		if (i)
-			lit(o, ", ");
-		lit(o, "{\"id\": ");
-		str(o, p->part->id);
-		lit(o, ", \"weight\": ");
-		dec(o, p->part->weight);
-		lit(o, ", \"score\": ");
-		dec(o, p->score);
-		lit(o, ", \"max\": ");
-		dec(o, p->part->max);
-		lit(o, ", \"complete\": ");
-		boolean(o, p->complete);
-		lit(o, ", \"range\": {\"min\": ");
-		dec(o, p->min);
-		lit(o, ", \"max\": ");
-		dec(o, p->max);
-		lit(o, "}, \"factors\": [");
+			lit(sb, ", ");
+		if (pp)
+			put(sb, &pp->head);
+		else
+			part_head(sb, def);
+		dec(sb, p->score);
+		if (pp)
+			put(sb, &pp->mid[p->complete]);
+		else
+			part_mid(sb, def, p->complete);
+		dec(sb, p->min);
+		lit(sb, ", \"max\": ");
+		dec(sb, p->max);
+		lit(sb, "}, \"factors\": [");
 		for (size_t j = 0; j < p->nfactors; j++) {
+			const struct factor_result *r = &p->factors[j];
+			size_t fi = pp ? INDEX_OF(def->factors, def->nfactors, r->factor) : 0;
+
 			if (j)
-				lit(o, ", ");
-			factor(o, &p->factors[j]);
+				lit(sb, ", ");
+			factor(o, r, pp && fi < def->nfactors ? &pp->factors[fi] : NULL);
 		}
-		lit(o, "]}");
+		lit(sb, "]}");
 	}
-	lit(o, "]");
+	lit(sb, "]");
 }
 
-static void flags(struct out *o, unsigned fl)
+static void flags(struct strbuf *sb, unsigned fl)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{SCORE_SPLIT_PANEL, "\"split-panel\""},
@@ -410,184 +573,248 @@ static void flags(struct out *o, unsigned fl)
 	};
 	bool first = true;
 
-	lit(o, "[");
+	lit(sb, "[");
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (!(fl & names[i].bit))
 			continue;
 		if (!first)
-			lit(o, ", ");
-		lit(o, names[i].name);
+			lit(sb, ", ");
+		lit(sb, names[i].name);
 		first = false;
 	}
-	lit(o, "]");
+	lit(sb, "]");
 }
 
 static void eligibility(struct out *o, const struct eligibility *el)
 {
-	lit(o, "{\"eligible\": ");
-	tri(o, el->eligible);
-	lit(o, ", \"criteria\": [");
+	struct strbuf *sb = o->sb;
+	const struct programme_policy *pol = o->ev->policy;
+
+	lit(sb, "{\"eligible\": ");
+	tri(sb, el->eligible);
+	lit(sb, ", \"criteria\": [");
 	for (size_t i = 0; i < el->ncriteria; i++) {
 		const struct criterion_result *c = &el->criteria[i];
-		size_t from;
+		size_t k = o->pp ? INDEX_OF(pol->criteria, pol->ncriteria, c->criterion) : 0;
+		const struct criterion_pieces *cp =
+			o->pp && k < pol->ncriteria ? &o->pp->criteria[k] : NULL;
+
 		if (i)
-			lit(o, ", ");
-		lit(o, "{\"id\": ");
-		str(o, c->criterion->id);
-		lit(o, ", \"holds\": ");
-		tri(o, c->holds);
-		lit(o, ", \"why\": ");
-		from = text_start(o);
-		eligibility_write_why(&o->ev->facts, c, o->sb);
-		text_end(o, from);
-		lit(o, ", \"source\": ");
-		str_or_null(o, c->criterion->source);
-		lit(o, "}");
+			lit(sb, ", ");
+		if (cp && (unsigned)c->holds < NTRI)
+			put(sb, &cp->head[c->holds]);
+		else
+			criterion_head(sb, c->criterion, c->holds);
+		{
+			size_t from = sb->len;
+
+			eligibility_write_why(&o->ev->facts, c, sb);
+			text_end(sb, from);
+		}
+		if (cp)
+			put(sb, &cp->tail);
+		else
+			source_tail(sb, c->criterion->source);
 	}
-	lit(o, "]}");
+	lit(sb, "]}");
+}
+
+/* const_why: the index in const_whys of an item whose `why` is the slot's
+ * own sentence, or NCONST_WHY. */
+static size_t const_why(const struct check_item *it)
+{
+	for (size_t k = 0; k < NCONST_WHY; k++)
+		if (const_whys[k] == it->whykind)
+			return checklist_why_constant(it) ? k : NCONST_WHY;
+	return NCONST_WHY;
+}
+
+static void check_item(struct out *o, const struct check_item *it)
+{
+	struct strbuf *sb = o->sb;
+	const struct programme_policy *pol = o->ev->policy;
+	const struct slot_pieces *sp = NULL;
+	bool own_source;
+	size_t from;
+
+	if (o->pp && it->def) {
+		size_t k = INDEX_OF(pol->slots, pol->nslots, it->def);
+
+		if (k < pol->nslots && it->slot == it->def->id)
+			sp = &o->pp->slots[k];
+	}
+	own_source = sp && it->source == it->def->source;
+	if (sp && (unsigned)it->state < NCHECK)
+		put(sb, &sp->head[it->state]);
+	else
+		item_head(sb, it->slot, it->state);
+	if (own_source) {
+		/* most items say only what the slot is: one copy to the end */
+		size_t k = const_why(it);
+
+		if (k < NCONST_WHY) {
+			put(sb, &sp->why_tail[k]);
+			return;
+		}
+	}
+	strbuf_addch(sb, '"');
+	from = sb->len;
+	checklist_write_why(pol, &o->ev->facts, it, &o->scratch, sb);
+	text_end(sb, from);
+	if (own_source)
+		put(sb, &sp->tail);
+	else if (o->pp && !it->def && it->source == pol->source)
+		put(sb, &o->pp->window_tail);
+	else
+		source_tail(sb, it->source);
 }
 
 static void checklist(struct out *o, const struct checklist *cl)
 {
-	lit(o, "{\"complete\": ");
-	boolean(o, cl->complete);
-	lit(o, ", \"items\": [");
+	struct strbuf *sb = o->sb;
+
+	lit(sb, "{\"complete\": ");
+	boolean(sb, cl->complete);
+	lit(sb, ", \"items\": [");
 	for (size_t i = 0; i < cl->nitems; i++) {
-		const struct check_item *it = &cl->items[i];
-		size_t from;
 		if (i)
-			lit(o, ", ");
-		lit(o, "{\"slot\": ");
-		str(o, it->slot);
-		lit(o, ", \"state\": ");
-		str(o, check_state_name(it->state));
-		lit(o, ", \"why\": ");
-		/* most items say only what the slot is: kept in the cache */
-		if (!checklist_why_constant(it) || !o->cache ||
-		    !piece(o, &o->cache->slots, it->def, it->whykind == WHY_UPLOAD ? 0
-							 : it->whykind == WHY_OPTIONAL ? 1 : 2)) {
-			from = text_start(o);
-			checklist_write_why(o->ev->policy, &o->ev->facts, it, &o->scratch, o->sb);
-			text_end(o, from);
-		}
-		lit(o, ", \"source\": ");
-		str_or_null(o, it->source);
-		lit(o, "}");
+			lit(sb, ", ");
+		check_item(o, &cl->items[i]);
 	}
-	lit(o, "]}");
+	lit(sb, "]}");
 }
 
 static void advice(struct out *o, const struct advice *ad)
 {
+	struct strbuf *sb = o->sb;
 	bool first = true;
 	size_t from;
 
-	lit(o, "[");
+	lit(sb, "[");
 	for (size_t i = 0; i < ad->nitems; i++) {
 		const struct advice_item *it = &ad->items[i];
 		if (!first)
-			lit(o, ", ");
+			lit(sb, ", ");
 		first = false;
-		lit(o, it->from_level ? "{\"kind\": \"raise\"" : "{\"kind\": \"provide\"");
-		lit(o, ", \"factor\": ");
-		str(o, it->factor);
-		lit(o, ", \"part\": ");
-		str_or_null(o, it->part);
-		lit(o, ", \"from\": ");
-		str_or_null(o, it->from_level);
-		lit(o, ", \"to\": ");
-		str_or_null(o, it->to_level);
-		lit(o, ", \"adds_part\": ");
-		dec(o, it->part_gain);
-		lit(o, ", \"adds_total\": ");
-		dec(o, it->total_gain);
-		lit(o, ", \"reaches\": ");
-		boolean(o, it->reaches);
-		lit(o, ", \"combination\": ");
-		boolean(o, ad->combination);
-		lit(o, ", \"text\": ");
-		from = text_start(o);
-		advice_write_text(&o->ev->facts, ad, it, o->sb);
-		text_end(o, from);
-		lit(o, "}");
+		if (it->from_level)
+			lit(sb, "{\"kind\": \"raise\"");
+		else
+			lit(sb, "{\"kind\": \"provide\"");
+		lit(sb, ", \"factor\": ");
+		str(sb, it->factor);
+		lit(sb, ", \"part\": ");
+		str_or_null(sb, it->part);
+		lit(sb, ", \"from\": ");
+		str_or_null(sb, it->from_level);
+		lit(sb, ", \"to\": ");
+		str_or_null(sb, it->to_level);
+		lit(sb, ", \"adds_part\": ");
+		dec(sb, it->part_gain);
+		lit(sb, ", \"adds_total\": ");
+		dec(sb, it->total_gain);
+		lit(sb, ", \"reaches\": ");
+		boolean(sb, it->reaches);
+		lit(sb, ", \"combination\": ");
+		boolean(sb, ad->combination);
+		lit(sb, ", \"text\": \"");
+		from = sb->len;
+		advice_write_text(&o->ev->facts, ad, it, sb);
+		text_end(sb, from);
+		lit(sb, "}");
 	}
 	if (ad->has_judged_needed) {
 		if (!first)
-			lit(o, ", ");
-		lit(o, "{\"kind\": \"judged\", \"judged_points_needed\": ");
-		dec(o, ad->judged_needed);
-		lit(o, ", \"text\": ");
-		from = text_start(o);
-		advice_write_judged_text(&o->ev->scorecard, ad, o->sb);
-		text_end(o, from);
-		lit(o, "}");
+			lit(sb, ", ");
+		lit(sb, "{\"kind\": \"judged\", \"judged_points_needed\": ");
+		dec(sb, ad->judged_needed);
+		lit(sb, ", \"text\": \"");
+		from = sb->len;
+		advice_write_judged_text(&o->ev->scorecard, ad, sb);
+		text_end(sb, from);
+		lit(sb, "}");
 	}
-	lit(o, "]");
+	lit(sb, "]");
+}
+
+static void totals(struct strbuf *sb, const struct evaluation *ev)
+{
+	const struct scorecard *sc = &ev->scorecard;
+
+	if (sc->scored) {
+		lit(sb, ", \"total\": ");
+		dec(sb, sc->total);
+		lit(sb, ", \"threshold\": ");
+		dec(sb, ev->policy->threshold);
+	} else {
+		lit(sb, ", \"total\": null, \"threshold\": null");
+	}
+	lit(sb, ", \"passes\": ");
+	tri(sb, ev->passes);
+	if (sc->scored) {
+		lit(sb, ", \"range\": {\"min\": ");
+		dec(sb, sc->min);
+		lit(sb, ", \"max\": ");
+		dec(sb, sc->max);
+		lit(sb, "}");
+	} else {
+		lit(sb, ", \"range\": null");
+	}
+	lit(sb, ", \"flags\": ");
+	flags(sb, sc->flags);
+	if (sc->nexpert_totals) {
+		/* each expert's own total: how a split panel is decided */
+		lit(sb, ", \"expert_totals\": [");
+		for (size_t i = 0; i < sc->nexpert_totals; i++) {
+			lit(sb, i ? ", {\"expert\": " : "{\"expert\": ");
+			str_or_null(sb, sc->expert_ids[i]);
+			lit(sb, ", \"total\": ");
+			dec(sb, sc->expert_totals[i]);
+			lit(sb, "}");
+		}
+		lit(sb, "]");
+	}
 }
 
 void result_json_cached(const struct evaluation *ev, const struct result_json_cache *cache,
 		struct strbuf *sb)
 {
-	const struct scorecard *sc = &ev->scorecard;
 	const struct programme_policy *pol = ev->policy;
 	char d[DATE_FMT_MAX];
-	struct out o = {sb, ev, cache, {0}};
+	struct out o = {sb, ev, NULL, {0}};
 
+	if (cache) {
+		size_t k = INDEX_OF(cache->programmes, cache->nprogrammes, pol);
+
+		o.pp = k < cache->nprogrammes ? &cache->pieces[k] : NULL;
+	}
 	arena_init(&o.scratch, 0);
-	lit(&o, "{\"programme\": ");
-	str(&o, pol->programme);
+	if (o.pp)
+		put(sb, &o.pp->head);
+	else
+		programme_head(sb, pol);
 	if (ev->facts.app->track) {
-		lit(&o, ", \"track\": ");
-		str(&o, ev->facts.app->track);
+		lit(sb, ", \"track\": ");
+		str(sb, ev->facts.app->track);
 	}
-	lit(&o, ", \"edition\": ");
-	str(&o, pol->edition);
-	lit(&o, ", \"date\": ");
-	str(&o, date_format(ev->facts.app->date, d));
-	lit(&o, ", \"complete\": ");
-	boolean(&o, sc->complete);
-	if (sc->scored) {
-		lit(&o, ", \"total\": ");
-		dec(&o, sc->total);
-		lit(&o, ", \"threshold\": ");
-		dec(&o, pol->threshold);
-	} else {
-		lit(&o, ", \"total\": null, \"threshold\": null");
-	}
-	lit(&o, ", \"passes\": ");
-	tri(&o, ev->passes);
-	if (sc->scored) {
-		lit(&o, ", \"range\": {\"min\": ");
-		dec(&o, sc->min);
-		lit(&o, ", \"max\": ");
-		dec(&o, sc->max);
-		lit(&o, "}");
-	} else {
-		lit(&o, ", \"range\": null");
-	}
-	lit(&o, ", \"flags\": ");
-	flags(&o, sc->flags);
-	if (sc->nexpert_totals) {
-		/* each expert's own total: how a split panel is decided */
-		lit(&o, ", \"expert_totals\": [");
-		for (size_t i = 0; i < sc->nexpert_totals; i++) {
-			lit(&o, i ? ", {\"expert\": " : "{\"expert\": ");
-			str_or_null(&o, sc->expert_ids[i]);
-			lit(&o, ", \"total\": ");
-			dec(&o, sc->expert_totals[i]);
-			lit(&o, "}");
-		}
-		lit(&o, "]");
-	}
-	lit(&o, ", \"eligibility\": ");
+	if (o.pp)
+		put(sb, &o.pp->edition);
+	else
+		programme_edition(sb, pol);
+	/* date_format always writes ten characters, digits and '-' (nothing
+	 * to escape), so they go between the quotes as they are */
+	strbuf_add(sb, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
+	lit(sb, "\", \"complete\": ");
+	boolean(sb, ev->scorecard.complete);
+	totals(sb, ev);
+	lit(sb, ", \"eligibility\": ");
 	eligibility(&o, &ev->eligibility);
-	lit(&o, ", \"parts\": ");
-	parts(&o, sc);
-	lit(&o, ", \"checklist\": ");
+	lit(sb, ", \"parts\": ");
+	parts(&o, &ev->scorecard);
+	lit(sb, ", \"checklist\": ");
 	checklist(&o, &ev->checklist);
-	lit(&o, ", \"advice\": ");
+	lit(sb, ", \"advice\": ");
 	advice(&o, &ev->advice);
-	lit(&o, "}");
+	lit(sb, "}");
 	arena_release(&o.scratch);
 }
 

@@ -153,30 +153,56 @@ static inline bool json_plain(unsigned char c)
 	return c >= 0x20 && c != '"' && c != '\\';
 }
 
-/* json_plain_span: the index of the first byte at or after i that needs
- * escaping, or n.  Policy texts run for hundreds of bytes without one, so
- * with SSE2 (every x86-64) sixteen bytes are tested at once: a byte is
- * special when min(byte, 0x1f) == byte (a control character), or it is
- * '"' or '\\'. */
-static size_t json_plain_span(const char *s, size_t i, size_t n)
-{
 #ifdef __SSE2__
+/* json_special16: a bit for each of the 16 bytes at s that needs escaping:
+ * min(byte, 0x1f) == byte (a control character), '"' or '\\'. */
+static inline unsigned json_special16(const char *s)
+{
 	const __m128i ctl = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'),
 		      bslash = _mm_set1_epi8('\\');
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
+				 _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
 
-	for (; n - i >= 16; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
-					 _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-						      _mm_cmpeq_epi8(x, bslash)));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
 
-		if (bits)
+/* json_plain_span: the index of the first byte at or after i that needs
+ * escaping, or n.  Policy texts and the core's sentences run for hundreds
+ * of bytes without one, so with SSE2 (every x86-64) 32 bytes are tested
+ * per step, and a tail of fewer than 16 is tested as the last 16 bytes of
+ * the span (overlapping bytes this call found plain, so the first hit is
+ * still at or after i).  Without SSE2, and for short spans, 8-byte words,
+ * the tail the same way. */
+static size_t json_plain_span(const char *s, size_t i, size_t n)
+{
+	const size_t from = i;
+#ifdef __SSE2__
+	unsigned bits;
+
+	for (; n - i >= 32; i += 32) {
+		unsigned lo = json_special16(s + i), hi = json_special16(s + i + 16);
+
+		if (lo)
+			return i + (size_t)__builtin_ctz(lo);
+		if (hi)
+			return i + 16 + (size_t)__builtin_ctz(hi);
+	}
+	if (n - i >= 16) {
+		if ((bits = json_special16(s + i)) != 0)
 			return i + (size_t)__builtin_ctz(bits);
+		i += 16;
+	}
+	if (i < n && n - from >= 16) { /* s[n - 16 .. i) are plain: tested above */
+		bits = json_special16(s + n - 16);
+		return bits ? n - 16 + (size_t)__builtin_ctz(bits) : n;
 	}
 #endif
 	while (n - i >= 8 && json_plain8(s + i))
 		i += 8;
+	if (i < n && n - i < 8 && n - from >= 8 && json_plain8(s + n - 8))
+		return n; /* the tail, as the last 8 bytes of the span */
 	while (i < n && json_plain((unsigned char)s[i]))
 		i++;
 	return i;
