@@ -362,9 +362,10 @@ static void eval_sum(struct eval *e, const struct factor *fac, struct factor_res
 	r->max = hi < fac->max ? hi : fac->max;
 }
 
+/* eval_factor: r is zeroed already (every result array comes from
+ * arena_array, which zeroes). */
 static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	memset(r, 0, sizeof *r);
 	r->factor = fac;
 	switch (fac->kind) {
 	case FACTOR_BRACKET: eval_bracket(e, fac, r); break;
