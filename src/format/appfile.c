@@ -23,10 +23,7 @@ _Static_assert(sizeof(date_t) == 4 && sizeof(month_t) == 4 && sizeof(points_t) =
 
 /* ---- enumerations ------------------------------------------------------ */
 
-#define ENUM(name, ...)                                                              \
-	static const char *const name##_v[] = { __VA_ARGS__ };                      \
-	static const struct jd_enum name = { name##_v,                               \
-					     (uint8_t)(sizeof name##_v / sizeof name##_v[0]) }
+#define ENUM JD_ENUM
 
 ENUM(e_format, APPFILE_FORMAT);
 ENUM(e_programme, "two-zones", "zgc", "urgent");
@@ -263,6 +260,7 @@ static const char *covers_check(const void *obj, char *buf, size_t cap, const ch
 void appfile_decoder_init(struct appfile_decoder *d)
 {
 	json_parser_init(&d->json, 0);
+	d->careful = false;
 }
 
 void appfile_decoder_release(struct appfile_decoder *d)
@@ -280,23 +278,39 @@ static int set_error(struct appfile_error *err, enum appfile_rc rc, struct json_
 	return (int)rc;
 }
 
-/* decode_fast: the value at the start of text[0..len) decoded the fast way
- * (json_scan_value: one pass that tokenizes and checks; then the decoder,
- * which need not check again), when it is valid; *end gets where it ends.
- * False when it is not (or memory ran out): the careful way (json_tokenize,
- * then jd_decode checking each token) then reads it again and says what
- * is wrong.  Valid applications are what files mostly hold. */
+bool appfile_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
+			struct arena *a, struct application *out, unsigned max_tokens,
+			struct jd_end *end)
+{
+	return jd_decode_fast(text, len, line, col, &app_schema, out, a, max_tokens, end);
+}
+
+/* decode_fast: the value at the start of text[0..len) decoded a fast way,
+ * when it is valid; *end gets where it ends.  First straight from the text
+ * (jd_decode_fast), which declines what is unusual; then json_scan_value
+ * (one pass that tokenizes and checks) and jd_decode, which need not check
+ * again.  False when neither took it (or memory ran out): the careful way
+ * (json_tokenize, then jd_decode checking each token) then reads it again
+ * and says what is wrong.  Valid applications are what files mostly hold. */
 static bool decode_fast(struct appfile_decoder *d, const char *text, size_t len,
 			uint32_t line, uint32_t col, struct arena *a,
-			struct application *out, size_t *end, struct json_cursor *cur)
+			struct application *out, struct jd_end *end)
 {
+	struct json_cursor cur;
 	struct jd_error derr;
 	struct json_doc doc;
 
-	if (json_scan_value(&d->json, text, len, &doc, end) != JSON_OK)
+	if (d->careful)
 		return false;
-	json_cursor_init(cur, text, *end, line, col);
-	return jd_decode(&doc, &app_schema, out, a, cur, &derr) == JD_OK;
+	if (appfile_decode_fast(text, len, line, col, a, out, d->json.max, end))
+		return true;
+	if (json_scan_value(&d->json, text, len, &doc, &end->off) != JSON_OK)
+		return false;
+	json_cursor_init(&cur, text, end->off, line, col);
+	if (jd_decode(&doc, &app_schema, out, a, &cur, &derr) != JD_OK)
+		return false;
+	json_cursor_at(&cur, end->off, &end->lc[0], &end->lc[1]);
+	return true;
 }
 
 int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
@@ -307,15 +321,14 @@ int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
 	struct json_error jerr;
 	struct jd_error derr;
 	struct json_doc doc;
+	struct jd_end end;
 	enum json_rc jrc;
 	enum jd_rc drc;
-	size_t end;
 
-	if (decode_fast(d, text, len, line, col, a, out, &end, &cur)) {
-		while (end < len && (text[end] == ' ' || text[end] == '\t' || text[end] == '\r' ||
-				     text[end] == '\n'))
-			end++;
-		if (end == len) /* nothing but whitespace after it */
+	if (decode_fast(d, text, len, line, col, a, out, &end)) {
+		while (end.off < len && json_is_ws(text[end.off]))
+			end.off++;
+		if (end.off == len) /* nothing but whitespace after it */
 			return APPFILE_OK;
 	}
 	json_cursor_init(&cur, text, len, line, col);
@@ -590,16 +603,16 @@ enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **tex
 static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struct arena *a,
 		      struct application *out)
 {
-	struct json_cursor cur;
-	size_t end;
+	struct jd_end end;
 
 	/* Nothing is read here: a value cut by the end of the buffer goes the
 	 * careful way, which reads on only as far as the value needs (a pipe
 	 * may hold back the next application until this one is answered). */
-	if (!decode_fast(d, s->buf + s->off, s->len - s->off, s->line, s->col, a, out, &end, &cur))
+	if (!decode_fast(d, s->buf + s->off, s->len - s->off, s->line, s->col, a, out, &end))
 		return false;
-	json_cursor_at(&cur, end, &s->line, &s->col); /* where the stream goes on */
-	s->off += end;
+	s->line = end.lc[0]; /* where the stream goes on */
+	s->col = end.lc[1];
+	s->off += end.off;
 	return true;
 }
 

@@ -12,6 +12,13 @@
  *    object, JSON Lines, or objects one after another, in constant memory
  *    (a buffer of 64 KiB growing to the per-application cap, 1 MiB).
  *
+ * Decoding tries three ways, each giving the same result where it gives
+ * one: straight from the text (jd_decode_fast: no tokens, declines anything
+ * unusual), then json_scan_value + jd_decode (valid JSON in one pass), then
+ * the careful way (json_tokenize + jd_decode checking each token), the one
+ * that writes the error messages.  One schema (the tables in appfile.c)
+ * drives all three.
+ *
  * Ownership: everything an application points to lives in the arena passed
  * in; the caller resets it between applications.  The decoder keeps a
  * token array that is reused, so decoding many applications does not
@@ -29,6 +36,7 @@
 #include "core/application.h"
 #include "lib/arena.h"
 #include "lib/json.h"
+#include "lib/jsondec.h"
 #include "lib/strbuf.h"
 
 #define APPFILE_FORMAT "yingcai-application/1"
@@ -52,6 +60,7 @@ struct appfile_error {
 
 struct appfile_decoder {
 	struct json_parser json;
+	bool careful; /* tests: skip the fast ways (false after init) */
 };
 
 void appfile_decoder_init(struct appfile_decoder *d);
@@ -69,6 +78,16 @@ int appfile_decode(struct appfile_decoder *d, const char *text, size_t len,
 int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
 		      uint32_t line, uint32_t col, struct arena *a,
 		      struct application *out, struct appfile_error *err);
+
+/* appfile_decode_fast: the first, fastest way alone, for tests (the
+ * differential fuzz target): the object at the start of text decoded
+ * straight from the text (jd_decode_fast).  True when it took it, with
+ * *end saying where it ends; false when it declined (out and the arena
+ * are then partly used): appfile_decode_at() would go on another way.
+ * Whatever it takes, the careful way decodes to the same. */
+bool appfile_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
+			 struct arena *a, struct application *out, unsigned max_tokens,
+			 struct jd_end *end);
 
 /* appfile_error_format: append "file:line:column: field.path: reason" to out
  * (without the path part when the error is not about a field). */

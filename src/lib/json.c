@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define JSON_FIRST_TOKENS 256u
 
@@ -816,55 +813,6 @@ static inline size_t prim_end(const char *text, size_t i, size_t len)
 	return i;
 }
 
-/* scan_string: the string whose opening quote is text[i]: *close gets the
- * index of its closing quote and *escaped whether it has a backslash;
- * false when it does not close or is not a valid string. */
-static inline __attribute__((always_inline)) bool
-scan_string(const char *s, size_t i, size_t n, size_t *close, bool *escaped)
-{
-	size_t body = ++i;
-	bool odd = false; /* a byte that needs the careful check */
-
-	*escaped = false;
-	for (;;) {
-#ifdef __SSE2__
-		/* 16 bytes at a time: stop at '"', '\\', a control character
-		 * or a byte >= 0x80 (negative as a signed byte: < 0x20 too) */
-		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-			      space = _mm_set1_epi8(0x20);
-		for (; n - i >= 16; i += 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-				_mm_cmplt_epi8(x, space)));
-			if (m) {
-				i += (size_t)__builtin_ctz(m);
-				break;
-			}
-		}
-#endif
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-				break;
-		}
-		if (i >= n)
-			return false;
-		if (s[i] == '"')
-			break;
-		if (s[i] == '\\') {
-			*escaped = true;
-			i++; /* the escaped byte is never the closing quote */
-		}
-		odd = true;
-		if (++i >= n) /* (past a backslash at the very end, too) */
-			return false;
-	}
-	*close = i;
-	/* escapes, UTF-8 and control characters the way json_parse checks them */
-	return !odd || json_str_check(s + body, i - body, &body) == NULL;
-}
-
 /* new_tok: the next token, or NULL when the array is full and cannot grow. */
 static json_tok *new_tok(struct json_parser *p, unsigned *n)
 {
@@ -879,7 +827,7 @@ enum json_rc json_scan_value(struct json_parser *p, const char *text, size_t len
 	unsigned stack[JSON_MAX_DEPTH], depth = 0, n = 0;
 	int parent = -1;  /* the key or array the next value belongs to */
 	size_t i = 0, close;
-	bool escaped;
+	unsigned fl;
 	json_tok *t;
 
 	if (len > JSON_MAX_LEN || len > (size_t)INT_MAX - 2)
@@ -913,12 +861,12 @@ enum json_rc json_scan_value(struct json_parser *p, const char *text, size_t len
 				continue;
 			}
 		} else if (text[i] == '"') {
-			if (!scan_string(text, i, len, &close, &escaped))
+			if (!(close = json_string_end(text, i, len, &fl)))
 				return JSON_EINPUT;
 			t->type = JSMN_STRING;
 			t->start = (int)i + 1;
 			t->end = (int)close;
-			t->size = escaped ? JSON_TOK_ESCAPED : 0;
+			t->size = fl & JSON_STR_ESCAPED ? JSON_TOK_ESCAPED : 0;
 			i = close + 1;
 		} else {
 			size_t s0 = i;
@@ -963,13 +911,13 @@ enum json_rc json_scan_value(struct json_parser *p, const char *text, size_t len
 key:
 		/* a key of the object on top of the stack, then ':' */
 		i = skip_ws(text, i, len);
-		if (i >= len || text[i] != '"' || !scan_string(text, i, len, &close, &escaped) ||
+		if (i >= len || text[i] != '"' || !(close = json_string_end(text, i, len, &fl)) ||
 		    !(t = new_tok(p, &n)))
 			return JSON_EINPUT;
 		t->type = JSMN_STRING;
 		t->start = (int)i + 1;
 		t->end = (int)close;
-		t->size = escaped ? JSON_TOK_ESCAPED : 1; /* jsmn: 1, its value */
+		t->size = fl & JSON_STR_ESCAPED ? JSON_TOK_ESCAPED : 1; /* jsmn: 1, its value */
 		t->parent = (int)stack[depth - 1];
 		p->toks[stack[depth - 1]].size++;
 		i = close + 1;
@@ -993,9 +941,7 @@ void json_cursor_init(struct json_cursor *c, const char *text, size_t len,
 	c->col = c->col0 = col0 ? col0 : 1;
 }
 
-/* count_chars: the characters in s[0..n): bytes that are not UTF-8
- * continuation bytes (10xxxxxx), eight at a time. */
-static uint32_t count_chars(const char *s, size_t n)
+size_t json_count_chars(const char *s, size_t n)
 {
 	size_t k = n, i = 0;
 	uint64_t w;
@@ -1007,7 +953,7 @@ static uint32_t count_chars(const char *s, size_t n)
 	}
 	for (; i < n; i++)
 		k -= ((unsigned char)s[i] & 0xC0) == 0x80;
-	return (uint32_t)k;
+	return k;
 }
 
 void json_cursor_at(struct json_cursor *c, size_t off, uint32_t *line, uint32_t *col)
@@ -1025,7 +971,7 @@ void json_cursor_at(struct json_cursor *c, size_t off, uint32_t *line, uint32_t 
 	while (p < off) {
 		const char *nl = memchr(c->text + p, '\n', off - p);
 		if (!nl) {
-			c->col += count_chars(c->text + p, off - p);
+			c->col += (uint32_t)json_count_chars(c->text + p, off - p);
 			break;
 		}
 		c->line++;

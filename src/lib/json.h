@@ -25,6 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "arena.h"
 #include "core/points.h"
@@ -326,6 +329,73 @@ enum json_str_rc json_str_unescape(const char *s, size_t n, char *dst, size_t *l
  * characters, valid escapes, surrogates paired.  On failure *bad is the
  * offset of the problem and the reason is returned; NULL when valid. */
 const char *json_str_check(const char *s, size_t n, size_t *bad);
+
+/* ---- scanning strings in the text ----------------------------------------- */
+
+enum json_str_flags {
+	JSON_STR_ESCAPED = 1,  /* has a backslash */
+	JSON_STR_NONASCII = 2, /* has a byte >= 0x80 (valid UTF-8 once checked) */
+};
+
+/* json_string_end: the string whose opening quote is s[i], in s[0..n):
+ * returns the offset of its closing quote, or 0 when it does not close
+ * there or is not a valid JSON string (json_str_check: escapes, UTF-8, no
+ * raw control characters).  *flags gets enum json_str_flags.  Plain ASCII
+ * runs are skipped 16 bytes at a time; a string with anything else is
+ * then checked the careful way.  Shared by the scanners that read JSON
+ * straight from the text (json_scan_value, jsondec_fast.c). */
+static inline __attribute__((always_inline)) size_t
+json_string_end(const char *s, size_t i, size_t n, unsigned *flags)
+{
+	size_t body = ++i;
+	unsigned fl = 0;
+
+	*flags = 0;
+	for (;;) {
+#ifdef __SSE2__
+		/* stop at '"', '\\', a control character or a byte >= 0x80
+		 * (negative as a signed byte: below 0x20 too) */
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+			      space = _mm_set1_epi8(0x20);
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+				_mm_cmplt_epi8(x, space)));
+			if (m) {
+				i += (size_t)__builtin_ctz(m);
+				break;
+			}
+		}
+#endif
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+				break;
+		}
+		if (i >= n)
+			return 0;
+		if (s[i] == '"')
+			break;
+		if (s[i] == '\\') {
+			fl |= JSON_STR_ESCAPED;
+			i++; /* the escaped byte is never the closing quote */
+		} else if ((unsigned char)s[i] >= 0x80) {
+			fl |= JSON_STR_NONASCII;
+		} else {
+			return 0; /* a raw control character */
+		}
+		if (++i >= n) /* (past a backslash at the very end, too) */
+			return 0;
+	}
+	*flags = fl;
+	/* escapes and UTF-8 the way json_parse checks them */
+	return !fl || json_str_check(s + body, i - body, &body) == NULL ? i : 0;
+}
+
+/* json_count_chars: the characters in s[0..n) (bytes that are not UTF-8
+ * continuation bytes, 10xxxxxx), eight bytes at a time. */
+size_t json_count_chars(const char *s, size_t n);
 
 /* Numbers. */
 enum json_num_rc {

@@ -16,7 +16,10 @@
  * json.h), so a document that decodes is valid JSON and no separate
  * validation pass is needed.  Field lookup tries the field after the
  * previous one first, so keys in schema order cost one comparison each.
- * Nothing is allocated except from the arena.
+ * Nothing is allocated except from the arena.  jd_decode_fast() decodes
+ * with the same tables straight from the text, for documents that are
+ * nearly all valid: it declines what it does not take, and jd_decode then
+ * decides (and explains).
  *
  * Stored representations (the target member at `off`):
  *   JD_STRING, JD_ENUM       const char *
@@ -61,7 +64,35 @@ enum jd_flags {
 struct jd_enum {
 	const char *const *values;
 	uint8_t n;
+	const uint8_t *lens; /* strlen of each value (JD_ENUM fills it); without
+			      * them jd_decode_fast declines the field */
 };
+
+/* JD_ENUM(name, "a", "bc", ...): a static struct jd_enum `name` of up to
+ * ten string constants, with their lengths counted at compile time. */
+#define JD_ENUM(name, ...)                                                            \
+	static const char *const name##_v[] = { __VA_ARGS__ };                       \
+	static const uint8_t name##_l[] = { JD_LENS(__VA_ARGS__) };                  \
+	static const struct jd_enum name = {                                          \
+		name##_v, (uint8_t)(sizeof name##_v / sizeof name##_v[0]), name##_l     \
+	}
+/* (a constant longer than 255 bytes does not compile: negative array size) */
+#define JD_LEN(s) (uint8_t)(sizeof(s) - 1 + 0 * sizeof(char[sizeof(s) <= 256 ? 1 : -1]))
+#define JD_LENS_1(a) JD_LEN(a)
+#define JD_LENS_2(a, ...) JD_LEN(a), JD_LENS_1(__VA_ARGS__)
+#define JD_LENS_3(a, ...) JD_LEN(a), JD_LENS_2(__VA_ARGS__)
+#define JD_LENS_4(a, ...) JD_LEN(a), JD_LENS_3(__VA_ARGS__)
+#define JD_LENS_5(a, ...) JD_LEN(a), JD_LENS_4(__VA_ARGS__)
+#define JD_LENS_6(a, ...) JD_LEN(a), JD_LENS_5(__VA_ARGS__)
+#define JD_LENS_7(a, ...) JD_LEN(a), JD_LENS_6(__VA_ARGS__)
+#define JD_LENS_8(a, ...) JD_LEN(a), JD_LENS_7(__VA_ARGS__)
+#define JD_LENS_9(a, ...) JD_LEN(a), JD_LENS_8(__VA_ARGS__)
+#define JD_LENS_10(a, ...) JD_LEN(a), JD_LENS_9(__VA_ARGS__)
+#define JD_NARGS(...) JD_NARGS_(__VA_ARGS__, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define JD_NARGS_(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, n, ...) n
+#define JD_CAT(a, b) JD_CAT_(a, b)
+#define JD_CAT_(a, b) a##b
+#define JD_LENS(...) JD_CAT(JD_LENS_, JD_NARGS(__VA_ARGS__))(__VA_ARGS__)
 
 struct jd_schema;
 
@@ -132,6 +163,26 @@ struct jd_error {
  * target is partly filled and err says why. */
 enum jd_rc jd_decode(struct json_doc *doc, const struct jd_schema *schema, void *target,
 		     struct arena *a, struct json_cursor *cur, struct jd_error *err);
+
+/* jd_end: where a value that jd_decode_fast() read ends. */
+struct jd_end {
+	size_t off;     /* the byte just after it */
+	uint32_t lc[2]; /* that byte's line and column */
+};
+
+/* jd_decode_fast: decode the object at the start of text[0..len) (after
+ * optional whitespace), which starts at line:col of its file, into target
+ * (zeroed first), straight from the text in one pass (jsondec_fast.c).
+ * Returns true when it did, with the same values and positions that
+ * jd_decode() gives, and *end saying where the object ends (what follows
+ * is not looked at).  Returns false, with target and the arena partly
+ * used, on anything it does not take: every invalid document and a few
+ * unusual valid ones (escaped keys and enumerated values, a negative
+ * number, null among scores, more than max_tokens jsmn tokens); jd_decode
+ * then decides and explains.  For many documents that are nearly all valid. */
+bool jd_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
+		    const struct jd_schema *schema, void *target, struct arena *a,
+		    unsigned max_tokens, struct jd_end *end);
 
 /* jd_edit_distance: optimal string alignment distance (a transposition
  * counts one), capped: returns cap + 1 when larger than cap. */

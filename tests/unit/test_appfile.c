@@ -799,6 +799,77 @@ static void stream_grows_for_a_large_application(void **state)
 	free(big);
 }
 
+/* fast_ok: the fast way takes json (starting at 7:3) and ends at its end. */
+static void fast_ok(const char *json)
+{
+	struct jd_end end;
+
+	arena_reset(&F.a);
+	if (!appfile_decode_fast(json, strlen(json), 7, 3, &F.a, &F.app, JSON_MAX_TOKENS, &end))
+		fail_msg("the fast way declined %s", json);
+	assert_int_equal(end.off, strlen(json) - (json[strlen(json) - 1] == '\n'));
+}
+
+static void fast_declines(const char *json)
+{
+	struct jd_end end;
+
+	arena_reset(&F.a);
+	if (appfile_decode_fast(json, strlen(json), 1, 1, &F.a, &F.app, JSON_MAX_TOKENS, &end))
+		fail_msg("the fast way took %s", json);
+}
+
+/* The fast way (jd_decode_fast) takes ordinary applications, with the
+ * careful way's positions, and declines what it leaves to the careful way;
+ * either way appfile_decode gives the same answer (the fuzz target checks
+ * that at large). */
+static void fast_way(void **state)
+{
+	(void)state;
+	fast_ok(example);
+	pos_is(F.app.pos, 7, 3);
+	pos_is(F.app.date_pos, 11, 11);
+	pos_is(F.app.applicant.birth_date_pos, 14, 19);
+	pos_is(F.app.documents[0].pos, 45, 5);
+	pos_is(F.app.experts[0].scores[4].pos, 42, 74);
+	assert_string_equal(F.app.applicant.qualifications[0].status, "verified");
+	/* Non-ASCII before a position counts characters, not bytes, as the
+	 * careful way does. */
+	{
+		const char *cjk = HEAD ", \"applicant\": {\"name\": \"\xe4\xb8\xad\xe6\x96\x87\", "
+				  "\"birth_date\": \"1984-05-17\"}}";
+		struct appfile_decoder careful;
+		struct application app;
+
+		appfile_decoder_init(&careful);
+		careful.careful = true;
+		assert_int_equal(appfile_decode_at(&careful, cjk, strlen(cjk), 7, 3, &F.a, &app,
+						   &F.err), APPFILE_OK);
+		appfile_decoder_release(&careful);
+		fast_ok(cjk);
+		/* strings_and_escapes: the key after the name at column 113 from column 1;
+		 * from column 3 that is 115, and the date value 14 further on */
+		pos_is(app.applicant.birth_date_pos, 7, 115 + 14);
+		pos_is(F.app.applicant.birth_date_pos, 7, 115 + 14);
+	}
+	fast_ok(HEAD ", \"applicant\": {\"name\": \"Ren\\u00e9e\\n\"}}");
+	assert_string_equal(F.app.applicant.name, "Ren\xc3\xa9" "e\n");
+	/* Declined (the careful way decides): */
+	fast_declines(HEAD ", \"applicant\": {\"n\\u0061me\": \"A\"}}"); /* escaped key */
+	fast_declines(HEAD ", \"track\": \"st\\u0061rtup\"}");               /* escaped enum */
+	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": -0}}");       /* sign */
+	fast_declines(HEAD ", \"experts\": [{\"id\": \"e\", \"scores\": {\"a\": null}}]}");
+	fast_declines(HEAD ", \"applicant\": {\"name\": \"a\\u0000b\"}}");     /* \u0000 */
+	fast_declines(HEAD ", \"date\": \"2025-12-01\"}");                      /* duplicate */
+	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": 1.0}}");      /* fraction */
+	fast_declines(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}");       /* bad UTF-8 */
+	fast_declines(HEAD ", \"track\": \"startup\"}");                        /* app_check */
+	fast_declines(HEAD ",}");
+	fast_declines(HEAD);
+	decode_ok(HEAD ", \"applicant\": {\"years_in_china\": -0}}");
+	assert_int_equal(F.app.applicant.years_in_china.v, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -814,6 +885,7 @@ int main(void)
 		cmocka_unit_test(strings_and_escapes),
 		cmocka_unit_test(positions_on_multiline_input),
 		cmocka_unit_test(arena_exhaustion_is_reported),
+		cmocka_unit_test(fast_way),
 		cmocka_unit_test(stream_jsonl),
 		cmocka_unit_test(stream_pretty_and_concatenated),
 		cmocka_unit_test(stream_garbage_and_resync),
