@@ -5,8 +5,8 @@
  * application in order.  Memory stays flat whatever the file size: one
  * arena reset per application, one output buffer reused.  Results are
  * gathered in that buffer and written in blocks of OUT_FLUSH bytes (one
- * write(2) for some 20 results instead of one each), or one by one to a
- * terminal; pending results are written before any message on stderr, so
+ * write(2) for some 20 results instead of one each) when the input is a
+ * file, or one by one to a terminal or from a pipe; pending results are written before any message on stderr, so
  * the two streams stay in order.  An invalid
  * application is reported on stderr as `file:line:column: path: reason`
  * and the others are still scored (exit 1 at the end).
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -38,6 +39,7 @@ struct run {
 	struct appfile_decoder dec;
 	struct arena app_arena;
 	struct strbuf out, err; /* out: results not yet written */
+	bool batch; /* the input is a regular file: results may wait for a block */
 	size_t count;
 	int status;
 };
@@ -111,7 +113,7 @@ static void print_result(struct run *r, const struct evaluation *ev, const char 
 		r->status = EXIT_INVALID;
 		return;
 	}
-	if (r->out.len >= OUT_FLUSH || r->opt.tty)
+	if (r->out.len >= OUT_FLUSH || r->opt.tty || !r->batch)
 		flush_out(r, r->out.len);
 }
 
@@ -159,6 +161,7 @@ static int evaluate_file(struct run *r, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	const char *name = f == stdin ? "<stdin>" : path;
+	struct stat st;
 
 	if (!f) {
 		flush_out(r, r->out.len);
@@ -166,6 +169,10 @@ static int evaluate_file(struct run *r, const char *path)
 		r->status = EXIT_INVALID;
 		return -1;
 	}
+	/* A program feeding applications through a pipe one at a time waits
+	 * for each answer: results wait for a block only when the input is a
+	 * file, which is read to its end without waiting. */
+	r->batch = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
 	evaluate_stream(r, f, name);
 	if (f != stdin)
 		fclose(f);
