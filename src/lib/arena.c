@@ -47,7 +47,14 @@ static struct arena_block *block_new(struct arena *a, size_t size)
 	return b;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* use_block: the free bytes of b (just made the head) from `from` on. */
+static void use_block(struct arena *a, struct arena_block *b, size_t from)
+{
+	a->next = b->data + from;
+	a->left = b->size - from;
+}
+
+void *arena_alloc_block(struct arena *a, size_t n)
 {
 	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 
@@ -62,36 +69,35 @@ void *arena_alloc(struct arena *a, size_t n)
 		a->failed = true;
 		return NULL;
 	}
-	a->used = a->head->size;
+	a->next = NULL; /* every allocation its own block: nothing left */
+	a->left = 0;
 	memset(a->head->data, 0, a->head->size);
 	return a->head->data;
 #else
-	if (!a->head || a->head->size - a->used < need) {
+	if (need > a->left) {
 		size_t size = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
 		if (!block_new(a, size)) {
 			a->failed = true;
 			return NULL;
 		}
-		a->used = 0;
+		if (size == need && a->head->next) {
+			/* A big allocation of its own: the block before keeps its
+			 * free bytes for the small ones that follow. */
+			struct arena_block *big = a->head;
+
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		use_block(a, a->head, 0);
 	}
 	{
-		void *p = a->head->data + a->used;
-		a->used += need;
+		void *p = a->next;
+		a->next += need;
+		a->left -= need;
 		memset(p, 0, n);
 		return p;
 	}
 #endif
-}
-
-void *arena_array(struct arena *a, size_t n, size_t sz)
-{
-	size_t bytes;
-
-	if (__builtin_mul_overflow(n, sz, &bytes)) {
-		a->failed = true;
-		return NULL;
-	}
-	return arena_alloc(a, bytes);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
@@ -124,10 +130,10 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	/* Format straight into the free space of the current block and keep
 	 * it when it fits (nearly always): one formatting pass, not two.
 	 * Only a string longer than the space left is formatted again. */
-	if (a->head && a->head->size > a->used) {
-		size_t room = a->head->size - a->used;
+	if (a->left) {
+		size_t room = a->left;
 
-		p = (char *)a->head->data + a->used;
+		p = (char *)a->next;
 		va_copy(cp, ap);
 		n = vsnprintf(p, room, fmt, cp);
 		va_end(cp);
@@ -135,7 +141,9 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 			return NULL;
 		if ((size_t)n < room) {
 			size_t need = ((size_t)n + 1 + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-			a->used += need <= room ? need : room;
+			need = need <= room ? need : room;
+			a->next += need;
+			a->left -= need;
 			return p;
 		}
 	} else
@@ -185,11 +193,14 @@ void arena_reset(struct arena *a)
 	}
 #endif
 	a->head = keep;
-	a->used = 0;
+	a->next = NULL;
+	a->left = 0;
 	a->total = keep ? keep->size : 0;
 	a->failed = false;
-	if (keep)
+	if (keep) {
 		keep->next = NULL;
+		use_block(a, keep, 0);
+	}
 }
 
 void arena_release(struct arena *a)
@@ -201,6 +212,7 @@ void arena_release(struct arena *a)
 		free(b);
 	}
 	a->head = NULL;
-	a->used = 0;
+	a->next = NULL;
+	a->left = 0;
 	a->total = 0;
 }

@@ -13,12 +13,14 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct arena_block;
 
 struct arena {
 	struct arena_block *head; /* most recent block */
-	size_t used;              /* bytes used in head */
+	unsigned char *next;      /* the free bytes of head ... */
+	size_t left;              /* ... and how many (always 0 under ARENA_ONE_MALLOC) */
 	size_t limit;             /* max total bytes; 0 = unlimited */
 	size_t total;             /* bytes obtained from malloc so far */
 	bool failed;              /* an allocation failed since init/reset */
@@ -26,10 +28,34 @@ struct arena {
 
 /* arena_init: an empty arena; limit caps the bytes it may take (0: none). */
 void arena_init(struct arena *a, size_t limit);
-/* arena_alloc: n zeroed bytes, or NULL (and a->failed) when out of memory. */
-void *arena_alloc(struct arena *a, size_t n);
+/* arena_alloc: n zeroed bytes, or NULL (and a->failed) when out of memory.
+ * An evaluation makes dozens of small allocations, so the common case (it
+ * fits in the current block) is inline; arena_alloc_block does the rest. */
+void *arena_alloc_block(struct arena *a, size_t n);
+static inline void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t need = (n + 15) & ~(size_t)15; /* 16-byte aligned */
+
+	if (n != 0 && need >= n && need <= a->left) {
+		unsigned char *p = a->next;
+
+		a->next += need;
+		a->left -= need;
+		return memset(p, 0, n);
+	}
+	return arena_alloc_block(a, n);
+}
 /* arena_array: n elements of size sz, checking the multiplication. */
-void *arena_array(struct arena *a, size_t n, size_t sz);
+static inline void *arena_array(struct arena *a, size_t n, size_t sz)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, sz, &bytes)) {
+		a->failed = true;
+		return NULL;
+	}
+	return arena_alloc(a, bytes);
+}
 /* arena_strndup: a NUL-terminated copy of s[0..n). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -149,6 +149,35 @@ static void arena_gives_zeroed_aligned_memory(void **state)
 	arena_release(&a);
 }
 
+/* A big allocation takes a block of its own and the small ones after it
+ * still come from the block before; after a reset everything is zeroed
+ * again, and printf'd strings interleave with allocations. */
+static void arena_big_and_small_interleave(void **state)
+{
+	struct arena a;
+	unsigned char *small[64];
+	(void)state;
+	arena_init(&a, 0);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 64; i++) {
+			size_t n = i % 8 == 7 ? 9000 + (size_t)i : 1 + (size_t)i * 3;
+			char *s = arena_printf(&a, "s%d", i);
+
+			small[i] = arena_alloc(&a, n);
+			assert_non_null(small[i]);
+			assert_int_equal((uintptr_t)small[i] % 16, 0);
+			for (size_t j = 0; j < n; j++)
+				assert_int_equal(small[i][j], 0);
+			memset(small[i], i, n);
+			assert_string_equal(s, arena_printf(&a, "s%d", i));
+		}
+		for (int i = 0; i < 64; i++) /* nothing overlapped */
+			assert_int_equal(small[i][0], i);
+		arena_reset(&a);
+	}
+	arena_release(&a);
+}
+
 static void arena_limit_is_enforced(void **state)
 {
 	struct arena a;
@@ -206,6 +235,7 @@ int main(void)
 		cmocka_unit_test(ages_in_whole_years),
 		cmocka_unit_test(months_add_and_clamp),
 		cmocka_unit_test(arena_gives_zeroed_aligned_memory),
+		cmocka_unit_test(arena_big_and_small_interleave),
 		cmocka_unit_test(arena_limit_is_enforced),
 		cmocka_unit_test(strbuf_caps_and_latches),
 		cmocka_unit_test(strbuf_escapes),
