@@ -116,7 +116,7 @@ static void derive_factors(struct track *t, struct factor *fs, size_t n,
 		if (f->kind == FACTOR_JUDGED) {
 			if (judged)
 				judged[t->njudged] = f;
-			t->njudged++;
+			f->judged_index = t->njudged++;
 		}
 		if (f->kind == FACTOR_GATE)
 			t->has_gate = true;

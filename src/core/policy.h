@@ -99,6 +99,7 @@ struct factor {
 	/* Derived by policy_track_derive() (the loader calls it): */
 	bool any_provisional; /* max_provisional, or some level is provisional */
 	bool has_judged;      /* judged, or a sum with a judged sub-factor */
+	size_t judged_index;  /* judged: its place in its track's `judged` */
 };
 
 struct part {

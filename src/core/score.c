@@ -93,11 +93,11 @@ static bool bracket_hit(const struct eval *e, const struct factor *fac,
 {
 	__int128 lo = l->from, hi = l->to, x = v;
 
-	if (fac->unit == UNIT_AVERAGE_WAGE) {
-		/* v is CNY hundredths; bounds are multiples (hundredths) */
-		lo *= e->f->wage->annual_cny;
-		hi *= e->f->wage->annual_cny;
-	}
+	if (fac->unit != UNIT_AVERAGE_WAGE) /* most: the bounds are the input's unit */
+		return v >= l->from && (!l->has_to || v <= l->to);
+	/* v is CNY hundredths; bounds are multiples (hundredths) */
+	lo *= e->f->wage->annual_cny;
+	hi *= e->f->wage->annual_cny;
 	return x >= lo && (!l->has_to || x <= hi);
 }
 
@@ -247,14 +247,13 @@ static const char *rubric_label(const struct factor *fac, points_t p)
 	return NULL;
 }
 
-/* judged_index: fac's place among the track's judged factors. */
+/* judged_index: fac's place among the track's judged factors (derived at
+ * load), or njudged when fac is not one of them. */
 static size_t judged_index(const struct eval *e, const struct factor *fac)
 {
-	size_t j = 0;
+	size_t j = fac->judged_index;
 
-	while (j < e->njudged && e->judged[j] != fac)
-		j++;
-	return j;
+	return j < e->njudged && e->judged[j] == fac ? j : e->njudged;
 }
 
 /* expert_score_of: expert i's score for judged factor fac, or NULL. */
@@ -280,6 +279,20 @@ static const char *count_text(struct eval *e, const char *before, unsigned n,
 	strbuf_add_uint(&sb, n);
 	strbuf_addstr(&sb, after);
 	return arena_strndup(e->a, sb.buf, sb.len);
+}
+
+/* mean_text: "1 expert", "mean of 3 experts": panels are small, so the
+ * usual counts are constants. */
+static const char *mean_text(struct eval *e, unsigned n)
+{
+	static const char *const usual[] = {
+		NULL, "1 expert", "mean of 2 experts", "mean of 3 experts", "mean of 4 experts",
+		"mean of 5 experts", "mean of 6 experts", "mean of 7 experts",
+	};
+
+	if (n >= 1 && n < sizeof usual / sizeof usual[0])
+		return usual[n];
+	return count_text(e, "mean of ", n, " experts");
 }
 
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
@@ -313,7 +326,7 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 		return;
 	}
 	set_scored(r, points_div_round(sum, (int64_t)n));
-	r->input = n == 1 ? "1 expert" : count_text(e, "mean of ", n, " experts");
+	r->input = mean_text(e, n);
 	r->level = rubric_label(fac, r->points);
 }
 
