@@ -44,36 +44,37 @@ bool points_parse(const char *s, size_t n, points_t *out)
 
 size_t points_format_n(points_t p, char *buf)
 {
-	/* Two digits at a time, from the right, into a scratch buffer. */
+	/* The length first, then two digits at a time from the right, straight
+	 * into buf. */
 	static const char pairs[] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char tmp[POINTS_FMT_MAX];
-	char *end = tmp + sizeof tmp, *q = end;
 	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-	size_t n;
+	uint64_t whole = v / 100;
+	size_t n = 4 + (p < 0); /* "0.00" and the sign */
+	char *q;
 
+	for (uint64_t t = whole; t >= 10; t /= 10)
+		n++;
+	q = buf + n;
+	*q = '\0';
 	q -= 2;
 	memcpy(q, pairs + 2 * (v % 100), 2); /* the hundredths */
 	*--q = '.';
-	v /= 100;
-	while (v >= 100) {
+	while (whole >= 100) {
 		q -= 2;
-		memcpy(q, pairs + 2 * (v % 100), 2);
-		v /= 100;
+		memcpy(q, pairs + 2 * (whole % 100), 2);
+		whole /= 100;
 	}
-	if (v >= 10) {
+	if (whole >= 10) {
 		q -= 2;
-		memcpy(q, pairs + 2 * v, 2);
+		memcpy(q, pairs + 2 * whole, 2);
 	} else {
-		*--q = (char)('0' + v);
+		*--q = (char)('0' + whole);
 	}
 	if (p < 0)
 		*--q = '-';
-	n = (size_t)(end - q);
-	memcpy(buf, q, n);
-	buf[n] = '\0';
 	return n;
 }
 

@@ -122,15 +122,18 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac, const 
 }
 
 /* number_text: hundredths as facts_describe() says them ("41", "12.50"),
- * in the arena. */
+ * formatted straight into the arena. */
 static const char *number_text(struct eval *e, int64_t v)
 {
-	char num[POINTS_FMT_MAX];
-	size_t n = points_format_n(v, num);
+	char *p = arena_alloc(e->a, POINTS_FMT_MAX);
+	size_t n;
 
+	if (!p)
+		return NULL;
+	n = points_format_n(v, p);
 	if (v % 100 == 0)
-		n -= 3; /* whole numbers without ".00": 41 years, 900000 CNY */
-	return arena_strndup(e->a, num, n);
+		p[n - 3] = '\0'; /* whole numbers without ".00": 41 years, 900000 CNY */
+	return p;
 }
 
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
