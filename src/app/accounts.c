@@ -288,6 +288,67 @@ static enum acct_err commit_or_rollback(struct store_conn *c, enum store_rc rc)
 	return from_store(store_commit(c));
 }
 
+/* ---- the limit on the register and forgot-password forms ----
+ *
+ * Attempts are rows of the login throttle's table (store_login_failure_*),
+ * apart from its "email:" and "ip:" keys by their prefix:
+ *   "register:ip:ADDR"   registrations tried from client address ADDR
+ *   "forgot:ip:ADDR"     reset links asked for from ADDR
+ *   "forgot:email:ADDR"  reset links asked for e-mail address ADDR, whether
+ *                        or not it has an account (counting only existing
+ *                        accounts would give them away)
+ * ADDR is rq->remote: the client, behind a trusted proxy its forwarded
+ * address (web/proxy.h).  Only a form that passed its checks counts (one
+ * with a mistake costs nothing and does nothing); a refused one is not
+ * counted.  The count is added in autocommit before the use case's own
+ * transaction, so an attempt stays counted when that transaction is
+ * rolled back (a taken e-mail address).  Two requests at the same moment
+ * may both pass at the last free place: the limit is a brake, not a
+ * quota. */
+
+enum form_kind { FORM_REGISTER, FORM_FORGOT };
+
+/* form_keys: the keys of one attempt (email NULL: the address key only). */
+static size_t form_keys(struct request *rq, enum form_kind k, const char *email,
+		const char *keys[2])
+{
+	const char *form = k == FORM_REGISTER ? "register" : "forgot";
+	size_t n = 0;
+
+	keys[n++] = arena_printf(rq->a, "%s:ip:%s", form, rq->remote);
+	if (email)
+		keys[n++] = arena_printf(rq->a, "%s:email:%s", form, email);
+	return n;
+}
+
+/* form_limit: refuse the attempt (ACCT_THROTTLED, r->retry_minutes) when
+ * one of its keys has reached the limit within the window; else count it.
+ * ACCT_BUSY / ACCT_ERROR when the database failed; nothing else written. */
+static enum acct_err form_limit(struct request *rq, enum form_kind k, const char *email,
+		struct acct_result *r)
+{
+	const struct site_config *cfg = &rq->site->cfg;
+	const char *keys[2];
+	size_t n = form_keys(rq, k, email, keys);
+	enum store_rc rc = STORE_OK;
+	int count;
+
+	for (size_t i = 0; i < n; i++)
+		if (!keys[i])
+			return ACCT_ERROR;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		rc = store_login_failures_since(rq->db, keys[i],
+						rq->now - (int64_t)cfg->account_forms_window_s, &count);
+		if (rc == STORE_OK && count >= (int)cfg->account_forms_max) {
+			r->retry_minutes = (int)((cfg->account_forms_window_s + 59) / 60);
+			return ACCT_THROTTLED;
+		}
+	}
+	for (size_t i = 0; i < n && rc == STORE_OK; i++)
+		rc = store_login_failure_add(rq->db, keys[i], rq->now);
+	return from_store(rc);
+}
+
 /* ---- creating accounts ---- */
 
 /* validate_new: every field error of in; the normalised e-mail and name
@@ -387,6 +448,8 @@ enum acct_err accounts_register(struct request *rq, const struct acct_new_user *
 		return finish(r, rq->a->failed ? ACCT_ERROR : ACCT_INVALID);
 	if (!http_db(rq) || !session_ensure(rq))
 		return finish(r, ACCT_BUSY);
+	if ((e = form_limit(rq, FORM_REGISTER, NULL, r)) != ACCT_OK)
+		return finish(r, e);
 	if (!password_hash(in->password, hash))
 		return finish(r, ACCT_ERROR);
 	u = arena_alloc(rq->a, sizeof *u);
@@ -598,6 +661,7 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 	struct user u;
 	struct mail m;
 	enum store_rc rc;
+	enum acct_err ae;
 	int64_t mail_id;
 
 	result_init(r);
@@ -606,6 +670,9 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 		return finish(r, rq->a->failed ? ACCT_ERROR : ACCT_INVALID);
 	if (!http_db(rq))
 		return finish(r, ACCT_BUSY);
+	/* Before the lookup: the limit never depends on whether the account exists. */
+	if ((ae = form_limit(rq, FORM_FORGOT, e, r)) != ACCT_OK)
+		return finish(r, ae);
 	rc = store_user_by_email(rq->db, e, rq->a, &u);
 	if (rc == STORE_NOTFOUND)
 		return finish(r, ACCT_OK);     /* the same answer: nothing to send */
@@ -673,7 +740,7 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 {
 	unsigned char h[32];
 	char hash[128];
-	int64_t uid = 0;
+	int64_t uid = 0, ended = 0;
 	struct user *u;
 	enum store_rc rc;
 	enum acct_err e;
@@ -719,9 +786,13 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 		if (!session_login(rq, u))
 			rc = STORE_ERROR;
 	}
+	/* Whoever else is logged in to the account (a thief, if that is why
+	 * the password changes) is logged out: every other session ends. */
+	if (rc == STORE_OK)
+		rc = store_sessions_end_user(rq->db, uid, rq->session->id, &ended);
 	if (rc == STORE_OK)
 		rc = audit(rq->db, rq->now, uid, "user.password_reset", user_subject(rq->a, uid),
-			   NULL);
+			   arena_printf(rq->a, "{\"sessions_ended\":%lld}", (long long)ended));
 	e = commit_or_rollback(rq->db, rc);
 	if (e != ACCT_OK)
 		abandon_login(rq);

@@ -47,7 +47,9 @@ enum acct_err {
 	ACCT_INVALID,   /* a user's mistake: see result.errors */
 	ACCT_CONFLICT,  /* the e-mail address has an account already */
 	ACCT_BAD_LOGIN, /* no such account or a wrong password (never says which) */
-	ACCT_THROTTLED, /* too many failed logins: result.retry_minutes */
+	ACCT_THROTTLED, /* too many failed logins, or too many registrations or
+			 * reset requests (site config account_forms_*):
+			 * result.retry_minutes; nothing was done */
 	ACCT_BAD_TOKEN, /* reset link unknown, used or expired */
 	ACCT_BUSY,      /* database busy or full: answer 503, nothing changed */
 	ACCT_ERROR,     /* anything else (logged): answer 500, nothing changed */
@@ -93,7 +95,10 @@ struct acct_new_user {
 
 /* accounts_register: a new applicant or employer account, logged in on the
  * request's session.  ACCT_INVALID with field errors, ACCT_CONFLICT
- * (field email) when the address is taken. */
+ * (field email) when the address is taken.  A form without mistakes counts
+ * as an attempt of the client address (rq->remote), whatever its outcome;
+ * at account_forms_max_attempts within account_forms_window_seconds the
+ * next is ACCT_THROTTLED before anything is hashed or written. */
 enum acct_err accounts_register(struct request *rq, const struct acct_new_user *in,
 		struct acct_result *r);
 
@@ -110,7 +115,10 @@ enum acct_err accounts_logout(struct request *rq);
 /* accounts_request_reset: when the address has an account, a reset token
  * (valid ACCT_RESET_TTL seconds, stored hashed) and a mail with the link
  * /password/reset/<token> in the outbox.  Answers ACCT_OK whether or not
- * the account exists; ACCT_INVALID only for a malformed address. */
+ * the account exists; ACCT_INVALID only for a malformed address.  A
+ * well-formed address counts as an attempt of the client address and of
+ * that e-mail address (existing or not); at the limit (as for register)
+ * ACCT_THROTTLED, whether or not the account exists, and no mail. */
 enum acct_err accounts_request_reset(struct request *rq, const char *email,
 		struct acct_result *r);
 
@@ -120,7 +128,9 @@ enum acct_err accounts_reset_check(struct request *rq, const char *token);
 
 /* accounts_reset: set a new password with a reset token (the token is used
  * up only if the password is accepted) and log the user in on the
- * request's session (replacing its token).  ACCT_BAD_TOKEN, ACCT_INVALID. */
+ * request's session (replacing its token); every other session of the
+ * user ends in the same transaction (the audit entry's "after" says how
+ * many: {"sessions_ended":N}).  ACCT_BAD_TOKEN, ACCT_INVALID. */
 enum acct_err accounts_reset(struct request *rq, const char *token, const char *password,
 		struct acct_result *r);
 

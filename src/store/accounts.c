@@ -180,6 +180,23 @@ enum store_rc store_session_delete(struct store_conn *c, int64_t id)
 	return by_int(c, Q_SESSION_DELETE, id);
 }
 
+enum store_rc store_sessions_end_user(struct store_conn *c, int64_t user_id, int64_t keep,
+		int64_t *ended)
+{
+	struct q q;
+	enum store_rc rc;
+
+	if (ended)
+		*ended = 0;
+	q_start(&q, c, Q_SESSION_DELETE_USER);
+	q_int(&q, 1, user_id);
+	q_int(&q, 2, keep);
+	rc = q_finish(&q);
+	if (rc == STORE_OK && ended && q.sql)
+		*ended = c->s->be->changes(&q);
+	return q_end(&q, rc);
+}
+
 enum store_rc store_session_purge(struct store_conn *c, int64_t now)
 {
 	return by_int(c, Q_SESSION_PURGE, now);

@@ -110,6 +110,11 @@ static const struct query queries[Q__COUNT] = {
 	{ Q_SESSION_DELETE, "session_delete",
 	  "DELETE FROM sessions WHERE id = ?1",
 	  "DELETE FROM sessions WHERE id = $1" },
+	/* every session of a user but one (?2: its id; 0 keeps none, ids
+	 * start at 1); anonymous sessions have a NULL user_id and never match */
+	{ Q_SESSION_DELETE_USER, "session_delete_user",
+	  "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2",
+	  "DELETE FROM sessions WHERE user_id = $1 AND id <> $2" },
 	{ Q_SESSION_PURGE, "session_purge",
 	  "DELETE FROM sessions WHERE expires_at <= ?1",
 	  "DELETE FROM sessions WHERE expires_at <= $1" },

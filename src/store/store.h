@@ -194,13 +194,23 @@ enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user
 /* store_session_delete: STORE_OK also if there was no such session (a
  * second logout, or a purge got there first). */
 enum store_rc store_session_delete(struct store_conn *c, int64_t id);
+/* store_sessions_end_user: delete every session of user_id except the one
+ * whose id is keep (0: keep none), so their cookies open nothing any more
+ * (a password reset ends the sessions a thief may hold).  *ended (may be
+ * NULL) receives how many were deleted; none is STORE_OK too. */
+enum store_rc store_sessions_end_user(struct store_conn *c, int64_t user_id, int64_t keep,
+		int64_t *ended);
 /* store_session_purge: delete the sessions expired at now. */
 enum store_rc store_session_purge(struct store_conn *c, int64_t now);
 
 /* ---- login throttle ----
  * Keys are indexed: keep them short (the app caps them at 254 bytes); on
  * PostgreSQL an index entry is at most about 2.7 KB and a longer key is
- * STORE_ERROR. */
+ * STORE_ERROR.  The same rows count the attempts of the register and
+ * forgot-password forms (app/accounts.c: keys "register:..." and
+ * "forgot:...", beside the login's "email:..." and "ip:..."); a purge must
+ * keep the longest of the windows (account_forms_window_seconds, by
+ * default an hour, against the login's 15 minutes). */
 enum store_rc store_login_failure_add(struct store_conn *c, const char *key, int64_t now);
 enum store_rc store_login_failures_since(struct store_conn *c, const char *key,
 		int64_t since, int *count);

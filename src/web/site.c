@@ -33,6 +33,8 @@ void site_config_defaults(struct site_config *c)
 	c->trusted_proxies = ""; /* none: X-Forwarded-* headers are ignored */
 	c->login_max_failures = 5;
 	c->login_window_s = 15 * 60;
+	c->account_forms_max = 10;
+	c->account_forms_window_s = 3600;
 	c->session_ttl_s = 8 * 3600;
 }
 
@@ -65,6 +67,8 @@ static const struct ckey ckeys[] = {
 	{"trusted_proxies", C_PROXIES, CF(trusted_proxies), 0, 0},
 	{"login_max_failures", C_UINT, CF(login_max_failures), 1, 1000},
 	{"login_window_seconds", C_UINT, CF(login_window_s), 1, 86400},
+	{"account_forms_max_attempts", C_UINT, CF(account_forms_max), 1, 100000},
+	{"account_forms_window_seconds", C_UINT, CF(account_forms_window_s), 1, 86400},
 	{"session_ttl_seconds", C_UINT, CF(session_ttl_s), 60, 30 * 86400},
 };
 #undef CF

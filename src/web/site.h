@@ -42,6 +42,11 @@ struct site_config {
 	size_t ntrusted;
 	unsigned login_max_failures; /* failed logins per window before refusing */
 	unsigned login_window_s;
+	/* The register and forgot-password forms: attempts per client
+	 * address (and, for forgot-password, per e-mail address asked for)
+	 * within the window before the form answers 429. */
+	unsigned account_forms_max;
+	unsigned account_forms_window_s;
 	unsigned session_ttl_s;
 };
 

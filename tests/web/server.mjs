@@ -77,8 +77,8 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
  *   users   create one account per role (default true); a failure is kept
  *           in srv.usersError so tests that need accounts fail with it
  *           while the others still run.
- * Returns {url, port, dataDir, users: {role: {email, password}}, usersError,
- * stderr(), stop()}. */
+ * Returns {url, port, dataDir, db (the database URL), users: {role: {email,
+ * password}}, usersError, stderr(), stop()}. */
 /* dbArgs: where the server keeps its data.  SQLite in dataDir by default;
  * with YINGCAI_WEB_BACKEND=postgresql the throwaway cluster of
  * YINGCAI_TEST_PG, in a schema of its own (the store creates it), so every
@@ -144,6 +144,9 @@ export async function startServer({ config = {}, users = true } = {}) {
 
 	const srv = {
 		url, port, dataDir, child, users: {}, usersError: null,
+		/* the database: the --db URL, or SQLite's file in dataDir */
+		db: db.includes('--db') ? db[db.indexOf('--db') + 1]
+			: cfg.db ? String(cfg.db) : `sqlite:${path.join(dataDir, 'yingcai.db')}`,
 		stderr: () => stderr,
 		/* stop: SIGTERM, wait; {code, signal, stderr}.  Removes the data
 		 * directory unless YINGCAI_KEEP_DATA is set. */
@@ -187,6 +190,33 @@ export async function startServer({ config = {}, users = true } = {}) {
 		}
 	}
 	return srv;
+}
+
+/* outbox: every mail in srv's outbox, oldest first: [{id, recipient,
+ * subject, body}].  Read past the server, as an administrator does while
+ * mail delivery is not connected (docs/accounts.md): the sqlite3 command
+ * on SQLite, psql in the server's schema on PostgreSQL. */
+export function outbox(srv) {
+	let r;
+	if (srv.db.startsWith('sqlite:')) {
+		r = spawnSync('sqlite3', ['-json', '-readonly', srv.db.slice(7),
+			'SELECT id, recipient, subject, body FROM outbox ORDER BY id'], { encoding: 'utf8' });
+	} else {
+		/* libpq does not know the store's schema= parameter: it becomes
+		 * the search_path. */
+		const u = new URL(srv.db);
+		const schema = u.searchParams.get('schema');
+		u.searchParams.delete('schema');
+		r = spawnSync('psql', [u.toString(), '-X', '-At', '-v', 'ON_ERROR_STOP=1'], {
+			encoding: 'utf8', env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` },
+			input: "SELECT coalesce(json_agg(json_build_object('id', id, 'recipient', recipient, " +
+				"'subject', subject, 'body', body) ORDER BY id), '[]') FROM outbox;\n" });
+	}
+	if (r.error)
+		throw new Error(`cannot read the outbox: ${r.error.message}`);
+	if (r.status !== 0)
+		throw new Error(`cannot read the outbox (exit ${r.status}): ${r.stderr}`);
+	return r.stdout.trim() ? JSON.parse(r.stdout) : [];
 }
 
 /* stopAndCheck: stop srv and fail unless it exited 0 with no sanitizer

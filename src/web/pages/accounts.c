@@ -68,6 +68,12 @@ static void summary_only(struct request *rq, struct view *v, const char *field_i
 	view_set_str(e, "text", text);
 }
 
+/* retry_after: the Retry-After header of a 429, in seconds. */
+static void retry_after(struct request *rq, struct response *rs, int minutes)
+{
+	http_set_header(rs, "Retry-After", arena_printf(rq->a, "%d", minutes * 60));
+}
+
 /* fail_or_reply: the database was busy or failed: an error page. */
 static void fail_reply(struct request *rq, struct response *rs, enum acct_err e)
 {
@@ -87,7 +93,7 @@ static struct view *form_view_or_reply(struct request *rq, struct response *rs)
 /* ---- register ---- */
 
 static void register_form(struct request *rq, struct response *rs, int status,
-		const struct acct_result *r)
+		const struct acct_result *r, const char *message)
 {
 	struct view *v = form_view_or_reply(rq, rs);
 	const char *role = http_form(rq, "role");
@@ -96,6 +102,8 @@ static void register_form(struct request *rq, struct response *rs, int status,
 		return;
 	if (r)
 		add_errors(rq, v, r);
+	if (message)
+		summary_only(rq, v, "field-email", message);
 	view_set_str(v, "name", http_form(rq, "name") ? http_form(rq, "name") : "");
 	view_set_str(v, "email", http_form(rq, "email") ? http_form(rq, "email") : "");
 	view_set_bool(v, "role_applicant", !role || strcmp(role, "applicant") == 0);
@@ -116,7 +124,7 @@ void page_register(struct request *rq, struct response *rs)
 		http_redirect(rs, "/dashboard");
 		return;
 	}
-	register_form(rq, rs, 200, NULL);
+	register_form(rq, rs, 200, NULL, NULL);
 }
 
 void page_register_post(struct request *rq, struct response *rs)
@@ -146,10 +154,15 @@ void page_register_post(struct request *rq, struct response *rs)
 		return;
 	}
 	case ACCT_INVALID:
-		register_form(rq, rs, 422, &r);
+		register_form(rq, rs, 422, &r, NULL);
 		return;
 	case ACCT_CONFLICT:
-		register_form(rq, rs, 409, &r);
+		register_form(rq, rs, 409, &r, NULL);
+		return;
+	case ACCT_THROTTLED:
+		register_form(rq, rs, 429, NULL,
+			      subst_n(rq, T(rq, "acct_err_register_throttled"), r.retry_minutes));
+		retry_after(rq, rs, r.retry_minutes);
 		return;
 	default:
 		fail_reply(rq, rs, e);
@@ -208,8 +221,7 @@ void page_login_post(struct request *rq, struct response *rs)
 	case ACCT_THROTTLED:
 		login_form(rq, rs, 429, NULL,
 			   subst_n(rq, T(rq, "acct_err_throttled"), r.retry_minutes));
-		http_set_header(rs, "Retry-After",
-				arena_printf(rq->a, "%d", r.retry_minutes * 60));
+		retry_after(rq, rs, r.retry_minutes);
 		return;
 	default:
 		fail_reply(rq, rs, e);
@@ -230,7 +242,7 @@ void page_logout_post(struct request *rq, struct response *rs)
 /* ---- forgotten password ---- */
 
 static void forgot_form(struct request *rq, struct response *rs, int status,
-		const struct acct_result *r, bool sent)
+		const struct acct_result *r, bool sent, const char *message)
 {
 	struct view *v = form_view_or_reply(rq, rs);
 	const char *email = http_form(rq, "email");
@@ -239,6 +251,8 @@ static void forgot_form(struct request *rq, struct response *rs, int status,
 		return;
 	if (r)
 		add_errors(rq, v, r);
+	if (message)
+		summary_only(rq, v, "field-email", message);
 	view_set_str(v, "email", email ? email : "");
 	view_set_bool(v, "sent", sent);
 	view_set_int(v, "ttl_minutes", ACCT_RESET_TTL / 60);
@@ -248,7 +262,7 @@ static void forgot_form(struct request *rq, struct response *rs, int status,
 
 void page_forgot(struct request *rq, struct response *rs)
 {
-	forgot_form(rq, rs, 200, NULL, false);
+	forgot_form(rq, rs, 200, NULL, false, NULL);
 }
 
 void page_forgot_post(struct request *rq, struct response *rs)
@@ -256,12 +270,19 @@ void page_forgot_post(struct request *rq, struct response *rs)
 	struct acct_result r;
 	enum acct_err e = accounts_request_reset(rq, http_form(rq, "email"), &r);
 
-	if (e == ACCT_OK)
-		forgot_form(rq, rs, 200, NULL, true);
-	else if (e == ACCT_INVALID)
-		forgot_form(rq, rs, 422, &r, false);
-	else
+	/* The same answer whether or not the address has an account: the
+	 * limit too is counted for any well-formed address. */
+	if (e == ACCT_OK) {
+		forgot_form(rq, rs, 200, NULL, true, NULL);
+	} else if (e == ACCT_INVALID) {
+		forgot_form(rq, rs, 422, &r, false, NULL);
+	} else if (e == ACCT_THROTTLED) {
+		forgot_form(rq, rs, 429, NULL, false,
+			    subst_n(rq, T(rq, "acct_err_forgot_throttled"), r.retry_minutes));
+		retry_after(rq, rs, r.retry_minutes);
+	} else {
 		fail_reply(rq, rs, e);
+	}
 }
 
 /* ---- reset with the mailed token ---- */
