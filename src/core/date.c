@@ -1,6 +1,8 @@
 /* date.c - see date.h. */
 #include "date.h"
 
+#include <string.h>
+
 static bool is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -72,12 +74,15 @@ bool date_parse(const char *s, size_t n, date_t *out)
 	return true;
 }
 
-static void put(char *buf, int v, int width)
+/* put2: v (0..99) as two digits. */
+static void put2(char *buf, unsigned v)
 {
-	for (int i = width - 1; i >= 0; i--) {
-		buf[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+
+	memcpy(buf, pairs + 2 * (v % 100), 2);
 }
 
 char *date_format(date_t day, char *buf)
@@ -85,11 +90,12 @@ char *date_format(date_t day, char *buf)
 	int y, m, d;
 
 	date_to_ymd(day, &y, &m, &d);
-	put(buf, y, 4);
+	put2(buf, (unsigned)y / 100 % 100); /* years 0..9999, as before */
+	put2(buf + 2, (unsigned)y % 100);
 	buf[4] = '-';
-	put(buf + 5, m, 2);
+	put2(buf + 5, (unsigned)m);
 	buf[7] = '-';
-	put(buf + 8, d, 2);
+	put2(buf + 8, (unsigned)d);
 	buf[10] = '\0';
 	return buf;
 }
@@ -153,9 +159,10 @@ bool month_parse(const char *s, size_t n, month_t *out)
 
 char *month_format(month_t mo, char *buf)
 {
-	put(buf, mo / 12, 4);
+	put2(buf, (unsigned)(mo / 12) / 100 % 100);
+	put2(buf + 2, (unsigned)(mo / 12) % 100);
 	buf[4] = '-';
-	put(buf + 5, mo % 12 + 1, 2);
+	put2(buf + 5, (unsigned)(mo % 12 + 1));
 	buf[7] = '\0';
 	return buf;
 }
