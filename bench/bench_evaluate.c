@@ -373,7 +373,7 @@ static struct rate core_run(const struct policy_bundle *b, const struct sample *
 enum stage { ST_PARSE, ST_DECODE, ST_EVALUATE, ST_JSON_OUT, ST_N };
 static const char *const stage_names[ST_N] = {
 	"json_parse (jsmn + strict checks)",
-	"appfile_decode (json_scan_value + decode)",
+	"appfile_decode (jd_decode_fast)",
 	"evaluate_application (the core)",
 	"result_json_cached (JSON out)",
 };

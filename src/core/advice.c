@@ -5,14 +5,27 @@
  * by points ascending.  A set of changes (candidate -> new points) is
  * evaluated as score.c builds a card: every factor keeps its points unless
  * changed, a sum is the sum of its sub-factors capped at its maximum, a
- * part is the sum of its factors, and the total comes from
- * score_weighted_total().  So every gain shown is the gain the applicant
- * would see on the rescored card.
+ * part is the sum of its factors, and the total is score_weighted_total()
+ * of the parts.  So every gain shown is the gain the applicant would see
+ * on the rescored card.
  *
- * The search for a combination tries thousands of sets, so a set is not
- * rescored by walking the card: the part scores of the card as it is are
- * computed once, and a set only moves the parts (and capped sums) its
- * changes are in.  The sentences are written only when shown
+ * Nothing here walks the card more than once.  One walk (scan) finds the
+ * candidates, each with what it needs to know about its place (its part's
+ * weight; for a sub-factor, its sum's sub-factors added before the cap),
+ * and the judged factors that can still bring points, with the part scores
+ * they would give at their maximum.  Then a change is arithmetic: it moves
+ * its part by `delta` (a capped sum by what the cap lets through), so the
+ * total moves the weighted sum of the parts, the sum of weight x part
+ * score that score_weighted_total() divides by 100 and rounds, by weight x
+ * delta.  A set of changes adds its parts' moves (changes of one sum move
+ * it once, together, capped).  And since that rounding never falls as the
+ * sum grows, "the total reaches the threshold" is "the weighted sum is at
+ * least `reach`", the least sum that rounds to the threshold.
+ *
+ * The search for a combination tries thousands of sets, so it is pruned
+ * by a bound (see below).  Scratch memory is on the stack for tracks of
+ * the usual size (the track says how many factors it has); the arena holds
+ * only what the advice keeps.  The sentences are written only when shown
  * (advice_write_text and friends).
  */
 #include "advice.h"
@@ -21,9 +34,14 @@
 
 #define MAX_PARTS 8 /* score.c refuses tracks with more */
 #define MAX_COMBO 3
+/* Candidates and options that fit on the stack; a track with more factors
+ * than that (the policies have about 20) takes its scratch from the arena. */
+#define STACK_CANDS 32
+#define STACK_OPTS 160
 
 struct cand {
-	size_t part; /* index in sc->parts */
+	size_t part;       /* index in sc->parts */
+	int64_t weight;    /* that part's weight */
 	const struct factor_result *r;
 	const struct factor_result *sum; /* the sum factor it is a sub-factor of, or NULL */
 	points_t sum_raw;                /* that sum's sub-factors added, before its cap */
@@ -41,61 +59,76 @@ struct ctx {
 	const struct scorecard *sc;
 	const struct facts *f;
 	struct arena *a;
-	points_t scores[MAX_PARTS]; /* the part scores now, open factors at 0 */
+	int64_t weighted;   /* sum of weight x part score now (score_weighted_total's sum) */
 	points_t base;      /* the total now */
 	points_t threshold;
-	struct cand *cands;
-	size_t ncands;
+	int64_t reach;      /* the least weighted sum whose total reaches the threshold */
+	struct cand *cands; /* room for the track's nleaves */
+	size_t ncands, room;
+	size_t nlevels;     /* levels of the candidates' factors: room for their options */
+	size_t part;        /* scan: the part it is in, and its weight */
+	int64_t weight;
+	/* the judged factors that can still bring points (scan) */
+	size_t njudged;
+	size_t judged_part; /* the part of the last one */
+	bool judged_one_part;
+	bool facts_open;    /* a factor that is not judged is not provided */
+	points_t raised[MAX_PARTS]; /* part scores with those judged factors at their maximum */
 	struct advice *out;
-};
-
-struct gain {
-	points_t part, total;
+	/* the items so far, in the order they are shown (last: not zeroed) */
+	size_t nitems;
+	struct advice_item items[ADVICE_MAX_ITEMS];
 };
 
 /* ---- the card with changes ---- */
 
-/* result_points: r's points with the judged factors in ch raised (a walk
- * of the card, for the few sets that change many factors). */
-static points_t result_points(const struct factor_result *r, const struct factor_result *const *ch,
-		const points_t *pts, size_t n)
+/* delta: what changing candidate k to `points` moves its part by; a
+ * sub-factor moves its sum, which stays capped at its maximum. */
+static points_t delta(const struct cand *k, points_t points)
 {
-	points_t sum = 0;
+	points_t raw;
 
-	for (size_t i = 0; i < n; i++)
-		if (ch[i] == r)
-			return pts[i];
-	if (r->factor->kind != FACTOR_SUM)
-		return r->points;
-	for (size_t i = 0; i < r->nsubs; i++)
-		sum += result_points(&r->subs[i], ch, pts, n);
-	return sum < r->factor->max ? sum : r->factor->max;
+	if (!k->sum)
+		return points - k->r->points;
+	raw = k->sum_raw + points - k->r->points;
+	if (raw > k->sum->factor->max)
+		raw = k->sum->factor->max;
+	return raw - k->sum->points;
 }
 
-static void part_scores(const struct scorecard *sc, const struct factor_result *const *ch,
-		const points_t *pts, size_t n, points_t *out)
+/* total_of: the total for a weighted sum of the parts, as
+ * score_weighted_total() rounds it. */
+static points_t total_of(int64_t weighted)
 {
-	for (size_t i = 0; i < sc->nparts; i++) {
-		const struct part_result *pr = &sc->parts[i];
-
-		out[i] = 0;
-		for (size_t j = 0; j < pr->nfactors; j++)
-			out[i] += result_points(&pr->factors[j], ch, pts, n);
-	}
+	return points_div_round(weighted, 100);
 }
 
-/* apply: the part scores with the changes ch[0..n) (distinct candidates)
- * into s; only the parts and sums they are in move. */
-static void apply(const struct ctx *c, const struct change *ch, size_t n, points_t *s)
+/* least_reaching: the least weighted sum whose total is at least t (the
+ * rounding never falls as the sum grows; half-up puts it at 100 t - 50). */
+static int64_t least_reaching(points_t t)
 {
-	memcpy(s, c->scores, c->sc->nparts * sizeof *s);
+	int64_t x = t * 100 - 50;
+
+	while (total_of(x - 1) >= t)
+		x--;
+	while (total_of(x) < t)
+		x++;
+	return x;
+}
+
+/* set_weighted: the weighted sum with the changes ch[0..n) (distinct
+ * candidates). */
+static int64_t set_weighted(const struct ctx *c, const struct change *ch, size_t n)
+{
+	int64_t w = c->weighted;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct cand *k = ch[i].k;
 		points_t raw;
 		size_t j;
 
 		if (!k->sum) {
-			s[k->part] += ch[i].points - k->r->points;
+			w += k->weight * (ch[i].points - k->r->points);
 			continue;
 		}
 		/* A sum moves once, by all its changed sub-factors, capped. */
@@ -109,40 +142,96 @@ static void apply(const struct ctx *c, const struct change *ch, size_t n, points
 				raw += ch[j].points - ch[j].k->r->points;
 		if (raw > k->sum->factor->max)
 			raw = k->sum->factor->max;
-		s[k->part] += raw - k->sum->points;
+		w += k->weight * (raw - k->sum->points);
 	}
+	return w;
 }
 
-/* total_gain: what the total gains with the changes ch[0..n). */
-static points_t total_gain(const struct ctx *c, const struct change *ch, size_t n)
+/* ---- one walk of the card ---- */
+
+static void add_cand(struct ctx *c, const struct factor_result *r,
+		const struct factor_result *sum)
 {
-	points_t s[MAX_PARTS];
-
-	apply(c, ch, n, s);
-	return score_weighted_total(c->sc->track, s) - c->base;
+	if (c->ncands == c->room)
+		return; /* a track whose nleaves was not derived (policy.h) */
+	c->cands[c->ncands++] = (struct cand){
+		.part = c->part, .weight = c->weight, .r = r, .sum = sum,
+	};
+	c->nlevels += r->factor->nlevels;
 }
 
-static struct gain gain_of(const struct ctx *c, const struct cand *k, points_t points)
-{
-	struct change ch = {k, points};
-	points_t s[MAX_PARTS];
-	struct gain g;
-
-	apply(c, &ch, 1, s);
-	g.part = s[k->part] - c->scores[k->part];
-	g.total = score_weighted_total(c->sc->track, s) - c->base;
-	return g;
-}
-
-/* ---- candidates ---- */
-
-static bool is_candidate(const struct factor_result *r)
+/* visit: a result that is not a sum (a sub-factor of `sum`, or NULL), in
+ * part c->part: a candidate, a judged factor that can still bring points,
+ * or neither.  Returns its points with the judged factors that can still
+ * bring points at their maximum.  (Inline: it runs for every factor of
+ * the card.) */
+__attribute__((always_inline))
+static inline points_t visit(struct ctx *c, const struct factor_result *r,
+		const struct factor_result *sum)
 {
 	const struct factor *fac = r->factor;
 
-	return (fac->kind == FACTOR_BRACKET || fac->kind == FACTOR_CHOICE) &&
-	       fac->input && facts_advisable_id(fac->input_id, fac->input);
+	switch (fac->kind) {
+	case FACTOR_JUDGED:
+		/* all of them on a complete card, the ones not judged on an
+		 * incomplete one */
+		if (!c->sc->complete && r->state == FSTATE_SCORED)
+			return r->points;
+		c->judged_one_part = c->njudged == 0 ||
+				     (c->judged_one_part && c->judged_part == c->part);
+		c->judged_part = c->part;
+		c->njudged++;
+		return fac->max;
+	case FACTOR_BRACKET:
+	case FACTOR_CHOICE:
+		c->facts_open |= r->state == FSTATE_NOT_PROVIDED;
+		if (fac->input && facts_advisable_id(fac->input_id, fac->input))
+			add_cand(c, r, sum);
+		return r->points;
+	default: /* a gate: no points */
+		return r->points;
+	}
 }
+
+/* visit_sum: the same for a sum, through its sub-factors, capped at its
+ * maximum; its candidates learn the sum's sub-factors added. */
+static points_t visit_sum(struct ctx *c, const struct factor_result *r)
+{
+	size_t first = c->ncands;
+	points_t raw = 0, raised = 0;
+
+	for (size_t i = 0; i < r->nsubs; i++) {
+		const struct factor_result *s = &r->subs[i];
+
+		raw += s->points;
+		raised += s->factor->kind == FACTOR_SUM ? visit_sum(c, s) : visit(c, s, r);
+	}
+	for (size_t k = first; k < c->ncands; k++)
+		if (c->cands[k].sum == r)
+			c->cands[k].sum_raw = raw;
+	return raised < r->factor->max ? raised : r->factor->max;
+}
+
+/* scan: the candidates (in card order), the judged factors that can still
+ * bring points and the part scores with those at their maximum. */
+static void scan(struct ctx *c)
+{
+	for (size_t i = 0; i < c->sc->nparts; i++) {
+		const struct part_result *pr = &c->sc->parts[i];
+		points_t raised = 0;
+
+		c->part = i;
+		c->weight = c->sc->track->parts[i].weight;
+		for (size_t j = 0; j < pr->nfactors; j++) {
+			const struct factor_result *r = &pr->factors[j];
+
+			raised += r->factor->kind == FACTOR_SUM ? visit_sum(c, r) : visit(c, r, NULL);
+		}
+		c->raised[i] = raised;
+	}
+}
+
+/* ---- candidates' options ---- */
 
 /* options: the levels of k->r worth more than it has now, points ascending
  * (stable, so among equal points the policy's order holds), into k->opts,
@@ -166,133 +255,108 @@ static void options(struct cand *k)
 	}
 }
 
-/* collect: the candidates under r (itself, or a sum's sub-factors) into
- * c->cands. */
-static void collect(struct ctx *c, size_t part, const struct factor_result *r,
-		const struct factor_result *sum)
+/* all_options: every candidate's options, in pool (room for c->nlevels);
+ * the candidates already at their best level, which have none, leave the
+ * list (the others keep their order): no change of theirs can gain. */
+static void all_options(struct ctx *c, const struct level **pool)
 {
-	struct cand *k;
+	size_t n = 0;
 
-	if (r->factor->kind == FACTOR_SUM) {
-		for (size_t i = 0; i < r->nsubs; i++)
-			collect(c, part, &r->subs[i], r);
-		return;
+	for (size_t i = 0; i < c->ncands; i++) {
+		struct cand *k = &c->cands[i];
+
+		k->opts = pool;
+		pool += k->r->factor->nlevels;
+		options(k);
+		if (k->nopts)
+			c->cands[n++] = *k;
 	}
-	if (!is_candidate(r))
-		return;
-	k = &c->cands[c->ncands++];
-	k->part = part;
-	k->r = r;
-	k->sum = sum;
-	for (size_t i = 0; sum && i < sum->nsubs; i++)
-		k->sum_raw += sum->subs[i].points;
+	c->ncands = n;
 }
 
-/* collect_all: every candidate of the card; there are at most as many as
- * the track has factors that are not sums. */
-static bool collect_all(struct ctx *c)
+/* best_level: the first level of k's factor with the most points, if it
+ * is worth more than k has now, or NULL: the first of its options (sorted
+ * stably) with the most points, without sorting them. */
+static const struct level *best_level(const struct cand *k)
 {
-	size_t n = c->sc->track->nleaves;
+	const struct factor *fac = k->r->factor;
+	const struct level *best = NULL;
 
-	c->cands = arena_array(c->a, n ? n : 1, sizeof *c->cands);
-	if (!c->cands)
-		return false;
-	size_t nlevels = 0;
-	const struct level **pool;
+	for (size_t i = 0; i < fac->nlevels; i++) {
+		const struct level *l = &fac->levels[i];
 
-	c->ncands = 0;
-	for (size_t i = 0; i < c->sc->nparts; i++)
-		for (size_t j = 0; j < c->sc->parts[i].nfactors; j++)
-			collect(c, i, &c->sc->parts[i].factors[j], NULL);
-	/* one array for every candidate's options */
-	for (size_t i = 0; i < c->ncands; i++)
-		nlevels += c->cands[i].r->factor->nlevels;
-	pool = arena_array(c->a, nlevels ? nlevels : 1, sizeof *pool);
-	if (!pool)
-		return false;
-	for (size_t i = 0; i < c->ncands; i++) {
-		c->cands[i].opts = pool;
-		pool += c->cands[i].r->factor->nlevels;
-		options(&c->cands[i]);
+		if (l->points > k->r->points && (!best || l->points > best->points))
+			best = l;
 	}
-	return true;
+	return best;
 }
 
 /* ---- items ---- */
 
-static void fill_item(const struct ctx *c, const struct cand *k, const struct level *l,
-		bool provide, struct advice_item *it)
+/* slot: where an item of total gain g goes among the items kept, by total
+ * gain (ascending or descending; equal gains in the order they come),
+ * with room made for it; NULL when it comes after ADVICE_MAX_ITEMS of
+ * them.  So the items kept are those a stable sort of them all, cut after
+ * ADVICE_MAX_ITEMS, would keep. */
+static struct advice_item *slot(struct ctx *c, points_t g, bool descending)
 {
-	struct gain g = gain_of(c, k, l->points);
+	size_t n = c->nitems, j = n;
 
-	it->factor = k->r->factor->id;
-	it->part = c->sc->parts[k->part].part->id;
-	it->from_level = provide ? NULL : k->r->level;
-	it->to_level = l->label;
-	it->part_gain = g.part;
-	it->total_gain = g.total;
-	it->reaches = c->base + g.total >= c->threshold;
-	it->provide = provide;
-	it->result = k->r;
-	it->level = l;
+	while (j > 0 && (descending ? c->items[j - 1].total_gain < g
+				    : c->items[j - 1].total_gain > g))
+		j--;
+	if (j == ADVICE_MAX_ITEMS)
+		return NULL; /* after every item kept */
+	if (n == ADVICE_MAX_ITEMS)
+		n--; /* the last one drops out */
+	memmove(&c->items[j + 1], &c->items[j], (n - j) * sizeof *c->items);
+	c->nitems = n + 1;
+	return &c->items[j];
 }
 
-static bool alloc_items(struct ctx *c, size_t n)
+/* add_item: the item for changing candidate k to level l, kept in its
+ * place (see slot). */
+static void add_item(struct ctx *c, const struct cand *k, const struct level *l,
+		bool provide, bool descending)
 {
-	c->out->items = arena_array(c->a, n ? n : 1, sizeof *c->out->items);
-	return c->out->items != NULL;
-}
+	points_t d = delta(k, l->points);
+	int64_t w = c->weighted + k->weight * d;
+	points_t g = total_of(w) - c->base;
+	struct advice_item *it = slot(c, g, descending);
 
-/* finish_items: stable sort by total gain, keep ADVICE_MAX_ITEMS. */
-static void finish_items(struct advice *out, bool descending)
-{
-	struct advice_item *it = out->items;
-
-	for (size_t i = 1; i < out->nitems; i++) {
-		struct advice_item x = it[i];
-		size_t j = i;
-
-		while (j > 0 && (descending ? it[j - 1].total_gain < x.total_gain
-					    : it[j - 1].total_gain > x.total_gain)) {
-			it[j] = it[j - 1];
-			j--;
-		}
-		it[j] = x;
-	}
-	if (out->nitems > ADVICE_MAX_ITEMS)
-		out->nitems = ADVICE_MAX_ITEMS;
-}
-
-/* best_option: the first of k's options with the most points, or NULL. */
-static const struct level *best_option(const struct cand *k)
-{
-	const struct level *best = NULL;
-
-	for (size_t i = 0; i < k->nopts; i++)
-		if (!best || k->opts[i]->points > best->points)
-			best = k->opts[i];
-	return best;
+	if (!it)
+		return;
+	*it = (struct advice_item){
+		.factor = k->r->factor->id,
+		.part = c->sc->parts[k->part].part->id,
+		.from_level = provide ? NULL : k->r->level,
+		.to_level = l->label,
+		.part_gain = d,
+		.total_gain = g,
+		.reaches = w >= c->reach,
+		.provide = provide,
+		.result = k->r,
+		.level = l,
+	};
 }
 
 /* ---- complete, failing card ---- */
 
-/* singles: per candidate, its lowest level that alone reaches. */
-static size_t singles(struct ctx *c)
+/* singles: per candidate, its lowest level that alone reaches; whether
+ * there is any. */
+static bool singles(struct ctx *c)
 {
-	struct advice *out = c->out;
-
 	for (size_t i = 0; i < c->ncands; i++) {
 		const struct cand *k = &c->cands[i];
 
 		for (size_t o = 0; o < k->nopts; o++) {
-			if (c->base + gain_of(c, k, k->opts[o]->points).total < c->threshold)
+			if (c->weighted + k->weight * delta(k, k->opts[o]->points) < c->reach)
 				continue;
-			fill_item(c, k, k->opts[o], false, &out->items[out->nitems++]);
+			add_item(c, k, k->opts[o], false, false);
 			break;
 		}
 	}
-	finish_items(out, false);
-	return out->nitems;
+	return c->nitems > 0;
 }
 
 struct search {
@@ -300,49 +364,39 @@ struct search {
 	struct change ch[MAX_COMBO];
 	const struct level *lv[MAX_COMBO];
 	bool found;
-	points_t gain;
+	int64_t weighted;             /* of the best set found */
 	struct change best_ch[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
 	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
 	 * most m candidates from i on can add to the weighted sum. */
-	int64_t *top;
-	bool prune;
+	const int64_t *top;
 };
 
 /* The bound behind the pruning: a change of a candidate by d points adds
  * at most weight x d to the weighted sum of the part scores (a capped sum
- * adds less, never more), and the total is that sum / 100 rounded, which
- * never falls as the sum grows.  So when the weighted sum with the most
- * the remaining choices can add does not round to the threshold, no
- * choice among them reaches, and they are skipped: only sets that cannot
- * reach are left out, so the set found is the one the full search finds. */
+ * adds less, never more).  So when the weighted sum with the most the
+ * remaining choices can add is below `reach`, no choice among them
+ * reaches, and they are skipped: only sets that cannot reach are left
+ * out, so the set found is the one the full search finds. */
 
-static int64_t raw_gain(const struct ctx *c, const struct cand *k, points_t points)
+static int64_t raw_gain(const struct cand *k, points_t points)
 {
-	return c->sc->track->parts[k->part].weight * (points - k->r->points);
+	return k->weight * (points - k->r->points);
 }
 
-static bool can_reach(const struct ctx *c, int64_t weighted)
-{
-	return points_div_round(weighted, 100) >= c->threshold;
-}
-
-/* prepare_prune: s->top from each candidate's best option.  False (no
- * pruning, which is never needed for correctness) when a weight is
- * negative or memory is short. */
-static bool prepare_prune(const struct ctx *c, struct search *s)
+/* prepare_prune: top (room for (ncands + 1) x MAX_COMBO) from each
+ * candidate's best option.  False (no pruning, which is never needed for
+ * correctness) when a weight is negative. */
+static bool prepare_prune(const struct ctx *c, int64_t *top)
 {
 	int64_t best[MAX_COMBO] = {0};
 
 	for (size_t p = 0; p < c->sc->nparts; p++)
 		if (c->sc->track->parts[p].weight < 0)
 			return false;
-	s->top = arena_array(c->a, (c->ncands + 1) * MAX_COMBO, sizeof *s->top);
-	if (!s->top)
-		return false;
 	for (size_t i = c->ncands; i-- > 0;) {
 		const struct cand *k = &c->cands[i];
-		int64_t g = k->nopts ? raw_gain(c, k, k->opts[k->nopts - 1]->points) : 0;
+		int64_t g = k->nopts ? raw_gain(k, k->opts[k->nopts - 1]->points) : 0;
 
 		/* keep the MAX_COMBO largest gains from i on, largest first */
 		for (size_t m = 0; m < MAX_COMBO; m++) {
@@ -353,27 +407,27 @@ static bool prepare_prune(const struct ctx *c, struct search *s)
 			}
 		}
 		for (size_t m = 0; m < MAX_COMBO; m++)
-			s->top[i * MAX_COMBO + m] = best[m] + (m ? s->top[i * MAX_COMBO + m - 1] : 0);
+			top[i * MAX_COMBO + m] = best[m] + (m ? top[i * MAX_COMBO + m - 1] : 0);
 	}
 	return true;
 }
 
 /* most: the most m more choices from candidate i on can add. */
-static int64_t most(const struct search *s, size_t ncands, size_t i, size_t m)
+static int64_t most(const int64_t *top, size_t ncands, size_t i, size_t m)
 {
-	return m == 0 || i >= ncands ? 0 : s->top[i * MAX_COMBO + m - 1];
+	return m == 0 || i >= ncands ? 0 : top[i * MAX_COMBO + m - 1];
 }
 
 /* leaf: whether the choice in s reaches; keeps it when it gains least. */
 static bool leaf(const struct ctx *c, struct search *s)
 {
-	points_t gain = total_gain(c, s->ch, s->k);
+	int64_t w = set_weighted(c, s->ch, s->k);
 
-	if (c->base + gain < c->threshold)
+	if (w < c->reach)
 		return false;
-	if (!s->found || gain < s->gain) {
+	if (!s->found || total_of(w) < total_of(s->weighted)) {
 		s->found = true;
-		s->gain = gain;
+		s->weighted = w;
 		memcpy(s->best_ch, s->ch, sizeof s->ch);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
 	}
@@ -389,18 +443,26 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 		int64_t weighted)
 {
 	size_t after = s->k - depth - 1; /* choices still to make after this one */
+	/* in locals: the stores into s below would make them loads again */
+	const int64_t *top = s->top;
+	const int64_t reach = c->reach;
+	const size_t n = c->ncands;
 
-	for (size_t i = from; i < c->ncands; i++) {
+	for (size_t i = from; i < n; i++) {
 		const struct cand *k = &c->cands[i];
+		int64_t rest = 0; /* the most the choices after this one can add */
 
-		if (s->prune && !can_reach(c, weighted + most(s, c->ncands, i, after + 1)))
-			break; /* neither this candidate nor any after it can do it */
+		if (top) {
+			if (weighted + most(top, n, i, after + 1) < reach)
+				break; /* neither this candidate nor any after it can do it */
+			rest = most(top, n, i + 1, after);
+		}
 		for (size_t o = 0; o < k->nopts; o++) {
-			int64_t w = weighted + raw_gain(c, k, k->opts[o]->points);
+			int64_t w = weighted + raw_gain(k, k->opts[o]->points);
 
 			if (o > 0 && k->opts[o]->points == k->opts[o - 1]->points)
 				continue;
-			if (s->prune && !can_reach(c, w + most(s, c->ncands, i + 1, after)))
+			if (top && w + rest < reach)
 				continue; /* a higher option may */
 			s->ch[depth].k = k;
 			s->ch[depth].points = k->opts[o]->points;
@@ -413,59 +475,57 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 	}
 }
 
-static bool combination(struct ctx *c)
+/* combination: the smallest set of 2..MAX_COMBO changes that reaches;
+ * top has room for prepare_prune(). */
+static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
 	struct search s;
-	int64_t weighted = 0, *top = NULL;
-	bool prune;
+	bool prune = prepare_prune(c, top);
 
-	memset(&s, 0, sizeof s);
-	prune = prepare_prune(c, &s);
-	top = s.top;
-	for (size_t p = 0; p < c->sc->nparts; p++)
-		weighted += c->sc->track->parts[p].weight * c->scores[p];
 	for (size_t k = 2; k <= MAX_COMBO; k++) {
 		memset(&s, 0, sizeof s);
 		s.k = k;
-		s.top = top;
-		s.prune = prune;
-		search(c, &s, 0, 0, weighted);
+		s.top = prune ? top : NULL;
+		search(c, &s, 0, 0, c->weighted);
 		if (s.found)
 			break;
 	}
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)
-		fill_item(c, s.best_ch[i].k, s.best_lv[i], false, &out->items[out->nitems++]);
-	finish_items(out, false);
+		add_item(c, s.best_ch[i].k, s.best_lv[i], false, false);
 	out->combination = true;
-	out->combined_gain = s.gain;
+	out->combined_gain = total_of(s.weighted) - c->base;
 	return true;
 }
 
 /* best_each: per candidate its best level, by gain descending. */
 static void best_each(struct ctx *c)
 {
-	struct advice *out = c->out;
-
 	for (size_t i = 0; i < c->ncands; i++) {
-		const struct level *l = best_option(&c->cands[i]);
-		struct advice_item *it = &out->items[out->nitems];
+		const struct cand *k = &c->cands[i];
+		const struct level *l = best_level(k);
 
-		if (!l || gain_of(c, &c->cands[i], l->points).part <= 0)
+		if (!l || delta(k, l->points) <= 0)
 			continue;
-		fill_item(c, &c->cands[i], l, false, it);
-		out->nitems++;
+		add_item(c, k, l, false, true);
 	}
-	finish_items(out, true);
 }
 
 static bool advise_failing(struct ctx *c)
 {
-	if (!alloc_items(c, c->ncands))
+	const struct level *opts_stack[STACK_OPTS], **pool = opts_stack;
+	int64_t top_stack[(STACK_CANDS + 1) * MAX_COMBO], *top = top_stack;
+
+	if (c->nlevels > STACK_OPTS &&
+	    !(pool = arena_array(c->a, c->nlevels, sizeof *pool)))
 		return false;
-	if (!singles(c) && !combination(c))
+	if (c->ncands > STACK_CANDS &&
+	    !(top = arena_array(c->a, (c->ncands + 1) * MAX_COMBO, sizeof *top)))
+		return false;
+	all_options(c, pool);
+	if (!singles(c) && !combination(c, top))
 		best_each(c);
 	return true;
 }
@@ -480,118 +540,85 @@ static bool fact_missing(const struct ctx *c, const struct factor *fac)
 }
 
 /* advise_provide: per advisable factor not provided, its highest level. */
-static bool advise_provide(struct ctx *c)
+static void advise_provide(struct ctx *c)
 {
-	struct advice *out = c->out;
-
-	if (!alloc_items(c, c->ncands))
-		return false;
 	for (size_t i = 0; i < c->ncands; i++) {
 		const struct cand *k = &c->cands[i];
-		const struct level *l = best_option(k);
+		const struct level *l;
 
-		if (k->r->state != FSTATE_NOT_PROVIDED || !l || !fact_missing(c, k->r->factor))
+		if (k->r->state != FSTATE_NOT_PROVIDED || !(l = best_level(k)) ||
+		    !fact_missing(c, k->r->factor))
 			continue;
-		fill_item(c, k, l, true, &out->items[out->nitems++]);
+		add_item(c, k, l, true, true);
 	}
-	finish_items(out, true);
-	return true;
 }
 
 /* ---- judged factors ---- */
 
-struct judged {
-	const struct factor_result **r; /* judged factors raised to their maximum */
-	points_t *pts;
-	size_t n;
-	size_t part;       /* the part they are in, when only one */
-	bool one_part;
-	bool facts_open;   /* a factor that is not judged is not provided */
-};
-
-/* walk_judged: the judged results under r that can still bring points (all
- * of them on a complete card, the ones not judged on an incomplete one). */
-static void walk_judged(const struct ctx *c, const struct factor_result *r,
-		size_t part, struct judged *j)
-{
-	for (size_t i = 0; i < r->nsubs; i++)
-		walk_judged(c, &r->subs[i], part, j);
-	if (r->factor->kind != FACTOR_JUDGED) {
-		j->facts_open |= r->factor->kind != FACTOR_SUM && r->factor->kind != FACTOR_GATE &&
-				 r->state == FSTATE_NOT_PROVIDED;
-		return;
-	}
-	if (c->sc->complete || r->state != FSTATE_SCORED) {
-		j->r[j->n] = r;
-		j->pts[j->n] = r->factor->max;
-		j->one_part = j->n == 0 || (j->one_part && j->part == part);
-		j->part = part;
-		j->n++;
-	}
-}
-
-/* find_judged: the judged results that can still bring points; at most
- * the track's judged factors. */
-static bool find_judged(const struct ctx *c, struct judged *j)
-{
-	size_t n = c->sc->track->njudged;
-
-	if (!(j->r = arena_array(c->a, n ? n : 1, sizeof *j->r)) ||
-	    !(j->pts = arena_array(c->a, n ? n : 1, sizeof *j->pts)))
-		return false;
-	j->n = 0;
-	for (size_t i = 0; i < c->sc->nparts; i++)
-		for (size_t k = 0; k < c->sc->parts[i].nfactors; k++)
-			walk_judged(c, &c->sc->parts[i].factors[k], i, j);
-	return true;
-}
-
-static bool advise_judged(struct ctx *c)
+/* advise_judged: what the judged factors must bring (scan found them). */
+static void advise_judged(const struct ctx *c)
 {
 	struct advice *out = c->out;
-	points_t s[MAX_PARTS];
-	struct judged j;
 
-	memset(&j, 0, sizeof j);
-	if (!find_judged(c, &j))
-		return false;
-	if (j.n == 0)
-		return true;
+	if (c->njudged == 0)
+		return;
 	out->has_judged_needed = true;
 	out->judged_needed = c->threshold > c->base ? c->threshold - c->base : 0;
-	part_scores(c->sc, j.r, j.pts, j.n, s);
-	out->judged_can_give = score_weighted_total(c->sc->track, s) - c->base;
-	out->judged_facts_open = j.facts_open;
-	out->judged_one_part = j.one_part;
-	out->judged_part = j.part;
-	return true;
+	out->judged_can_give = score_weighted_total(c->sc->track, c->raised) - c->base;
+	out->judged_facts_open = c->facts_open;
+	out->judged_one_part = c->judged_one_part;
+	out->judged_part = c->judged_part;
 }
 
 bool advice_compute(const struct scorecard *sc, const struct facts *f,
 		struct arena *a, struct advice *out)
 {
+	struct cand cands_stack[STACK_CANDS];
+	points_t scores[MAX_PARTS];
 	struct ctx c;
-	bool ok;
+	size_t room;
 
 	memset(out, 0, sizeof *out);
 	if (!sc->scored || sc->passes || !sc->track || sc->nparts > MAX_PARTS)
 		return true;
-	memset(&c, 0, sizeof c);
+	memset(&c, 0, offsetof(struct ctx, items)); /* the items are set as they come */
 	c.sc = sc;
 	c.f = f;
 	c.a = a;
 	c.out = out;
 	c.threshold = sc->policy->threshold;
-	for (size_t i = 0; i < sc->nparts; i++) /* as part_scores() with no change */
-		c.scores[i] = sc->parts[i].score;
-	c.base = score_weighted_total(sc->track, c.scores);
+	for (size_t i = 0; i < sc->nparts; i++) {
+		scores[i] = sc->parts[i].score;
+		c.weighted += sc->track->parts[i].weight * scores[i];
+	}
+	c.base = score_weighted_total(sc->track, scores);
 	out->base = c.base;
 	out->threshold = c.threshold;
 	if (sc->complete && c.base >= c.threshold)
 		return true; /* fails on a gate, not on points */
-	ok = collect_all(&c) && advise_judged(&c) &&
-	     (sc->complete ? advise_failing(&c) : advise_provide(&c));
-	return ok && !a->failed;
+	c.reach = least_reaching(c.threshold);
+	/* at most as many candidates as the track has factors that are not sums */
+	room = sc->track->nleaves;
+	c.cands = cands_stack;
+	if (room > STACK_CANDS && !(c.cands = arena_array(a, room, sizeof *c.cands)))
+		return false;
+	c.room = room;
+	scan(&c);
+	advise_judged(&c);
+	if (sc->complete) {
+		if (!advise_failing(&c))
+			return false;
+	} else {
+		advise_provide(&c);
+	}
+	if (c.nitems) {
+		out->items = arena_array(a, c.nitems, sizeof *out->items);
+		if (!out->items)
+			return false;
+		memcpy(out->items, c.items, c.nitems * sizeof *out->items);
+		out->nitems = c.nitems;
+	}
+	return !a->failed;
 }
 
 /* ---- the words ---- */
@@ -607,12 +634,21 @@ static void put(const struct words *w, const char *s)
 	strbuf_addstr(w->sb, s ? s : "(null)"); /* as printf wrote a missing id */
 }
 
+/* put_lit: a string literal, its length known (a copy of a constant size,
+ * without calls). */
+#define put_lit(w, lit) strbuf_add((w)->sb, "" lit, sizeof lit - 1)
+
+/* put_points: "12.50", formatted in place when the buffer has room. */
 static void put_points(const struct words *w, points_t p)
 {
+	struct strbuf *sb = w->sb;
 	char buf[POINTS_FMT_MAX];
-	size_t n = points_format_n(p, buf);
 
-	strbuf_add(w->sb, buf, n);
+	if (strbuf_has_room(sb, POINTS_FMT_MAX)) {
+		sb->len += points_format_n(p, sb->buf + sb->len); /* and its NUL */
+		return;
+	}
+	strbuf_add(sb, buf, points_format_n(p, buf));
 }
 
 /* put_cny: a whole amount with thousands separators, "859,464". */
@@ -664,19 +700,19 @@ static void put_level(const struct words *w, const struct factor *fac, const str
 		put(w, l->label);
 		return;
 	}
-	put(w, "at least ");
+	put_lit(w, "at least ");
 	if (l->from == 100) {
-		put(w, "the average wage");
+		put_lit(w, "the average wage");
 	} else {
 		put_multiple(w, l->from);
-		put(w, " times the average wage");
+		put_lit(w, " times the average wage");
 	}
 	if (!w->f->wage || __builtin_mul_overflow(l->from, w->f->wage->annual_cny, &need))
 		return;
 	/* bracket_hit in score.c: salary x 100 >= from x wage */
-	put(w, ", CNY ");
+	put_lit(w, ", CNY ");
 	put_cny(w, (need + 99) / 100);
-	put(w, " a year");
+	put_lit(w, " a year");
 }
 
 static void put_now(const struct words *w, const struct factor_result *r)
@@ -686,9 +722,9 @@ static void put_now(const struct words *w, const struct factor_result *r)
 	if (wage_bracket(r->factor) &&
 	    facts_lookup(w->f, r->factor->input_id, r->factor->input, &v) &&
 	    v.type == FACT_NUMBER) {
-		put(w, "CNY ");
+		put_lit(w, "CNY ");
 		put_cny(w, v.num / 100);
-		put(w, " a year");
+		put_lit(w, " a year");
 		return;
 	}
 	put(w, r->level ? r->level : r->input ? r->input : "?");
@@ -705,20 +741,22 @@ static void put_factor_name(const struct words *w, const struct factor *fac, boo
 	put(w, name);
 }
 
-/* put_reach: " and reaches 70.00 (total 70.40)" when gain makes the total reach. */
-static void put_reach(const struct words *w, points_t gain, const char *verb)
+/* put_reach: " and reaches 70.00 (total 70.40)" when gain makes the total
+ * reach ("reach" after "could add"). */
+static void put_reach(const struct words *w, points_t gain, bool could)
 {
 	const struct advice *ad = w->ad;
 
 	if (ad->base >= ad->threshold || ad->base + gain < ad->threshold)
 		return;
-	put(w, " and ");
-	put(w, verb);
-	put(w, " ");
+	if (could)
+		put_lit(w, " and reach ");
+	else
+		put_lit(w, " and reaches ");
 	put_points(w, ad->threshold);
-	put(w, " (total ");
+	put_lit(w, " (total ");
 	put_points(w, ad->base + gain);
-	put(w, ")");
+	put_lit(w, ")");
 }
 
 void advice_write_text(const struct facts *f, const struct advice *ad,
@@ -728,35 +766,35 @@ void advice_write_text(const struct facts *f, const struct advice *ad,
 	const struct factor *fac = it->result->factor;
 
 	if (it->provide) {
-		put(&w, "Providing ");
+		put_lit(&w, "Providing ");
 		put_factor_name(&w, fac, false);
-		put(&w, " could add up to ");
+		put_lit(&w, " could add up to ");
 		put_points(&w, it->part_gain);
-		put(&w, " ");
+		put_lit(&w, " ");
 		put(&w, it->part);
-		put(&w, " points = ");
+		put_lit(&w, " points = ");
 		put_points(&w, it->total_gain);
-		put(&w, " total (");
+		put_lit(&w, " total (");
 		put_level(&w, fac, it->level);
-		put(&w, ")");
-		put_reach(&w, it->total_gain, "reach");
-		put(&w, ".");
+		put_lit(&w, ")");
+		put_reach(&w, it->total_gain, true);
+		put_lit(&w, ".");
 		return;
 	}
 	put_factor_name(&w, fac, true);
-	put(&w, ": ");
+	put_lit(&w, ": ");
 	put_level(&w, fac, it->level);
-	put(&w, " (now: ");
+	put_lit(&w, " (now: ");
 	put_now(&w, it->result);
-	put(&w, ") adds ");
+	put_lit(&w, ") adds ");
 	put_points(&w, it->part_gain);
-	put(&w, " ");
+	put_lit(&w, " ");
 	put(&w, it->part);
-	put(&w, " points = ");
+	put_lit(&w, " points = ");
 	put_points(&w, it->total_gain);
-	put(&w, " total");
-	put_reach(&w, it->total_gain, "reaches");
-	put(&w, ".");
+	put_lit(&w, " total");
+	put_reach(&w, it->total_gain, false);
+	put_lit(&w, ".");
 }
 
 /* part_needed: the fewest points part `part` must gain for the total to
@@ -767,7 +805,8 @@ static points_t part_needed(const struct scorecard *sc, const struct advice *ad,
 	points_t scores[MAX_PARTS], base, g = 0;
 	int64_t sum = 0, wt = t->parts[part].weight, need;
 
-	part_scores(sc, NULL, NULL, 0, scores);
+	for (size_t i = 0; i < sc->nparts; i++) /* as score.c added them */
+		scores[i] = sc->parts[i].score;
 	base = scores[part];
 	for (size_t i = 0; i < t->nparts; i++)
 		sum += t->parts[i].weight * scores[i];
@@ -802,11 +841,11 @@ static void put_per_part(const struct words *w, const struct scorecard *sc, poin
 	p = sc->parts[ad->judged_part].part;
 	if (p->weight <= 0)
 		return;
-	put(w, " (");
+	put_lit(w, " (");
 	put_points(w, part_needed(sc, ad, ad->judged_part));
-	put(w, " ");
+	put_lit(w, " ");
 	put(w, p->id);
-	put(w, " points)");
+	put_lit(w, " points)");
 }
 
 void advice_write_judged_text(const struct scorecard *sc, const struct advice *ad,
@@ -817,37 +856,37 @@ void advice_write_judged_text(const struct scorecard *sc, const struct advice *a
 						     : "T";
 
 	if (sc->complete) {
-		put(&w, "The total is ");
+		put_lit(&w, "The total is ");
 		put_points(&w, ad->judged_needed);
-		put(&w, " points short of ");
+		put_lit(&w, " points short of ");
 		put_points(&w, ad->threshold);
 		put_per_part(&w, sc, ad->judged_needed);
-		put(&w, "; the experts' factors can give at most ");
+		put_lit(&w, "; the experts' factors can give at most ");
 		put_points(&w, ad->judged_can_give);
-		put(&w, " more total points.");
+		put_lit(&w, " more total points.");
 		return;
 	}
 	put(&w, counting);
 	if (ad->judged_needed == 0) {
-		put(&w, "he total reaches ");
+		put_lit(&w, "he total reaches ");
 		put_points(&w, ad->threshold);
-		put(&w, " whatever the experts' factors bring.");
+		put_lit(&w, " whatever the experts' factors bring.");
 	} else if (ad->judged_needed > ad->judged_can_give) {
-		put(&w, "he experts' factors can give at most ");
+		put_lit(&w, "he experts' factors can give at most ");
 		put_points(&w, ad->judged_can_give);
-		put(&w, " total points, fewer than the ");
+		put_lit(&w, " total points, fewer than the ");
 		put_points(&w, ad->judged_needed);
-		put(&w, " needed to reach ");
+		put_lit(&w, " needed to reach ");
 		put_points(&w, ad->threshold);
-		put(&w, ".");
+		put_lit(&w, ".");
 	} else {
-		put(&w, "he experts' factors must bring at least ");
+		put_lit(&w, "he experts' factors must bring at least ");
 		put_points(&w, ad->judged_needed);
-		put(&w, " of the ");
+		put_lit(&w, " of the ");
 		put_points(&w, ad->judged_can_give);
-		put(&w, " total points they can give");
+		put_lit(&w, " total points they can give");
 		put_per_part(&w, sc, ad->judged_needed);
-		put(&w, ".");
+		put_lit(&w, ".");
 	}
 }
 
@@ -855,15 +894,15 @@ void advice_write_combined_text(const struct advice *ad, struct strbuf *out)
 {
 	struct words w = {NULL, ad, out};
 
-	put(&w, "No single change reaches ");
+	put_lit(&w, "No single change reaches ");
 	put_points(&w, ad->threshold);
-	put(&w, "; together these ");
+	put_lit(&w, "; together these ");
 	strbuf_add_uint(out, ad->nitems);
-	put(&w, " changes add ");
+	put_lit(&w, " changes add ");
 	put_points(&w, ad->combined_gain);
-	put(&w, " total points and reach it (total ");
+	put_lit(&w, " total points and reach it (total ");
 	put_points(&w, ad->base + ad->combined_gain);
-	put(&w, ").");
+	put_lit(&w, ").");
 }
 
 struct text_arg {

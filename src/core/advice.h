@@ -5,8 +5,10 @@
  * (facts_advisable()) that bring the total to the threshold, and the total
  * points the judged factors must still bring.  Every gain is computed as
  * score.c computes a card: the part score is recomputed with the changed
- * points (a sum factor stays capped at its maximum) and the total with
- * score_weighted_total(), never approximated.  The age and the enterprise's
+ * points (a sum factor stays capped at its maximum) and the total from the
+ * weighted sum of the parts as score_weighted_total() rounds it, never
+ * approximated (tests/unit/test_advice.c checks each gain against the card
+ * rescored).  The age and the enterprise's
  * facts are never suggested.
  *
  * The sentences are written only when shown (advice_write_text and the
@@ -45,7 +47,7 @@ struct advice_item {
 };
 
 struct advice {
-	struct advice_item *items; /* at most ADVICE_MAX_ITEMS */
+	struct advice_item *items; /* at most ADVICE_MAX_ITEMS; NULL when there are none */
 	size_t nitems;
 	bool has_judged_needed;   /* judged factors are not yet judged, or the complete card fails */
 	points_t judged_needed;   /* total points the judged factors must still bring (>= 0) */

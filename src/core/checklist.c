@@ -3,16 +3,28 @@
  * Layout: small helpers, file-name helpers (type, stem, UTF-8 letters),
  * then the checks: one static function per rule, each adding its findings
  * (struct check_note: a code and the values it names) to a `notes` list;
- * the verdict of one slot, the window item and checklist_compute.  Then
- * the words: checklist_write_why() writes an item's `why` from its
- * findings, only when it is shown.  Computing formats nothing: most items
- * of most applications are "Upload the ... as PDF", and writing ~40 such
- * sentences per application cost more than all the checks together.
+ * the verdict of one slot, the window item, what checklist_derive() works
+ * out once per policy, and checklist_compute.  Then the words:
+ * checklist_write_why() writes an item's `why` from its findings, only
+ * when it is shown.  Computing formats nothing: most items of most
+ * applications are "Upload the ... as PDF", and writing ~40 such sentences
+ * per application cost more than all the checks together.
  * A failed allocation latches ctx.oom and the caller reports "out of
  * memory" once at the end.
+ *
+ * What runs per application is kept small; checklist_derive() works out
+ * at load what does not depend on the application: the policy's strings
+ * measured and lowered, the generic names by first letter, the slots by id
+ * (a hash table), and each slot's item for an application that uploads
+ * nothing for it.  checklist_compute() then looks each document's slot up
+ * once, copies the items of the slots without uploads (most of them), and
+ * checks only the slots that have uploads or look at the application
+ * anyway (a condition, the resume).  The items list their uploads, so the
+ * words need not search the documents again.
  */
 #include "checklist.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,9 +33,14 @@ struct ctx {
 	const struct facts *f;
 	const struct application *app;
 	struct arena *a;
-	const struct document **docs; /* scratch: the uploads of one slot */
-	size_t *slot_of;              /* each document's slot (index in pol->slots) */
 	bool oom;
+	/* Each slot's uploads (documents with a file) as a list in document
+	 * order: first[s] is the first one's index + 1 (0: none), next[i] the
+	 * one after documents[i]. */
+	size_t *first, *next;
+	const struct document **uploads; /* the lists in arrays, uploads[0..nup) */
+	size_t nup;
+	size_t nincomplete; /* items missing or with a problem */
 };
 
 /* The findings of one item. */
@@ -35,7 +52,7 @@ struct notes {
 
 /* The uploads of one slot. */
 struct docset {
-	const struct document **v;
+	const struct document *const *v;
 	size_t n;
 };
 
@@ -85,19 +102,25 @@ static char upper(char ch)
 	return ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
 }
 
-static bool ieq_n(const char *x, const char *y, size_t n)
+/* ieq_lowered: x[0..n) equals low[0..n), a string already lowered, but
+ * for ASCII case. */
+static bool ieq_lowered(const char *x, const char *low, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lower(x[i]) != lower(y[i]))
+		if (lower(x[i]) != low[i])
 			return false;
 	return true;
 }
 
+/* ieq: x and y are the same but for ASCII case (one pass, no strlen). */
 static bool ieq(const char *x, const char *y)
 {
-	size_t n = strlen(x);
-
-	return n == strlen(y) && ieq_n(x, y, n);
+	for (;; x++, y++) {
+		if (lower(*x) != lower(*y))
+			return false;
+		if (!*x)
+			return true;
+	}
 }
 
 /* type_ext: "pdf" from "pdf" or ".pdf" (a policy may write the dot). */
@@ -108,23 +131,24 @@ static const char *type_ext(const char *t)
 
 /* ---- file names ---- */
 
-/* split_name: the base name of file (after its last '/' or '\\') and, in
- * *stem, the length of its stem (before the base name's last dot); one
- * pass over the name. */
-static const char *split_name(const char *file, size_t *stem)
+/* split_name: the base name of file (after its last '/' or '\\'); in *len
+ * the length of file and in *stem the length of the base name's stem
+ * (before its last dot).  Most names have no directory part: one strcspn
+ * tells so and gives the length, and the dot is a few bytes from the end. */
+static inline const char *split_name(const char *file, size_t *len, size_t *stem)
 {
-	const char *b = file, *dot = NULL, *p;
+	size_t n = strcspn(file, "/\\"), b = 0, i;
 
-	for (p = file; *p; p++) {
-		if (*p == '/' || *p == '\\') {
-			b = p + 1;
-			dot = NULL;
-		} else if (*p == '.') {
-			dot = p;
-		}
+	if (file[n]) { /* a directory part: the base name follows the last separator */
+		n += strlen(file + n);
+		for (b = n; file[b - 1] != '/' && file[b - 1] != '\\'; b--)
+			;
 	}
-	*stem = (size_t)((dot ? dot : p) - b);
-	return b;
+	for (i = n; i > b && file[i - 1] != '.'; i--)
+		;
+	*len = n;
+	*stem = (i > b ? i - 1 : n) - b;
+	return file + b;
 }
 
 /* utf8_next: the code point at s[*i] (advancing *i); an invalid sequence
@@ -227,19 +251,21 @@ static bool is_ideograph(uint32_t cp)
 	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
 }
 
-/* has_letters: s[0..n) has at least `want` letters (an ideograph counts
- * twice); stops as soon as it has them. */
-static bool has_letters(const char *s, size_t n, size_t want)
+static bool ascii_letter(char ch)
 {
-	size_t i = 0, letters = 0;
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+}
 
+/* more_letters: has_letters() from s[i] on, `letters` counted before it.
+ * Out of line, so that has_letters() stays small enough to inline. */
+static __attribute__((noinline)) bool more_letters(const char *s, size_t n, size_t i,
+		size_t letters, size_t want)
+{
 	while (i < n && letters < want) {
-		unsigned char b = (unsigned char)s[i];
 		uint32_t cp;
 
-		if (b < 0x80) { /* ASCII, most names: a letter is A-Z or a-z */
-			letters += (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
-			i++;
+		if ((unsigned char)s[i] < 0x80) {
+			letters += ascii_letter(s[i++]);
 			continue;
 		}
 		cp = utf8_next((const unsigned char *)s, n, &i);
@@ -248,21 +274,58 @@ static bool has_letters(const char *s, size_t n, size_t want)
 	return letters >= want;
 }
 
+/* has_letters: s[0..n) has at least `want` letters (an ideograph counts
+ * twice); stops as soon as it has them.  The names of most files are
+ * ASCII: their letters are counted here, the rest by more_letters(). */
+static bool has_letters(const char *s, size_t n, size_t want)
+{
+	size_t i = 0, letters = 0;
+
+	for (; i < n && (unsigned char)s[i] < 0x80; i++)
+		if (ascii_letter(s[i]) && ++letters == want)
+			return true;
+	return i < n && more_letters(s, n, i, letters, want);
+}
+
 /* generic_stem: a generic name followed only by digits and separators.
- * (A stem of digits alone fails the three-letter rule anyway.) */
+ * (A stem of digits alone fails the three-letter rule anyway.)  Only the
+ * generic names with the stem's first letter are tried: most stems have
+ * none. */
 static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 {
-	char first = n ? lower(stem[0]) : '\0';
+	unsigned char first;
 
-	for (size_t i = 0; i < r->ngeneric_names; i++) {
-		const char *g = r->generic_names[i];
-		size_t gl;
+	if (r->generic_empty && only_noise(stem, n))
+		return true;
+	if (n == 0)
+		return false;
+	first = (unsigned char)lower(stem[0]);
+	for (size_t i = r->generic_at[first]; i < r->generic_at[first + 1]; i++) {
+		size_t gl = r->generic_sorted_lens[i];
 
-		/* most names differ in the first letter already */
-		if (g[0] && (n == 0 || lower(g[0]) != first))
-			continue;
-		gl = strlen(g);
-		if (gl <= n && ieq_n(stem, g, gl) && only_noise(stem + gl, n - gl))
+		if (gl <= n && ieq_lowered(stem, r->generic_sorted[i], gl) &&
+		    only_noise(stem + gl, n - gl))
+			return true;
+	}
+	return false;
+}
+
+/* stem_descriptive: the file-name rule on a stem (checklist.h). */
+static inline bool stem_descriptive(const struct doc_rules *r, const char *stem, size_t n)
+{
+	return has_letters(stem, n, 3) && !generic_stem(r, stem, n);
+}
+
+/* type_accepted: checklist_type_accepted() on file of length fl. */
+static inline bool type_accepted(const struct doc_rules *r, const char *file, size_t fl)
+{
+	if (r->nfile_types == 0)
+		return true;
+	for (size_t i = 0; i < r->nfile_types; i++) {
+		size_t tl = r->type_lens[i];
+
+		if (tl && fl > tl && file[fl - tl - 1] == '.' &&
+		    ieq_lowered(file + fl - tl, r->type_exts[i], tl))
 			return true;
 	}
 	return false;
@@ -270,39 +333,31 @@ static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 
 bool checklist_name_descriptive(const struct doc_rules *r, const char *file)
 {
-	size_t n;
-	const char *base = split_name(file, &n);
+	size_t len, n;
+	const char *base = split_name(file, &len, &n);
 
-	return has_letters(base, n, 3) && !generic_stem(r, base, n);
+	assert(r->derived);
+	return stem_descriptive(r, base, n);
 }
 
 bool checklist_type_accepted(const struct doc_rules *r, const char *file)
 {
-	size_t fl = strlen(file);
-
-	if (r->nfile_types == 0)
-		return true;
-	for (size_t i = 0; i < r->nfile_types; i++) {
-		const char *t = type_ext(r->file_types[i]);
-		size_t tl = strlen(t);
-
-		if (tl && fl > tl && file[fl - tl - 1] == '.' && ieq_n(file + fl - tl, t, tl))
-			return true;
-	}
-	return false;
+	assert(r->derived);
+	return type_accepted(r, file, strlen(file));
 }
 
 /* ---- rules on one document ---- */
 
-static void rule_file_type(struct ctx *c, const struct document *d, struct notes *ns)
+/* rule_file: the file type, then the file name (one split of the name). */
+static void rule_file(struct ctx *c, const struct document *d, struct notes *ns)
 {
-	if (!checklist_type_accepted(&c->pol->docrules, d->file))
-		note(c, ns, NOTE_FILE_TYPE, d);
-}
+	const struct doc_rules *r = &c->pol->docrules;
+	size_t len, n;
+	const char *base = split_name(d->file, &len, &n);
 
-static void rule_file_name(struct ctx *c, const struct document *d, struct notes *ns)
-{
-	if (!checklist_name_descriptive(&c->pol->docrules, d->file))
+	if (!type_accepted(r, d->file, len))
+		note(c, ns, NOTE_FILE_TYPE, d);
+	if (!stem_descriptive(r, base, n))
 		note(c, ns, NOTE_FILE_NAME, d);
 }
 
@@ -436,15 +491,6 @@ static void rule_resume(struct ctx *c, const struct doc_slot *s, struct notes *n
 
 /* ---- one slot ---- */
 
-static void gather(struct ctx *c, size_t slot, struct docset *ds)
-{
-	ds->v = c->docs;
-	ds->n = 0;
-	for (size_t i = 0; i < c->app->ndocuments; i++)
-		if (c->slot_of[i] == slot && c->app->documents[i].file)
-			ds->v[ds->n++] = &c->app->documents[i];
-}
-
 /* need_of: the slot's need for this application: SLOT_REQUIRED, OPTIONAL,
  * DEFERRABLE, or CONDITIONAL when the condition is unknown; *not_needed
  * when the condition does not hold. */
@@ -559,27 +605,24 @@ static void present(struct ctx *c, const struct doc_slot *s, struct check_item *
 		it->source = src;
 }
 
-static void slot_item(struct ctx *c, size_t slot, struct check_item *it)
+/* slot_verdict: the verdict of slot s, whose uploads are ds, in *it (whose
+ * slot, name, source and def are set). */
+static void slot_verdict(struct ctx *c, const struct doc_slot *s, struct docset ds,
+		struct check_item *it)
 {
-	const struct doc_slot *s = &c->pol->slots[slot];
-	struct docset ds;
 	struct notes ns = {0};
 	bool not_needed;
 	enum slot_need need = need_of(c->f, s, &not_needed);
 
-	it->slot = s->id;
-	it->name = s->name;
-	it->source = s->source;
-	it->def = s;
+	it->uploads = ds.v;
+	it->nuploads = ds.n;
 	if (not_needed) {
 		it->state = CHECK_NOT_NEEDED;
 		it->whykind = WHY_NOT_NEEDED;
 		return;
 	}
-	gather(c, slot, &ds);
 	for (size_t i = 0; i < ds.n; i++) {
-		rule_file_type(c, ds.v[i], &ns);
-		rule_file_name(c, ds.v[i], &ns);
+		rule_file(c, ds.v[i], &ns);
 		rule_language(c, ds.v[i], &ns);
 		rule_issued(c, s, ds.v[i], &ns);
 	}
@@ -610,15 +653,150 @@ static void window_item(struct ctx *c, struct check_item *it)
 	it->state = d < p->window_opens || d > p->window_closes ? CHECK_PROBLEM : CHECK_OK;
 }
 
-/* ---- entry points ---- */
+/* ---- what the policy says once (checklist_derive) ---- */
 
+/* slot_hash: where slot id (of length len) starts its search in
+ * docrules.slot_table, from its length and its first and last bytes: those
+ * tell a programme's slots apart almost always, and the search compares
+ * the whole id anyway. */
+static size_t slot_hash(const char *id, size_t len)
+{
+	uint32_t k = (uint32_t)(unsigned char)id[0] |
+		     (uint32_t)(unsigned char)id[len ? len - 1 : 0] << 8 | (uint32_t)len << 16;
+
+	return (k * 0x9E3779B1u) >> 16;
+}
+
+/* slot_index: the index in p->slots of the slot named id (the first, were
+ * two named alike), or p->nslots when there is none. */
 static size_t slot_index(const struct programme_policy *p, const char *id)
 {
-	for (size_t i = 0; id && i < p->nslots; i++)
-		if (p->slots[i].id[0] == id[0] && strcmp(p->slots[i].id, id) == 0)
-			return i;
+	const struct doc_rules *r = &p->docrules;
+	size_t len;
+
+	if (!id)
+		return p->nslots;
+	len = strlen(id);
+	for (size_t h = slot_hash(id, len) & r->slot_mask; r->slot_table[h];
+	     h = (h + 1) & r->slot_mask) {
+		const struct doc_slot *s = &p->slots[r->slot_table[h] - 1];
+
+		if (s->id_len == len && memcmp(s->id, id, len) == 0)
+			return r->slot_table[h] - 1;
+	}
 	return p->nslots;
 }
+
+/* lowered: a copy of s[0..n) in a, ASCII letters lowered. */
+static char *lowered(struct arena *a, const char *s, size_t n)
+{
+	char *low = arena_strndup(a, s, n);
+
+	for (size_t i = 0; low && i < n; i++)
+		low[i] = lower(low[i]);
+	return low;
+}
+
+/* derive_generic: r's generic names lowered, by first byte (a counting
+ * sort; the order within one first byte does not matter). */
+static bool derive_generic(struct doc_rules *r, struct arena *a)
+{
+	size_t n = r->ngeneric_names;
+	uint32_t *at = arena_array(a, 257, sizeof *at);
+
+	r->generic_sorted = arena_array(a, n ? n : 1, sizeof *r->generic_sorted);
+	r->generic_sorted_lens = arena_array(a, n ? n : 1, sizeof *r->generic_sorted_lens);
+	if (!at || !r->generic_sorted || !r->generic_sorted_lens || n >= UINT32_MAX)
+		return false;
+	r->generic_empty = false;
+	for (size_t i = 0; i < n; i++) /* how many start with each byte, */
+		at[(unsigned char)lower(r->generic_names[i][0])] += r->generic_names[i][0] != '\0';
+	for (size_t b = 1; b < 257; b++) /* where each byte's run ends, */
+		at[b] += at[b - 1];
+	for (size_t i = 0; i < n; i++) { /* and at[b] becomes its start */
+		const char *g = r->generic_names[i];
+		size_t gl = strlen(g), k;
+
+		if (gl == 0) {
+			r->generic_empty = true;
+			continue;
+		}
+		k = --at[(unsigned char)lower(g[0])];
+		r->generic_sorted_lens[k] = gl;
+		if (!(r->generic_sorted[k] = lowered(a, g, gl)))
+			return false;
+	}
+	r->generic_at = at;
+	return true;
+}
+
+/* idle_item: slot s's item when nothing is uploaded for it, as far as the
+ * policy alone says (all of it unless s is busy). */
+static struct check_item idle_item(const struct doc_slot *s)
+{
+	struct check_item it = {.slot = s->id, .name = s->name, .source = s->source, .def = s};
+
+	absent(s->need, &it);
+	return it;
+}
+
+bool checklist_derive(struct programme_policy *p, struct arena *a)
+{
+	struct doc_rules *r = &p->docrules;
+	size_t ntypes = r->nfile_types, size = 1;
+	struct check_item *idle;
+	uint32_t *busy;
+	char opens[DATE_FMT_MAX], closes[DATE_FMT_MAX];
+
+	r->derived = false;
+	if (p->nslots >= UINT32_MAX / 2) /* the table would not fit anyway */
+		return false;
+	while (size <= 2 * p->nslots) /* at most half full: searches stay short */
+		size *= 2;
+	r->type_exts = arena_array(a, ntypes ? ntypes : 1, sizeof *r->type_exts);
+	r->type_lens = arena_array(a, ntypes ? ntypes : 1, sizeof *r->type_lens);
+	r->slot_table = arena_array(a, size, sizeof *r->slot_table);
+	idle = arena_array(a, p->nslots ? p->nslots : 1, sizeof *idle);
+	busy = arena_array(a, p->nslots ? p->nslots : 1, sizeof *busy);
+	r->window_head = arena_printf(a, "the %s window is %s to %s; ",
+				      p->edition ? p->edition : "current",
+				      date_format(p->window_opens, opens),
+				      date_format(p->window_closes, closes));
+	if (!r->type_exts || !r->type_lens || !r->slot_table || !idle || !busy ||
+	    !r->window_head || !derive_generic(r, a))
+		return false;
+	r->window_head_len = strlen(r->window_head);
+	for (size_t i = 0; i < ntypes; i++) {
+		const char *t = type_ext(r->file_types[i]);
+
+		r->type_lens[i] = strlen(t);
+		if (!(r->type_exts[i] = lowered(a, t, r->type_lens[i])))
+			return false;
+	}
+	r->slot_mask = size - 1;
+	r->idle_missing = r->nbusy_slots = 0;
+	for (size_t i = 0; i < p->nslots; i++) {
+		struct doc_slot *s = &p->slots[i];
+		size_t h;
+
+		s->id_len = strlen(s->id);
+		for (h = slot_hash(s->id, s->id_len) & r->slot_mask; r->slot_table[h];
+		     h = (h + 1) & r->slot_mask)
+			;
+		r->slot_table[h] = (uint32_t)(i + 1);
+		s->busy = s->need == SLOT_CONDITIONAL || s->resume_from_age > 0;
+		if (s->busy)
+			busy[r->nbusy_slots++] = (uint32_t)i;
+		idle[i] = idle_item(s);
+		r->idle_missing += !s->busy && idle[i].state == CHECK_MISSING;
+	}
+	r->idle_items = idle;
+	r->busy_slots = busy;
+	r->derived = true;
+	return true;
+}
+
+/* ---- entry points ---- */
 
 /* bad_slot: fill *err for documents[i] naming no slot of the programme
  * (an error: the words are written here). */
@@ -649,38 +827,82 @@ static bool fail_oom(struct core_error *err, struct checklist *out)
 	return false;
 }
 
+static bool incomplete(enum check_state st)
+{
+	return st == CHECK_MISSING || st == CHECK_PROBLEM;
+}
+
+/* own_item: slot k's own verdict (it is busy or has uploads) in its item
+ * it, a copy of its idle item so far; its uploads join c->uploads. */
+static void own_item(struct ctx *c, size_t k, struct check_item *it)
+{
+	const struct doc_slot *s = &c->pol->slots[k];
+	struct docset ds = {c->uploads + c->nup, 0};
+
+	for (size_t u = c->first[k]; u; u = c->next[u - 1])
+		c->uploads[c->nup + ds.n++] = &c->app->documents[u - 1];
+	c->nup += ds.n;
+	c->nincomplete -= !s->busy && incomplete(it->state);
+	slot_verdict(c, s, ds, it);
+	c->nincomplete += incomplete(it->state);
+}
+
 bool checklist_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct checklist *out, struct core_error *err)
 {
-	struct ctx c = {pol, f, f->app, a, NULL, NULL, false};
-	size_t n = pol->nslots + (pol->has_window ? 1 : 0);
+	const struct doc_rules *r = &pol->docrules;
+	const struct document *docs = f->app->documents;
+	size_t n = pol->nslots + (pol->has_window ? 1 : 0), nd = f->app->ndocuments;
+	struct ctx c = {.pol = pol, .f = f, .app = f->app, .a = a, .nincomplete = r->idle_missing};
+	size_t *touched, ntouched = 0, bad = nd;
 
+	assert(r->derived);
 	memset(out, 0, sizeof *out);
-	c.slot_of = arena_array(a, c.app->ndocuments ? c.app->ndocuments : 1, sizeof *c.slot_of);
-	if (!c.slot_of)
+	/* The lists of uploads, and the slots that have some (touched), from
+	 * the last document: the first one that names no slot is the error. */
+	c.first = arena_array(a, pol->nslots + 2 * nd, sizeof *c.first);
+	if (!c.first)
 		return fail_oom(err, out);
-	for (size_t i = 0; i < c.app->ndocuments; i++) {
-		c.slot_of[i] = slot_index(pol, c.app->documents[i].slot);
-		if (c.slot_of[i] == pol->nslots) {
-			bad_slot(&c, i, err);
-			return c.oom ? fail_oom(err, out) : false;
+	c.next = c.first + pol->nslots;
+	touched = c.next + nd;
+	for (size_t i = nd; i-- > 0;) {
+		size_t s = slot_index(pol, docs[i].slot);
+
+		if (s == pol->nslots) {
+			bad = i;
+		} else if (docs[i].file) {
+			if (!c.first[s])
+				touched[ntouched++] = s;
+			c.next[i] = c.first[s];
+			c.first[s] = i + 1;
 		}
 	}
-	c.docs = arena_array(a, c.app->ndocuments, sizeof *c.docs);
+	if (bad < nd) {
+		bad_slot(&c, bad, err);
+		return c.oom ? fail_oom(err, out) : false;
+	}
+	c.uploads = arena_array(a, nd, sizeof *c.uploads);
 	out->items = arena_array(a, n, sizeof *out->items);
-	if (!c.docs || !out->items)
+	if (!c.uploads || !out->items)
 		return fail_oom(err, out);
-	for (size_t i = 0; i < pol->nslots; i++)
-		slot_item(&c, i, &out->items[i]);
-	if (pol->has_window)
+	/* Most slots have no upload and look at nothing else: their items are
+	 * the same for every application.  The others get their own verdict:
+	 * the busy ones in policy order, then the others with uploads. */
+	if (pol->nslots)
+		memcpy(out->items, r->idle_items, pol->nslots * sizeof *out->items);
+	for (size_t b = 0; b < r->nbusy_slots; b++)
+		own_item(&c, r->busy_slots[b], &out->items[r->busy_slots[b]]);
+	for (size_t t = 0; t < ntouched; t++)
+		if (!pol->slots[touched[t]].busy)
+			own_item(&c, touched[t], &out->items[touched[t]]);
+	if (pol->has_window) {
 		window_item(&c, &out->items[n - 1]);
+		c.nincomplete += incomplete(out->items[n - 1].state);
+	}
 	if (c.oom)
 		return fail_oom(err, out);
 	out->nitems = n;
-	out->complete = true;
-	for (size_t i = 0; i < n; i++)
-		if (out->items[i].state == CHECK_MISSING || out->items[i].state == CHECK_PROBLEM)
-			out->complete = false;
+	out->complete = c.nincomplete == 0;
 	return true;
 }
 
@@ -707,7 +929,8 @@ struct words {
 	const struct programme_policy *pol;
 	const struct facts *f;
 	const struct application *app;
-	const struct doc_slot *s;
+	const struct check_item *it;
+	const struct doc_slot *s; /* it->def */
 	struct strbuf *sb;
 };
 
@@ -730,12 +953,22 @@ static void put_month(const struct words *w, month_t m)
 	put(w, month_format(m, buf));
 }
 
-/* put_quoted: "'a.pdf'". */
+/* put_quoted: "'a.pdf'", with one check for room (most findings quote a
+ * file name). */
 static void put_quoted(const struct words *w, const char *s)
 {
-	strbuf_addch(w->sb, '\'');
-	put(w, s);
-	strbuf_addch(w->sb, '\'');
+	struct strbuf *sb = w->sb;
+	size_t n = strlen(s);
+	char *p;
+
+	if (!strbuf_has_room(sb, n + 2) && !strbuf_grow(sb, n + 2))
+		return;
+	p = sb->buf + sb->len;
+	p[0] = '\'';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '\'';
+	p[n + 2] = '\0';
+	sb->len += n + 2;
 }
 
 /* put_month_range: "2009-08" or "2009-08 to 2010-01". */
@@ -771,7 +1004,8 @@ static void put_the_name(const struct words *w)
 	if (first >= 'A' && first <= 'Z' && !(name[1] >= 'A' && name[1] <= 'Z'))
 		first = lower(first);
 	for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++)
-		if (lower(name[0]) == articles[i][0] && ieq_n(name, articles[i], strlen(articles[i])))
+		if (lower(name[0]) == articles[i][0] &&
+		    ieq_lowered(name, articles[i], strlen(articles[i])))
 			article = true;
 	if (!article)
 		put(w, "the ");
@@ -818,35 +1052,14 @@ static void put_upload(const struct words *w, const char *verb)
 	}
 }
 
-static bool in_slot(const struct words *w, const struct document *d)
+/* put_files: the item's uploads, "'a.pdf'" or "'a.pdf', 'b.pdf'". */
+static void put_files(const struct words *w)
 {
-	return d->file && d->slot && strcmp(d->slot, w->s->id) == 0;
-}
-
-/* put_files: "'a.pdf'" or "'a.pdf', 'b.pdf'"; returns how many. */
-static size_t put_files(const struct words *w)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < w->app->ndocuments; i++) {
-		const struct document *d = &w->app->documents[i];
-
-		if (!in_slot(w, d))
-			continue;
-		if (n++)
+	for (size_t i = 0; i < w->it->nuploads; i++) {
+		if (i)
 			put(w, ", ");
-		put_quoted(w, d->file);
+		put_quoted(w, w->it->uploads[i]->file);
 	}
-	return n;
-}
-
-static size_t count_files(const struct words *w)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < w->app->ndocuments; i++)
-		n += in_slot(w, &w->app->documents[i]);
-	return n;
 }
 
 /* put_example_name: "passport-anna-example.pdf" from the slot id and the
@@ -964,7 +1177,7 @@ static void put_note(const struct words *w, const struct check_note *n)
 		return;
 	case NOTE_COVERS_UNSAID:
 	case NOTE_COVERS_GAP: {
-		size_t nfiles = count_files(w);
+		size_t nfiles = w->it->nuploads;
 		month_t now = month_of(date);
 
 		if (nfiles == 1) {
@@ -1087,13 +1300,8 @@ static void put_window(const struct words *w, const struct check_item *it)
 	const struct programme_policy *p = w->pol;
 	date_t d = w->app->date;
 
-	put(w, "the ");
-	put(w, p->edition ? p->edition : "current");
-	put(w, " window is ");
-	put_date(w, p->window_opens);
-	put(w, " to ");
-	put_date(w, p->window_closes);
-	put(w, "; ");
+	/* "the 2025 window is 2025-11-27 to 2026-01-16; " */
+	strbuf_add(w->sb, p->docrules.window_head, p->docrules.window_head_len);
 	put_date(w, d);
 	if (it->state == CHECK_OK)
 		put(w, " is inside it");
@@ -1104,9 +1312,10 @@ static void put_window(const struct words *w, const struct check_item *it)
 void checklist_write_why(const struct programme_policy *pol, const struct facts *f,
 		const struct check_item *it, struct arena *scratch, struct strbuf *out)
 {
-	struct words w = {pol, f, f->app, it->def, out};
+	struct words w = {pol, f, f->app, it, it->def, out};
 	size_t from = out->len;
 
+	assert(pol->docrules.derived);
 	if (it->whykind == WHY_WINDOW || !it->def) {
 		put_window(&w, it);
 		return;
@@ -1133,7 +1342,7 @@ void checklist_write_why(const struct programme_policy *pol, const struct facts 
 		put(&w, "not needed: '");
 		put(&w, cond_label(it->def->when));
 		put(&w, "' does not hold");
-		if (count_files(&w)) {
+		if (it->nuploads) {
 			put(&w, " (");
 			put_files(&w);
 			put(&w, " can be removed)");

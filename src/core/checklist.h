@@ -33,6 +33,10 @@
  *
  * States: a missing or problem item makes the checklist incomplete; later,
  * optional and not-needed items do not.
+ *
+ * A policy is used here only after checklist_derive() has worked out, once,
+ * what checking every application would otherwise work out again (the
+ * lengths of its strings, its slots by id, ...).  The loader does it.
  */
 #ifndef YC_CHECKLIST_H
 #define YC_CHECKLIST_H
@@ -96,16 +100,22 @@ struct check_item {
 	const char *slot;   /* slot id, or "application_window" */
 	const char *name;   /* slot name as published */
 	enum check_state state;
+	enum check_why whykind; /* which sentence `why` is (next to `state`: an
+				   item is copied whole, and the pair fills
+				   one 8-byte word) */
 	const char *why;    /* NULL after checklist_compute; filled by
 			       checklist_texts(), else see checklist_write_why():
 			       in plain English, several findings joined with "; " */
 	const char *source; /* the clause(s) the verdict rests on; may be NULL
 			       when the policy gives none */
-	/* What `why` is made from: */
+	/* What `why` is made from, with whykind: */
 	const struct doc_slot *def;     /* the slot; NULL for the window item */
-	enum check_why whykind;
 	const struct check_note *notes; /* findings in the order found, or NULL */
 	size_t nnotes;
+	const struct document *const *uploads; /* the slot's documents with a file,
+						* in document order; NULL for the
+						* window item */
+	size_t nuploads;
 };
 
 struct checklist {
@@ -113,6 +123,13 @@ struct checklist {
 	struct check_item *items;
 	size_t nitems;
 };
+
+/* checklist_derive: fill the derived fields of p->docrules and of every
+ * slot of p (policy.h) from the rest of p, which is complete and valid;
+ * false when a is exhausted.  The loader calls it for every programme; code
+ * that builds a policy by hand, or changes its slots, document rules,
+ * edition or window, must call it (again) before the functions below. */
+bool checklist_derive(struct programme_policy *p, struct arena *a);
 
 /* checklist_compute: the checklist of f->app under pol (f from facts_init).
  * Everything *out points to lives in a.  Returns false, with *out empty and
@@ -145,11 +162,13 @@ const char *check_state_name(enum check_state s);
 
 /* checklist_name_descriptive: whether the stem of file (the name without
  * its last extension) describes the document under the file-name rule
- * above.  For the upload form, which can warn before the checklist runs. */
+ * above (r derived: checklist_derive).  For the upload form, which can
+ * warn before the checklist runs. */
 bool checklist_name_descriptive(const struct doc_rules *r, const char *file);
 
 /* checklist_type_accepted: whether file ends in ".<t>" for a type t of
- * r->file_types (case-insensitive); true when the policy lists no types. */
+ * r->file_types (case-insensitive); true when the policy lists no types
+ * (r derived: checklist_derive). */
 bool checklist_type_accepted(const struct doc_rules *r, const char *file);
 
 #endif

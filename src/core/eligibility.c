@@ -1,4 +1,15 @@
-/* eligibility.c - see eligibility.h. */
+/* eligibility.c - see eligibility.h.
+ *
+ * An explanation is written each time a result is shown, so what does not
+ * depend on the application is prepared once per policy
+ * (eligibility_derive): each part of a criterion's test gets the words it
+ * starts with for each outcome ("label: met") joined, with their length,
+ * and its number in the test.  eligibility_compute evaluates each test
+ * once, keeping the outcome of every part it looked at (a trace, facts.h),
+ * so the explanation reads the outcomes instead of evaluating again.
+ * Without derived fields or a trace (policies or results built by hand)
+ * the same words are put together piece by piece, as they always were.
+ */
 #include "eligibility.h"
 
 #include <string.h>
@@ -9,8 +20,9 @@
 
 struct why_out {
 	struct strbuf *sb;
-	size_t start; /* where the explanation begins in sb */
-	bool full;    /* a piece did not fit: nothing more is written */
+	size_t start;   /* where the explanation begins in sb */
+	bool full;      /* a piece did not fit: nothing more is written */
+	uint64_t trace; /* the outcomes eligibility_compute found (facts.h) */
 };
 
 /* fits: whether a piece of n more bytes fits (else nothing more does). */
@@ -19,6 +31,16 @@ static bool fits(struct why_out *o, size_t n)
 	if (!o->full && o->sb->len - o->start + n > WHY_MAX - 1)
 		o->full = true;
 	return !o->full;
+}
+
+/* room: whether n more bytes fit, without deciding anything: a derived
+ * string that joins several pieces is written whole only when it fits,
+ * and then each of its pieces would have fitted too, one after the other;
+ * when it does not, the pieces are added one by one, to cut where they
+ * always were cut. */
+static bool room(const struct why_out *o, size_t n)
+{
+	return !o->full && o->sb->len - o->start + n <= WHY_MAX - 1;
 }
 
 static void add(struct why_out *o, const char *s)
@@ -34,6 +56,35 @@ static const char *tri_word(enum tri t)
 	return t == TRI_TRUE ? "met" : t == TRI_FALSE ? "not met" : "not answered";
 }
 
+/* put_derived: p's derived start for outcome t (policy.h), when it has
+ * one and it fits; false: the caller words it piece by piece. */
+static bool put_derived(struct why_out *o, const struct predicate *p, enum tri t)
+{
+	if ((unsigned)t >= 3 || !p->why[t] || !room(o, p->why_len[t]))
+		return false;
+	if (p->why_len[t])
+		strbuf_add(o->sb, p->why[t], p->why_len[t]);
+	return true;
+}
+
+/* outcome: p's outcome, from the trace when eligibility_compute recorded
+ * it, else evaluated. */
+static enum tri outcome(const struct why_out *o, const struct predicate *p,
+		const struct facts *f)
+{
+	enum tri t;
+
+	return predicate_traced(o->trace, p, &t) ? t : predicate_eval(p, f);
+}
+
+/* is_leaf: explained as one condition (a labelled NOT reads as the
+ * condition its label states). */
+static bool is_leaf(const struct predicate *p)
+{
+	return !(p->op == PRED_ALL || p->op == PRED_ANY || p->op == PRED_NOT) ||
+	       (p->op == PRED_NOT && p->label);
+}
+
 /* leaf: "label: met (director)": the condition, its outcome, and the value
  * it looked at when that is more than a yes or no. */
 static void leaf(struct why_out *o, const struct predicate *p, const struct facts *f,
@@ -42,65 +93,73 @@ static void leaf(struct why_out *o, const struct predicate *p, const struct fact
 	struct fact_value v;
 	const char *value = NULL;
 	char buf[256];
+	size_t n;
 
-	add(o, p->label ? p->label : p->fact);
-	add(o, ": ");
-	add(o, tri_word(t));
-	if (p->fact) {
-		facts_lookup(f, p->fact_id, p->fact, &v);
-		if (v.type != FACT_MISSING && v.type != FACT_BOOL)
-			value = facts_describe(&v, buf, sizeof buf);
+	if (!put_derived(o, p, t)) {
+		add(o, p->label ? p->label : p->fact);
+		add(o, ": ");
+		add(o, tri_word(t));
 	}
-	if (value && fits(o, strlen(value) + 3)) {
-		strbuf_addstr(o->sb, " (");
-		strbuf_addstr(o->sb, value);
+	/* derived: the fact is known to be a yes/no (or none): no value */
+	if (!p->fact || (p->node && !p->why_value))
+		return;
+	facts_lookup(f, p->fact_id, p->fact, &v);
+	if (v.type == FACT_TEXT)
+		value = v.text;
+	else if (v.type != FACT_MISSING && v.type != FACT_BOOL)
+		value = facts_describe(&v, buf, sizeof buf);
+	if (!value)
+		return;
+	n = strlen(value);
+	if (fits(o, n + 3)) {
+		strbuf_add(o->sb, " (", 2);
+		strbuf_add(o->sb, value, n);
 		strbuf_addch(o->sb, ')');
 	}
 }
 
 /* explain: a leaf as above; a combination lists the parts that decided.
  * An ANY that holds names the part that holds; an ALL that fails names
- * the part that fails; otherwise every part is listed.  A labelled NOT
- * reads as the condition its label states.  t is p's outcome (each part's
- * is computed once, here, for the choice and for its own words). */
+ * the part that fails; otherwise every part is listed.  t is p's outcome
+ * (each part's is looked up once, here, for the choice and for its own
+ * words). */
 static void explain(struct why_out *o, const struct predicate *p, const struct facts *f,
 		enum tri t)
 {
-	if (p->op == PRED_NOT && p->label) {
+	enum tri decisive = p->op == PRED_ANY ? TRI_TRUE : TRI_FALSE;
+	bool first = true, only_decisive;
+
+	if (is_leaf(p)) {
 		leaf(o, p, f, t);
 		return;
 	}
-	if (p->op == PRED_ALL || p->op == PRED_ANY || p->op == PRED_NOT) {
-		enum tri decisive = p->op == PRED_ANY ? TRI_TRUE : TRI_FALSE;
-		bool first = true, only_decisive = t == decisive && p->op != PRED_NOT;
-
+	only_decisive = t == decisive && p->op != PRED_NOT;
+	if (!put_derived(o, p, t)) {
 		if (p->label) {
 			add(o, p->label);
 			add(o, " — ");
 		}
 		if (p->op == PRED_NOT)
 			add(o, "not: ");
-		for (size_t i = 0; i < p->nsubs; i++) {
-			enum tri ti = predicate_eval(&p->subs[i], f);
-
-			if (only_decisive && ti != decisive)
-				continue;
-			if (!first)
-				add(o, "; ");
-			explain(o, &p->subs[i], f, ti);
-			first = false;
-			if (only_decisive)
-				break;
-		}
-		return;
 	}
-	leaf(o, p, f, t);
+	for (size_t i = 0; i < p->nsubs; i++) {
+		enum tri ti = outcome(o, &p->subs[i], f);
+
+		if (only_decisive && ti != decisive)
+			continue;
+		if (!first)
+			add(o, "; ");
+		explain(o, &p->subs[i], f, ti);
+		first = false;
+		if (only_decisive)
+			break;
+	}
 }
 
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out)
 {
-	struct why_out o = {out, out->len, false};
+	struct why_out o = {out, out->len, false, r->trace};
 
 	explain(&o, &r->criterion->test, f, r->holds);
 }
@@ -123,7 +182,7 @@ bool eligibility_compute(const struct programme_policy *pol, const struct facts 
 			continue;
 		r = &out->criteria[out->ncriteria++];
 		r->criterion = c;
-		r->holds = predicate_eval(&c->test, f);
+		r->holds = predicate_eval_trace(&c->test, f, &r->trace);
 		failed |= r->holds == TRI_FALSE;
 		unknown |= r->holds == TRI_UNKNOWN;
 	}
@@ -153,4 +212,60 @@ bool eligibility_texts(const struct facts *f, struct eligibility *el, struct are
 			return false;
 	}
 	return true;
+}
+
+/* ---- derived once per policy ---- */
+
+/* join: a + b + c as one string in a's arena, its length into *len. */
+static const char *join(struct arena *a, const char *x, const char *y, const char *z,
+		size_t *len)
+{
+	size_t lx = strlen(x), ly = strlen(y), lz = strlen(z);
+	char *s = arena_alloc(a, lx + ly + lz + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, x, lx);
+	memcpy(s + lx, y, ly);
+	memcpy(s + lx + ly, z, lz);
+	s[lx + ly + lz] = '\0';
+	*len = lx + ly + lz;
+	return s;
+}
+
+/* derive: the derived fields of p and its parts (policy.h); *n counts
+ * the nodes numbered so far. */
+static bool derive(struct predicate *p, unsigned *n, struct arena *a)
+{
+	p->node = ++*n;
+	for (enum tri t = TRI_UNKNOWN; t <= TRI_TRUE; t++) {
+		if (is_leaf(p)) {
+			/* as leaf() words it, piece by piece */
+			const char *label = p->label ? p->label : p->fact;
+
+			if (!label)
+				break; /* nothing to join: leaf() words it as it can */
+			p->why[t] = join(a, label, ": ", tri_word(t), &p->why_len[t]);
+		} else {
+			/* as explain() words it before the parts */
+			p->why[t] = join(a, p->label ? p->label : "", p->label ? " — " : "",
+					 p->op == PRED_NOT ? "not: " : "", &p->why_len[t]);
+		}
+		if (!p->why[t])
+			return false;
+	}
+	/* a yes/no fact (or one that does not exist) shows no value */
+	p->why_value = p->fact && facts_type(p->fact) != FACT_BOOL &&
+		       facts_type(p->fact) != FACT_MISSING;
+	for (size_t i = 0; i < p->nsubs; i++)
+		if (!derive(&p->subs[i], n, a))
+			return false;
+	return true;
+}
+
+bool eligibility_derive(struct criterion *c, struct arena *a)
+{
+	unsigned n = 0;
+
+	return derive(&c->test, &n, a);
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "facts.h"
 #include "lib/arena.h"
@@ -22,6 +23,9 @@ struct criterion_result {
 	enum tri holds; /* TRI_UNKNOWN: a fact it needs is not provided */
 	const char *why; /* NULL after eligibility_compute; filled by
 			  * eligibility_texts(), else see eligibility_write_why() */
+	uint64_t trace;  /* the outcomes of the test's parts (facts.h), so that
+			  * the explanation need not evaluate them again; 0:
+			  * none (they are evaluated when explained) */
 };
 
 struct eligibility {
@@ -39,6 +43,14 @@ bool eligibility_compute(const struct programme_policy *pol, const struct facts 
  * test; a combination names the parts that decided. */
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out);
+/* eligibility_derive: fill the derived fields of c's test (policy.h: its
+ * parts' numbers and the words each explanation starts with) from a;
+ * false when a is exhausted.  The loader calls it for every criterion;
+ * a criterion built by hand is explained as well without it, only slower.
+ * A predicate belongs to one criterion's test (its number is its place
+ * in that test). */
+bool eligibility_derive(struct criterion *c, struct arena *a);
+
 /* eligibility_texts: fill every criterion's `why` from a (for callers that
  * read the fields); false when a is exhausted. */
 bool eligibility_texts(const struct facts *f, struct eligibility *el, struct arena *a);

@@ -64,9 +64,11 @@ static const struct fact_def fact_defs[] = {
 };
 #undef APP
 
+#define NFACTS (sizeof fact_defs / sizeof fact_defs[0])
+
 static const struct fact_def *fact_def_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof fact_defs / sizeof fact_defs[0]; i++)
+	for (size_t i = 0; i < NFACTS; i++)
 		if (strcmp(fact_defs[i].name, name) == 0)
 			return &fact_defs[i];
 	return NULL;
@@ -79,12 +81,21 @@ int facts_id(const char *name)
 	return d ? (int)(d - fact_defs) + 1 : 0;
 }
 
-/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
-static const struct fact_def *fact_def_ref(int id, const char *name)
+/* fact_def_by_name: the definition of a fact a rule names without an id
+ * (policies built by hand).  Out of line and cold, so that the lookup by
+ * id, which every loaded policy uses, needs no registers for the loop. */
+__attribute__((noinline, cold))
+static const struct fact_def *fact_def_by_name(const char *name)
 {
-	if (id > 0 && (size_t)id <= sizeof fact_defs / sizeof fact_defs[0])
-		return &fact_defs[id - 1];
 	return name ? fact_def_find(name) : NULL;
+}
+
+/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
+static inline const struct fact_def *fact_def_ref(int id, const char *name)
+{
+	if (id > 0 && (size_t)id <= NFACTS)
+		return &fact_defs[id - 1];
+	return fact_def_by_name(name);
 }
 
 enum fact_type facts_type(const char *name)
@@ -106,10 +117,20 @@ bool facts_advisable_id(int id, const char *name)
 	return d && d->advisable;
 }
 
+/* same: whether a and b are equal; most values compared here are ids of a
+ * closed list ("master", "title:senior"), which the first byte mostly tells
+ * apart without a call. */
+static inline bool same(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/* add_credential: c, once.  Every credential is one of the static strings
+ * below (each text has one), so the same credential is the same pointer. */
 static void add_credential(struct facts *f, const char *c)
 {
 	for (size_t i = 0; i < f->ncredentials; i++)
-		if (strcmp(f->credentials[i], c) == 0)
+		if (f->credentials[i] == c)
 			return;
 	if (f->ncredentials < FACTS_MAX_CREDENTIALS)
 		f->credentials[f->ncredentials++] = c;
@@ -128,7 +149,7 @@ static const char *title_credential(const char *title)
 	};
 
 	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (strcmp(titles[i][0], title) == 0)
+		if (same(titles[i][0], title))
 			return titles[i][1];
 	return NULL;
 }
@@ -143,7 +164,7 @@ static const char *list_credential(const char *list)
 	};
 
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (strcmp(lists[i][0], list) == 0)
+		if (same(lists[i][0], list))
 			return lists[i][1];
 	return NULL;
 }
@@ -152,11 +173,11 @@ static const char *list_credential(const char *list)
  * qualification never disappears from the scorecard without a word. */
 static const char *status_note(const char *status)
 {
-	if (strcmp(status, "pending") == 0)
+	if (same(status, "pending"))
 		return "qualification-pending";
-	if (strcmp(status, "unverifiable") == 0)
+	if (same(status, "unverifiable"))
 		return "qualification-unverifiable";
-	if (strcmp(status, "revoked") == 0)
+	if (same(status, "revoked"))
 		return "qualification-revoked";
 	return NULL;
 }
@@ -172,7 +193,7 @@ static void derive_credentials(struct facts *f)
 		const struct qualification *q = &ap->qualifications[i];
 		const struct catalog_entry *e;
 
-		if (!q->status || strcmp(q->status, "verified") != 0) {
+		if (!q->status || !same(q->status, "verified")) {
 			const char *note = q->status ? status_note(q->status) : NULL;
 			if (note)
 				add_credential(f, note);
@@ -218,9 +239,13 @@ bool facts_get(const struct facts *f, const char *name, struct fact_value *out)
 	return facts_lookup(f, 0, name, out);
 }
 
-bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out)
+/* lookup: facts_lookup once the definition is found.  Inline, also into
+ * the evaluation of predicates, which look up some twenty facts for each
+ * application: there the value need not go through memory. */
+__attribute__((always_inline))
+static inline bool lookup(const struct facts *f, const struct fact_def *d,
+		struct fact_value *out)
 {
-	const struct fact_def *d = fact_def_ref(id, name);
 	const char *base = (const char *)f->app;
 
 	memset(out, 0, sizeof *out);
@@ -276,6 +301,11 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 	return true;
 }
 
+bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out)
+{
+	return lookup(f, fact_def_ref(id, name), out);
+}
+
 /* put_cut: s[0..len) at buf[used..) as snprintf(buf + used, n - used, "%s")
  * puts it: cut to fit, NUL-terminated; returns used + len. */
 static size_t put_cut(char *buf, size_t n, size_t used, const char *s, size_t len)
@@ -300,7 +330,7 @@ const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 	case FACT_BOOL:
 		return v->b ? "yes" : "no";
 	case FACT_NUMBER:
-		len = strlen(points_format(v->num, num));
+		len = points_format_n(v->num, num);
 		/* whole numbers without ".00": 41 years, 900000 CNY */
 		if (v->num % 100 == 0)
 			len -= 3;
@@ -327,7 +357,7 @@ const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 static bool set_has(const struct fact_value *v, const char *s)
 {
 	for (size_t i = 0; i < v->nset; i++)
-		if (strcmp(v->set[i], s) == 0)
+		if (same(v->set[i], s))
 			return true;
 	return false;
 }
@@ -335,7 +365,7 @@ static bool set_has(const struct fact_value *v, const char *s)
 static enum tri eval_in(const struct predicate *p, const struct fact_value *v)
 {
 	for (size_t i = 0; i < p->nvalues; i++) {
-		if (v->type == FACT_TEXT && strcmp(v->text, p->values[i]) == 0)
+		if (v->type == FACT_TEXT && same(v->text, p->values[i]))
 			return TRI_TRUE;
 		if (v->type == FACT_SET && set_has(v, p->values[i]))
 			return TRI_TRUE;
@@ -358,12 +388,15 @@ static enum tri compare_at_least(const struct predicate *p, const struct fact_va
 	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
 }
 
+/* eval_leaf: a condition on one fact.  Out of line: its value lives in
+ * memory, which the combinations that call it need not pay for. */
+__attribute__((noinline))
 static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
 {
 	struct fact_value v;
 	enum tri t;
 
-	if (!facts_lookup(f, p->fact_id, p->fact, &v) || v.type == FACT_MISSING)
+	if (!lookup(f, fact_def_ref(p->fact_id, p->fact), &v) || v.type == FACT_MISSING)
 		return TRI_UNKNOWN;
 	switch (p->op) {
 	case PRED_IS:
@@ -385,37 +418,89 @@ static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
 	}
 }
 
-enum tri predicate_eval(const struct predicate *p, const struct facts *f)
+/* trace_put: record p's outcome t in *trace (see predicate_eval_trace). */
+static inline void trace_put(uint64_t *trace, const struct predicate *p, enum tri t)
+{
+	if (trace && p->node - 1u < PRED_TRACE_NODES)
+		*trace |= (uint64_t)(t + 1) << (2 * (p->node - 1));
+}
+
+static enum tri eval(const struct predicate *p, const struct facts *f, uint64_t *trace);
+
+/* eval_part: eval of a part of a combination, calling a condition's
+ * evaluation directly. */
+static inline enum tri eval_part(const struct predicate *p, const struct facts *f,
+		uint64_t *trace)
+{
+	enum tri t;
+
+	if (p->op == PRED_ALL || p->op == PRED_ANY || p->op == PRED_NOT)
+		return eval(p, f, trace);
+	t = eval_leaf(p, f);
+	trace_put(trace, p, t);
+	return t;
+}
+
+/* eval: predicate_eval, recording each node's outcome in *trace when
+ * trace is not NULL. */
+static enum tri eval(const struct predicate *p, const struct facts *f, uint64_t *trace)
 {
 	bool unknown = false;
+	enum tri t;
 
 	switch (p->op) {
 	case PRED_ALL:
 		/* false wins over unknown: one failed condition decides */
+		t = TRI_TRUE;
 		for (size_t i = 0; i < p->nsubs; i++) {
-			enum tri t = predicate_eval(&p->subs[i], f);
-			if (t == TRI_FALSE)
-				return TRI_FALSE;
-			unknown |= t == TRI_UNKNOWN;
+			enum tri s = eval_part(&p->subs[i], f, trace);
+			if (s == TRI_FALSE) {
+				t = TRI_FALSE;
+				break;
+			}
+			unknown |= s == TRI_UNKNOWN;
 		}
-		return unknown ? TRI_UNKNOWN : TRI_TRUE;
+		if (t != TRI_FALSE && unknown)
+			t = TRI_UNKNOWN;
+		break;
 	case PRED_ANY:
+		t = TRI_FALSE;
 		for (size_t i = 0; i < p->nsubs; i++) {
-			enum tri t = predicate_eval(&p->subs[i], f);
-			if (t == TRI_TRUE)
-				return TRI_TRUE;
-			unknown |= t == TRI_UNKNOWN;
+			enum tri s = eval_part(&p->subs[i], f, trace);
+			if (s == TRI_TRUE) {
+				t = TRI_TRUE;
+				break;
+			}
+			unknown |= s == TRI_UNKNOWN;
 		}
-		return unknown ? TRI_UNKNOWN : TRI_FALSE;
+		if (t != TRI_TRUE && unknown)
+			t = TRI_UNKNOWN;
+		break;
 	case PRED_NOT:
-		if (p->nsubs < 1)
-			return TRI_UNKNOWN;
-		switch (predicate_eval(&p->subs[0], f)) {
-		case TRI_TRUE: return TRI_FALSE;
-		case TRI_FALSE: return TRI_TRUE;
-		default: return TRI_UNKNOWN;
+		t = TRI_UNKNOWN;
+		if (p->nsubs >= 1) {
+			switch (eval_part(&p->subs[0], f, trace)) {
+			case TRI_TRUE: t = TRI_FALSE; break;
+			case TRI_FALSE: t = TRI_TRUE; break;
+			default: break;
+			}
 		}
+		break;
 	default:
-		return eval_leaf(p, f);
+		t = eval_leaf(p, f);
+		break;
 	}
+	trace_put(trace, p, t);
+	return t;
+}
+
+enum tri predicate_eval(const struct predicate *p, const struct facts *f)
+{
+	return eval(p, f, NULL);
+}
+
+enum tri predicate_eval_trace(const struct predicate *p, const struct facts *f,
+		uint64_t *trace)
+{
+	return eval(p, f, trace);
 }

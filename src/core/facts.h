@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "application.h"
 #include "policy.h"
@@ -62,17 +63,42 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 /* facts_type: the type a fact name has; FACT_MISSING for an unknown name.
  * The policy loader uses it to reject rules on facts that do not exist. */
 enum fact_type facts_type(const char *name);
-/* facts_describe: the value as text for reasons ("41", "master", "yes"),
- * written into buf of size n; "not provided" when missing. */
 /* facts_advisable: whether fact `name` is the applicant's own and they can
  * change it (education, salary, ...): advice may suggest changing it.  Not
  * the age (nobody can), nor the enterprise's facts (the employer's). */
 bool facts_advisable(const char *name);
 bool facts_advisable_id(int id, const char *name); /* by id when > 0, as facts_lookup */
+/* facts_describe: the value as text for reasons ("41", "master", "yes"),
+ * written into buf of size n; "not provided" when missing. */
 const char *facts_describe(const struct fact_value *v, char *buf, size_t n);
 
 /* predicate_eval: whether p holds for f (TRI_UNKNOWN: a needed fact is
  * missing, or the wage table has no wage in force for a wage comparison). */
 enum tri predicate_eval(const struct predicate *p, const struct facts *f);
+
+/* A trace: what predicate_eval_trace() found for each node it evaluated
+ * whose `node` (policy.h) is 1..PRED_TRACE_NODES, 2 bits a node (the enum
+ * tri + 1; 0: not evaluated).  eligibility_compute keeps one per criterion
+ * so that explaining the outcome later need not evaluate the parts again. */
+#define PRED_TRACE_NODES 32
+
+/* predicate_eval_trace: predicate_eval, adding the outcomes to *trace. */
+enum tri predicate_eval_trace(const struct predicate *p, const struct facts *f,
+		uint64_t *trace);
+
+/* predicate_traced: p's outcome as recorded in trace, into *t; false when
+ * p was not evaluated (or has no node number). */
+static inline bool predicate_traced(uint64_t trace, const struct predicate *p, enum tri *t)
+{
+	unsigned bits;
+
+	if (p->node - 1u >= PRED_TRACE_NODES)
+		return false;
+	bits = (unsigned)(trace >> (2 * (p->node - 1))) & 3u;
+	if (!bits)
+		return false;
+	*t = (enum tri)(bits - 1);
+	return true;
+}
 
 #endif

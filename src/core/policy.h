@@ -52,6 +52,14 @@ struct predicate {
 	struct predicate *subs; /* ALL, ANY, NOT */
 	size_t nsubs;
 	const char *label;      /* what it asks, for reasons ("director or above") */
+	/* Derived by eligibility_derive() for the test of a criterion (the
+	 * loader calls it); zero elsewhere (gates, documents, policies built
+	 * by hand), where an explanation is put together piece by piece: */
+	unsigned node;          /* 1.. in pre-order within the test: its place in a trace (facts.h) */
+	const char *why[3];     /* how its explanation starts, by outcome (enum tri):
+				 * "label: met" (a condition or a labelled not), "label — " */
+	size_t why_len[3];
+	bool why_value;         /* a condition whose fact is not yes/no: its value follows */
 };
 
 enum factor_kind { FACTOR_BRACKET, FACTOR_CHOICE, FACTOR_JUDGED, FACTOR_SUM, FACTOR_GATE };
@@ -152,6 +160,11 @@ struct doc_slot {
 	int issued_within_months;  /* > 0: issued within N months before the date */
 	int covers_years_before;   /* > 0: `covers` spans the N years before the date */
 	int resume_from_age;       /* > 0: the resume runs month by month from this age */
+	/* Derived by checklist_derive() (the loader calls it): */
+	size_t id_len;             /* strlen(id) */
+	bool busy;                 /* its checklist item looks at the application
+				    * even when nothing is uploaded for it: a
+				    * condition (`when`), or resume_from_age */
 };
 
 /* Rules every document of a programme obeys. */
@@ -163,6 +176,32 @@ struct doc_rules {
 	const char **native_languages; /* no translation needed: "zh" */
 	size_t nnative_languages;
 	const char *source_format, *source_names, *source_translation;
+	/* Derived by checklist_derive() (the loader calls it) so that checking
+	 * an application's documents measures no policy string: */
+	bool derived;
+	const char **type_exts;        /* file_types without a leading dot, lowered */
+	size_t *type_lens;             /* their lengths */
+	const char **generic_sorted;   /* the non-empty generic names, lowered, by
+				        * first byte: those starting with byte b are
+				        * generic_sorted[generic_at[b] .. generic_at[b + 1]) */
+	size_t *generic_sorted_lens;
+	uint32_t *generic_at;          /* 257 entries */
+	bool generic_empty;            /* "" is a generic name (it fits any stem) */
+	uint32_t *slot_table;          /* the programme's slots by slot_hash() of
+				        * their id: index + 1, 0 for none */
+	size_t slot_mask;              /* entries in slot_table - 1 (a power of 2) */
+	const struct check_item *idle_items; /* each slot's checklist item when
+				        * nothing is uploaded for it, as it is for
+				        * every application unless the slot is busy
+				        * (checklist.h) */
+	size_t idle_missing;           /* idle items of slots not busy that are
+				        * missing */
+	uint32_t *busy_slots;          /* the indices of the busy slots, in order */
+	size_t nbusy_slots;
+	const char *window_head;       /* the window item's words before the
+				        * application date: "the 2025 window is
+				        * 2025-01-01 to 2025-03-31; " */
+	size_t window_head_len;
 };
 
 /* Information for people: fees, service centres, deadlines, contacts. */

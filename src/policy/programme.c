@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include "core/eligibility.h"
+
+#include "core/checklist.h"
+
 static const char *const programme_keys[] = {
 	"programme", "edition", "title", "source", "in_force_from", "window",
 	"scored", "threshold", "experts", "parts", "tracks", "criteria",
@@ -79,6 +83,7 @@ static bool parse_criterion(struct pctx *c, const struct ynode *n, void *item,
 	}
 	t = ymap_need(c, n, "criterion", "test");
 	ok &= t && parse_predicate(c, t, &cr->test);
+	ok = ok && eligibility_derive(cr, c->a); /* what its explanations need */
 	return ok;
 }
 
@@ -441,6 +446,7 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 			 parse_criterion, p);
 	p->criteria = arr;
 	ok &= parse_documents(c, root, p);
+	ok = ok && checklist_derive(p, c->a);
 	arr = NULL;
 	ok &= parse_list(c, root, "fees", sizeof *p->fees, &arr, &p->nfees, parse_fee, p);
 	p->fees = arr;

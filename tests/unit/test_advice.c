@@ -6,12 +6,16 @@
  * the average wage and a judged factor; part `enterprise` (30%) with a
  * sector choice and a judged factor.  Each application is scored with
  * score_compute() and the gains advised are checked to the hundredth, as
- * worked out by hand in each test's comment.
+ * worked out by hand in each test's comment.  Then, over a grid of cards,
+ * every number of the advice against the card rescored with the change
+ * (advice.c finds them by arithmetic, never rescoring); and a track with
+ * more factors than advice.c keeps on its stack.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -501,6 +505,221 @@ static void test_enterprise_judged_open(void **state)
 	done(x);
 }
 
+/* ---- every gain as a rescored card gives it ---- */
+
+/* rescored_points: r's points with the results in ch[0..n) at pts[i], a
+ * sum added up again from its sub-factors and capped, as score.c does. */
+static points_t rescored_points(const struct factor_result *r,
+		const struct factor_result *const *ch, const points_t *pts, size_t n)
+{
+	points_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (ch[i] == r)
+			return pts[i];
+	if (r->factor->kind != FACTOR_SUM)
+		return r->points;
+	for (size_t i = 0; i < r->nsubs; i++)
+		sum += rescored_points(&r->subs[i], ch, pts, n);
+	return sum < r->factor->max ? sum : r->factor->max;
+}
+
+/* rescored: the total of sc with those changes; the part scores into s. */
+static points_t rescored(const struct scorecard *sc, const struct factor_result *const *ch,
+		const points_t *pts, size_t n, points_t *s)
+{
+	for (size_t i = 0; i < sc->nparts; i++) {
+		s[i] = 0;
+		for (size_t j = 0; j < sc->parts[i].nfactors; j++)
+			s[i] += rescored_points(&sc->parts[i].factors[j], ch, pts, n);
+	}
+	return score_weighted_total(sc->track, s);
+}
+
+/* judged_raised: the judged results that can still bring points, at
+ * their maximum (every one on a complete card, else the ones not judged). */
+static size_t judged_raised(const struct scorecard *sc, const struct factor_result *r,
+		const struct factor_result **ch, points_t *pts, size_t n)
+{
+	for (size_t i = 0; i < r->nsubs; i++)
+		n = judged_raised(sc, &r->subs[i], ch, pts, n);
+	if (r->factor->kind == FACTOR_JUDGED && (sc->complete || r->state != FSTATE_SCORED)) {
+		ch[n] = r;
+		pts[n++] = r->factor->max;
+	}
+	return n;
+}
+
+/* check_against_rescoring: every number of x's advice against the card
+ * rescored with the change (advice.c gets them by arithmetic instead). */
+static void check_against_rescoring(const struct fixture *x)
+{
+	const struct scorecard *sc = &x->sc;
+	const struct advice *ad = &x->adv;
+	const struct factor_result *ch[16], *all[ADVICE_MAX_ITEMS];
+	points_t pts[16], all_pts[ADVICE_MAX_ITEMS], now[8], s[8];
+	points_t base = rescored(sc, NULL, NULL, 0, now);
+	size_t n = 0;
+
+	if (!sc->scored || sc->passes || (sc->complete && base >= sc->policy->threshold)) {
+		assert_int_equal(ad->nitems, 0);
+		assert_false(ad->has_judged_needed);
+		return;
+	}
+	assert_int_equal(ad->base, base);
+	assert_true(ad->nitems <= ADVICE_MAX_ITEMS);
+	for (size_t i = 0; i < ad->nitems; i++) {
+		const struct advice_item *it = &ad->items[i];
+		size_t part = 0;
+		points_t total;
+
+		while (strcmp(sc->parts[part].part->id, it->part) != 0)
+			part++;
+		ch[0] = it->result;
+		pts[0] = it->level->points;
+		total = rescored(sc, ch, pts, 1, s);
+		assert_int_equal(it->part_gain, s[part] - now[part]);
+		assert_int_equal(it->total_gain, total - base);
+		assert_int_equal(it->reaches, total >= sc->policy->threshold);
+		assert_true(it->level->points > it->result->points);
+		if (i > 0 && !it->provide && it[-1].reaches == it->reaches && !ad->combination) {
+			/* reaching alone: gain ascending; else gain descending */
+			if (it->reaches)
+				assert_true(it[-1].total_gain <= it->total_gain);
+			else
+				assert_true(it[-1].total_gain >= it->total_gain);
+		}
+		all[i] = it->result;
+		all_pts[i] = it->level->points;
+	}
+	if (ad->combination) {
+		points_t total = rescored(sc, all, all_pts, ad->nitems, s);
+
+		assert_int_equal(ad->combined_gain, total - base);
+		assert_true(total >= sc->policy->threshold);
+	}
+	n = 0;
+	for (size_t i = 0; i < sc->nparts; i++)
+		for (size_t j = 0; j < sc->parts[i].nfactors; j++)
+			n = judged_raised(sc, &sc->parts[i].factors[j], ch, pts, n);
+	assert_int_equal(ad->has_judged_needed, n > 0);
+	if (n)
+		assert_int_equal(ad->judged_can_give, rescored(sc, ch, pts, n, s) - base);
+}
+
+/* A grid of cards (complete and not, passing and not, one change, a
+ * combination, nothing that reaches): the advice's gains, reaches, order
+ * and what the experts can give are those of the card rescored. */
+static void test_gains_as_rescored(void **state)
+{
+	static const points_t achievements[] = {0, POINTS(20), POINTS(30), POINTS(36), POINTS(60)};
+	static const char *const education[] = {NULL, "junior-college", "bachelor", "master",
+						"doctorate"};
+	static const int64_t years[] = {-1, 0, 3, 5, 10}, salary[] = {-1, 100000, 300000, 900000};
+	size_t cards = 0, with_items = 0, combinations = 0;
+
+	(void)state;
+	for (size_t a = 0; a < N(achievements); a++)
+		for (size_t e = 0; e < N(education); e++)
+			for (size_t y = 0; y < N(years); y++)
+				for (size_t m = 0; m < N(salary); m++)
+					for (unsigned ex = 0; ex < 3; ex++) {
+		struct fixture *x = fixture(achievements[a]);
+
+		x->app.applicant.education = education[e];
+		x->app.applicant.years_professional_work = (struct opt_num){years[y] >= 0, years[y]};
+		x->app.applicant.years_in_china = (struct opt_num){years[y] >= 0, years[y] / 2};
+		x->app.applicant.annual_salary_cny = (struct opt_num){salary[m] >= 0, salary[m]};
+		x->app.nexperts = ex > 0;
+		x->expert.nscores = ex == 2 ? 1 : 2; /* 2: leadership not judged */
+		advise(x);
+		check_against_rescoring(x);
+		cards++;
+		with_items += x->adv.nitems > 0;
+		combinations += x->adv.combination;
+		done(x);
+	}
+	assert_int_equal(cards, 5 * 5 * 5 * 4 * 3);
+	assert_true(with_items > 100);
+	assert_true(combinations > 10);
+}
+
+/* ---- a track with more factors than advice.c keeps on its stack ---- */
+
+#define MANY 41 /* 41 candidates of 4 levels: 164 options */
+static char many_ids[MANY][8];
+static struct factor many_factors[MANY];
+static struct part many_part[] = {
+	{"all", "all of them", 100, POINTS(100), many_factors, MANY},
+};
+static struct track many_track = {.parts = many_part, .nparts = 1};
+
+/* advise_many: 41 brackets on the years in China (0, 2, 4, 6 points), all
+ * at 0, one part weighing 1.00 (the total is the sum); threshold t. */
+static void advise_many(struct fixture *x, points_t t)
+{
+	struct core_error err;
+
+	memset(x, 0, sizeof *x);
+	for (size_t i = 0; i < MANY; i++) {
+		snprintf(many_ids[i], sizeof many_ids[i], "f%02zu", i);
+		many_factors[i] = (struct factor){.id = many_ids[i], .name = "years in China",
+			.kind = FACTOR_BRACKET, .max = POINTS(6), .source = "t",
+			.input = "applicant.years_in_china", .levels = LEVELS(years_china_levels)};
+	}
+	arena_init(&x->a, 0);
+	assert_true(policy_track_derive(&many_track, &x->a));
+	assert_int_equal(many_track.nleaves, MANY);
+	x->pol = policy(true);
+	x->pol.tracks = &many_track;
+	x->pol.threshold = t;
+	x->app.programme = "test";
+	x->app.date = date_from_ymd(2025, 12, 1);
+	x->app.applicant.years_in_china = (struct opt_num){true, 0};
+	facts_init(&x->f, &x->app, NULL);
+	if (!score_compute(&x->pol, &x->f, &x->a, &x->sc, &err))
+		fail_msg("score_compute: %s: %s", err.path, err.reason);
+	assert_true(x->sc.complete);
+	assert_int_equal(x->sc.total, 0);
+	assert_true(advice_compute(&x->sc, &x->f, &x->a, &x->adv));
+	assert_false(x->a.failed);
+	check_against_rescoring(x);
+}
+
+/* Threshold 70: no change alone (6) nor three (18) reaches, so each factor's
+ * best level, all +6: only the first eight are kept, in the track's order.
+ * Threshold 10: no single change (6); the first pair that reaches with the
+ * least gain (10): f00 to 3-4 (+4) and f01 to 5+ (+6). */
+static void test_many_factors(void **state)
+{
+	static struct fixture x;
+
+	(void)state;
+	advise_many(&x, POINTS(70));
+	assert_false(x.adv.combination);
+	assert_int_equal(x.adv.nitems, ADVICE_MAX_ITEMS);
+	for (size_t i = 0; i < ADVICE_MAX_ITEMS; i++) {
+		assert_item(&x.adv.items[i], many_ids[i], "5+", 600, 600, false);
+		assert_string_equal(x.adv.items[i].part, "all");
+	}
+	done(&x);
+
+	advise_many(&x, POINTS(10));
+	assert_true(x.adv.combination);
+	assert_int_equal(x.adv.nitems, 2);
+	assert_item(&x.adv.items[0], "f00", "3-4", 400, 400, false);
+	assert_item(&x.adv.items[1], "f01", "5+", 600, 600, false);
+	assert_int_equal(x.adv.combined_gain, 1000);
+	done(&x);
+
+	advise_many(&x, POINTS(6));
+	assert_false(x.adv.combination);
+	assert_int_equal(x.adv.nitems, ADVICE_MAX_ITEMS);
+	assert_item(&x.adv.items[0], "f00", "5+", 600, 600, true);
+	assert_item(&x.adv.items[7], "f07", "5+", 600, 600, true);
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +734,8 @@ int main(void)
 		cmocka_unit_test(test_provide_reaches),
 		cmocka_unit_test(test_one_part_judged),
 		cmocka_unit_test(test_enterprise_judged_open),
+		cmocka_unit_test(test_gains_as_rescored),
+		cmocka_unit_test(test_many_factors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

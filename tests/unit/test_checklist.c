@@ -57,8 +57,11 @@ static int setup(void **state)
 	x->pol.source = "Notice of the 2025 round";
 	x->pol.slots = x->slots;
 	x->pol.docrules = (struct doc_rules){
-		file_types, 1, generic_names, 4, native_languages, 1,
-		SRC_FORMAT, SRC_NAMES, SRC_TRANSL,
+		.file_types = file_types, .nfile_types = 1,
+		.generic_names = generic_names, .ngeneric_names = 4,
+		.native_languages = native_languages, .nnative_languages = 1,
+		.source_format = SRC_FORMAT, .source_names = SRC_NAMES,
+		.source_translation = SRC_TRANSL,
 	};
 	x->app.programme = "two-zones";
 	x->app.date = D(2025, 12, 1);
@@ -125,8 +128,37 @@ static struct doc_slot *add_former_citizen_slot(struct fx *x)
 	return s;
 }
 
+/* derive: checklist_derive() on the policy as the test has built it. */
+static void derive(struct fx *x)
+{
+	assert_true(checklist_derive(&x->pol, &x->a));
+}
+
+/* derive_rules: r with its derived fields, for the file-name functions. */
+static struct doc_rules derive_rules(struct fx *x, struct doc_rules r)
+{
+	struct programme_policy p = {.docrules = r};
+
+	assert_true(checklist_derive(&p, &x->a));
+	return p.docrules;
+}
+
+/* name_rules: the file rules of the fixture, with ngeneric generic names,
+ * derived. */
+static struct doc_rules name_rules(struct fx *x, size_t ngeneric)
+{
+	struct doc_rules r = {
+		.file_types = file_types, .nfile_types = 1,
+		.generic_names = ngeneric ? generic_names : NULL, .ngeneric_names = ngeneric,
+		.native_languages = native_languages, .nnative_languages = 1,
+	};
+
+	return derive_rules(x, r);
+}
+
 static const struct check_item *run(struct fx *x)
 {
+	derive(x);
 	facts_init(&x->f, &x->app, NULL);
 	memset(&x->err, 0, sizeof x->err);
 	assert_true(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
@@ -386,21 +418,22 @@ static void test_file_type_rejected(void **state)
 
 static void test_file_type_edge_names(void **state)
 {
-	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
-			      NULL, NULL, NULL};
+	struct fx *x = *state;
+	struct doc_rules r = name_rules(x, 4);
 	const char *dotted[] = {".pdf"};
 	struct doc_rules r2 = r;
 
-	(void)state;
 	assert_false(checklist_type_accepted(&r, "passport"));
 	assert_false(checklist_type_accepted(&r, "passportpdf"));
 	assert_false(checklist_type_accepted(&r, "passport.pdf.exe"));
 	assert_false(checklist_type_accepted(&r, "pdf"));
 	assert_true(checklist_type_accepted(&r, "a.Pdf"));
 	r2.file_types = dotted; /* a policy may write the dot */
+	r2 = derive_rules(x, r2);
 	assert_true(checklist_type_accepted(&r2, "passport.pdf"));
 	assert_false(checklist_type_accepted(&r2, "passport.jpg"));
 	r2.nfile_types = 0;
+	r2 = derive_rules(x, r2);
 	assert_true(checklist_type_accepted(&r2, "passport.jpg"));
 }
 
@@ -439,10 +472,9 @@ static void test_names_not_descriptive(void **state)
 		"ab.pdf", "ab12.pdf", "a-b.pdf", "学.pdf", "\xff\xfe\xfd.pdf",
 		"x/scan001.pdf",
 	};
-	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
-			      NULL, NULL, NULL};
+	struct fx *x = *state;
+	struct doc_rules r = name_rules(x, 4);
 
-	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (checklist_name_descriptive(&r, bad[i]))
 			fail_msg("'%s' should not count as descriptive", bad[i]);
@@ -456,10 +488,9 @@ static void test_names_descriptive(void **state)
 		"学位证.pdf", "扫描件护照.pdf", "Émile-cv.pdf", "Паспорт.pdf",
 		"contract v2 (signed).pdf", "work permit 2021.pdf",
 	};
-	struct doc_rules r = {file_types, 1, generic_names, 4, native_languages, 1,
-			      NULL, NULL, NULL};
+	struct fx *x = *state;
+	struct doc_rules r = name_rules(x, 4);
 
-	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
 		if (!checklist_name_descriptive(&r, good[i]))
 			fail_msg("'%s' should count as descriptive", good[i]);
@@ -467,9 +498,9 @@ static void test_names_descriptive(void **state)
 
 static void test_three_letters_boundary(void **state)
 {
-	struct doc_rules r = {file_types, 1, NULL, 0, native_languages, 1, NULL, NULL, NULL};
+	struct fx *x = *state;
+	struct doc_rules r = name_rules(x, 0);
 
-	(void)state;
 	assert_false(checklist_name_descriptive(&r, "ab.pdf"));
 	assert_true(checklist_name_descriptive(&r, "abc.pdf"));
 	assert_false(checklist_name_descriptive(&r, "é1ü.pdf"));
@@ -896,6 +927,7 @@ static void test_unknown_slot_is_an_input_error(void **state)
 	add_doc(x, "passport", "passport-anna-example.pdf");
 	d = add_doc(x, "passprot", "passport-anna-example.pdf");
 	d->pos = (struct srcpos){42, 7};
+	derive(x);
 	facts_init(&x->f, &x->app, NULL);
 	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
 	assert_string_equal(x->err.path, "documents[1].slot");
@@ -914,6 +946,7 @@ static void test_window_is_not_a_document_slot(void **state)
 	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
 	x->pol.has_window = true;
 	add_doc(x, "application_window", "window.pdf");
+	derive(x);
 	facts_init(&x->f, &x->app, NULL);
 	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
 	assert_string_equal(x->err.path, "documents[0].slot");
@@ -925,6 +958,7 @@ static void test_document_without_slot(void **state)
 
 	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
 	add_doc(x, NULL, "passport-anna-example.pdf");
+	derive(x);
 	facts_init(&x->f, &x->app, NULL);
 	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
 	assert_string_equal(x->err.path, "documents[0].slot");
@@ -944,8 +978,8 @@ static void test_out_of_memory(void **state)
 	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
 	add_doc(x, "passport", "scan001.jpg")->language = "en";
 	tax_doc(x, "tax.pdf", M(2022, 1), M(2025, 11));
-	x->slots[x->pol.nslots++] = (struct doc_slot){"tax_certificates", "Tax", "src",
-		SLOT_REQUIRED, NULL, 0, 4, 0};
+	x->slots[x->pol.nslots++] = (struct doc_slot){.id = "tax_certificates", .name = "Tax",
+		.source = "src", .need = SLOT_REQUIRED, .covers_years_before = 4};
 	x->pol.has_window = true;
 	run(x); /* the words with memory enough */
 	for (size_t i = 0; i < 4; i++)
@@ -974,6 +1008,195 @@ static void test_out_of_memory(void **state)
 		arena_release(&a);
 	}
 	assert_true(ok);
+}
+
+/* ---- what checklist_derive() works out once ---- */
+
+static void test_derive_rules(void **state)
+{
+	struct fx *x = *state;
+	static const char *types[] = {".PDF", "Png", ""};
+	static const char *generic[] = {"scan", "IMG", "image", "", "扫描件"};
+	const struct doc_rules *r = &x->pol.docrules;
+	size_t seen = 0;
+
+	x->pol.docrules.file_types = types;
+	x->pol.docrules.nfile_types = 3;
+	x->pol.docrules.generic_names = generic;
+	x->pol.docrules.ngeneric_names = 5;
+	derive(x);
+	assert_true(r->derived);
+	/* the types without their dot, lowered, measured */
+	assert_string_equal(r->type_exts[0], "pdf");
+	assert_string_equal(r->type_exts[1], "png");
+	assert_string_equal(r->type_exts[2], "");
+	assert_int_equal(r->type_lens[0], 3);
+	assert_int_equal(r->type_lens[2], 0);
+	/* the generic names by first byte, lowered; "" apart */
+	assert_true(r->generic_empty);
+	assert_int_equal(r->generic_at[256], 4);
+	assert_int_equal(r->generic_at['i' + 1] - r->generic_at['i'], 2);
+	for (size_t i = r->generic_at['i']; i < r->generic_at['i' + 1]; i++) {
+		assert_int_equal(r->generic_sorted_lens[i], strlen(r->generic_sorted[i]));
+		seen += strcmp(r->generic_sorted[i], "img") == 0 ||
+			strcmp(r->generic_sorted[i], "image") == 0;
+	}
+	assert_int_equal(seen, 2);
+	assert_int_equal(r->generic_at['s' + 1] - r->generic_at['s'], 1);
+	assert_string_equal(r->generic_sorted[r->generic_at['s']], "scan");
+	assert_int_equal(r->generic_at[0xE6 + 1] - r->generic_at[0xE6], 1); /* 扫 */
+	assert_int_equal(r->generic_at['x' + 1] - r->generic_at['x'], 0);
+	/* the window's words before the date, with or without a window */
+	assert_string_equal(r->window_head, "the 2025 window is 1970-01-01 to 1970-01-01; ");
+	assert_int_equal(r->window_head_len, strlen(r->window_head));
+}
+
+static void test_derive_file_rules(void **state)
+{
+	struct fx *x = *state;
+	static const char *types[] = {".PDF"};
+	static const char *generic[] = {"IMG", ""};
+	struct doc_rules r = name_rules(x, 4);
+
+	/* as the policy writes them: a dot, capitals */
+	r.file_types = types;
+	r = derive_rules(x, r);
+	assert_true(checklist_type_accepted(&r, "passport.pdf"));
+	assert_true(checklist_type_accepted(&r, "passport.PdF"));
+	assert_false(checklist_type_accepted(&r, "passport.png"));
+	/* a generic name in capitals, and "" (only digits and separators) */
+	r.generic_names = generic;
+	r.ngeneric_names = 2;
+	r = derive_rules(x, r);
+	assert_false(checklist_name_descriptive(&r, "img_0001.pdf"));
+	assert_false(checklist_name_descriptive(&r, "IMG (2).pdf"));
+	assert_true(checklist_name_descriptive(&r, "img-passport.pdf"));
+	assert_true(checklist_name_descriptive(&r, "scan001.pdf")); /* not generic here */
+	/* a directory part: the base name is what counts */
+	assert_false(checklist_name_descriptive(&r, "passport/IMG_1.pdf"));
+	assert_true(checklist_name_descriptive(&r, "img\\passport.pdf"));
+}
+
+static void test_derive_slots(void **state)
+{
+	struct fx *x = *state;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_slot(x, "honours", "Honours", SLOT_OPTIONAL);
+	add_former_citizen_slot(x);
+	resume_slot(x, true);
+	add_slot(x, "education_proof", "Education proof", SLOT_DEFERRABLE);
+	derive(x);
+	for (size_t i = 0; i < x->pol.nslots; i++)
+		assert_int_equal(x->slots[i].id_len, strlen(x->slots[i].id));
+	/* the conditional slot and the resume look at the application */
+	assert_false(x->slots[0].busy);
+	assert_false(x->slots[1].busy);
+	assert_true(x->slots[2].busy);
+	assert_true(x->slots[3].busy);
+	assert_false(x->slots[4].busy);
+	assert_int_equal(x->pol.docrules.nbusy_slots, 2);
+	assert_int_equal(x->pol.docrules.busy_slots[0], 2);
+	assert_int_equal(x->pol.docrules.busy_slots[1], 3);
+	/* each slot's item with nothing uploaded */
+	assert_int_equal(x->pol.docrules.idle_items[0].state, CHECK_MISSING);
+	assert_int_equal(x->pol.docrules.idle_items[1].state, CHECK_OPTIONAL);
+	assert_int_equal(x->pol.docrules.idle_items[4].state, CHECK_LATER);
+	assert_ptr_equal(x->pol.docrules.idle_items[4].def, &x->slots[4]);
+	assert_string_equal(x->pol.docrules.idle_items[4].slot, "education_proof");
+	assert_int_equal(x->pol.docrules.idle_missing, 1); /* the passport */
+}
+
+/* Slot ids alike in length and first and last letters share a place in
+ * the table of ids: each document still lands in its own slot. */
+static void test_slot_ids_alike(void **state)
+{
+	struct fx *x = *state;
+	static const char *ids[] = {"a1z", "a2z", "a3z", "a4z", "a5z", "a6z", "a7z", "a8z"};
+	static const char *files[] = {"one-a.pdf", "two-a.pdf", "three.pdf", "four.pdf",
+				      "five.pdf", "six-a.pdf", "seven.pdf", "eight.pdf"};
+	const struct check_item *it;
+
+	for (size_t i = 0; i < 8; i++)
+		add_slot(x, ids[i], ids[i], SLOT_REQUIRED);
+	for (size_t i = 8; i-- > 0;)
+		if (i != 3)
+			add_doc(x, ids[i], files[i]);
+	it = run(x);
+	for (size_t i = 0; i < 8; i++) {
+		if (i == 3) {
+			assert_int_equal(it[i].state, CHECK_MISSING);
+			assert_int_equal(it[i].nuploads, 0);
+			continue;
+		}
+		assert_int_equal(it[i].state, CHECK_OK);
+		assert_int_equal(it[i].nuploads, 1);
+		assert_string_equal(it[i].uploads[0]->file, files[i]);
+	}
+	x->docs[0].slot = "a9z";
+	derive(x);
+	facts_init(&x->f, &x->app, NULL);
+	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_string_equal(x->err.path, "documents[0].slot");
+}
+
+/* An item lists its slot's uploads in document order, and only those with
+ * a file; the first document that names no slot is the one reported. */
+static void test_item_uploads(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_slot(x, "honours", "Honours", SLOT_OPTIONAL);
+	add_doc(x, "honours", "award-2021.pdf");
+	add_doc(x, "passport", "passport-main-page.pdf");
+	add_doc(x, "passport", NULL);
+	add_doc(x, "honours", "award-2023.pdf");
+	add_doc(x, "passport", "passport-visa-page.pdf");
+	it = run(x);
+	assert_int_equal(it[0].nuploads, 2);
+	assert_ptr_equal(it[0].uploads[0], &x->docs[1]);
+	assert_ptr_equal(it[0].uploads[1], &x->docs[4]);
+	assert_int_equal(it[1].nuploads, 2);
+	assert_ptr_equal(it[1].uploads[0], &x->docs[0]);
+	assert_ptr_equal(it[1].uploads[1], &x->docs[3]);
+	assert_string_equal(it[1].why, "uploaded: 'award-2021.pdf', 'award-2023.pdf'");
+	x->docs[2].slot = "pasport";
+	x->docs[3].slot = "honors";
+	facts_init(&x->f, &x->app, NULL);
+	assert_false(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	assert_string_equal(x->err.path, "documents[2].slot");
+}
+
+/* The items of slots without uploads come from the policy: what one
+ * application uploads does not change them for the next. */
+static void test_idle_items_stay(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_slot(x, "honours", "Honours", SLOT_OPTIONAL);
+	add_doc(x, "passport", "scan001.pdf");
+	add_doc(x, "honours", "award-2021.pdf");
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_PROBLEM);
+	assert_int_equal(it[1].state, CHECK_OK);
+	assert_false(x->cl.complete);
+	x->app.ndocuments = 0;
+	facts_init(&x->f, &x->app, NULL);
+	assert_true(checklist_compute(&x->pol, &x->f, &x->a, &x->cl, &x->err));
+	it = x->cl.items;
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_null(it[0].notes);
+	assert_int_equal(it[0].nuploads, 0);
+	assert_int_equal(it[1].state, CHECK_OPTIONAL);
+	assert_false(x->cl.complete);
+	x->slots[0].need = SLOT_OPTIONAL;
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_OPTIONAL);
+	assert_true(x->cl.complete);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1031,6 +1254,12 @@ int main(void)
 		T(test_window_is_not_a_document_slot),
 		T(test_document_without_slot),
 		T(test_out_of_memory),
+		T(test_derive_rules),
+		T(test_derive_file_rules),
+		T(test_derive_slots),
+		T(test_slot_ids_alike),
+		T(test_item_uploads),
+		T(test_idle_items_stay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
