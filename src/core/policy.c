@@ -64,7 +64,7 @@ const struct catalog *policy_catalog_on(const struct policy_bundle *b, date_t da
 const struct catalog_entry *catalog_entry_find(const struct catalog *c, const char *id)
 {
 	for (size_t i = 0; c && id && i < c->nentries; i++)
-		if (strcmp(c->entries[i].id, id) == 0)
+		if (c->entries[i].id[0] == id[0] && strcmp(c->entries[i].id, id) == 0)
 			return &c->entries[i];
 	return NULL;
 }
