@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/tx.h"
 #include "lib/strbuf.h"
 #include "web/i18n.h"
 #include "web/session.h"
@@ -278,14 +279,51 @@ static enum store_rc audit(struct store_conn *c, int64_t now, int64_t actor, con
 	return store_audit_add(c, &e);
 }
 
-/* commit_or_rollback: end the transaction begun by a use case. */
-static enum acct_err commit_or_rollback(struct store_conn *c, enum store_rc rc)
+/* outcome: what a use case answers once app_tx (app/tx.h) returned rc,
+ * its body having noted in `decided` why it wrote nothing (ACCT_OK: it
+ * decided nothing, the database failed). */
+static enum acct_err outcome(enum store_rc rc, enum acct_err decided)
 {
-	if (rc != STORE_OK) {
-		store_rollback(c);
+	if (rc == STORE_OK || rc == STORE_BUSY)
 		return from_store(rc);
-	}
-	return from_store(store_commit(c));
+	return decided != ACCT_OK ? decided : from_store(rc);
+}
+
+/* ---- the request's login, across runs of a transaction ----
+ *
+ * session_login and session_logout (web/session.c) change the request as
+ * well as the database: its session (token hash, CSRF token, user), its
+ * user and the cookie due.  A run that is rolled back must leave none of
+ * that behind, or the next run would log in a session row that no longer
+ * exists, and a failed request would set a cookie for a token the
+ * database does not hold: every run starts from the state saved before
+ * the first, and the request gets it back when no run was committed. */
+struct login_state {
+	struct session *session, copy;
+	struct user *user;
+	const char *token;
+	bool new_cookie;
+};
+
+static void login_state_save(const struct request *rq, struct login_state *s)
+{
+	memset(s, 0, sizeof *s);
+	s->session = rq->session;
+	if (rq->session)
+		s->copy = *rq->session;
+	s->user = rq->user;
+	s->token = rq->session_token;
+	s->new_cookie = rq->new_session_cookie;
+}
+
+static void login_state_restore(struct request *rq, const struct login_state *s)
+{
+	rq->session = s->session;
+	if (s->session)
+		*s->session = s->copy;
+	rq->user = s->user;
+	rq->session_token = s->token;
+	rq->new_session_cookie = s->new_cookie;
 }
 
 /* ---- the limit on the register and forgot-password forms ----
@@ -365,116 +403,131 @@ static bool validate_new(struct arena *a, const struct acct_new_user *in, bool s
 	return r->nerrors == 0;
 }
 
-/* create_user: insert the user (inside the caller's transaction). */
-static enum acct_err create_user(struct store_conn *c, int64_t now, const char *email,
-		const char *name, unsigned role, const char *lang, const char *hash,
-		struct acct_result *r)
+/* create_user: insert the user (inside the caller's transaction);
+ * STORE_CONFLICT when the e-mail address is taken. */
+static enum store_rc create_user(struct store_conn *c, int64_t now, const char *email,
+		const char *name, unsigned role, const char *lang, const char *hash, int64_t *id)
 {
 	struct user u = {
 		.email = email, .name = name, .role = role, .password_hash = hash,
 		.lang = lang && i18n_lang_valid(lang) ? lang : "zh", .created_at = now,
 	};
-	enum store_rc rc = store_user_create(c, &u, &r->user_id);
 
-	if (rc == STORE_CONFLICT) {
-		field_error(r, ACCT_F_EMAIL, "acct_err_email_taken");
-		return ACCT_CONFLICT;
+	*id = 0;
+	return store_user_create(c, &u, id);
+}
+
+/* taken: the answer to an address that has an account already. */
+static enum acct_err taken(struct acct_result *r)
+{
+	field_error(r, ACCT_F_EMAIL, "acct_err_email_taken");
+	return ACCT_CONFLICT;
+}
+
+/* A new account, as app_tx runs it: the user and the audit entry (and,
+ * registering, the login).  Everything slow (the hash) or built once
+ * (the audit JSON) is made before. */
+struct new_user_tx {
+	struct request *rq;        /* accounts_register: the login; else NULL */
+	struct login_state before; /* rq's, before the first run */
+	struct arena *a;
+	int64_t now, actor;        /* who adds it (0: the system) */
+	bool self;                 /* registering: the actor is the new user */
+	const char *email, *name, *lang, *hash, *action, *after;
+	unsigned role;
+	struct user *u;            /* registering: the new user, read back */
+	int64_t id;                /* the new user (this run's) */
+	enum acct_err decided;
+};
+
+static enum store_rc new_user_run(struct store_conn *c, void *arg)
+{
+	struct new_user_tx *t = arg;
+	enum store_rc rc;
+
+	t->decided = ACCT_OK;
+	if (t->rq)
+		login_state_restore(t->rq, &t->before);
+	rc = create_user(c, t->now, t->email, t->name, t->role, t->lang, t->hash, &t->id);
+	if (rc == STORE_CONFLICT)
+		t->decided = ACCT_CONFLICT;
+	if (rc != STORE_OK)
+		return rc;
+	if (t->rq) {
+		rc = store_user_by_id(c, t->id, t->a, t->u);
+		if (rc == STORE_OK && !session_login(t->rq, t->u))
+			rc = STORE_ERROR;
+		if (rc != STORE_OK)
+			return rc;
 	}
-	return from_store(rc);
+	return audit(c, t->now, t->self ? t->id : t->actor, t->action,
+		     user_subject(t->a, t->id), t->after);
 }
 
 enum acct_err accounts_user_add(struct store_conn *c, int64_t now, int64_t actor,
 		const struct acct_new_user *in, struct acct_result *r)
 {
 	struct arena a;
-	const char *email, *name;
+	struct new_user_tx t = { .a = &a, .now = now, .actor = actor, .role = in->role,
+				 .lang = in->lang, .action = "user.add" };
 	char hash[128];
-	enum acct_err e;
 	enum store_rc rc;
+	enum acct_err e;
 
 	result_init(r);
 	arena_init(&a, 0);
-	if (!validate_new(&a, in, true, &email, &name, r)) {
+	if (!validate_new(&a, in, true, &t.email, &t.name, r)) {
 		e = a.failed ? ACCT_ERROR : ACCT_INVALID;
 		goto out;
 	}
-	if (!password_hash(in->password, hash)) {
+	t.after = user_json(&a, t.email, in->role);
+	if (!t.after || !password_hash(in->password, hash)) {
 		e = ACCT_ERROR;
 		goto out;
 	}
-	rc = store_begin_write(c);
-	if (rc != STORE_OK) {
-		e = from_store(rc);
-		goto out;
-	}
-	e = create_user(c, now, email, name, in->role, in->lang, hash, r);
-	if (e != ACCT_OK) {
-		store_rollback(c);
-		goto out;
-	}
-	rc = audit(c, now, actor, "user.add", user_subject(&a, r->user_id),
-		   user_json(&a, email, in->role));
-	e = commit_or_rollback(c, rc);
+	t.hash = hash;
+	rc = app_tx(c, new_user_run, &t);
+	e = outcome(rc, t.decided);
+	if (e == ACCT_CONFLICT)
+		e = taken(r);
+	if (e == ACCT_OK)
+		r->user_id = t.id;
 out:
-	if (e != ACCT_OK)
-		r->user_id = 0;
 	sodium_memzero(hash, sizeof hash);
 	arena_release(&a);
 	return finish(r, e);
 }
 
-/* abandon_login: the session change did not commit: forget it in memory
- * too, so the request is answered as a visitor and no cookie is set for a
- * token the database does not hold. */
-static void abandon_login(struct request *rq)
-{
-	rq->user = NULL;
-	rq->session = NULL;
-	rq->new_session_cookie = false;
-	rq->session_token = NULL;
-}
-
 enum acct_err accounts_register(struct request *rq, const struct acct_new_user *in,
 		struct acct_result *r)
 {
-	const char *email, *name;
+	struct new_user_tx t = { .rq = rq, .a = rq->a, .now = rq->now, .self = true,
+				 .role = in->role, .lang = in->lang, .action = "user.register" };
 	char hash[128];
-	struct user *u;
-	enum acct_err e;
 	enum store_rc rc;
+	enum acct_err e;
 
 	result_init(r);
-	if (!validate_new(rq->a, in, false, &email, &name, r))
+	if (!validate_new(rq->a, in, false, &t.email, &t.name, r))
 		return finish(r, rq->a->failed ? ACCT_ERROR : ACCT_INVALID);
 	if (!http_db(rq) || !session_ensure(rq))
 		return finish(r, ACCT_BUSY);
 	if ((e = form_limit(rq, FORM_REGISTER, NULL, r)) != ACCT_OK)
 		return finish(r, e);
-	if (!password_hash(in->password, hash))
+	t.u = arena_alloc(rq->a, sizeof *t.u);
+	t.after = user_json(rq->a, t.email, in->role);
+	if (!t.u || !t.after || !password_hash(in->password, hash))
 		return finish(r, ACCT_ERROR);
-	u = arena_alloc(rq->a, sizeof *u);
-	rc = u ? store_begin_write(rq->db) : STORE_ERROR;
-	if (rc != STORE_OK) {
-		e = from_store(rc);
-		goto out;
-	}
-	e = create_user(rq->db, rq->now, email, name, in->role, in->lang, hash, r);
-	if (e != ACCT_OK) {
-		store_rollback(rq->db);
-		goto out;
-	}
-	rc = store_user_by_id(rq->db, r->user_id, rq->a, u);
-	if (rc == STORE_OK && !session_login(rq, u))
-		rc = STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = audit(rq->db, rq->now, r->user_id, "user.register",
-			   user_subject(rq->a, r->user_id), user_json(rq->a, email, in->role));
-	e = commit_or_rollback(rq->db, rc);
-	if (e != ACCT_OK)
-		abandon_login(rq);
-out:
-	if (e != ACCT_OK)
-		r->user_id = 0;
+	t.hash = hash;
+	login_state_save(rq, &t.before);
+	rc = app_tx(rq->db, new_user_run, &t);
+	e = outcome(rc, t.decided);
+	if (e == ACCT_CONFLICT)
+		e = taken(r);
+	if (e == ACCT_OK)
+		r->user_id = t.id;
+	else
+		login_state_restore(rq, &t.before);
 	sodium_memzero(hash, sizeof hash);
 	return finish(r, e);
 }
@@ -511,10 +564,46 @@ static int retry_minutes(const struct request *rq)
 	return (int)((w + 59) / 60);
 }
 
+/* A login, as app_tx runs it: the failure counted and logged, or the
+ * success (the throttle's count cleared, a new hash if one was made, the
+ * session bound to the user) logged.  The password was checked before. */
+struct login_tx {
+	struct request *rq;
+	struct login_state before;
+	const char *key, *subject, *after;
+	struct user *u;     /* NULL: no such account */
+	bool ok;            /* the password was right */
+	const char *rehash; /* a new hash of it to store, or NULL */
+};
+
+static enum store_rc login_run(struct store_conn *c, void *arg)
+{
+	struct login_tx *t = arg;
+	struct request *rq = t->rq;
+	enum store_rc rc = STORE_OK;
+
+	login_state_restore(rq, &t->before);
+	if (!t->ok) {
+		login_failed(rq, t->key);
+		return audit(c, rq->now, t->u ? t->u->id : 0, "session.login_failed", t->subject,
+			     t->after);
+	}
+	if (t->rehash)
+		rc = store_user_set_password(c, t->u->id, t->rehash);
+	login_succeeded(rq, t->key);
+	if (rc == STORE_OK && !session_login(rq, t->u))
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = audit(c, rq->now, t->u->id, "session.login", t->subject, NULL);
+	return rc;
+}
+
 enum acct_err accounts_login(struct request *rq, const char *email, const char *password,
 		struct acct_result *r)
 {
+	struct login_tx t = {0};
 	const char *key;
+	char rehash[128];
 	struct user *u;
 	bool found = false, ok = false;
 	enum store_rc rc;
@@ -556,55 +645,71 @@ enum acct_err accounts_login(struct request *rq, const char *email, const char *
 	else
 		verify_dummy(password);
 
-	rc = store_begin_write(rq->db);
-	if (rc != STORE_OK)
-		return finish(r, from_store(rc));
-	if (!ok) {
-		login_failed(rq, key);
-		rc = audit(rq->db, rq->now, found ? u->id : 0, "session.login_failed",
-			   user_subject(rq->a, found ? u->id : 0), user_json(rq->a, key, 0));
-		e = commit_or_rollback(rq->db, rc);
-		return finish(r, e == ACCT_OK ? ACCT_BAD_LOGIN : e);
-	}
-	/* Parameters raised since this hash was made: re-hash now. */
-	if (crypto_pwhash_str_needs_rehash(u->password_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		char h[128];
-		if (password_hash(password, h))
-			rc = store_user_set_password(rq->db, u->id, h);
-		sodium_memzero(h, sizeof h);
-	}
-	login_succeeded(rq, key);
-	if (rc == STORE_OK && !session_login(rq, u))
-		rc = STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = audit(rq->db, rq->now, u->id, "session.login", user_subject(rq->a, u->id), NULL);
-	e = commit_or_rollback(rq->db, rc);
+	t.rq = rq;
+	t.key = key;
+	t.u = found ? u : NULL;
+	t.ok = ok;
+	t.subject = user_subject(rq->a, found ? u->id : 0);
+	t.after = ok ? NULL : user_json(rq->a, key, 0);
+	if (!t.subject || (!ok && !t.after))
+		return finish(r, ACCT_ERROR);
+	/* Parameters raised since this hash was made: re-hash now, before the
+	 * transaction (once, however often it runs).  If hashing fails the
+	 * login goes on with the old hash. */
+	if (ok && crypto_pwhash_str_needs_rehash(u->password_hash,
+						 crypto_pwhash_OPSLIMIT_INTERACTIVE,
+						 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
+	    password_hash(password, rehash))
+		t.rehash = rehash;
+	login_state_save(rq, &t.before);
+	e = outcome(app_tx(rq->db, login_run, &t), ACCT_OK);
+	sodium_memzero(rehash, sizeof rehash);
 	if (e != ACCT_OK) {
-		abandon_login(rq);
+		login_state_restore(rq, &t.before);
 		return finish(r, e);
 	}
+	if (!ok)
+		return finish(r, ACCT_BAD_LOGIN);
 	r->user_id = u->id;
 	return finish(r, ACCT_OK);
 }
 
+/* The end of a session, as app_tx runs it. */
+struct logout_tx {
+	struct request *rq;
+	struct login_state before;
+	int64_t uid;
+	const char *subject;
+};
+
+static enum store_rc logout_run(struct store_conn *c, void *arg)
+{
+	struct logout_tx *t = arg;
+
+	login_state_restore(t->rq, &t->before);
+	if (!session_logout(t->rq))
+		return STORE_ERROR;
+	return t->uid ? audit(c, t->rq->now, t->uid, "session.logout", t->subject, NULL)
+		      : STORE_OK;
+}
+
 enum acct_err accounts_logout(struct request *rq)
 {
-	int64_t uid = session_user_id(rq);
-	enum store_rc rc;
+	struct logout_tx t = { .rq = rq, .uid = session_user_id(rq) };
+	enum acct_err e;
 
 	if (!rq->session)
 		return ACCT_OK;
 	if (!http_db(rq))
 		return ACCT_BUSY;
-	rc = store_begin_write(rq->db);
-	if (rc != STORE_OK)
-		return from_store(rc);
-	if (!session_logout(rq))
-		rc = STORE_ERROR;
-	if (rc == STORE_OK && uid)
-		rc = audit(rq->db, rq->now, uid, "session.logout", user_subject(rq->a, uid), NULL);
-	return commit_or_rollback(rq->db, rc);
+	t.subject = user_subject(rq->a, t.uid);
+	if (!t.subject)
+		return ACCT_ERROR;
+	login_state_save(rq, &t.before);
+	e = outcome(app_tx(rq->db, logout_run, &t), ACCT_OK);
+	if (e != ACCT_OK)
+		login_state_restore(rq, &t.before);
+	return e;
 }
 
 /* ---- password reset ---- */
@@ -653,16 +758,40 @@ static const char *replace(struct arena *a, const char *text, const char *name,
 	return out;
 }
 
+/* A reset link, as app_tx runs it: the token (hashed), the mail in the
+ * outbox (a table: a rollback takes it back; nothing is sent from here)
+ * and the audit entry.  Token and mail are made before. */
+struct reset_request_tx {
+	const unsigned char *h;
+	int64_t user_id, actor, now;
+	const char *subject;
+	const struct mail *mail;
+};
+
+static enum store_rc reset_request_run(struct store_conn *c, void *arg)
+{
+	struct reset_request_tx *t = arg;
+	int64_t mail_id;
+	enum store_rc rc;
+
+	rc = store_reset_create(c, t->h, t->user_id, t->now + ACCT_RESET_TTL);
+	if (rc == STORE_OK)
+		rc = store_outbox_add(c, t->mail, &mail_id);
+	if (rc == STORE_OK)
+		rc = audit(c, t->now, t->actor, "user.reset_requested", t->subject, NULL);
+	return rc;
+}
+
 enum acct_err accounts_request_reset(struct request *rq, const char *email,
 		struct acct_result *r)
 {
+	struct reset_request_tx t;
 	const char *e = NULL, *tok, *lang, *body;
 	unsigned char h[32];
 	struct user u;
 	struct mail m;
 	enum store_rc rc;
 	enum acct_err ae;
-	int64_t mail_id;
 
 	result_init(r);
 	e = check_email(rq->a, email, r);
@@ -700,23 +829,36 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 		.body = body, .created_at = rq->now,
 	};
 
-	rc = store_begin_write(rq->db);
-	if (rc != STORE_OK)
-		return finish(r, from_store(rc));
-	rc = store_reset_create(rq->db, h, u.id, rq->now + ACCT_RESET_TTL);
-	if (rc == STORE_OK)
-		rc = store_outbox_add(rq->db, &m, &mail_id);
-	if (rc == STORE_OK)
-		rc = audit(rq->db, rq->now, session_user_id(rq), "user.reset_requested",
-			   user_subject(rq->a, u.id), NULL);
+	t.h = h;
+	t.user_id = u.id;
+	t.actor = session_user_id(rq);
+	t.subject = user_subject(rq->a, u.id);
+	t.mail = &m;
+	t.now = rq->now;
+	ae = t.subject ? outcome(app_tx(rq->db, reset_request_run, &t), ACCT_OK) : ACCT_ERROR;
 	sodium_memzero(h, sizeof h);
-	return finish(r, commit_or_rollback(rq->db, rc));
+	return finish(r, ae);
+}
+
+/* Whether a reset token is live: taken in a transaction that
+ * app_tx_probe always rolls back. */
+struct reset_check_tx {
+	const unsigned char *h;
+	int64_t now;
+};
+
+static enum store_rc reset_check_run(struct store_conn *c, void *arg)
+{
+	struct reset_check_tx *t = arg;
+	int64_t uid;
+
+	return store_reset_take(c, t->h, t->now, &uid);
 }
 
 enum acct_err accounts_reset_check(struct request *rq, const char *token)
 {
 	unsigned char h[32];
-	int64_t uid;
+	struct reset_check_tx t = { .h = h, .now = rq->now };
 	enum store_rc rc;
 
 	if (!token_shape_ok(token))
@@ -725,14 +867,65 @@ enum acct_err accounts_reset_check(struct request *rq, const char *token)
 		return ACCT_BUSY;
 	token_hash(token, h);
 	/* Take the token and undo: whether it is live, nothing used up. */
-	rc = store_begin_write(rq->db);
-	if (rc != STORE_OK)
-		return from_store(rc);
-	rc = store_reset_take(rq->db, h, rq->now, &uid);
-	store_rollback(rq->db);
+	rc = app_tx_probe(rq->db, reset_check_run, &t);
+	sodium_memzero(h, sizeof h);
 	if (rc == STORE_NOTFOUND)
 		return ACCT_BAD_TOKEN;
 	return from_store(rc);
+}
+
+/* A new password from a reset link, as app_tx runs it: the token used up,
+ * the password stored, the session logged in, every other session of the
+ * user ended, the audit entry.  The hash is made before. */
+struct reset_tx {
+	struct request *rq;
+	struct login_state before;
+	const unsigned char *h;
+	const char *password, *hash;
+	struct user *u;
+	int64_t uid;
+	enum acct_err decided;
+};
+
+static enum store_rc reset_run(struct store_conn *c, void *arg)
+{
+	struct reset_tx *t = arg;
+	struct request *rq = t->rq;
+	struct acct_result scratch;
+	int64_t ended = 0;
+	enum store_rc rc;
+
+	login_state_restore(rq, &t->before);
+	t->decided = ACCT_OK;
+	t->uid = 0;
+	rc = store_reset_take(c, t->h, rq->now, &t->uid);
+	if (rc == STORE_OK)
+		rc = store_user_by_id(c, t->uid, rq->a, t->u);
+	if (rc == STORE_NOTFOUND)
+		t->decided = ACCT_BAD_TOKEN;
+	if (rc != STORE_OK)
+		return rc;
+	/* The one rule that needs the account: rolled back, the token stays
+	 * live (the caller names the field). */
+	result_init(&scratch);
+	if (!check_password(rq->a, t->password, t->u->email, &scratch)) {
+		t->decided = ACCT_INVALID;
+		return STORE_CONFLICT;
+	}
+	rc = store_user_set_password(c, t->uid, t->hash);
+	if (rc == STORE_OK) {
+		t->u->password_hash = NULL;
+		if (!session_login(rq, t->u))
+			rc = STORE_ERROR;
+	}
+	/* Whoever else is logged in to the account (a thief, if that is why
+	 * the password changes) is logged out: every other session ends. */
+	if (rc == STORE_OK)
+		rc = store_sessions_end_user(c, t->uid, rq->session->id, &ended);
+	if (rc == STORE_OK)
+		rc = audit(c, rq->now, t->uid, "user.password_reset", user_subject(rq->a, t->uid),
+			   arena_printf(rq->a, "{\"sessions_ended\":%lld}", (long long)ended));
+	return rc;
 }
 
 enum acct_err accounts_reset(struct request *rq, const char *token, const char *password,
@@ -740,8 +933,7 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 {
 	unsigned char h[32];
 	char hash[128];
-	int64_t uid = 0, ended = 0;
-	struct user *u;
+	struct reset_tx t = { .rq = rq, .h = h, .password = password, .hash = hash };
 	enum store_rc rc;
 	enum acct_err e;
 
@@ -752,53 +944,25 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 	}
 	if (!check_password(rq->a, password, NULL, r))
 		return finish(r, ACCT_INVALID);
-	u = arena_alloc(rq->a, sizeof *u);
-	if (!u || !http_db(rq) || !session_ensure(rq))
+	t.u = arena_alloc(rq->a, sizeof *t.u);
+	if (!t.u || !http_db(rq) || !session_ensure(rq))
 		return finish(r, ACCT_BUSY);
 	if (!password_hash(password, hash))
 		return finish(r, ACCT_ERROR);
 	token_hash(token, h);
 
-	rc = store_begin_write(rq->db);
-	if (rc != STORE_OK) {
-		e = from_store(rc);
-		goto out;
+	login_state_save(rq, &t.before);
+	rc = app_tx(rq->db, reset_run, &t);
+	e = outcome(rc, t.decided);
+	if (e == ACCT_OK) {
+		r->user_id = t.uid;
+	} else {
+		login_state_restore(rq, &t.before);
+		if (e == ACCT_BAD_TOKEN)
+			field_error(r, ACCT_F_TOKEN, "acct_err_token");
+		else if (e == ACCT_INVALID)
+			check_password(rq->a, password, t.u->email, r);
 	}
-	rc = store_reset_take(rq->db, h, rq->now, &uid);
-	if (rc == STORE_OK)
-		rc = store_user_by_id(rq->db, uid, rq->a, u);
-	if (rc == STORE_NOTFOUND) {
-		store_rollback(rq->db);
-		field_error(r, ACCT_F_TOKEN, "acct_err_token");
-		e = ACCT_BAD_TOKEN;
-		goto out;
-	}
-	/* The one rule that needs the account: rolled back, the token stays live. */
-	if (rc == STORE_OK && !check_password(rq->a, password, u->email, r)) {
-		store_rollback(rq->db);
-		e = ACCT_INVALID;
-		goto out;
-	}
-	if (rc == STORE_OK)
-		rc = store_user_set_password(rq->db, uid, hash);
-	if (rc == STORE_OK) {
-		u->password_hash = NULL;
-		if (!session_login(rq, u))
-			rc = STORE_ERROR;
-	}
-	/* Whoever else is logged in to the account (a thief, if that is why
-	 * the password changes) is logged out: every other session ends. */
-	if (rc == STORE_OK)
-		rc = store_sessions_end_user(rq->db, uid, rq->session->id, &ended);
-	if (rc == STORE_OK)
-		rc = audit(rq->db, rq->now, uid, "user.password_reset", user_subject(rq->a, uid),
-			   arena_printf(rq->a, "{\"sessions_ended\":%lld}", (long long)ended));
-	e = commit_or_rollback(rq->db, rc);
-	if (e != ACCT_OK)
-		abandon_login(rq);
-	else
-		r->user_id = uid;
-out:
 	sodium_memzero(hash, sizeof hash);
 	sodium_memzero(h, sizeof h);
 	return finish(r, e);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/tx.h"
 #include "format/appfile.h"
 #include "lib/json.h"
 #include "lib/strbuf.h"
@@ -150,71 +151,120 @@ static enum store_rc audit_update(struct store_conn *c, const struct user *u,
 
 /* ---- changing a draft ------------------------------------------------------------ */
 
+/* One change, as app_tx runs it (perhaps more than once).  Each run reads
+ * into `scratch`, reset at its start, so a run that was busy leaves
+ * nothing behind; the caller copies the row it answers with into its own
+ * arena once, after the last run. */
+struct update_tx {
+	const struct user *u;
+	int64_t id, expected_version, now;
+	const char *data;
+	struct arena scratch;
+	struct application_rec cur, upd; /* in scratch (upd.data: the caller's) */
+	enum appl_rc decided;            /* why nothing is written (APPL_OK: go on) */
+	char checked[64];                /* the programme data was checked against... */
+	bool valid;                      /* ...and whether it was valid for it */
+};
+
+/* update_run: one run: re-read, check, write, audit. */
+static enum store_rc update_run(struct store_conn *c, void *arg)
+{
+	struct update_tx *t = arg;
+	enum store_rc rc;
+
+	arena_reset(&t->scratch);
+	t->decided = APPL_OK;
+	rc = store_application_get(c, t->id, &t->scratch, &t->cur);
+	if (rc == STORE_NOTFOUND)
+		t->decided = APPL_NOTFOUND;
+	if (rc != STORE_OK)
+		return rc;
+	if (!app_application_can_read(t->u, &t->cur))
+		t->decided = APPL_NOTFOUND;
+	else if (!app_application_can_edit(t->u, &t->cur))
+		t->decided = APPL_FORBIDDEN;
+	else if (strcmp(status_of(&t->cur), "draft") != 0)
+		t->decided = APPL_NOT_DRAFT;
+	else if (t->cur.version != t->expected_version)
+		t->decided = APPL_CONFLICT; /* someone saved since this person loaded the form */
+	if (t->decided != APPL_OK)
+		return STORE_CONFLICT;
+	/* Decoding up to a megabyte is done once, not once per run (unless
+	 * the programme changed in between, or its name is too long to keep). */
+	if (!t->checked[0] || !t->cur.programme || strcmp(t->checked, t->cur.programme) != 0) {
+		t->valid = valid_data(t->data, t->cur.programme);
+		t->checked[0] = '\0';
+		if (t->cur.programme && strlen(t->cur.programme) < sizeof t->checked)
+			memcpy(t->checked, t->cur.programme, strlen(t->cur.programme) + 1);
+	}
+	if (!t->valid) {
+		t->decided = APPL_INVALID;
+		return STORE_CONFLICT;
+	}
+	t->upd = t->cur;
+	t->upd.data = t->data;
+	t->upd.updated_at = t->now;
+	t->upd.version = t->expected_version; /* the store bumps it if still current */
+	rc = store_application_update(c, &t->upd);
+	if (rc == STORE_CONFLICT) {
+		/* changed between our read and our write (not possible while we
+		 * hold the write lock; kept for a backend that allows it) */
+		rc = store_application_get(c, t->id, &t->scratch, &t->cur);
+		if (rc != STORE_OK)
+			return rc;
+		t->decided = APPL_CONFLICT;
+		return STORE_CONFLICT;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	t->upd.version = t->expected_version + 1;
+	return audit_update(c, t->u, &t->cur, &t->upd);
+}
+
+static const char *dup_or_null(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* rec_copy: r with its strings copied into a; false when memory ran out. */
+static bool rec_copy(struct arena *a, const struct application_rec *r,
+		struct application_rec *out)
+{
+	*out = *r;
+	out->programme = dup_or_null(a, r->programme);
+	out->status = dup_or_null(a, r->status);
+	out->data = dup_or_null(a, r->data);
+	return (!r->programme || out->programme) && (!r->status || out->status) &&
+	       (!r->data || out->data);
+}
+
 enum appl_rc app_application_update(struct store_conn *c, const struct user *u, int64_t id,
 		int64_t expected_version, const char *data, int64_t now, struct arena *a,
 		struct application_rec *out)
 {
-	struct application_rec cur, upd;
-	enum appl_rc rc;
+	struct update_tx t = {
+		.u = u, .id = id, .expected_version = expected_version, .now = now, .data = data,
+	};
 	enum store_rc src;
+	enum appl_rc rc;
 
 	memset(out, 0, sizeof *out);
 	if (!u)
 		return APPL_NOTFOUND;
-	src = store_begin_write(c);
-	if (src != STORE_OK)
-		return from_store(src);
-	rc = from_store(store_application_get(c, id, a, &cur));
-	if (rc != APPL_OK)
-		goto out;
-	if (!app_application_can_read(u, &cur)) {
-		rc = APPL_NOTFOUND;
-		goto out;
-	}
-	if (!app_application_can_edit(u, &cur)) {
-		rc = APPL_FORBIDDEN;
-		goto out;
-	}
-	if (strcmp(status_of(&cur), "draft") != 0) {
-		rc = APPL_NOT_DRAFT;
-		goto out;
-	}
-	if (cur.version != expected_version) {
-		/* someone saved since this person loaded the form */
-		*out = cur;
-		rc = APPL_CONFLICT;
-		goto out;
-	}
-	if (!valid_data(data, cur.programme)) {
-		rc = APPL_INVALID;
-		goto out;
-	}
-	upd = cur;
-	upd.data = data;
-	upd.updated_at = now;
-	upd.version = expected_version; /* the store bumps it if still current */
-	rc = from_store(store_application_update(c, &upd));
-	if (rc == APPL_CONFLICT) {
-		/* changed between our read and our write (not possible while we
-		 * hold the write lock; kept for a backend that allows it) */
-		if (store_application_get(c, id, a, &cur) == STORE_OK)
-			*out = cur;
-		goto out;
-	}
-	if (rc != APPL_OK)
-		goto out;
-	upd.version = expected_version + 1;
-	rc = from_store(audit_update(c, u, &cur, &upd));
-	if (rc != APPL_OK)
-		goto out;
-	rc = from_store(store_commit(c));
-	if (rc == APPL_OK)
-		*out = upd;
-	return rc;
-out:
-	store_rollback(c);
-	if (rc != APPL_CONFLICT)
+	arena_init(&t.scratch, 0);
+	src = app_tx(c, update_run, &t);
+	rc = src == STORE_OK ? APPL_OK : t.decided != APPL_OK ? t.decided : from_store(src);
+	if (rc == APPL_OK) {
+		/* written: the new row (its data is the caller's own) */
+		*out = t.upd;
+		out->programme = dup_or_null(a, t.upd.programme);
+		out->status = dup_or_null(a, t.upd.status);
+	} else if (rc == APPL_CONFLICT && !rec_copy(a, &t.cur, out)) {
+		/* the stored row, to show what changed */
 		memset(out, 0, sizeof *out);
+		rc = APPL_ERROR;
+	}
+	arena_release(&t.scratch);
 	return rc;
 }
 

@@ -42,7 +42,7 @@ enum appl_rc {
 	APPL_NOT_DRAFT, /* only a draft can be changed */
 	APPL_CONFLICT,  /* the version changed: nothing written */
 	APPL_INVALID,   /* the data is not an application file of its programme */
-	APPL_BUSY,      /* database busy, full or a serialization failure: retry or 503 */
+	APPL_BUSY,      /* database full, or still busy after app/tx.h's retries: 503 */
 	APPL_ERROR,     /* anything else (logged): 500 */
 };
 
@@ -57,7 +57,8 @@ bool app_application_can_edit(const struct user *u, const struct application_rec
 enum appl_rc app_application_get(struct store_conn *c, const struct user *u, int64_t id,
 		struct arena *a, struct application_rec *out);
 
-/* app_application_update: in one write transaction, re-read application
+/* app_application_update: in one write transaction (run again from its
+ * start when the database was busy: app/tx.h), re-read application
  * id; if u may not change it: APPL_NOTFOUND / APPL_FORBIDDEN /
  * APPL_NOT_DRAFT; if its version is not expected_version: APPL_CONFLICT
  * with *out the stored row (in a); else store data (updated at now), bump

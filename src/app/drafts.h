@@ -17,10 +17,12 @@
 /* drafts_create: store data as a new application of owner with status
  * "draft" (created at now) and add the audit entry
  * "application.draft_create" on "application:<id>" (actor owner, after:
- * programme, status and origin).  On STORE_OK *id is the new
+ * programme, status and origin), in one transaction tried again when the
+ * database was busy (app/tx.h).  On STORE_OK *id is the new
  * application's id; otherwise nothing was written (the transaction is
- * rolled back): STORE_NOTFOUND when owner is no user, STORE_BUSY or
- * STORE_FULL for the caller to answer 503, STORE_ERROR otherwise. */
+ * rolled back): STORE_NOTFOUND when owner is no user, STORE_BUSY (still
+ * busy after the retries) or STORE_FULL for the caller to answer 503,
+ * STORE_ERROR otherwise. */
 enum store_rc drafts_create(struct store_conn *c, int64_t owner, const char *programme,
 		const char *data, int64_t now, int64_t *id);
 

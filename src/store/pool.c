@@ -442,3 +442,8 @@ void store_rollback(struct store_conn *c)
 		q_exec(c, Q_ROLLBACK);
 	c->tx_rc = STORE_OK;
 }
+
+enum store_rc store_tx_failure(struct store_conn *c)
+{
+	return c->s->be->in_tx(c) ? c->tx_rc : STORE_OK;
+}

@@ -128,6 +128,12 @@ enum store_rc store_begin_write(struct store_conn *c);
 enum store_rc store_commit(struct store_conn *c);
 /* store_rollback: end the transaction, if one is open, undoing it. */
 void store_rollback(struct store_conn *c);
+/* store_tx_failure: the first failure of the open transaction on c
+ * (STORE_OK when none, or no transaction is open): what store_commit
+ * would return.  For a caller that learnt of a failure only as "false"
+ * from a function between it and the store (app/tx.h runs a transaction
+ * that failed busy again, whatever its body made of it). */
+enum store_rc store_tx_failure(struct store_conn *c);
 
 /* ---- accounts ---- */
 enum role {

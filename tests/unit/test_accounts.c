@@ -12,6 +12,8 @@
  * translations (po/, when the test runs from the source tree).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -125,7 +128,7 @@ static int setup_with(void **state, enum be be)
 	site_config_defaults(&f->site.cfg);
 	f->site.cfg.login_max_failures = 3;
 	arena_init(&f->site.arena, 0);
-	f->site.store = store_open(url, blobs, 2, err, sizeof err);
+	f->site.store = store_open(url, blobs, 4, err, sizeof err);
 	if (!f->site.store)
 		fail_msg("store_open: %s", err);
 	f->site.i18n = i18n_load("po", &f->site.arena, err, sizeof err); /* NULL outside the tree */
@@ -539,6 +542,131 @@ static void test_reset(void **state)
 			 ACCT_BAD_LOGIN);
 	assert_int_equal(accounts_login(browse(f), "anna@example.org", "a brand new password", &r),
 			 ACCT_OK);
+}
+
+/* ---- two uses of one reset link at the same moment ---- */
+
+struct resetter {
+	struct fx *f;
+	const char *token, *password, *remote;
+	struct arena a;
+	struct request rq;
+	struct acct_result r;
+	enum acct_err e;
+};
+
+/* use_link: a browser of its own (no cookie) sends the reset form. */
+static void *use_link(void *arg)
+{
+	struct resetter *x = arg;
+
+	x->rq.a = &x->a;
+	x->rq.site = &x->f->site;
+	x->rq.now = x->f->now;
+	x->rq.lang = "en";
+	x->rq.path = "/password/reset";
+	snprintf(x->rq.remote, sizeof x->rq.remote, "%s", x->remote);
+	x->e = accounts_reset(&x->rq, x->token, x->password, &x->r);
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* reset_waiters: PostgreSQL sessions waiting for a row lock in the
+ * UPDATE that takes a reset token. */
+static int reset_waiters(void)
+{
+	PGconn *pg = PQconnectdb(pg_base);
+	PGresult *res;
+	int n = -1;
+
+	if (PQstatus(pg) != CONNECTION_OK)
+		fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(pg));
+	res = PQexec(pg, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		     "AND query LIKE 'UPDATE password_resets%'");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		n = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	PQfinish(pg);
+	return n;
+}
+
+/* Someone clicks the link twice (or two tabs send the form): both
+ * requests are held at the same point by a third transaction that has
+ * taken the token without committing (on PostgreSQL their UPDATEs wait
+ * for its row lock; on SQLite their transactions wait for the write lock).
+ * When it rolls back, one sets the password and the other is told the
+ * link is used: on PostgreSQL that one's UPDATE fails with 40001 and the
+ * use case runs again (app/tx.h), where it would otherwise answer 503. */
+static void test_reset_link_used_twice_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct resetter x[2] = {
+		{ .f = f, .password = "the first new password", .remote = "192.0.2.7" },
+		{ .f = f, .password = "the other new password", .remote = "192.0.2.8" },
+	};
+	struct acct_result r;
+	struct store_conn *blocker;
+	unsigned char h[32];
+	char saved[64];
+	int64_t uid;
+	pthread_t t[2];
+	int win, waiting = 2;
+
+	assert_int_equal(reg(f, "anna@example.org", "Anna", PW, ROLE_APPLICANT, &r), ACCT_OK);
+	assert_int_equal(accounts_request_reset(new_browser(f, "192.0.2.1"), "anna@example.org", &r),
+			 ACCT_OK);
+	snprintf(saved, sizeof saved, "%s", mailed_token(f, "anna@example.org"));
+	end_request(f);
+
+	blocker = store_conn_acquire(f->site.store);
+	token_hash(saved, h);
+	assert_int_equal(store_begin_write(blocker), STORE_OK);
+	assert_int_equal(store_reset_take(blocker, h, f->now, &uid), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		x[i].token = saved;
+		arena_init(&x[i].a, 0);
+		assert_int_equal(pthread_create(&t[i], NULL, use_link, &x[i]), 0);
+	}
+	if (f->be == BE_PG) {
+		/* each hashes the password first (Argon2id: slow under ASan) */
+		for (int i = 0; i < 6000 && (waiting = reset_waiters()) < 2; i++)
+			sleep_ms(10);
+	} else {
+		sleep_ms(300); /* both wait for the lock (the busy timeout is 5 s) */
+	}
+	store_rollback(blocker);
+	store_conn_release(blocker);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		if (x[i].rq.db) /* back before anything can fail (teardown waits for it) */
+			store_conn_release(x[i].rq.db);
+		x[i].rq.db = NULL;
+	}
+	assert_int_equal(waiting, 2);
+
+	assert_true((x[0].e == ACCT_OK && x[1].e == ACCT_BAD_TOKEN) ||
+		    (x[0].e == ACCT_BAD_TOKEN && x[1].e == ACCT_OK));
+	win = x[0].e == ACCT_OK ? 0 : 1;
+	expect_field(&x[1 - win].r, ACCT_F_TOKEN, "acct_err_token");
+	/* the loser's browser is not logged in; the winner's is */
+	assert_null(x[1 - win].rq.user);
+	assert_non_null(x[win].rq.user);
+	/* registered, reset asked for, reset: once */
+	assert_int_equal(audit_count(f, "user:1"), 3);
+	assert_true(audit_has(f, "user:1", "user.password_reset", 1));
+	for (int i = 0; i < 2; i++)
+		arena_release(&x[i].a);
+	assert_int_equal(accounts_login(new_browser(f, "192.0.2.1"), "anna@example.org",
+					x[win].password, &r), ACCT_OK);
+	assert_int_equal(accounts_login(new_browser(f, "192.0.2.2"), "anna@example.org",
+					x[1 - win].password, &r), ACCT_BAD_LOGIN);
 }
 
 static void test_reset_expires(void **state)
@@ -976,6 +1104,7 @@ int main(void)
 		BOTH(test_logout_keeps_old_cookie_dead),
 		BOTH(test_throttle),
 		BOTH(test_reset),
+		BOTH(test_reset_link_used_twice_at_once),
 		BOTH(test_reset_expires),
 		BOTH(test_reset_mail_in_user_language),
 		BOTH(test_sessions_end_user),

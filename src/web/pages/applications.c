@@ -20,7 +20,6 @@
 #include "web/render.h"
 
 #define ID_DIGITS_MAX 18 /* below INT64_MAX whatever the digits */
-#define UPDATE_TRIES 3   /* a serialization failure (PostgreSQL) is tried again */
 
 /* parse_id: a positive decimal integer, digits only, no sign, no leading
  * zero, at most ID_DIGITS_MAX digits. */
@@ -275,12 +274,8 @@ void page_application_edit_post(struct request *rq, struct response *rs)
 		page_error(rq, rs, 413);
 		return;
 	}
-	for (int i = 0; i < UPDATE_TRIES; i++) {
-		rc = app_application_update(rq->db, rq->user, rec.id, version, json, rq->now, rq->a,
-					    &out);
-		if (rc != APPL_BUSY)
-			break;
-	}
+	/* a serialization failure is run again inside (app/tx.h) */
+	rc = app_application_update(rq->db, rq->user, rec.id, version, json, rq->now, rq->a, &out);
 	switch (rc) {
 	case APPL_OK:
 		http_redirect(rs, arena_printf(rq->a, "/applications/%" PRId64 "?saved=1", rec.id));
