@@ -244,7 +244,9 @@ static const char *resume_check(const void *obj, char *buf, size_t cap, const ch
 	const struct resume_entry *e = obj;
 
 	(void)blame;
-	return e->to_present ? NULL : month_order(e->from, e->to, buf, cap);
+	if (e->to_present | (e->from <= e->to)) /* (one branch, not one on "present") */
+		return NULL;
+	return month_order(e->from, e->to, buf, cap);
 }
 
 static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame)
@@ -285,25 +287,17 @@ bool appfile_decode_fast(const char *text, size_t len, uint32_t line, uint32_t c
 	return jd_decode_fast(text, len, line, col, &app_schema, out, a, max_tokens, end);
 }
 
-/* decode_fast: the value at the start of text[0..len) decoded a fast way,
- * when it is valid; *end gets where it ends.  First straight from the text
- * (jd_decode_fast), which declines what is unusual; then json_scan_value
- * (one pass that tokenizes and checks) and jd_decode, which need not check
- * again.  False when neither took it (or memory ran out): the careful way
- * (json_tokenize, then jd_decode checking each token) then reads it again
- * and says what is wrong.  Valid applications are what files mostly hold. */
-static bool decode_fast(struct appfile_decoder *d, const char *text, size_t len,
-			uint32_t line, uint32_t col, struct arena *a,
-			struct application *out, struct jd_end *end)
+/* decode_scan: the second fast way: json_scan_value (one pass that
+ * tokenizes and checks) and jd_decode, which need not check again. */
+static __attribute__((noinline)) bool decode_scan(struct appfile_decoder *d, const char *text,
+						  size_t len, uint32_t line, uint32_t col,
+						  struct arena *a, struct application *out,
+						  struct jd_end *end)
 {
 	struct json_cursor cur;
 	struct jd_error derr;
 	struct json_doc doc;
 
-	if (d->careful)
-		return false;
-	if (appfile_decode_fast(text, len, line, col, a, out, d->json.max, end))
-		return true;
 	if (json_scan_value(&d->json, text, len, &doc, &end->off) != JSON_OK)
 		return false;
 	json_cursor_init(&cur, text, end->off, line, col);
@@ -313,24 +307,38 @@ static bool decode_fast(struct appfile_decoder *d, const char *text, size_t len,
 	return true;
 }
 
-int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
-		      uint32_t line, uint32_t col, struct arena *a,
-		      struct application *out, struct appfile_error *err)
+/* decode_fast: the value at the start of text[0..len) decoded a fast way,
+ * when it is valid; *end gets where it ends.  First straight from the text
+ * (jd_decode_fast), which declines what is unusual; then json_scan_value
+ * (one pass that tokenizes and checks) and jd_decode, which need not check
+ * again.  False when neither took it (or memory ran out): the careful way
+ * (json_tokenize, then jd_decode checking each token) then reads it again
+ * and says what is wrong.  Valid applications are what files mostly hold. */
+static inline bool decode_fast(struct appfile_decoder *d, const char *text, size_t len,
+			       uint32_t line, uint32_t col, struct arena *a,
+			       struct application *out, struct jd_end *end)
+{
+	if (d->careful)
+		return false;
+	if (jd_decode_fast(text, len, line, col, &app_schema, out, a, d->json.max, end))
+		return true; /* (appfile_decode_fast) */
+	return decode_scan(d, text, len, line, col, a, out, end);
+}
+
+/* decode_careful: the careful way, which says what is wrong. */
+static __attribute__((noinline)) int decode_careful(struct appfile_decoder *d,
+						    const char *text, size_t len, uint32_t line,
+						    uint32_t col, struct arena *a,
+						    struct application *out,
+						    struct appfile_error *err)
 {
 	struct json_cursor cur;
 	struct json_error jerr;
 	struct jd_error derr;
 	struct json_doc doc;
-	struct jd_end end;
 	enum json_rc jrc;
 	enum jd_rc drc;
 
-	if (decode_fast(d, text, len, line, col, a, out, &end)) {
-		while (end.off < len && json_is_ws(text[end.off]))
-			end.off++;
-		if (end.off == len) /* nothing but whitespace after it */
-			return APPFILE_OK;
-	}
 	json_cursor_init(&cur, text, len, line, col);
 	jrc = json_tokenize(&d->json, text, len, &doc, &jerr);
 	if (jrc == JSON_EINPUT)
@@ -347,6 +355,21 @@ int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
 	return set_error(err, drc == JD_ENOMEM ? APPFILE_ENOMEM : APPFILE_EINPUT, &cur,
 			 derr.off, derr.path, drc == JD_ESYNTAX ? "invalid JSON: " : "",
 			 derr.reason);
+}
+
+int appfile_decode_at(struct appfile_decoder *d, const char *text, size_t len,
+		      uint32_t line, uint32_t col, struct arena *a,
+		      struct application *out, struct appfile_error *err)
+{
+	struct jd_end end;
+
+	if (decode_fast(d, text, len, line, col, a, out, &end)) {
+		while (end.off < len && json_is_ws(text[end.off]))
+			end.off++;
+		if (end.off == len) /* nothing but whitespace after it */
+			return APPFILE_OK;
+	}
+	return decode_careful(d, text, len, line, col, a, out, err);
 }
 
 int appfile_decode(struct appfile_decoder *d, const char *text, size_t len,

@@ -10,7 +10,7 @@
  *    them against the policy).
  *  - appfile_stream splits a file into top-level values: one pretty-printed
  *    object, JSON Lines, or objects one after another, in constant memory
- *    (a buffer of 64 KiB growing to the per-application cap, 1 MiB).
+ *    (a buffer of 256 KiB growing to the per-application cap, 1 MiB).
  *
  * Decoding tries three ways, each giving the same result where it gives
  * one: straight from the text (jd_decode_fast: no tokens, declines anything
@@ -40,7 +40,9 @@
 #include "lib/strbuf.h"
 
 #define APPFILE_FORMAT "yingcai-application/1"
-#define APPFILE_CHUNK ((size_t)64 * 1024)   /* first stream buffer */
+/* The first stream buffer.  A value cut by its end is read again the slow
+ * way (scan_value), once every CHUNK bytes: 256 KiB makes that rare. */
+#define APPFILE_CHUNK ((size_t)256 * 1024)
 #define APPFILE_MAX ((size_t)1024 * 1024)   /* largest single application */
 
 enum appfile_rc {

@@ -62,17 +62,19 @@ enum jd_flags {
 };
 
 struct jd_enum {
-	const char *const *values;
+	const char *const *values; /* each NUL-padded to 32 bytes at least, see
+				    * JD_PAD (jd_decode_fast reads 32 at once) */
 	uint8_t n;
-	const uint8_t *lens; /* strlen of each value (JD_ENUM fills it); without
-			      * them jd_decode_fast declines the field */
+	const uint8_t *lens; /* strlen of each value, in 16 bytes, zero-padded
+			      * (JD_ENUM fills it; jd_decode_fast reads the 16
+			      * at once); without them jd_decode_fast declines */
 };
 
 /* JD_ENUM(name, "a", "bc", ...): a static struct jd_enum `name` of up to
  * ten string constants, with their lengths counted at compile time. */
 #define JD_ENUM(name, ...)                                                            \
-	static const char *const name##_v[] = { __VA_ARGS__ };                       \
-	static const uint8_t name##_l[] = { JD_LENS(__VA_ARGS__) };                  \
+	static const char *const name##_v[] = { JD_PADS(__VA_ARGS__) };              \
+	static const uint8_t name##_l[16] = { JD_LENS(__VA_ARGS__) };                \
 	static const struct jd_enum name = {                                          \
 		name##_v, (uint8_t)(sizeof name##_v / sizeof name##_v[0]), name##_l     \
 	}
@@ -93,6 +95,21 @@ struct jd_enum {
 #define JD_CAT(a, b) JD_CAT_(a, b)
 #define JD_CAT_(a, b) a##b
 #define JD_LENS(...) JD_CAT(JD_LENS_, JD_NARGS(__VA_ARGS__))(__VA_ARGS__)
+/* JD_PAD("abc"): the constant NUL-padded to a multiple of 16 bytes, at least
+ * 32 (so that jd_decode_fast compares it sixteen bytes at a time). */
+#define JD_PAD(s) ((const char[JD_PADLEN(sizeof(s))]){ s })
+#define JD_PADLEN(n) (((n) + 15) / 16 * 16 < 32 ? 32 : ((n) + 15) / 16 * 16)
+#define JD_PADS_1(a) JD_PAD(a)
+#define JD_PADS_2(a, ...) JD_PAD(a), JD_PADS_1(__VA_ARGS__)
+#define JD_PADS_3(a, ...) JD_PAD(a), JD_PADS_2(__VA_ARGS__)
+#define JD_PADS_4(a, ...) JD_PAD(a), JD_PADS_3(__VA_ARGS__)
+#define JD_PADS_5(a, ...) JD_PAD(a), JD_PADS_4(__VA_ARGS__)
+#define JD_PADS_6(a, ...) JD_PAD(a), JD_PADS_5(__VA_ARGS__)
+#define JD_PADS_7(a, ...) JD_PAD(a), JD_PADS_6(__VA_ARGS__)
+#define JD_PADS_8(a, ...) JD_PAD(a), JD_PADS_7(__VA_ARGS__)
+#define JD_PADS_9(a, ...) JD_PAD(a), JD_PADS_8(__VA_ARGS__)
+#define JD_PADS_10(a, ...) JD_PAD(a), JD_PADS_9(__VA_ARGS__)
+#define JD_PADS(...) JD_CAT(JD_PADS_, JD_NARGS(__VA_ARGS__))(__VA_ARGS__)
 
 struct jd_schema;
 
@@ -109,7 +126,11 @@ struct jd_map {
 
 struct jd_field {
 	const char *name;
+	const char *key;     /* "\"name\": ", NUL-padded to a multiple of 16
+			      * bytes (JD_NAME), or NULL */
 	uint8_t namelen;     /* strlen(name), see JD_NAME */
+	uint32_t keymask;    /* bits 0..namelen+3 clear: the bytes of key to
+			      * compare (JD_NAME), 0 when more than 31 */
 	uint8_t type;        /* enum jd_type */
 	uint8_t flags;       /* enum jd_flags */
 	int32_t off;         /* the value; JD_NONE: checked, not stored */
@@ -126,7 +147,13 @@ struct jd_field {
 	} u;
 };
 
-#define JD_NAME(s) .name = (s), .namelen = (uint8_t)(sizeof(s) - 1)
+/* JD_NAME("name"): the name, its length, and the key as JSON writers lay
+ * it out, `"name": `, padded with NULs to a multiple of 16 bytes (so that
+ * jd_decode_fast compares it sixteen bytes at a time). */
+#define JD_NAME(s)                                                                    \
+	.name = (s), .namelen = (uint8_t)(sizeof(s) - 1),                             \
+	.key = (const char[(sizeof(s) + 4 + 15) / 16 * 16]){ "\"" s "\": " },         \
+	.keymask = sizeof(s) + 3 < 32 ? ~(uint32_t)((UINT64_C(1) << (sizeof(s) + 3)) - 1) : 0
 
 /* jd_check_fn: a rule across fields, run after an object decoded.  Returns
  * NULL when obj is fine, else the reason (may be written to buf); *blame

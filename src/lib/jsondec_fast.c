@@ -19,7 +19,33 @@
  * non-ASCII byte only inside a string, so the scanner notes where the
  * current line starts as it skips whitespace and counts UTF-8
  * continuation bytes as it scans strings; a column is then the bytes since
- * the line's start less the continuation bytes among them.
+ * the line's start less the continuation bytes among them, kept as one
+ * number to add to an offset (colbase: the column of the line's start less
+ * its offset, less the continuation bytes since).
+ *
+ * What makes it fast, for the text as JSON writers lay it out (`"key":
+ * value, ` on one line), measured with bench/ (stages) and callgrind:
+ *  - a key is matched together with the `": ` after it: one 16- or 32-byte
+ *    comparison with the field's JD_NAME pattern, under the field's mask;
+ *  - ", " after a value is one 16-bit comparison, and the key after it
+ *    checks the rest; the hot functions take the text in arguments, so the
+ *    stores of values do not make the compiler read x->t again;
+ *  - a string without escapes or non-ASCII bytes is found and copied 32
+ *    bytes at a time (SSE2) into memory carved from one arena block per
+ *    application ("room": the strings and the arrays' final copies);
+ *  - an enumerated value: its length by the first stop in 32 bytes, the
+ *    constants of that length from a 16-byte compare of the lengths, the
+ *    constant (NUL-padded, JD_PAD) compared 32 bytes at once;
+ *  - numbers: one or two digits without a branch on which, more as eight
+ *    bytes at a time (SWAR); the fraction of a decimal and a boolean
+ *    without branches on their value (data-dependent branches, mispredicted
+ *    often, cost as much as the instructions);
+ *  - dates and months are read by hand (as date_parse and month_parse);
+ *  - null is recognised only when the field's own reader declines, off
+ *    the common path.
+ * Anything else (other spacing, escapes, UTF-8, keys out of schema order, a
+ * value near the very end of the text) takes the general path of the same
+ * function, which handles it exactly: the fast cases are only shortcuts.
  */
 #include "jsondec.h"
 
@@ -30,18 +56,17 @@
 #define LOCAL_BYTES 2048 /* array elements kept on the stack before the arena */
 #define INT_DIGITS 18     /* below 10^18: no overflow check needed */
 #define DECIMAL_DIGITS 16 /* whole part; times 100 stays below 2^63 */
-#define STR_CHUNK 1024    /* strings are carved from arena blocks this big */
+#define ROOM_CHUNK 2048   /* strings and arrays are carved from blocks this big */
+#define ROOM_BIG (ROOM_CHUNK / 4) /* larger ones get an allocation of their own */
+#define ROOM_LOW 64       /* fewer bytes left than this: the fast copy takes a new block */
 
 struct fx {
 	const char *t;
 	size_t len;
 	struct arena *a;
-	size_t line_start; /* offset where the current line starts */
-	size_t cont;       /* continuation bytes in the strings scanned so far */
-	size_t line_cont;  /* ... of them before line_start */
+	size_t colbase;    /* column of offset off: colbase + off (mod 2^32) */
 	uint32_t line;     /* the current line */
-	uint32_t col0;     /* column of t[line_start] */
-	char *room;        /* free bytes for strings (str_room) */
+	char *room;        /* free bytes for strings and arrays (carve) */
 	size_t room_left;
 };
 
@@ -49,7 +74,10 @@ struct fx {
  * decline (nothing it reads ends at offset 0). */
 static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char *base);
 
-/* ---- the text ---------------------------------------------------------- */
+/* ---- the text ----------------------------------------------------------
+ * The hot functions take the text as t[0..len) in arguments (the caller's
+ * registers) besides x: x->t would be read again after every store of a
+ * value, which the compiler must assume may change it. */
 
 /* ws_slow: past the whitespace at t[i], noting line starts. */
 static size_t ws_slow(struct fx *x, size_t i)
@@ -58,9 +86,7 @@ static size_t ws_slow(struct fx *x, size_t i)
 		char c = x->t[i];
 		if (c == '\n') {
 			x->line++;
-			x->line_start = i + 1;
-			x->line_cont = x->cont;
-			x->col0 = 1;
+			x->colbase = (size_t)0 - i; /* t[i + 1] is in column 1 */
 		} else if (c != ' ' && c != '\t' && c != '\r') {
 			break;
 		}
@@ -70,34 +96,33 @@ static size_t ws_slow(struct fx *x, size_t i)
 }
 
 /* ws: past the whitespace at t[i]; most often none or one space. */
-static inline size_t ws(struct fx *x, size_t i)
+static inline size_t ws(struct fx *x, const char *t, size_t len, size_t i)
 {
-	if (i < x->len && (unsigned char)x->t[i] > ' ')
+	if (i < len && (unsigned char)t[i] > ' ')
 		return i;
-	if (x->len - i >= 2 && x->t[i] == ' ' && (unsigned char)x->t[i + 1] > ' ')
+	if (len - i >= 2 && t[i] == ' ' && (unsigned char)t[i + 1] > ' ')
 		return i + 1;
 	return ws_slow(x, i);
 }
 
 /* colon: past the ':' after a key ending before t[i], and the whitespace
  * after it; 0 when there is none. */
-static inline size_t colon(struct fx *x, size_t i)
+static inline size_t colon(struct fx *x, const char *t, size_t len, size_t i)
 {
-	if (x->len - i >= 3 && x->t[i] == ':' && x->t[i + 1] == ' ' &&
-	    (unsigned char)x->t[i + 2] > ' ')
+	if (len - i >= 3 && t[i] == ':' && t[i + 1] == ' ' && (unsigned char)t[i + 2] > ' ')
 		return i + 2;
-	i = ws(x, i);
-	if (i >= x->len || x->t[i] != ':')
+	i = ws(x, t, len, i);
+	if (i >= len || t[i] != ':')
 		return 0;
-	i = ws(x, i + 1);
-	return i < x->len ? i : 0;
+	i = ws(x, t, len, i + 1);
+	return i < len ? i : 0;
 }
 
 /* at: line and column of offset off, which is past every string scanned. */
 static inline void at(const struct fx *x, size_t off, uint32_t lc[2])
 {
 	lc[0] = x->line;
-	lc[1] = x->col0 + (uint32_t)(off - x->line_start - (x->cont - x->line_cont));
+	lc[1] = (uint32_t)(x->colbase + off);
 }
 
 /* str: the string whose opening quote is t[i] (checked by the caller):
@@ -108,20 +133,8 @@ static inline __attribute__((always_inline)) size_t str(struct fx *x, size_t i, 
 	size_t close = json_string_end(x->t, i, x->len, &fl);
 
 	if (close && (fl & JSON_STR_NONASCII))
-		x->cont += close - i - 1 - json_count_chars(x->t + i + 1, close - i - 1);
+		x->colbase -= close - i - 1 - json_count_chars(x->t + i + 1, close - i - 1);
 	*esc = (fl & JSON_STR_ESCAPED) != 0;
-	return close;
-}
-
-/* plain_str: a string without escapes at t[i] (else 0); *n its length. */
-static inline size_t plain_str(struct fx *x, size_t i, size_t *n)
-{
-	bool esc;
-	size_t close;
-
-	if (i >= x->len || x->t[i] != '"' || !(close = str(x, i, &esc)) || esc)
-		return 0;
-	*n = close - i - 1;
 	return close;
 }
 
@@ -130,6 +143,14 @@ static inline uint64_t ld8(const char *p)
 	uint64_t v;
 
 	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint16_t ld2(const char *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
 	return v;
 }
 
@@ -158,43 +179,157 @@ static inline bool same(const char *a, const char *b, size_t n)
 	return true;
 }
 
-/* literal: t[i..) starts with w[0..n) (what follows is the caller's). */
-static inline bool literal(const struct fx *x, size_t i, const char *w, size_t n)
-{
-	return x->len - i >= n && same(x->t + i, w, n);
-}
+/* OPAQUE(v): v as the optimizer cannot know it (a 0 or all-ones mask it
+ * would otherwise turn back into the branch it was written to avoid). */
+#define OPAQUE(v) __asm__("" : "+r"(v))
 
 static inline bool is_digit(char c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned char)(c - '0') <= 9;
 }
+
+#ifdef __SSE2__
+/* stops16: a bit for each of the 16 bytes of v that ends a plain run of a
+ * string: '"', '\\', a control character or a byte >= 0x80 (below 0x20
+ * as a signed byte, too). */
+static inline unsigned stops16(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(
+		_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+			     _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v)));
+}
+
+static inline __m128i ld16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+#define ONES UINT64_C(0x0101010101010101)
+
+/* digit_run: how many of the 8 bytes in w (the first in the low byte) are
+ * ASCII digits before the first that is not: 0..8.  A byte is a digit when
+ * its high nibble is 3 and adding 6 keeps it so; a carry out of a byte
+ * that is not a digit can only spoil the bytes after it. */
+static inline unsigned digit_run(uint64_t w)
+{
+	uint64_t x = ((w & 0xF0 * ONES) ^ 0x30 * ONES) |
+		     (((w + 0x06 * ONES) & 0xF0 * ONES) ^ 0x30 * ONES);
+	uint64_t h = (((x & 0x7F * ONES) + 0x7F * ONES) | x) & 0x80 * ONES;
+
+	return h ? (unsigned)__builtin_ctzll(h) >> 3 : 8;
+}
+
+/* digit_value: the number the first k (1..8) bytes of w spell. */
+static inline uint64_t digit_value(uint64_t w, unsigned k)
+{
+	uint64_t v = (w - 0x30 * ONES) << (8 * (8 - k)); /* leading zeros below */
+
+	v = v * 10 + (v >> 8);
+	return (((v & UINT64_C(0x000000FF000000FF)) * (100 + (UINT64_C(1000000) << 32))) +
+		(((v >> 16) & UINT64_C(0x000000FF000000FF)) * (1 + (UINT64_C(10000) << 32)))) >>
+	       32;
+}
+
+static const int64_t pow10_8[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+#endif
 
 /* digits: a JSON number's integer part at t[*i], at most max digits, no
  * sign (declined: jd_decode takes "-0"), no leading zero; false else. */
-static inline bool digits(const struct fx *x, size_t *i, size_t max, int64_t *v)
+static inline __attribute__((always_inline)) bool
+digits(const char *t, size_t len, size_t *i, size_t max, int64_t *v)
 {
-	size_t j = *i, start = j;
+	const char *p = t + *i;
+	size_t j = 0, room = len - *i;
 	int64_t n = 0;
 
-	if (j < x->len && x->t[j] == '0') {
-		j++;
+#ifdef SWAR_DIGITS
+	/* Up to 15 digits eight at a time, without a loop: what the loop
+	 * below reads, for numbers no longer than max. */
+	if (room >= 16 && max >= 15) {
+		/* one or two digits (most numbers) without a branch on which */
+		unsigned d0 = (unsigned char)(p[0] - '0'), d1 = (unsigned char)(p[1] - '0');
+		bool two = d1 <= 9;
+		uint64_t w;
+		unsigned k = 1 + two;
+		if (d0 > 9)
+			return false;
+		if (!is_digit(p[k])) {
+			if (two & (d0 == 0)) /* "01" */
+				return false;
+			*i += k;
+			/* (a mask: GCC turns a product with a bool into a branch) */
+			*v = (int64_t)(((uint64_t)0 - two) & (d0 * 9 + d1)) + d0;
+			return true;
+		}
+		w = ld8(p);
+		k = digit_run(w);
+		if (k == 0 || (p[0] == '0' && k > 1))
+			return false;
+		if (k < 8) {
+			*i += k;
+			*v = (int64_t)digit_value(w, k);
+			return true;
+		}
+		w = ld8(p + 8);
+		j = digit_run(w);
+		if (j < 8) {
+			n = (int64_t)digit_value(ld8(p), 8);
+			if (j)
+				n = n * pow10_8[j] + (int64_t)digit_value(w, (unsigned)j);
+			*i += 8 + j;
+			*v = n;
+			return true;
+		}
+		j = 0; /* 16 digits or more: the long way */
+	}
+#endif
+	if (room > max) { /* p[0..max] are there: no length checks */
+		if (p[0] == '0') {
+			j = 1;
+		} else {
+			while (j < max && is_digit(p[j])) {
+				n = n * 10 + (p[j] - '0');
+				j++;
+			}
+			if (j == 0)
+				return false;
+		}
+		if (is_digit(p[j])) /* "01", or too long */
+			return false;
 	} else {
-		while (j < x->len && is_digit(x->t[j]) && j - start < max)
-			n = n * 10 + (x->t[j++] - '0');
-		if (j == start)
+		if (j < room && p[0] == '0') {
+			j = 1;
+		} else {
+			while (j < room && is_digit(p[j]) && j < max) {
+				n = n * 10 + (p[j] - '0');
+				j++;
+			}
+			if (j == 0)
+				return false;
+		}
+		if (j < room && is_digit(p[j]))
 			return false;
 	}
-	if (j < x->len && is_digit(x->t[j])) /* "01", or too long */
-		return false;
-	*i = j;
+	*i += j;
 	*v = n;
 	return true;
 }
 
-/* number_end: no fraction or exponent follows at t[i]. */
-static inline bool number_end(const struct fx *x, size_t i)
+/* not_after[c]: c cannot follow the digits a number has been read to: a
+ * fraction or an exponent, or another digit (one table lookup). */
+static const uint8_t not_after[256] = {
+	['.'] = 1, ['e'] = 1, ['E'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+	['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
+/* number_end: no fraction or exponent (nor digit) follows at t[i]. */
+static inline bool number_end(const char *t, size_t len, size_t i)
 {
-	return i < x->len && x->t[i] != '.' && x->t[i] != 'e' && x->t[i] != 'E';
+	return i < len && !not_after[(unsigned char)t[i]];
 }
 
 /* ---- storing ----------------------------------------------------------- */
@@ -212,15 +347,63 @@ static inline void put_flag(char *base, int32_t off)
 	put(base, off, &t, sizeof t);
 }
 
+/* refill: a new block of room; false when the arena is exhausted. */
+static bool refill(struct fx *x)
+{
+	char *p = arena_alloc(x->a, ROOM_CHUNK);
+
+	if (!p)
+		return false;
+	x->room = p;
+	x->room_left = ROOM_CHUNK;
+	return true;
+}
+
+/* carve: n bytes (n > 0), 16-byte aligned, not zeroed, from the room (a
+ * large one on its own, keeping the block); NULL when out of memory. */
+static char *carve(struct fx *x, size_t n)
+{
+	size_t pad = (size_t)(-(uintptr_t)x->room) & 15;
+	char *p;
+
+	if (n > ROOM_BIG)
+		return arena_alloc(x->a, n);
+	if (pad + n > x->room_left) {
+		if (!refill(x))
+			return NULL;
+		pad = 0; /* (the arena's blocks are 16-byte aligned) */
+	}
+	p = x->room + pad;
+	x->room += pad + n;
+	x->room_left -= pad + n;
+	return p;
+}
+
+/* str_room: n bytes for a string from the room (unaligned); NULL when the
+ * arena is exhausted. */
+static char *str_room(struct fx *x, size_t n)
+{
+	char *p;
+
+	if (n > ROOM_BIG)
+		return arena_alloc(x->a, n);
+	if (n > x->room_left && !refill(x))
+		return NULL;
+	p = x->room;
+	x->room += n;
+	x->room_left -= n;
+	return p;
+}
+
 /* vec: the elements of an array, on the stack while they fit (then copied
- * to the arena at their exact size), else in the arena, doubling. */
+ * to the room, in whole sixteens of bytes), else in the arena, doubling. */
 struct vec {
 	char *p;
 	size_t n, cap, size;
-	_Alignas(16) char local[LOCAL_BYTES];
+	_Alignas(16) char local[LOCAL_BYTES + 16]; /* (16 to spare: see vec_push) */
 };
 
-static void vec_init(struct vec *v, size_t size)
+static inline void vec_init(struct vec *v, size_t size)
 {
 	v->p = v->local;
 	v->n = 0;
@@ -228,23 +411,52 @@ static void vec_init(struct vec *v, size_t size)
 	v->cap = LOCAL_BYTES / size;
 }
 
+/* vec_grow: room for more elements than the stack holds, in the arena. */
+static bool vec_grow(struct fx *x, struct vec *v)
+{
+	size_t cap = v->cap ? v->cap * 2 : 4;
+	char *p = arena_array(x->a, cap, v->size); /* (zeroed) */
+
+	if (!p)
+		return false;
+	memcpy(p, v->p, v->n * v->size);
+	v->p = p;
+	v->cap = cap;
+	return true;
+}
+
+/* copy16: n bytes from s to d sixteen at a time, so up to 15 more. */
+static inline void copy16(char *d, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	for (size_t k = 0; k < n; k += 16)
+		_mm_storeu_si128((__m128i *)(void *)(d + k), ld16(s + k));
+#else
+	memcpy(d, s, n);
+#endif
+}
+
+/* zero16: n bytes at d zeroed sixteen at a time, so up to 15 more. */
+static inline void zero16(char *d, size_t n)
+{
+#ifdef __SSE2__
+	for (size_t k = 0; k < n; k += 16)
+		_mm_storeu_si128((__m128i *)(void *)(d + k), _mm_setzero_si128());
+#else
+	memset(d, 0, n);
+#endif
+}
+
 /* vec_push: a new zeroed element, or NULL when the arena is exhausted. */
-static char *vec_push(struct fx *x, struct vec *v)
+static inline char *vec_push(struct fx *x, struct vec *v)
 {
 	char *e;
 
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 4;
-		char *p = arena_array(x->a, cap, v->size);
-		if (!p)
-			return NULL;
-		memcpy(p, v->p, v->n * v->size);
-		v->p = p;
-		v->cap = cap;
-	}
+	if (v->n == v->cap && !vec_grow(x, v))
+		return NULL;
 	e = v->p + v->n++ * v->size;
 	if (v->p == v->local) /* (the arena's memory is zeroed already) */
-		memset(e, 0, v->size);
+		zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
 	return e;
 }
 
@@ -252,81 +464,143 @@ static char *vec_push(struct fx *x, struct vec *v)
 static bool vec_store(struct fx *x, struct vec *v, char *base, int32_t off, int32_t n_off)
 {
 	char *p = v->n ? v->p : NULL;
+	size_t bytes = v->n * v->size;
 
 	if (p == v->local) {
-		if (!(p = arena_array(x->a, v->n, v->size)))
-			return false;
-		memcpy(p, v->local, v->n * v->size);
+		if (bytes <= ROOM_BIG) { /* whole sixteens: copy16 */
+			if (!(p = carve(x, (bytes + 15) & ~(size_t)15)))
+				return false;
+			copy16(p, v->local, bytes);
+		} else {
+			if (!(p = carve(x, bytes)))
+				return false;
+			memcpy(p, v->local, bytes);
+		}
 	}
 	put(base, off, &p, sizeof p);
 	put(base, n_off, &v->n, sizeof v->n);
 	return true;
 }
 
-/* str_room: n bytes for a string, carved from a block of the arena (one
- * allocation for many short strings); NULL when the arena is exhausted. */
-static char *str_room(struct fx *x, size_t n)
-{
-	char *p;
-
-	if (n > STR_CHUNK / 4) /* a long one on its own, keeping the block */
-		return arena_alloc(x->a, n);
-	if (n > x->room_left) {
-		if (!(x->room = arena_alloc(x->a, STR_CHUNK)))
-			return NULL;
-		x->room_left = STR_CHUNK;
-	}
-	p = x->room;
-	x->room += n;
-	x->room_left -= n;
-	return p;
-}
-
-/* str_copy: s[0..n) (a string's body; with escapes when esc) as a C string
- * in the arena; NULL when out of memory or it holds \u0000. */
-static inline const char *str_copy(struct fx *x, const char *s, size_t n, bool esc)
-{
-	bool wide = n < 16 && x->t + x->len - s >= 16; /* 16 bytes readable at s */
-	char *p = str_room(x, n + 1);
-
-	if (!p)
-		return NULL;
-	if (esc)
-		return json_str_unescape(s, n, p, NULL) == JSON_STR_OK ? p : NULL;
-	/* A short string in one 16-byte move, when the block has room for it:
-	 * the bytes past p[n] are free space that later strings overwrite. */
-	if (wide && x->room_left >= 15 && p + n + 1 == x->room)
-		memcpy(p, s, 16);
-	else
-		memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
 /* ---- scalars ----------------------------------------------------------- */
 
-/* dup_str: the string at t[i] into the arena, unescaped. */
-static size_t dup_str(struct fx *x, size_t i, const char **out)
+/* dup_str_slow: dup_str's general way (escapes, UTF-8, near the end of
+ * the text or of the room). */
+static __attribute__((noinline)) size_t dup_str_slow(struct fx *x, size_t i, bool plain,
+						     const char **out, size_t *n)
 {
-	bool esc;
+	const char *s = x->t + i + 1;
 	size_t close;
+	bool esc;
+	char *p;
 
-	if (x->t[i] != '"' || !(close = str(x, i, &esc)) ||
-	    !(*out = str_copy(x, x->t + i + 1, close - i - 1, esc)))
+	if (!(close = str(x, i, &esc)) || (plain && esc))
 		return 0;
+	*n = close - i - 1;
+	if (!(p = str_room(x, *n + 1)))
+		return 0;
+	if (esc) {
+		if (json_str_unescape(s, *n, p, n) != JSON_STR_OK)
+			return 0;
+	} else {
+		memcpy(p, s, *n);
+		p[*n] = '\0';
+	}
+	*out = p;
 	return close + 1;
+}
+
+/* dup_str: the string at t[i] into the room, unescaped, as a C string
+ * (*out) of *n bytes; plain: decline escapes (a score's key).  0 when it
+ * is not a string, holds \u0000, or memory ran out. */
+static inline __attribute__((always_inline)) size_t
+dup_str(struct fx *x, const char *t, size_t len, size_t i, bool plain, const char **out,
+	size_t *n)
+{
+	if (t[i] != '"')
+		return 0;
+#ifndef __SSE2__
+	(void)t;
+	(void)len;
+#else
+	/* Plain ASCII, copied as it is scanned, 32 bytes at a time: what
+	 * is stored past the string is free room that later ones overwrite. */
+	if ((x->room_left >= ROOM_LOW || refill(x)) && len - i > 32) {
+		const char *s = t + i + 1;
+		char *p = x->room; /* (room_left >= ROOM_LOW >= 32) */
+		size_t avail = len - i - 1, left = x->room_left, k = 0, sl;
+		__m128i v = ld16(s), w = ld16(s + 16);
+		unsigned m = stops16(v) | stops16(w) << 16;
+		_mm_storeu_si128((__m128i *)(void *)p, v);
+		_mm_storeu_si128((__m128i *)(void *)(p + 16), w);
+		while (!m) { /* (32 bytes or more) */
+			k += 32;
+			if (avail - k < 32 || left - k < 32)
+				goto slow;
+			v = ld16(s + k);
+			w = ld16(s + k + 16);
+			m = stops16(v) | stops16(w) << 16;
+			_mm_storeu_si128((__m128i *)(void *)(p + k), v);
+			_mm_storeu_si128((__m128i *)(void *)(p + k + 16), w);
+		}
+		sl = k + (size_t)__builtin_ctz(m);
+		if (s[sl] == '"') {
+			p[sl] = '\0';
+			x->room = p + sl + 1;
+			x->room_left = left - sl - 1;
+			*out = p;
+			*n = sl;
+			return i + sl + 2;
+		}
+	}
+slow:
+#endif
+	return dup_str_slow(x, i, plain, out, n);
 }
 
 /* dec_enum: the string at t[i] when it is one of e's constants, compared
  * in place: a constant has no quote, backslash or non-ASCII byte, so the
  * constant's bytes and then a quote are the whole string. */
-static size_t dec_enum(struct fx *x, size_t i, const struct jd_enum *e, const char **out)
+static inline __attribute__((always_inline)) size_t
+dec_enum(const char *t, size_t len, size_t i, const struct jd_enum *e, const char **out)
 {
-	const char *s = x->t + i + 1;
-	size_t room = x->len - i - 1;
+	const char *s = t + i + 1;
+	size_t room = len - i - 1;
 
-	if (x->t[i] != '"' || !e->lens)
+	if (t[i] != '"' || !e->lens)
 		return 0;
+#ifdef __SSE2__
+	if (room >= 32) {
+		/* The first stop in 32 bytes: a constant is the bytes before it
+		 * when it is the closing quote, and there is none when it is not;
+		 * the constants of that length are found all at once (lens has
+		 * 16 bytes, see JD_ENUM). */
+		__m128i a = ld16(s), b = ld16(s + 16);
+		unsigned m = stops16(a) | stops16(b) << 16, cand;
+		if (m) {
+			size_t n = (size_t)__builtin_ctz(m);
+			if (s[n] != '"')
+				return 0;
+			cand = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				       ld16((const char *)e->lens), _mm_set1_epi8((char)n))) &
+			       ((1u << e->n) - 1);
+			/* n < 32: the constant's first 32 bytes (JD_PAD) against
+			 * the text's, without a branch on n */
+			for (; cand; cand &= cand - 1) {
+				unsigned k = (unsigned)__builtin_ctz(cand);
+				const char *c = e->values[k];
+				uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c))) |
+					      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ld16(c + 16)))
+						      << 16;
+				if ((~eq & ((UINT32_C(1) << n) - 1)) == 0) {
+					*out = c;
+					return i + n + 2;
+				}
+			}
+			return 0;
+		}
+	}
+#endif
 	for (unsigned k = 0; k < e->n; k++) {
 		size_t n = e->lens[k];
 		if (n < room && s[n] == '"' && same(s, e->values[k], n)) {
@@ -337,57 +611,118 @@ static size_t dec_enum(struct fx *x, size_t i, const struct jd_enum *e, const ch
 	return 0;
 }
 
-/* dec_when: a date, month or "present" at t[i]: fixed widths, so the
- * closing quote is looked for where it must be (date_parse and
- * month_parse take digits and '-' only). */
-static size_t dec_when(struct fx *x, size_t i, const struct jd_field *f, char *base)
+/* num2, num4: two or four decimal digits at s (the way date_parse and
+ * month_parse read them: '0'..'9' only); -1 when they are not.  Without
+ * branches: "present" goes through here too. */
+static inline int num2(const char *s)
 {
-	const char *s = x->t + i + 1;
-	size_t n = f->type == JD_DATE ? 10 : 7;
-	int32_t v;
-	bool ok;
+	unsigned a = (unsigned char)(s[0] - '0'), b = (unsigned char)(s[1] - '0');
 
-	if (x->t[i] != '"' || x->len - i < n + 2 || s[n] != '"')
+	return (int)(a * 10 + b) | -(int)((a > 9) | (b > 9));
+}
+
+#ifndef SWAR_DIGITS
+static inline int num4(const char *s)
+{
+	int hi = num2(s), lo = num2(s + 2);
+
+	return (hi * 100 + lo) | -(int)((hi | lo) < 0);
+}
+#endif
+
+/* dec_when: a date, month or "present" at t[i]: fixed widths, so the
+ * closing quote is looked for where it must be.  Read as date_parse and
+ * month_parse read them (date.h): "YYYY-MM-DD" of a day that exists,
+ * "YYYY-MM", years from 1. */
+static size_t dec_when(const char *t, size_t len, size_t i, const struct jd_field *f,
+		       char *base)
+{
+	const char *s = t + i + 1;
+	size_t n = f->type == JD_DATE ? 10 : 7;
+	int y, m, d;
+	int32_t v;
+
+	if (t[i] != '"' || len - i < n + 2 || s[n] != '"')
 		return 0;
-	if (f->type == JD_MONTH_OR_PRESENT && memcmp(s, "present", 7) == 0) {
-		put_flag(base, f->n_off);
-		return i + n + 2;
+#ifdef SWAR_DIGITS
+	{
+		/* "YYYY-MM" in one word (s[0..8) are there: n + 1 >= 8): digits
+		 * where they must be, each checked within its byte; -1 when not */
+		const uint64_t at = UINT64_C(0x00FFFF00FFFFFFFF); /* bytes 0-3, 5, 6 */
+		uint64_t w = ld8(s), lo = w & 0x0F * ONES, q;
+		bool ok = (((w & 0xF0 * ONES) ^ 0x30 * ONES) & at) == 0 &&
+			  (((lo + 0x06 * ONES) & 0x10 * ONES) & at) == 0;
+		q = (lo * 10 + (lo >> 8)) & UINT64_C(0x00FF00FF); /* d0d1, d2d3 */
+		y = ok ? (int)((q & 0xFF) * 100 + (q >> 16)) : -1;
+		m = ok ? (int)((lo >> 40 & 0xFF) * 10 + (lo >> 48 & 0xFF)) : -1;
 	}
-	ok = f->type == JD_DATE ? date_parse(s, n, &v) : month_parse(s, n, &v);
-	if (!ok)
-		return 0;
+#else
+	y = num4(s);
+	m = num2(s + 5);
+#endif
+	if (f->type == JD_DATE) {
+		if (s[4] != '-' || y < 1 || m < 1 || m > 12 || s[7] != '-' ||
+		    (d = num2(s + 8)) < 1 || d > date_days_in_month(y, m))
+			return 0;
+		v = date_from_ymd(y, m, d);
+	} else {
+		/* a month, or "present" where the field allows it, without a
+		 * branch on which (storing zeroes is storing nothing: the
+		 * target was zeroed and each field is stored once) */
+		bool month = (s[4] == '-') & (y >= 1) & (m >= 1) & (m <= 12);
+		bool present = f->type == JD_MONTH_OR_PRESENT && memcmp(s, "present", 7) == 0;
+		if (!(month | present))
+			return 0;
+		v = month ? y * 12 + m - 1 : 0; /* month_from_ym */
+		put(base, f->n_off, &present, sizeof present);
+	}
 	put(base, f->off, &v, sizeof v);
 	return i + n + 2;
 }
 
-static size_t dec_int(struct fx *x, size_t i, const struct jd_field *f, char *base)
+static inline size_t dec_int(const char *t, size_t len, size_t i, const struct jd_field *f,
+			     char *base)
 {
 	int64_t v;
 
-	if (!digits(x, &i, INT_DIGITS, &v) || !number_end(x, i) || v < f->u.range.min ||
-	    v > f->u.range.max)
+	if (!digits(t, len, &i, INT_DIGITS, &v) || !number_end(t, len, i) ||
+	    v < f->u.range.min || v > f->u.range.max)
 		return 0;
 	put(base, f->off, &v, sizeof v);
 	return i;
 }
 
 /* decimal: a number with at most two decimal places, in hundredths. */
-static size_t decimal(const struct fx *x, size_t i, int64_t min, int64_t max, int64_t *out)
+static inline __attribute__((always_inline)) size_t
+decimal(const char *t, size_t len, size_t i, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t v, frac = 0;
 
-	if (!digits(x, &i, DECIMAL_DIGITS, &v))
+	if (!digits(t, len, &i, DECIMAL_DIGITS, &v))
 		return 0;
 	v *= 100;
-	if (i < x->len && x->t[i] == '.') {
-		if (++i >= x->len || !is_digit(x->t[i]))
+	if (len - i >= 4) {
+		/* the fraction without a branch on whether there is one */
+		size_t f1 = (unsigned char)(t[i + 1] - '0'), f2 = (unsigned char)(t[i + 2] - '0');
+		size_t dot = (size_t)0 - (t[i] == '.'), two = (size_t)0 - (f2 <= 9); /* masks */
+		char c;
+		OPAQUE(dot); /* (else GCC makes branches of the masks again) */
+		frac = (int64_t)(dot & (f1 * 10 + (two & f2)));
+		i += dot & (2 + (two & 1));
+		c = t[i];
+		if ((dot & (f1 > 9)) | not_after[(unsigned char)c])
 			return 0;
-		frac = (x->t[i++] - '0') * 10;
-		if (i < x->len && is_digit(x->t[i]))
-			frac += x->t[i++] - '0';
+	} else {
+		if (i < len && t[i] == '.') {
+			if (++i >= len || !is_digit(t[i]))
+				return 0;
+			frac = (t[i++] - '0') * 10;
+			if (i < len && is_digit(t[i]))
+				frac += t[i++] - '0';
+		}
+		if (!number_end(t, len, i))
+			return 0;
 	}
-	if (!number_end(x, i) || is_digit(x->t[i]))
-		return 0;
 	v += frac;
 	if (v < min || v > max)
 		return 0;
@@ -395,77 +730,95 @@ static size_t decimal(const struct fx *x, size_t i, int64_t min, int64_t max, in
 	return i;
 }
 
-static size_t dec_decimal(struct fx *x, size_t i, const struct jd_field *f, char *base)
+static size_t dec_decimal(const char *t, size_t len, size_t i, const struct jd_field *f,
+			  char *base)
 {
 	int64_t v;
 
-	if (!(i = decimal(x, i, f->u.range.min, f->u.range.max, &v)))
+	if (!(i = decimal(t, len, i, f->u.range.min, f->u.range.max, &v)))
 		return 0;
 	put(base, f->off, &v, sizeof v);
 	return i;
 }
 
-static size_t dec_bool(struct fx *x, size_t i, const struct jd_field *f, char *base)
+static inline size_t dec_bool(const char *t, size_t len, size_t i, const struct jd_field *f,
+			      char *base)
 {
-	bool b = x->t[i] == 't';
-	int tri = b ? 2 : 1;
+	static const char words[2][8] = { "false", "true" };
+	static const char masks[2][8] = { "\377\377\377\377\377", "\377\377\377\377" };
+	bool b = t[i] == 't';
+	int tri;
 
-	if (!(b ? literal(x, i, "true", 4) : literal(x, i, "false", 5)))
+	if (len - i >= 8) {
+		/* one comparison with the word t[i] says it should be */
+		if ((ld8(t + i) ^ ld8(words[b])) & ld8(masks[b]))
+			return 0;
+	} else if (!(b ? len - i >= 4 && same(t + i, "true", 4)
+		       : len - i >= 5 && same(t + i, "false", 5))) {
 		return 0;
+	}
+	tri = 1 + b;
 	if (f->type == JD_BOOL)
 		put(base, f->off, &b, sizeof b);
 	else
 		put(base, f->off, &tri, sizeof tri);
-	return i + (b ? 4 : 5);
+	return i + 5 - b;
 }
 
 /* ---- containers -------------------------------------------------------- */
 
 /* next: after an element of a container closed by `close`: past ',' and
  * whitespace (*more) or past the closing bracket; 0 for anything else. */
-static inline size_t next(struct fx *x, size_t i, char close, bool *more)
+static inline __attribute__((always_inline)) size_t
+next(struct fx *x, const char *t, size_t len, size_t i, char close, bool *more)
 {
-	if (x->len - i >= 3 && x->t[i] == ',' && x->t[i + 1] == ' ' &&
-	    (unsigned char)x->t[i + 2] > ' ') {
+	if (len - i >= 3 && t[i] == ',' && t[i + 1] == ' ' && (unsigned char)t[i + 2] > ' ') {
 		*more = true;
 		return i + 2;
 	}
-	i = ws(x, i);
-	if (i >= x->len)
+	if (i < len && t[i] == close) {
+		*more = false;
+		return i + 1;
+	}
+	i = ws(x, t, len, i);
+	if (i >= len)
 		return 0;
-	*more = x->t[i] == ',';
+	*more = t[i] == ',';
 	if (*more)
-		i = ws(x, i + 1);
-	else if (x->t[i] != close)
+		i = ws(x, t, len, i + 1);
+	else if (t[i] != close)
 		return 0;
-	return i < x->len ? i + !*more : 0;
+	return i < len ? i + !*more : 0;
 }
 
 /* enter: past '[' or '{' at t[i] and whitespace; *empty when it closes at once. */
-static inline size_t enter(struct fx *x, size_t i, char o, bool *empty)
+static inline size_t enter(struct fx *x, const char *t, size_t len, size_t i, char o,
+			   bool *empty)
 {
-	if (x->t[i] != o)
+	if (t[i] != o)
 		return 0;
-	i = ws(x, i + 1);
-	if (i >= x->len)
+	i = ws(x, t, len, i + 1);
+	if (i >= len)
 		return 0;
-	*empty = x->t[i] == o + 2; /* ']' and '}' follow '[' and '{' by two */
+	*empty = t[i] == o + 2; /* ']' and '}' follow '[' and '{' by two */
 	return *empty ? i + 1 : i;
 }
 
 static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *base)
 {
 	const struct jd_schema *s = f->u.schema;
+	const char *t = x->t;
+	size_t len = x->len;
 	struct vec v;
 	bool empty, more = true;
 	char *e;
 
 	vec_init(&v, s->size);
-	if (!(i = enter(x, i, '[', &empty)))
+	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
-		if (x->t[i] != '{' || !(e = vec_push(x, &v)) ||
-		    !(i = dec_object(x, i, s, e)) || !(i = next(x, i, ']', &more)))
+		if (t[i] != '{' || !(e = vec_push(x, &v)) || !(i = dec_object(x, i, s, e)) ||
+		    !(i = next(x, t, len, i, ']', &more)))
 			return 0;
 	}
 	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
@@ -473,114 +826,155 @@ static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *
 
 static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char *base)
 {
+	const char *t = x->t;
+	size_t len = x->len, n;
 	struct vec v;
 	bool empty, more = true;
 	const char *s;
 	char *e;
 
 	vec_init(&v, sizeof s);
-	if (!(i = enter(x, i, '[', &empty)))
+	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
 		if (!(e = vec_push(x, &v)))
 			return 0;
-		i = f->u.enm ? dec_enum(x, i, f->u.enm, &s) : dup_str(x, i, &s);
-		if (!i || !(i = next(x, i, ']', &more)))
+		i = f->u.enm ? dec_enum(t, len, i, f->u.enm, &s)
+			     : dup_str(x, t, len, i, false, &s, &n);
+		if (!i || !(i = next(x, t, len, i, ']', &more)))
 			return 0;
 		memcpy(e, &s, sizeof s);
 	}
 	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
 }
 
-/* seen_key: an earlier entry of the map has the key s (a C string). */
-static bool seen_key(const struct vec *v, const struct jd_map *m, const char *s)
+/* scores_into: a map's entries into es[] (room for m->max_entries, zeroed
+ * as used), *count of them; the offset past the map, or 0. */
+static inline __attribute__((always_inline)) size_t
+scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *count)
 {
-	for (size_t k = 0; k < v->n - 1; k++) {
-		const char *prev;
-		size_t j = 0;
-		memcpy(&prev, v->p + k * m->size + m->key_off, sizeof prev);
-		while (prev[j] == s[j] && s[j])
-			j++;
-		if (prev[j] == s[j])
-			return true;
-	}
-	return false;
-}
-
-/* score: one "key": number entry of a map at t[i] into element e. */
-static size_t score(struct fx *x, size_t i, const struct jd_map *m, struct vec *v, char *e)
-{
-	const char *key;
-	size_t close, n;
+	const char *t = x->t;
+	size_t len = x->len, size = m->size, nent = 0, n;
+	uint64_t lens = 0; /* bit n: a key of n bytes came before (n < 64) */
 	uint32_t lc[2];
+	bool empty, more = true;
+	const char *key;
 	int64_t val;
 
-	at(x, i, lc);
-	if (!(close = plain_str(x, i, &n)) || !(key = str_copy(x, x->t + i + 1, n, false)) ||
-	    seen_key(v, m, key) || !(i = colon(x, close + 1)) ||
-	    !(i = decimal(x, i, m->min, m->max, &val)))
+	OPAQUE(es); /* (else _FORTIFY_SOURCE makes each small memcpy into it a call) */
+	if (!(i = enter(x, t, len, i, '{', &empty)))
 		return 0;
-	memcpy(e + m->key_off, &key, sizeof key);
-	memcpy(e + m->val_off, &val, sizeof val);
-	if (m->pos_off != JD_NONE)
-		memcpy(e + m->pos_off, lc, sizeof lc);
+	while (!empty && more) {
+		/* one "key": number entry */
+		char *e = es + nent * size;
+		if (nent == m->max_entries)
+			return 0;
+		zero16(e, size);
+		nent++;
+		at(x, i, lc);
+		if (!(i = dup_str(x, t, len, i, true, &key, &n)))
+			return 0;
+		if (n < 64 && !(lens >> n & 1)) {
+			lens |= (uint64_t)1 << n;
+		} else {
+			/* an earlier key of the same length: the same key? */
+			for (size_t k = 0; k + 1 < nent; k++) {
+				const char *prev;
+				memcpy(&prev, es + k * size + m->key_off, sizeof prev);
+				if (strcmp(prev, key) == 0)
+					return 0;
+			}
+		}
+		if (!(i = colon(x, t, len, i)) || !(i = decimal(t, len, i, m->min, m->max, &val)))
+			return 0;
+		memcpy(e + m->key_off, &key, sizeof key);
+		memcpy(e + m->val_off, &val, sizeof val);
+		if (m->pos_off != JD_NONE)
+			memcpy(e + m->pos_off, lc, sizeof lc);
+		if (!(i = next(x, t, len, i, '}', &more)))
+			return 0;
+	}
+	*count = nent;
 	return i;
 }
 
+/* dec_scores: a map of scores: its entries fit on the stack (at most
+ * max_entries of them) and are then copied to the room at once. */
 static size_t dec_scores(struct fx *x, size_t i, const struct jd_field *f, char *base)
 {
 	const struct jd_map *m = f->u.map;
-	struct vec v;
-	bool empty, more = true;
-	char *e;
+	_Alignas(16) char es[LOCAL_BYTES + 16]; /* (16 to spare: zero16, copy16) */
+	size_t count = 0, bytes;
+	char *p = NULL;
 
-	vec_init(&v, m->size);
-	if (!(i = enter(x, i, '{', &empty)))
+	if ((size_t)m->max_entries * m->size > LOCAL_BYTES ||
+	    !(i = scores_into(x, i, m, es, &count)))
+		return 0; /* (a map too large for the stack: the careful way) */
+	bytes = (count * m->size + 15) & ~(size_t)15;
+	if (count && !(p = carve(x, bytes)))
 		return 0;
-	while (!empty && more) {
-		if (v.n == m->max_entries || !(e = vec_push(x, &v)) ||
-		    !(i = score(x, i, m, &v, e)) || !(i = next(x, i, '}', &more)))
-			return 0;
-	}
-	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
+	if (count)
+		copy16(p, es, bytes);
+	put(base, f->off, &p, sizeof p);
+	put(base, f->n_off, &count, sizeof count);
+	return i;
+}
+
+/* has_or_pos: f has a presence flag or a position to store (has_off and
+ * pos_off, side by side, read as one word: both JD_NONE is all ones). */
+_Static_assert(offsetof(struct jd_field, pos_off) == offsetof(struct jd_field, has_off) + 4 &&
+		       JD_NONE == -1,
+	       "has_off and pos_off side by side");
+static inline bool has_or_pos(const struct jd_field *f)
+{
+	uint64_t both;
+
+	memcpy(&both, &f->has_off, sizeof both);
+	return both != UINT64_MAX;
 }
 
 /* value: the value of field f at t[i] (i < len), stored as jd_decode does. */
-static size_t value(struct fx *x, size_t i, const struct jd_field *f, char *base)
+static inline size_t value(struct fx *x, const char *t, size_t len, size_t i,
+			   const struct jd_field *f, char *base)
 {
 	uint32_t lc[2] = { 0, 0 };
 	const char *s;
-	size_t end = 0;
+	size_t end = 0, n;
 
-	if (x->t[i] == 'n') /* null is absent: nothing stored */
-		return !(f->flags & JD_REQUIRED) && literal(x, i, "null", 4) ? i + 4 : 0;
 	if (f->pos_off != JD_NONE)
 		at(x, i, lc); /* before the value's own strings are counted */
-	switch (f->type) {
+
+	switch (f->type & 15) { /* (& 15, with 13-15 a case: no range check) */
 	case JD_STRING:
-		if ((end = dup_str(x, i, &s)))
+		if ((end = dup_str(x, t, len, i, false, &s, &n)))
 			put(base, f->off, &s, sizeof s);
 		break;
 	case JD_ENUM:
-		if ((end = dec_enum(x, i, f->u.enm, &s)))
+		if ((end = dec_enum(t, len, i, f->u.enm, &s)))
 			put(base, f->off, &s, sizeof s);
 		break;
 	case JD_BOOL:
-	case JD_TRI: end = dec_bool(x, i, f, base); break;
-	case JD_INT: end = dec_int(x, i, f, base); break;
+	case JD_TRI: end = dec_bool(t, len, i, f, base); break;
+	case JD_INT: end = dec_int(t, len, i, f, base); break;
 	case JD_DATE:
 	case JD_MONTH:
-	case JD_MONTH_OR_PRESENT: end = dec_when(x, i, f, base); break;
-	case JD_DECIMAL: end = dec_decimal(x, i, f, base); break;
+	case JD_MONTH_OR_PRESENT: end = dec_when(t, len, i, f, base); break;
+	case JD_DECIMAL: end = dec_decimal(t, len, i, f, base); break;
 	case JD_OBJECT:
-		if (x->t[i] == '{')
+		if (t[i] == '{')
 			end = dec_object(x, i, f->u.schema, base + (f->off == JD_NONE ? 0 : f->off));
 		break;
 	case JD_ARRAY: end = dec_array(x, i, f, base); break;
 	case JD_STRINGS: end = dec_strings(x, i, f, base); break;
 	case JD_SCORES: end = dec_scores(x, i, f, base); break;
+	case 13:
+	case 14:
+	case 15: break;
 	}
-	if (end) {
+	if (!end) /* every case declines null (at its first byte, storing nothing): absent */
+		return t[i] == 'n' && !(f->flags & JD_REQUIRED) && len - i >= 4 &&
+		       same(t + i, "null", 4) ? i + 4 : 0;
+	if (has_or_pos(f)) {
 		put_flag(base, f->has_off);
 		put(base, f->pos_off, lc, sizeof lc);
 	}
@@ -589,26 +983,46 @@ static size_t value(struct fx *x, size_t i, const struct jd_field *f, char *base
 
 /* ---- objects ----------------------------------------------------------- */
 
-/* key: the field whose name is the key at t[i] (a '"'), trying the one
- * after the previous first; -1 when none is.  A field name has no quote
- * or backslash, so "name bytes, then a quote" is the whole key, unescaped. */
-static int key(const struct fx *x, size_t i, const struct jd_schema *s, unsigned *hint)
+/* key: the field whose name is the key at t[i] (a '"'), trying fields[h]
+ * first; -1 when none is.  A field name has no quote or backslash, so
+ * "name bytes, then a quote" is the whole key, unescaped. */
+static int key(const struct fx *x, size_t i, const struct jd_schema *s, unsigned h)
 {
 	const char *k = x->t + i + 1;
 	size_t room = x->len - i - 1;
-	unsigned h = *hint;
 
 	for (unsigned step = 0; step < s->nfields; step++, h++) {
 		const struct jd_field *f;
 		if (h >= s->nfields)
 			h = 0;
 		f = &s->fields[h];
-		if (f->namelen < room && k[f->namelen] == '"' && same(k, f->name, f->namelen)) {
-			*hint = h + 1;
+		if (f->namelen < room && k[f->namelen] == '"' && same(k, f->name, f->namelen))
 			return (int)h;
-		}
 	}
 	return -1;
+}
+
+/* key_here: t[i..) is f's key `"name": ` (JD_NAME), and then no more
+ * whitespace. */
+static inline __attribute__((always_inline)) bool
+key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
+{
+	const char *k = f->key;
+	size_t kn = (size_t)f->namelen + 4;
+
+#ifdef __SSE2__
+	if (f->keymask && len - i >= 32) {
+		/* k holds 16 bytes, and 32 when kn > 16 (a keymask is JD_NAME's,
+		 * which sets key too) */
+		uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ld16(t + i), ld16(k)));
+		if (kn > 16)
+			eq |= (uint32_t)_mm_movemask_epi8(
+				      _mm_cmpeq_epi8(ld16(t + i + 16), ld16(k + 16)))
+			      << 16;
+		return (eq | f->keymask) == UINT32_MAX && (unsigned char)t[i + kn] > ' ';
+	}
+#endif
+	return k && len - i > kn && same(t + i, k, kn) && (unsigned char)t[i + kn] > ' ';
 }
 
 /* complete: the required fields are there and the schema's check passes. */
@@ -625,26 +1039,59 @@ static bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
 
 static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char *base)
 {
-	uint64_t seen = 0;
-	unsigned hint = 0;
-	bool empty, more = true;
+	const char *t = x->t;
+	size_t len = x->len;
+	const struct jd_field *fields = s->fields, *fend = fields + s->nfields;
+	const struct jd_field *f = fields; /* tried first: the one after the previous */
+	uint64_t seen = 0, bit = 1; /* bit: f's in seen */
+	bool ordered = true; /* the fields seen are all before f */
+	bool empty, more;
 	uint32_t lc[2];
-	int fi;
 
 	at(x, i, lc);
 	put(base, s->pos_off, lc, sizeof lc);
-	if (!(i = enter(x, i, '{', &empty)))
+	if (!(i = enter(x, t, len, i, '{', &empty)))
 		return 0;
-	while (!empty && more) {
-		const struct jd_field *f;
-		if (x->t[i] != '"' || (fi = key(x, i, s, &hint)) < 0 ||
-		    (seen >> fi & 1))
+	while (!empty) {
+		if (f == fend) {
+			f = fields;
+			bit = 1;
+			ordered = false;
+		}
+		if (key_here(t, len, i, f)) {
+			/* the key expected, with ": " after it */
+			i += (size_t)f->namelen + 4;
+			if (!ordered && (seen & bit))
+				return 0;
+		} else {
+			int k;
+			i = ws(x, t, len, i); /* (after ", " when more spaces follow) */
+			if (i >= len || t[i] != '"' || (k = key(x, i, s, (unsigned)(f - fields))) < 0)
+				return 0;
+			if (&fields[k] < f)
+				ordered = false;
+			f = &fields[k];
+			bit = (uint64_t)1 << k;
+			if (!(i = colon(x, t, len, i + f->namelen + 2)) || (seen & bit))
+				return 0;
+		}
+		seen |= bit;
+		if (!(i = value(x, t, len, i, f, base)))
 			return 0;
-		seen |= (uint64_t)1 << fi;
-		f = &s->fields[fi];
-		if (!(i = colon(x, i + f->namelen + 2)) || !(i = value(x, i, f, base)) ||
-		    !(i = next(x, i, '}', &more)))
+		f++;
+		bit <<= 1;
+		if (len - i >= 2 && ld2(t + i) == ld2(", ")) {
+			i += 2; /* the next key checks what follows */
+			continue;
+		}
+		if (i < len && t[i] == '}') {
+			i++;
+			break;
+		}
+		if (!(i = next(x, t, len, i, '}', &more)))
 			return 0;
+		if (!more)
+			break;
 	}
 	return complete(s, base, seen) ? i : 0;
 }
@@ -654,7 +1101,7 @@ bool jd_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
 		    unsigned max_tokens, struct jd_end *end)
 {
 	struct fx x = { .t = text, .len = len, .a = a, .line = line ? line : 1,
-			.col0 = col ? col : 1 };
+			.colbase = col ? col : 1 };
 	size_t i;
 
 	memset(target, 0, schema->size);
@@ -666,7 +1113,7 @@ bool jd_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
 	 * to the careful way, which reports the cap when it is over it.) */
 	if (x.len > max_tokens)
 		x.len = max_tokens;
-	i = ws(&x, 0);
+	i = ws(&x, text, x.len, 0);
 	if (i >= x.len || text[i] != '{' || !(i = dec_object(&x, i, schema, target)))
 		return false;
 	end->off = i;

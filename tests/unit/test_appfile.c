@@ -772,7 +772,7 @@ static void stream_million_lines_constant_memory(void **state)
 
 static void stream_grows_for_a_large_application(void **state)
 {
-	size_t n = 200 * 1024;
+	size_t n = APPFILE_CHUNK + APPFILE_CHUNK / 2; /* more than the first buffer */
 	char *big = malloc(n + 64);
 	FILE *f;
 	struct appfile_stream st;
