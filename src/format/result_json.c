@@ -45,45 +45,21 @@ static void str_or_null(struct strbuf *sb, const char *s)
 		lit(sb, "null");
 }
 
-/* dec: p as points_format() writes it, in quotes ("12.30").  A result has
- * some 60, so the digits go straight into the buffer, two at a time from
- * the right, once their count is known. */
+/* dec: p as points_format() writes it, in quotes ("12.30"), formatted
+ * straight into the buffer (a result has some 60). */
 static void dec(struct strbuf *sb, points_t p)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	uint64_t v = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-	uint64_t whole = v / 100;
-	size_t n = 6 + (p < 0); /* quotes, "0.00" and the sign */
 	char *q;
+	size_t n;
 
-	for (uint64_t t = whole; t >= 10; t /= 10)
-		n++;
-	if (!strbuf_has_room(sb, n) && !strbuf_grow(sb, n))
+	if (!strbuf_has_room(sb, POINTS_FMT_MAX + 2) && !strbuf_grow(sb, POINTS_FMT_MAX + 2))
 		return;
-	q = sb->buf + sb->len + n;
-	sb->len += n;
-	*q = '\0';
-	*--q = '"';
-	q -= 2;
-	memcpy(q, pairs + 2 * (v % 100), 2);
-	*--q = '.';
-	while (whole >= 100) {
-		q -= 2;
-		memcpy(q, pairs + 2 * (whole % 100), 2);
-		whole /= 100;
-	}
-	if (whole >= 10) {
-		q -= 2;
-		memcpy(q, pairs + 2 * whole, 2);
-	} else {
-		*--q = (char)('0' + whole);
-	}
-	if (p < 0)
-		*--q = '-';
-	*--q = '"';
+	q = sb->buf + sb->len;
+	q[0] = '"';
+	n = points_format_n(p, q + 1);
+	q[n + 1] = '"';
+	q[n + 2] = '\0';
+	sb->len += n + 2;
 }
 
 /* boolean, tri: each literal in its own call, so its length is a constant */
