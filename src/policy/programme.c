@@ -233,8 +233,11 @@ static bool parse_opening(struct pctx *c, const struct ynode *n, struct opening 
 
 	if (!ymap_check(c, n, "opening hours", keys))
 		return false;
-	return yneed_str(c, n, "opening hours", "days", &o->days) &
-	       yneed_str(c, n, "opening hours", "hours", &o->hours);
+	/* both read, so that both missing keys are reported */
+	bool days = yneed_str(c, n, "opening hours", "days", &o->days);
+	bool hours = yneed_str(c, n, "opening hours", "hours", &o->hours);
+
+	return days && hours;
 }
 
 static bool parse_centre(struct pctx *c, const struct ynode *n, void *item,
@@ -402,10 +405,12 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 	if ((v = ymap_get(root, "window")) != NULL) {
 		static const char *const keys[] = {"opens", "closes", NULL};
 		char x[DATE_FMT_MAX], y[DATE_FMT_MAX];
+		bool keys_ok = ymap_check(c, v, "window", keys);
+		/* both read, so that both bad dates are reported */
+		bool opens = keys_ok && yneed_date(c, v, "window", "opens", &p->window_opens);
+		bool closes = keys_ok && yneed_date(c, v, "window", "closes", &p->window_closes);
 
-		if (ymap_check(c, v, "window", keys) &&
-		    yneed_date(c, v, "window", "opens", &p->window_opens) &
-		    yneed_date(c, v, "window", "closes", &p->window_closes)) {
+		if (opens && closes) {
 			p->has_window = true;
 			if (p->window_opens > p->window_closes) {
 				perr(c, ymap_get(v, "closes"), "the window opens on %s, after it closes on %s",
