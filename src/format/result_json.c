@@ -219,6 +219,11 @@ struct factor_pieces {
 	struct piece *level;         /* factor_level for labels[k]; [nlabels]: NULL */
 	size_t nlabels;
 	struct piece tail;           /* factor_tail */
+	/* A bracket or choice factor scored at level j (most results) is
+	 * scored_head[j], its input, scored_tail[j]: the head with the
+	 * level's points and state "scored"; the level, the tail and the
+	 * level's provisional mark to the closing brace.  NULL for others. */
+	struct piece *scored_head, *scored_tail;
 	struct factor_pieces *subs;  /* as factor->subs */
 };
 
@@ -291,6 +296,26 @@ static void *alloc_n(struct build *b, size_t n, size_t size)
 	return p;
 }
 
+/* build_scored: fp's scored_head and scored_tail, written by the same
+ * fragments as factor() writes a scored result, in the same order. */
+static bool build_scored(struct build *b, const struct factor *f, struct factor_pieces *fp)
+{
+	fp->scored_head = alloc_n(b, f->nlevels, sizeof *fp->scored_head);
+	fp->scored_tail = alloc_n(b, f->nlevels, sizeof *fp->scored_tail);
+	if (!fp->scored_head || !fp->scored_tail)
+		return false;
+	for (size_t j = 0; j < f->nlevels; j++) {
+		factor_head(&b->sb, f);
+		dec(&b->sb, f->levels[j].points);
+		factor_state(&b->sb, f, FSTATE_SCORED);
+		keep(b, &fp->scored_head[j]);
+		factor_level(&b->sb, f, f->levels[j].label);
+		lit(&b->sb, f->levels[j].provisional ? "true}" : "false}");
+		keep(b, &fp->scored_tail[j]);
+	}
+	return true;
+}
+
 static struct factor_pieces *build_factors(struct build *b, const struct factor *fs, size_t n)
 {
 	struct factor_pieces *fps = alloc_n(b, n, sizeof *fps);
@@ -321,6 +346,9 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 			factor_level(&b->sb, f, j < k ? fp->labels[j] : NULL);
 			keep(b, &fp->level[j]);
 		}
+		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels &&
+		    !build_scored(b, f, fp))
+			return NULL;
 		fp->subs = build_factors(b, f->subs, f->nsubs);
 	}
 	return fps;
@@ -438,12 +466,36 @@ static const struct piece *level_piece(const struct factor_pieces *fp, const cha
 	return NULL;
 }
 
+/* scored_at: the level of f a scored result r is written with from
+ * scored_head/scored_tail (its points and mark are that level's), or
+ * f->nlevels when r must be written piece by piece. */
+static size_t scored_at(const struct factor_pieces *fp, const struct factor *f,
+		const struct factor_result *r)
+{
+	if (!fp->scored_head || r->state != FSTATE_SCORED || r->nsubs || !r->level)
+		return f->nlevels;
+	for (size_t k = 0; k < f->nlevels; k++)
+		if (fp->labels[k] == r->level)
+			return r->points == f->levels[k].points &&
+			       r->provisional == f->levels[k].provisional ? k : f->nlevels;
+	return f->nlevels;
+}
+
 /* factor: one factor result; fp its pieces or NULL. */
 static void factor(struct out *o, const struct factor_result *r, const struct factor_pieces *fp)
 {
 	struct strbuf *sb = o->sb;
 	const struct factor *f = r->factor;
-	const struct piece *lv = fp ? level_piece(fp, r->level) : NULL;
+	const struct piece *lv;
+	size_t k = fp ? scored_at(fp, f, r) : f->nlevels;
+
+	if (k < f->nlevels) { /* most results: three copies */
+		put(sb, &fp->scored_head[k]);
+		str_or_null(sb, r->input);
+		put(sb, &fp->scored_tail[k]);
+		return;
+	}
+	lv = fp ? level_piece(fp, r->level) : NULL;
 
 	if (fp)
 		put(sb, &fp->head);
@@ -485,11 +537,11 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		lit(sb, "false, \"subfactors\": [");
 	for (size_t i = 0; i < r->nsubs; i++) {
 		const struct factor_result *s = &r->subs[i];
-		size_t k = fp ? INDEX_OF(f->subs, f->nsubs, s->factor) : 0;
+		size_t si = fp ? INDEX_OF(f->subs, f->nsubs, s->factor) : 0;
 
 		if (i)
 			lit(sb, ", ");
-		factor(o, s, fp && k < f->nsubs ? &fp->subs[k] : NULL);
+		factor(o, s, fp && si < f->nsubs ? &fp->subs[si] : NULL);
 	}
 	lit(sb, "]}");
 }
