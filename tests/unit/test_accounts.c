@@ -30,6 +30,7 @@
 #include "testfs.h"
 #include "backends.h"
 #include <libpq-fe.h>
+#include "testdb.h"
 #include <sodium.h>
 
 #include "app/accounts.h"
@@ -41,8 +42,6 @@
 
 #define T0 1764547200 /* 2025-12-01 00:00 UTC */
 #define PW "correct horse battery staple"
-
-enum be { BE_SQLITE, BE_PG };
 
 struct fx {
 	enum be be;
@@ -108,22 +107,13 @@ static struct request *new_browser(struct fx *f, const char *remote)
 
 static int setup_with(void **state, enum be be)
 {
-	static unsigned serial;
 	struct fx *f = calloc(1, sizeof *f);
 	char err[512] = "", url[1024], blobs[128];
 
 	assert_non_null(f);
 	assert_true(sodium_init() >= 0);
 	f->be = be;
-	snprintf(f->dir, sizeof f->dir, "/tmp/yc-acct-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	if (be == BE_PG) {
-		snprintf(f->schema, sizeof f->schema, "yca_%ld_%u", (long)getpid(), ++serial);
-		snprintf(url, sizeof url, "%s%sschema=%s", pg_base, strchr(pg_base, '?') ? "&" : "?",
-			 f->schema);
-	} else {
-		snprintf(url, sizeof url, "sqlite:%s/yc.db", f->dir);
-	}
+	test_db_place(be, "yca", f->dir, f->schema, url, sizeof url);
 	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
 	site_config_defaults(&f->site.cfg);
 	f->site.cfg.login_max_failures = 3;
@@ -149,33 +139,6 @@ static int setup_pg(void **state)
 	return setup_with(state, BE_PG);
 }
 
-static void quiet_notice(void *arg, const char *msg)
-{
-	(void)arg, (void)msg;
-}
-
-/* drop_schema: the PostgreSQL test's schema goes, with everything in it
- * (the name is a parameter; the server quotes it). */
-static void drop_schema(const char *schema)
-{
-	PGconn *pg = PQconnectdb(pg_base);
-	const char *v[1] = { schema };
-	PGresult *res;
-
-	if (PQstatus(pg) != CONNECTION_OK)
-		fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(pg));
-	PQsetNoticeProcessor(pg, quiet_notice, NULL);
-	res = PQexecParams(pg, "SELECT set_config('yingcai.schema', $1, false)", 1, NULL, v,
-			   NULL, NULL, 0);
-	PQclear(res);
-	res = PQexec(pg, "DO $$ BEGIN EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', "
-		     "current_setting('yingcai.schema')); END $$");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_msg("drop schema %s: %s", schema, PQerrorMessage(pg));
-	PQclear(res);
-	PQfinish(pg);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
@@ -183,7 +146,7 @@ static int teardown(void **state)
 	end_request(f);
 	store_close(f->site.store);
 	if (f->be == BE_PG)
-		drop_schema(f->schema);
+		test_drop_schema(f->schema);
 	arena_release(&f->a);
 	arena_release(&f->site.arena);
 	rm_rf(f->dir);

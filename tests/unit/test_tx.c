@@ -36,6 +36,7 @@
 #include "testfs.h"
 #include "backends.h"
 #include <libpq-fe.h>
+#include "testdb.h"
 
 #include "app/applications.h"
 #include "app/drafts.h"
@@ -48,8 +49,6 @@
 #define D1 DOC(900000)
 #define D2 DOC(1200000)
 #define D3 DOC(950000)
-
-enum be { BE_SQLITE, BE_PG };
 
 struct fx {
 	enum be be;
@@ -72,21 +71,12 @@ static void sleep_ms(long ms)
 
 static int setup_with(void **state, enum be be)
 {
-	static unsigned serial;
 	struct fx *f = calloc(1, sizeof *f);
 	char err[512] = "", url[1024], blobs[128];
 
 	assert_non_null(f);
 	f->be = be;
-	snprintf(f->dir, sizeof f->dir, "/tmp/yc-tx-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	if (be == BE_PG) {
-		snprintf(f->schema, sizeof f->schema, "yctx_%ld_%u", (long)getpid(), ++serial);
-		snprintf(url, sizeof url, "%s%sschema=%s", pg_base, strchr(pg_base, '?') ? "&" : "?",
-			 f->schema);
-	} else {
-		snprintf(url, sizeof url, "sqlite:%s/yc.db", f->dir);
-	}
+	test_db_place(be, "yctx", f->dir, f->schema, url, sizeof url);
 	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
 	f->s = store_open(url, blobs, 5, err, sizeof err);
 	if (!f->s)
@@ -116,39 +106,6 @@ static int setup_pg(void **state)
 	return setup_with(state, BE_PG);
 }
 
-static void quiet_notice(void *arg, const char *msg)
-{
-	(void)arg, (void)msg;
-}
-
-static PGconn *pg_admin(void)
-{
-	PGconn *pg = PQconnectdb(pg_base);
-
-	if (PQstatus(pg) != CONNECTION_OK)
-		fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(pg));
-	PQsetNoticeProcessor(pg, quiet_notice, NULL);
-	return pg;
-}
-
-/* drop_schema: the PostgreSQL test's schema goes, with everything in it. */
-static void drop_schema(const char *schema)
-{
-	PGconn *pg = pg_admin();
-	const char *v[1] = { schema };
-	PGresult *res;
-
-	res = PQexecParams(pg, "SELECT set_config('yingcai.schema', $1, false)", 1, NULL, v,
-			   NULL, NULL, 0);
-	PQclear(res);
-	res = PQexec(pg, "DO $$ BEGIN EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', "
-		     "current_setting('yingcai.schema')); END $$");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_msg("drop schema %s: %s", schema, PQerrorMessage(pg));
-	PQclear(res);
-	PQfinish(pg);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
@@ -159,7 +116,7 @@ static int teardown(void **state)
 	store_conn_release(f->c2);
 	store_close(f->s);
 	if (f->be == BE_PG)
-		drop_schema(f->schema);
+		test_drop_schema(f->schema);
 	arena_release(&f->a);
 	rm_rf(f->dir);
 	free(f);

@@ -1,0 +1,74 @@
+/* testdb.h - a database of its own for each test, on either backend.
+ *
+ * For the suites of the app layer that run on SQLite and on PostgreSQL
+ * (test_accounts, test_tx): test_db_place makes the test's temporary
+ * directory and the URL of its database there (SQLite), or of a schema of
+ * its own on the server of YINGCAI_TEST_PG (PostgreSQL: store_open creates
+ * the schema, test_drop_schema removes it with everything in it).
+ * Include after backends.h (pg_base) and <libpq-fe.h>.
+ */
+#ifndef YC_TEST_DB_H
+#define YC_TEST_DB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum be { BE_SQLITE, BE_PG };
+
+static inline void quiet_notice(void *arg, const char *msg)
+{
+	(void)arg, (void)msg;
+}
+
+/* pg_admin: a plain connection to the test server, its notices silenced. */
+static inline PGconn *pg_admin(void)
+{
+	PGconn *pg = PQconnectdb(pg_base);
+
+	if (PQstatus(pg) != CONNECTION_OK)
+		fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(pg));
+	PQsetNoticeProcessor(pg, quiet_notice, NULL);
+	return pg;
+}
+
+/* test_db_place: dir[64] from the template "/tmp/yc-<prefix>-XXXXXX"; on
+ * PostgreSQL schema[64] a name of its own ("<prefix>_<pid>_<n>"); url the
+ * database to open. */
+static inline void test_db_place(enum be be, const char *prefix, char dir[64],
+		char schema[64], char *url, size_t n)
+{
+	static unsigned serial;
+
+	snprintf(dir, 64, "/tmp/yc-%s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(dir));
+	if (be == BE_PG) {
+		snprintf(schema, 64, "%s_%ld_%u", prefix, (long)getpid(), ++serial);
+		snprintf(url, n, "%s%sschema=%s", pg_base, strchr(pg_base, '?') ? "&" : "?",
+			 schema);
+	} else {
+		snprintf(url, n, "sqlite:%s/yc.db", dir);
+	}
+}
+
+/* test_drop_schema: the PostgreSQL test's schema goes, with everything in
+ * it (the name is a parameter; the server quotes it). */
+static inline void test_drop_schema(const char *schema)
+{
+	PGconn *pg = pg_admin();
+	const char *v[1] = { schema };
+	PGresult *res;
+
+	res = PQexecParams(pg, "SELECT set_config('yingcai.schema', $1, false)", 1, NULL, v,
+			   NULL, NULL, 0);
+	PQclear(res);
+	res = PQexec(pg, "DO $$ BEGIN EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', "
+		     "current_setting('yingcai.schema')); END $$");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("drop schema %s: %s", schema, PQerrorMessage(pg));
+	PQclear(res);
+	PQfinish(pg);
+}
+
+#endif
