@@ -94,6 +94,7 @@ check: deps
 	@$(MAKE) --no-print-directory checksrc
 	@$(MAKE) --no-print-directory B=build/check SANITIZE=address,undefined WERROR=1 tests
 	@$(MAKE) --no-print-directory WERROR=1 all
+	@$(MAKE) --no-print-directory B=build/tsan SANITIZE=thread WERROR=1 build/tsan/yingcai
 	@scripts/run-tests build/check
 
 fuzz: deps

@@ -16,8 +16,10 @@
  *      (json_parse, appfile_decode, evaluate_application, and
  *      result_json_cached with a cache built once, as the CLI writes);
  *   4. end to end: run `yingcai evaluate --json FILE > /dev/null` as a child
- *      and read its wall time (CLOCK_MONOTONIC) and peak RSS (wait4), then
- *      the peak RSS on SMALL_FILE, to show memory does not grow with size.
+ *      and read its wall time (CLOCK_MONOTONIC), CPU time and peak RSS
+ *      (wait4): as users run it (a thread per processor), then with
+ *      --jobs 1 (one thread); then the peak RSS on SMALL_FILE, to show
+ *      memory does not grow with size.
  * Then a table with the rates, the ratios and PASS/MISS per target.
  *
  * Options: --policy DIR (default $YINGCAI_POLICY, else ./policy),
@@ -471,7 +473,10 @@ struct child_run {
 	long maxrss_kb;
 };
 
-static struct child_run run_child(const char *yingcai, const char *policy, const char *file)
+/* run_child: `yingcai evaluate --json --jobs JOBS FILE`; jobs NULL: the
+ * default (a thread per processor). */
+static struct child_run run_child(const char *yingcai, const char *policy, const char *file,
+		const char *jobs)
 {
 	struct child_run c = { false, -1, 0, 0, 0, 0 };
 	struct rusage ru;
@@ -489,7 +494,7 @@ static struct child_run run_child(const char *yingcai, const char *policy, const
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_WRONLY);
 		char *argv[] = { (char *)yingcai, "evaluate", "--json", "--policy", (char *)policy,
-				 (char *)file, NULL };
+				 (char *)file, jobs ? "--jobs" : NULL, (char *)jobs, NULL };
 		if (devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0)
 			_exit(126);
 		if (errf)
@@ -647,7 +652,7 @@ struct report {
 	double mb;
 	off_t bytes;
 	struct rate split, raw, jp, core;
-	struct child_run big, small;
+	struct child_run big, one, small; /* default threads; --jobs 1; SMALL_FILE */
 	double stage[ST_N];
 	size_t out_bytes, nsample;
 };
@@ -671,7 +676,7 @@ static void row(const char *what, const char *value, double mbps, double ratio, 
 
 static void report(const struct report *p, const char *load0, const char *load1)
 {
-	char g[32], g2[32], res[96];
+	char g[32], g2[32], res[96], label[64];
 	double raw_rate = p->raw.n ? (double)p->raw.n / p->raw.secs : 0;
 	uint64_t napps = p->split.n;
 
@@ -710,18 +715,29 @@ static void report(const struct report *p, const char *load0, const char *load1)
 		snprintf(res, sizeof res, "%s", have_ratio
 			 ? verdict(b->ok && rate / raw_rate >= E2E_TARGET)
 			 : "(ratio needs the tokenize part)");
-		row("end to end: yingcai evaluate --json", grouped(rate, g, sizeof g), p->mb / b->wall,
+		snprintf(label, sizeof label, "end to end: evaluate --json, %ld threads",
+			 sysconf(_SC_NPROCESSORS_ONLN));
+		row(label, grouped(rate, g, sizeof g), p->mb / b->wall,
 		    have_ratio ? rate / raw_rate : -1, (b->user + b->sys) / b->wall,
 		    ">= 0.50 x raw jsmn", res);
-		snprintf(g, sizeof g, "%.1f MB", (double)b->maxrss_kb / 1024.0);
+	}
+	if (p->one.wall > 0) {
+		const struct child_run *b = &p->one;
+		double rate = napps ? (double)napps / b->wall : 0;
+
+		row("  the same, --jobs 1 (one thread)", grouped(rate, g, sizeof g),
+		    p->mb / b->wall, napps && raw_rate > 0 ? rate / raw_rate : -1,
+		    (b->user + b->sys) / b->wall, "", "");
+	}
+	if (p->big.wall > 0) {
+		snprintf(g, sizeof g, "%.1f MB", (double)p->big.maxrss_kb / 1024.0);
 		row("peak memory (RSS), this file", g, -1, -1, -1, "< 20 MB",
-		    verdict(b->ok && (double)b->maxrss_kb / 1024.0 < RSS_TARGET_MB));
+		    verdict(p->big.ok && (double)p->big.maxrss_kb / 1024.0 < RSS_TARGET_MB));
 	}
 	if (p->small.wall > 0) {
 		const struct child_run *s = &p->small;
 		struct stat ss;
 		double smb = stat(p->o->small, &ss) == 0 ? (double)ss.st_size / 1048576.0 : 0;
-		char label[64];
 
 		snprintf(label, sizeof label, "peak memory (RSS), the %.0f MB file", smb);
 		snprintf(g, sizeof g, "%.1f MB", (double)s->maxrss_kb / 1024.0);
@@ -735,11 +751,14 @@ static void report(const struct report *p, const char *load0, const char *load1)
 	}
 	printf("\nMB = 2^20 bytes; MB/s is input read; on-cpu = CPU time / wall time (below 100%%:\n"
 	       "the machine was busy with other work and the rate is understated).\n");
-	if (p->big.wall > 0) {
-		const struct child_run *b = &p->big;
+	for (int k = 0; k < 2; k++) {
+		const struct child_run *b = k == 0 ? &p->big : &p->one;
 		double cpu = b->user + b->sys;
-		printf("end to end: %.1f s wall, %.1f s user, %.1f s sys, exit %d", b->wall, b->user,
-		       b->sys, b->status);
+
+		if (b->wall <= 0)
+			continue;
+		printf("end to end%s: %.1f s wall, %.1f s user, %.1f s sys, exit %d",
+		       k == 0 ? "" : " (--jobs 1)", b->wall, b->user, b->sys, b->status);
 		if (napps && cpu > 0 && p->raw.n)
 			printf("; per CPU second %s apps/s, %.2f x raw jsmn per CPU second",
 			       grouped((double)napps / cpu, g, sizeof g),
@@ -773,7 +792,7 @@ int main(int argc, char **argv)
 	struct sample sm = { 0 };
 	struct stat st;
 	struct rate split = { 0 }, raw = { 0 }, jp = { 0 }, core = { 0 };
-	struct child_run big = { 0 }, small = { 0 };
+	struct child_run big = { 0 }, one = { 0 }, small = { 0 };
 	double stage[ST_N] = { 0 };
 	size_t out_bytes = 0;
 	char cpu[128], load0[64], load1[64];
@@ -819,16 +838,17 @@ int main(int argc, char **argv)
 			stage[s] = stage_ns(&bundle, &sm, (enum stage)s, 0.5,
 					    s == ST_JSON_OUT ? &out_bytes : NULL);
 	if (want(&o, "e2e")) {
-		big = run_child(o.yingcai, o.policy, o.file);
+		big = run_child(o.yingcai, o.policy, o.file, NULL);
+		one = run_child(o.yingcai, o.policy, o.file, "1");
 		if (o.small)
-			small = run_child(o.yingcai, o.policy, o.small);
-		if (!big.ok || (o.small && !small.ok))
+			small = run_child(o.yingcai, o.policy, o.small, NULL);
+		if (!big.ok || !one.ok || (o.small && !small.ok))
 			status = 1;
 	}
 
 	/* ---- the report ---- */
 	{
-		struct report rp = { &o, cpu, mb, st.st_size, split, raw, jp, core, big, small,
+		struct report rp = { &o, cpu, mb, st.st_size, split, raw, jp, core, big, one, small,
 				     { 0 }, out_bytes, sm.n };
 		memcpy(rp.stage, stage, sizeof stage);
 		loadavg(load1, sizeof load1);

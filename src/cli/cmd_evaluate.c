@@ -1,4 +1,4 @@
-/* cmd_evaluate.c - `yingcai evaluate [--json] [--edition E] [--policy DIR] FILE...`
+/* cmd_evaluate.c - `yingcai evaluate [--json] [--jobs N] [--edition E] [--policy DIR] FILE...`
  *
  * Streams each file (one object, several, or JSON Lines) through the
  * decoder, evaluates each application and prints one result per
@@ -6,10 +6,13 @@
  * arena reset per application, one output buffer reused.  Results are
  * gathered in that buffer and written in blocks of OUT_FLUSH bytes (one
  * write(2) for some 20 results instead of one each) when the input is a
- * file, or one by one to a terminal or from a pipe; pending results are written before any message on stderr, so
- * the two streams stay in order.  An invalid
- * application is reported on stderr as `file:line:column: path: reason`
- * and the others are still scored (exit 1 at the end).
+ * file, or one by one to a terminal or from a pipe; pending results are
+ * written before any message on stderr, so the two streams stay in order.
+ * A regular file is scored on --jobs threads (evaluate_jobs.c) with the
+ * same output; a pipe on this one, since a program feeding it one
+ * application at a time waits for each answer.  An invalid application is
+ * reported on stderr as `file:line:column: path: reason` and the others are
+ * still scored (exit 1 at the end).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,38 +23,42 @@
 
 #include "cli.h"
 #include "core/evaluate.h"
+#include "evaluate.h"
 #include "format/appfile.h"
 #include "format/result.h"
 
-#define RESULT_MAX ((size_t)4 << 20) /* one result; real ones are ~13 KB */
 #define OUT_FLUSH ((size_t)256 << 10) /* write the results gathered from this size on */
 
 struct options {
 	bool json, color;
 	bool tty; /* stdout is a terminal: each result as soon as it is ready */
+	unsigned jobs; /* threads scoring a regular file; 1: this one */
 	const char *edition, *policy;
 };
 
 struct run {
 	struct options opt;
 	struct policy_bundle bundle;
-	const struct result_json_cache *json; /* the policy's strings as JSON, or NULL */
+	struct evaluate_ctx ctx;
+	struct evaluate_jobs *jobs; /* the worker threads, or NULL: one thread */
 	struct appfile_decoder dec;
-	struct arena app_arena;
-	struct strbuf out, err; /* out: results not yet written */
-	bool batch; /* the input is a regular file: results may wait for a block */
+	struct arena app_arena, eval_arena;
+	struct strbuf out, err; /* out: results not yet written; err: a message */
 	size_t count;
 	int status;
 };
 
 static void usage(FILE *to)
 {
-	fputs("usage: yingcai evaluate [--json] [--edition E] [--policy DIR] FILE...\n"
+	fputs("usage: yingcai evaluate [--json] [--jobs N] [--edition E] [--policy DIR] FILE...\n"
 	      "\n"
 	      "Scores application files (yingcai-application/1). FILE may be '-' for\n"
 	      "standard input; a file may hold one application, several, or JSON Lines.\n"
 	      "\n"
 	      "  --json         one JSON object per application, one per line\n"
+	      "  --jobs N       score a file's applications on N threads (1 to 64;\n"
+	      "                 default: the number of processors); the output is the\n"
+	      "                 same, in the same order\n"
 	      "  --edition E    use policy edition E instead of the one in force on the\n"
 	      "                 application date\n"
 	      "  --policy DIR   policy directory (default: $YINGCAI_POLICY or ./policy)\n"
@@ -72,89 +79,86 @@ static void flush_out(struct run *r, size_t len)
 	strbuf_reset(&r->out);
 }
 
-static void report_core_error(struct run *r, const char *name, const struct core_error *e)
+/* write_err: r->err on stderr, after the results before it. */
+static void write_err(struct run *r)
 {
 	flush_out(r, r->out.len);
-	strbuf_reset(&r->err);
-	strbuf_addf(&r->err, "%s:%u:%u: %s%s%s\n", name, e->pos.line, e->pos.col,
-		    e->path ? e->path : "", e->path && *e->path ? ": " : "", e->reason);
 	fputs(r->err.buf, stderr);
+	strbuf_reset(&r->err);
 	r->status = EXIT_INVALID;
 }
 
-static void report_appfile_error(struct run *r, const char *name, const struct appfile_error *e)
+bool evaluate_one(const struct evaluate_ctx *c, const struct application *app, size_t count,
+		  const char *name, struct arena *a, struct strbuf *out, struct strbuf *msg)
 {
-	flush_out(r, r->out.len);
-	strbuf_reset(&r->err);
-	appfile_error_format(e, name, &r->err);
-	strbuf_addch(&r->err, '\n');
-	fputs(r->err.buf, stderr);
-	r->status = EXIT_INVALID;
-}
+	struct evaluation ev;
+	struct core_error e = {0};
+	size_t start = out->len;
 
-/* print_result: append ev's result to r->out; write them out when enough
- * are gathered.  r->out's cap is OUT_FLUSH + RESULT_MAX, so a result only
- * fails to fit (latching `failed`) when it is itself too large. */
-static void print_result(struct run *r, const struct evaluation *ev, const char *name)
-{
-	size_t start = r->out.len;
-
-	if (r->opt.json) {
-		result_json_cached(ev, r->json, &r->out);
-		strbuf_addch(&r->out, '\n');
+	arena_reset(a);
+	if (!evaluate_application(c->bundle, app, c->edition, a, &ev, &e)) {
+		strbuf_addf(msg, "%s:%u:%u: %s%s%s\n", name, e.pos.line, e.pos.col,
+			    e.path ? e.path : "", e.path && *e.path ? ": " : "", e.reason);
+		return false;
+	}
+	if (c->json_out) {
+		result_json_cached(&ev, c->json, out);
+		strbuf_addch(out, '\n');
 	} else {
-		if (r->count > 1)
-			strbuf_addch(&r->out, '\n');
-		result_text(ev, name, r->opt.color, &r->out);
+		if (count > 1)
+			strbuf_addch(out, '\n');
+		result_text(&ev, name, c->color, out);
 	}
-	if (r->out.failed || r->out.len - start > RESULT_MAX) {
-		flush_out(r, start); /* the results before it are whole */
-		fprintf(stderr, "%s: result too large to print\n", name);
-		r->status = EXIT_INVALID;
-		return;
+	if (out->failed || out->len - start > EVALUATE_RESULT_MAX) {
+		strbuf_setlen(out, start);
+		out->failed = false;
+		strbuf_addf(msg, "%s: result too large to print\n", name);
+		return false;
 	}
-	if (r->out.len >= OUT_FLUSH || r->opt.tty || !r->batch)
-		flush_out(r, r->out.len);
+	return true;
 }
 
-static void evaluate_stream(struct run *r, FILE *f, const char *name)
+/* evaluate_stream: f's applications scored on this thread.  r->out's cap
+ * is OUT_FLUSH + EVALUATE_RESULT_MAX, so a result always fits. */
+static size_t evaluate_stream(struct run *r, FILE *f, const char *name, bool batch)
 {
 	struct appfile_stream s;
 	struct application app;
 	struct appfile_error aerr;
 	enum appfile_next next;
-
 	size_t seen = 0;
 
 	appfile_stream_init(&s, f, 0);
 	for (;;) {
-		struct evaluation ev;
-		struct core_error cerr = {0};
-
-		arena_reset(&r->app_arena);
+		arena_reset(&r->app_arena); /* the application; the evaluation has its own */
 		next = appfile_stream_read(&s, &r->dec, &r->app_arena, &app, &aerr);
 		if (next == APPFILE_END)
 			break;
 		seen++;
 		if (next == APPFILE_BAD) {
-			report_appfile_error(r, name, &aerr);
+			appfile_error_format(&aerr, name, &r->err);
+			strbuf_addch(&r->err, '\n');
+			write_err(r);
 			continue;
 		}
-		r->count++;
-		if (!evaluate_application(&r->bundle, &app, r->opt.edition, &r->app_arena,
-					  &ev, &cerr)) {
-			report_core_error(r, name, &cerr);
+		if (!evaluate_one(&r->ctx, &app, ++r->count, name, &r->eval_arena, &r->out,
+				  &r->err)) {
+			write_err(r);
 			continue;
 		}
-		print_result(r, &ev, name);
+		if (r->out.len >= OUT_FLUSH || r->opt.tty || !batch)
+			flush_out(r, r->out.len);
 	}
 	appfile_stream_release(&s);
-	if (seen == 0) {
-		flush_out(r, r->out.len);
-		fprintf(stderr, "%s:1:1: the file holds no application (expected a JSON object, "
-			"several, or JSON Lines)\n", name);
+	return seen;
+}
+
+/* settle: everything scored so far written out, whichever way it went. */
+static void settle(struct run *r)
+{
+	if (r->jobs && evaluate_jobs_flush(r->jobs))
 		r->status = EXIT_INVALID;
-	}
+	flush_out(r, r->out.len);
 }
 
 static int evaluate_file(struct run *r, const char *path)
@@ -162,21 +166,61 @@ static int evaluate_file(struct run *r, const char *path)
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	const char *name = f == stdin ? "<stdin>" : path;
 	struct stat st;
+	bool batch;
+	size_t seen;
 
 	if (!f) {
-		flush_out(r, r->out.len);
+		settle(r);
 		fprintf(stderr, "yingcai evaluate: %s: %s\n", path, strerror(errno));
 		r->status = EXIT_INVALID;
 		return -1;
 	}
 	/* A program feeding applications through a pipe one at a time waits
-	 * for each answer: results wait for a block only when the input is a
-	 * file, which is read to its end without waiting. */
-	r->batch = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
-	evaluate_stream(r, f, name);
+	 * for each answer: results wait for a block, and go to the worker
+	 * threads, only when the input is a file, read to its end without
+	 * waiting. */
+	batch = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	if (batch && !r->opt.tty && r->opt.jobs > 1 && !r->jobs) {
+		r->jobs = evaluate_jobs_start(&r->ctx, r->opt.jobs);
+		r->opt.jobs = r->jobs ? r->opt.jobs : 1; /* no threads to be had: this one */
+	}
+	if (batch && r->jobs && !r->opt.tty) {
+		flush_out(r, r->out.len);
+		seen = evaluate_jobs_file(r->jobs, f, name, &r->count);
+	} else {
+		settle(r);
+		seen = evaluate_stream(r, f, name, batch);
+	}
+	if (seen == 0) {
+		settle(r);
+		fprintf(stderr, "%s:1:1: the file holds no application (expected a JSON object, "
+			"several, or JSON Lines)\n", name);
+		r->status = EXIT_INVALID;
+	}
 	if (f != stdin)
 		fclose(f);
 	return 0;
+}
+
+/* default_jobs: one thread per processor, within EVALUATE_JOBS_MAX. */
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > (long)EVALUATE_JOBS_MAX ? EVALUATE_JOBS_MAX : (unsigned)n;
+}
+
+/* parse_jobs: --jobs's value, 1..EVALUATE_JOBS_MAX; 0 when it is not one. */
+static unsigned parse_jobs(const char *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (*v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	return errno || *end || n < 1 || n > EVALUATE_JOBS_MAX ? 0 : (unsigned)n;
 }
 
 /* parse_options: fills opt and files (options may come before or after
@@ -189,6 +233,7 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 
 	opt->tty = isatty(STDOUT_FILENO);
 	opt->color = opt->tty;
+	opt->jobs = default_jobs();
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -202,6 +247,13 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 			opt->color = true;
 		} else if (strcmp(a, "--no-color") == 0) {
 			opt->color = false;
+		} else if (strcmp(a, "--jobs") == 0) {
+			if (i + 1 >= argc || !(opt->jobs = parse_jobs(argv[i + 1]))) {
+				fprintf(stderr, "yingcai evaluate: --jobs needs a number of threads "
+					"from 1 to %u\n", EVALUATE_JOBS_MAX);
+				return -1;
+			}
+			i++;
 		} else if (strcmp(a, "--edition") == 0 || strcmp(a, "--policy") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "yingcai evaluate: %s needs a value\n", a);
@@ -243,14 +295,23 @@ int cmd_evaluate(int argc, char **argv)
 		free(files);
 		return EXIT_INVALID;
 	}
-	r.json = r.opt.json ? result_json_cache_build(&r.bundle, &policy_arena) : NULL;
+	r.ctx = (struct evaluate_ctx){
+		.bundle = &r.bundle,
+		.json = r.opt.json ? result_json_cache_build(&r.bundle, &policy_arena) : NULL,
+		.edition = r.opt.edition,
+		.json_out = r.opt.json,
+		.color = r.opt.color,
+	};
 	appfile_decoder_init(&r.dec);
 	arena_init(&r.app_arena, (size_t)64 << 20);
-	strbuf_init(&r.out, OUT_FLUSH + RESULT_MAX);
-	strbuf_init(&r.err, 4096);
+	arena_init(&r.eval_arena, (size_t)64 << 20);
+	strbuf_init(&r.out, OUT_FLUSH + EVALUATE_RESULT_MAX);
+	strbuf_init(&r.err, 16384);
 	for (int i = 0; i < nfiles; i++)
 		evaluate_file(&r, files[i]);
-	flush_out(&r, r.out.len);
+	settle(&r);
+	if (r.jobs && evaluate_jobs_stop(r.jobs))
+		r.status = EXIT_INVALID;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "yingcai evaluate: writing the results failed: %s\n", strerror(errno));
 		r.status = EXIT_INVALID;
@@ -258,6 +319,7 @@ int cmd_evaluate(int argc, char **argv)
 	strbuf_release(&r.out);
 	strbuf_release(&r.err);
 	arena_release(&r.app_arena);
+	arena_release(&r.eval_arena);
 	appfile_decoder_release(&r.dec);
 	arena_release(&policy_arena);
 	free(files);

@@ -357,4 +357,40 @@ sed -n 's/.*"id": "salary", "kind": "bracket", "points": "[0-9.]*", "max": "15.0
 	"$tmp/big.out" | awk '$1 != 400000 + NR { bad = 1; exit } END { exit bad || NR != 20000 }'
 report $? "20,000 JSON Lines: results in input order"
 
+# ---- --jobs: the same output, byte for byte and in the same order, as one thread -------
+# Good applications with bad ones among them (a decoding error, an error of the core, a
+# line of garbage), several files, an empty and a missing one: stdout and stderr go to one
+# file, so the test sees how results and messages interleave.  With YINGCAI_TSAN (a build
+# with -fsanitize=thread, which `make check` makes) the threads run under ThreadSanitizer
+# too: a data race it reports ends that run with another exit status and a message.
+awk -v smax="$(one_line "$tmp/smax.json")" -v unk="$(one_line "$tmp/unknown.json")" \
+	'{ print } NR % 997 == 0 { print smax } NR % 1499 == 0 { print unk } NR % 4001 == 0 { print "not json" }' \
+	"$tmp/big.jsonl" >"$tmp/jobs.jsonl"
+: >"$tmp/empty.json"
+# jobs_run BINARY MODE N OUT: the run above with --jobs N, stdout, stderr and exit status in OUT.
+jobs_run() {
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" evaluate "$2" --jobs "$3" "$tmp/jobs.jsonl" \
+		"$tmp/three.jsonl" "$tmp/empty.json" "$tmp/missing.json" "$tmp/concat.json" \
+		"$tmp/mixed.jsonl" >"$4" 2>&1
+	echo "rc=$?" >>"$4"
+}
+for mode in --json --no-color; do
+	jobs_run "$YINGCAI" "$mode" 1 "$tmp/jobs1.out"
+	out=$(tail -n 1 "$tmp/jobs1.out")
+	err=$(grep -c '^/' "$tmp/jobs1.out")
+	for bin in "$YINGCAI" ${YINGCAI_TSAN:+"$YINGCAI_TSAN"}; do
+		jobs_run "$bin" "$mode" 2 "$tmp/jobs2.out"
+		jobs_run "$bin" "$mode" 7 "$tmp/jobs7.out"
+		[ "$out" = rc=1 ] && [ "$err" -ge 40 ] && cmp -s "$tmp/jobs1.out" "$tmp/jobs2.out" &&
+			cmp -s "$tmp/jobs1.out" "$tmp/jobs7.out"
+		report $? "--jobs 2 and 7 ($mode${YINGCAI_TSAN:+, $(basename "$(dirname "$bin")")}): results, messages and exit status as with --jobs 1"
+	done
+done
+
+for j in 0 65 two ''; do
+	run evaluate --jobs "$j" "$B"
+	[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: --jobs needs a number of threads from 1 to 64"* ]]
+	report $? "--jobs '$j': usage error naming the allowed range"
+done
+
 [ "$fails" = 0 ]
