@@ -875,8 +875,8 @@ enum acct_err accounts_reset_check(struct request *rq, const char *token)
 }
 
 /* A new password from a reset link, as app_tx runs it: the token used up,
- * the password stored, the session logged in, every other session of the
- * user ended, the audit entry.  The hash is made before. */
+ * the password stored, the session logged in, every other session and
+ * reset link of the user ended, the audit entry.  The hash is made before. */
 struct reset_tx {
 	struct request *rq;
 	struct login_state before;
@@ -892,7 +892,7 @@ static enum store_rc reset_run(struct store_conn *c, void *arg)
 	struct reset_tx *t = arg;
 	struct request *rq = t->rq;
 	struct acct_result scratch;
-	int64_t ended = 0;
+	int64_t ended = 0, links = 0;
 	enum store_rc rc;
 
 	login_state_restore(rq, &t->before);
@@ -919,12 +919,17 @@ static enum store_rc reset_run(struct store_conn *c, void *arg)
 			rc = STORE_ERROR;
 	}
 	/* Whoever else is logged in to the account (a thief, if that is why
-	 * the password changes) is logged out: every other session ends. */
+	 * the password changes) is logged out: every other session ends, and
+	 * every other reset link sent for it (one in a mailbox someone else
+	 * reads) stops working. */
 	if (rc == STORE_OK)
 		rc = store_sessions_end_user(c, t->uid, rq->session->id, &ended);
 	if (rc == STORE_OK)
+		rc = store_resets_end_user(c, t->uid, rq->now, &links);
+	if (rc == STORE_OK)
 		rc = audit(c, rq->now, t->uid, "user.password_reset", user_subject(rq->a, t->uid),
-			   arena_printf(rq->a, "{\"sessions_ended\":%lld}", (long long)ended));
+			   arena_printf(rq->a, "{\"sessions_ended\":%lld,\"links_ended\":%lld}",
+					(long long)ended, (long long)links));
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web/housekeeper.h"
 #include "web/server.h"
 #include "web/site.h"
 
@@ -102,6 +103,7 @@ int cmd_serve(int argc, char **argv)
 	char err[8192];
 	struct site *site;
 	struct server *srv;
+	struct housekeeper *keeper;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -162,9 +164,11 @@ int cmd_serve(int argc, char **argv)
 		       server_port(srv), cfg.db ? cfg.db : cfg.data_dir);
 		fflush(stdout);
 	}
+	keeper = housekeeper_start(site);
 	sigwait(&set, &sig);
 	fprintf(stderr, "yingcai: %s received, finishing requests in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	housekeeper_stop(keeper);
 	server_stop(srv, 10);
 	site_close(site);
 	arena_release(&a);

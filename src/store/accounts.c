@@ -165,6 +165,31 @@ static enum store_rc by_int(struct store_conn *c, enum query_id id, int64_t v)
 	return q_end(&q, q_finish(&q));
 }
 
+/* write_counted: run a write with integer parameters v[0..n); *changed
+ * (when not NULL) says how many rows it changed. */
+static enum store_rc write_counted(struct store_conn *c, enum query_id id, const int64_t *v,
+		int n, int64_t *changed)
+{
+	struct q q;
+	enum store_rc rc;
+
+	if (changed)
+		*changed = 0;
+	q_start(&q, c, id);
+	for (int i = 0; i < n; i++)
+		q_int(&q, i + 1, v[i]);
+	rc = q_finish(&q);
+	if (rc == STORE_OK && changed && q.sql)
+		*changed = c->s->be->changes(&q);
+	return q_end(&q, rc);
+}
+
+/* purge: a delete whose one parameter is a time. */
+static enum store_rc purge(struct store_conn *c, enum query_id id, int64_t t, int64_t *removed)
+{
+	return write_counted(c, id, &t, 1, removed);
+}
+
 /* by_text: run a write whose one parameter is a string. */
 static enum store_rc by_text(struct store_conn *c, enum query_id id, const char *v)
 {
@@ -183,23 +208,14 @@ enum store_rc store_session_delete(struct store_conn *c, int64_t id)
 enum store_rc store_sessions_end_user(struct store_conn *c, int64_t user_id, int64_t keep,
 		int64_t *ended)
 {
-	struct q q;
-	enum store_rc rc;
+	const int64_t v[2] = { user_id, keep };
 
-	if (ended)
-		*ended = 0;
-	q_start(&q, c, Q_SESSION_DELETE_USER);
-	q_int(&q, 1, user_id);
-	q_int(&q, 2, keep);
-	rc = q_finish(&q);
-	if (rc == STORE_OK && ended && q.sql)
-		*ended = c->s->be->changes(&q);
-	return q_end(&q, rc);
+	return write_counted(c, Q_SESSION_DELETE_USER, v, 2, ended);
 }
 
-enum store_rc store_session_purge(struct store_conn *c, int64_t now)
+enum store_rc store_session_purge(struct store_conn *c, int64_t now, int64_t *removed)
 {
-	return by_int(c, Q_SESSION_PURGE, now);
+	return purge(c, Q_SESSION_PURGE, now, removed);
 }
 
 /* ---- login throttle ---- */
@@ -238,9 +254,10 @@ enum store_rc store_login_failures_clear(struct store_conn *c, const char *key)
 	return by_text(c, Q_LOGIN_FAILURES_CLEAR, key);
 }
 
-enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before)
+enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before,
+		int64_t *removed)
 {
-	return by_int(c, Q_LOGIN_FAILURES_PURGE, before);
+	return purge(c, Q_LOGIN_FAILURES_PURGE, before, removed);
 }
 
 /* ---- password reset ---- */
@@ -267,6 +284,19 @@ enum store_rc store_reset_take(struct store_conn *c, const unsigned char hash[32
 	q_bytes(&q, 1, hash, 32);
 	q_int(&q, 2, now);
 	return q_end(&q, q_insert(&q, user_id));
+}
+
+enum store_rc store_resets_end_user(struct store_conn *c, int64_t user_id, int64_t now,
+		int64_t *ended)
+{
+	const int64_t v[2] = { user_id, now };
+
+	return write_counted(c, Q_RESET_END_USER, v, 2, ended);
+}
+
+enum store_rc store_resets_purge(struct store_conn *c, int64_t before, int64_t *removed)
+{
+	return purge(c, Q_RESET_PURGE, before, removed);
 }
 
 /* ---- outbox ---- */

@@ -141,6 +141,12 @@ static const struct query queries[Q__COUNT] = {
 	  "AND used_at IS NULL AND expires_at > ?2 RETURNING user_id",
 	  "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 "
 	  "AND used_at IS NULL AND expires_at > $2 RETURNING user_id" },
+	{ Q_RESET_END_USER, "reset_end_user",
+	  "UPDATE password_resets SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+	  "UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL" },
+	{ Q_RESET_PURGE, "reset_purge",
+	  "DELETE FROM password_resets WHERE expires_at < ?1",
+	  "DELETE FROM password_resets WHERE expires_at < $1" },
 
 	{ Q_OUTBOX_ADD, "outbox_add",
 	  "INSERT INTO outbox (recipient, subject, body, created_at) "

@@ -66,6 +66,8 @@ enum query_id {
 	/* password reset */
 	Q_RESET_CREATE,
 	Q_RESET_TAKE,
+	Q_RESET_END_USER,
+	Q_RESET_PURGE,
 	/* outbox */
 	Q_OUTBOX_ADD,
 	Q_OUTBOX_LATEST,

@@ -206,8 +206,9 @@ enum store_rc store_session_delete(struct store_conn *c, int64_t id);
  * NULL) receives how many were deleted; none is STORE_OK too. */
 enum store_rc store_sessions_end_user(struct store_conn *c, int64_t user_id, int64_t keep,
 		int64_t *ended);
-/* store_session_purge: delete the sessions expired at now. */
-enum store_rc store_session_purge(struct store_conn *c, int64_t now);
+/* store_session_purge: delete the sessions expired at now; *removed (when
+ * not NULL) says how many.  The purges are app/housekeeping.c's. */
+enum store_rc store_session_purge(struct store_conn *c, int64_t now, int64_t *removed);
 
 /* ---- login throttle ----
  * Keys are indexed: keep them short (the app caps them at 254 bytes); on
@@ -223,7 +224,8 @@ enum store_rc store_login_failures_since(struct store_conn *c, const char *key,
 enum store_rc store_login_failures_clear(struct store_conn *c, const char *key);
 /* store_login_failures_purge: forget failures older than `before` (the
  * table would otherwise grow with every key an attacker tries). */
-enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before);
+enum store_rc store_login_failures_purge(struct store_conn *c, int64_t before,
+		int64_t *removed);
 
 /* ---- password reset ---- */
 /* store_reset_create: STORE_NOTFOUND if no such user. */
@@ -234,6 +236,13 @@ enum store_rc store_reset_create(struct store_conn *c, const unsigned char hash[
  * STORE_NOTFOUND for an unknown, expired or used token. */
 enum store_rc store_reset_take(struct store_conn *c, const unsigned char hash[32],
 		int64_t now, int64_t *user_id);
+/* store_resets_end_user: every unused link of the user marked used at now
+ * (a successful reset leaves no other link live); *ended, when not NULL,
+ * says how many. */
+enum store_rc store_resets_end_user(struct store_conn *c, int64_t user_id, int64_t now,
+		int64_t *ended);
+/* store_resets_purge: forget links that expired before `before`. */
+enum store_rc store_resets_purge(struct store_conn *c, int64_t before, int64_t *removed);
 
 /* ---- mail outbox (delivery comes later) ---- */
 struct mail {

@@ -36,6 +36,7 @@ void site_config_defaults(struct site_config *c)
 	c->account_forms_max = 10;
 	c->account_forms_window_s = 3600;
 	c->session_ttl_s = 8 * 3600;
+	c->housekeeping_interval_s = 600;
 }
 
 /* ---- the configuration file: "key = value" lines, '#' comments ---- */
@@ -70,6 +71,7 @@ static const struct ckey ckeys[] = {
 	{"account_forms_max_attempts", C_UINT, CF(account_forms_max), 1, 100000},
 	{"account_forms_window_seconds", C_UINT, CF(account_forms_window_s), 1, 86400},
 	{"session_ttl_seconds", C_UINT, CF(session_ttl_s), 60, 30 * 86400},
+	{"housekeeping_interval_seconds", C_UINT, CF(housekeeping_interval_s), 0, 86400},
 };
 #undef CF
 

@@ -48,6 +48,9 @@ struct site_config {
 	unsigned account_forms_max;
 	unsigned account_forms_window_s;
 	unsigned session_ttl_s;
+	/* How often expired sessions, old throttle entries and expired reset
+	 * links are removed (app/housekeeping.h); 0: never by this server. */
+	unsigned housekeeping_interval_s;
 };
 
 /* A file under share/static, read into memory at start-up: requests look

@@ -129,16 +129,6 @@ static int setup_with(void **state, enum be be)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	return setup_with(state, BE_SQLITE);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_with(state, BE_PG);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
@@ -447,12 +437,14 @@ static void test_throttle(void **state)
 
 /* ---- password reset ---- */
 
+static const char *audit_after(struct fx *f, const char *subject, const char *action);
+
 static void test_reset(void **state)
 {
 	struct fx *f = *state;
 	struct acct_result r;
 	const char *tok;
-	char saved[64];
+	char saved[64], second[64];
 	struct request *rq;
 	int64_t id;
 
@@ -480,6 +472,15 @@ static void test_reset(void **state)
 			 ACCT_BAD_TOKEN);
 	assert_int_equal(accounts_reset_check(browse(f), "../../etc/passwd"), ACCT_BAD_TOKEN);
 
+	/* A second link, asked for later (or by someone else): live too. */
+	assert_int_equal(accounts_request_reset(new_browser(f, "192.0.2.7"), "anna@example.org", &r),
+			 ACCT_OK);
+	tok = mailed_token(f, "anna@example.org");
+	assert_non_null(tok);
+	snprintf(second, sizeof second, "%s", tok);
+	assert_string_not_equal(second, saved);
+	assert_int_equal(accounts_reset_check(browse(f), second), ACCT_OK);
+
 	/* A refused password leaves the token usable. */
 	assert_int_equal(accounts_reset(browse(f), saved, "too short", &r), ACCT_INVALID);
 	expect_field(&r, ACCT_F_PASSWORD, "acct_err_password_short");
@@ -500,6 +501,13 @@ static void test_reset(void **state)
 					&r), ACCT_BAD_TOKEN);
 	assert_null(f->rq.user);
 	assert_int_equal(accounts_reset_check(browse(f), saved), ACCT_BAD_TOKEN);
+	/* The reset ended the other link as well, unused as it was, and the
+	 * audit entry says so. */
+	assert_int_equal(accounts_reset_check(browse(f), second), ACCT_BAD_TOKEN);
+	assert_non_null(strstr(audit_after(f, "user:1", "user.password_reset"),
+			       "\"links_ended\":1}"));
+	assert_int_equal(accounts_reset(new_browser(f, "192.0.2.66"), second, "an attacker's password",
+					&r), ACCT_BAD_TOKEN);
 	/* The old password is gone, the new one works. */
 	assert_int_equal(accounts_login(new_browser(f, "192.0.2.1"), "anna@example.org", PW, &r),
 			 ACCT_BAD_LOGIN);
@@ -809,7 +817,7 @@ static void test_reset_ends_other_sessions(void **state)
 	/* The audit log says how many sessions the reset ended. */
 	after = audit_after(f, "user:1", "user.password_reset");
 	assert_non_null(after);
-	assert_string_equal(after, "{\"sessions_ended\":2}");
+	assert_string_equal(after, "{\"sessions_ended\":2,\"links_ended\":0}");
 
 	/* A reset from a browser already logged in to the account keeps that
 	 * browser logged in (its session is the one kept). */
@@ -825,7 +833,7 @@ static void test_reset_ends_other_sessions(void **state)
 	/* (the session was the one kept; its token was replaced at login) */
 	assert_null(use_cookie(f, b, "198.51.100.2")->user);
 	assert_string_equal(audit_after(f, "user:1", "user.password_reset"),
-			    "{\"sessions_ended\":1}");
+			    "{\"sessions_ended\":1,\"links_ended\":0}");
 }
 
 /* A refused reset ends nothing. */
@@ -1054,8 +1062,7 @@ static void test_words_in_every_language(void **state)
 	assert_non_null(strstr(i18n_get(f->site.i18n, "de", "acct_err_throttled"), "{n}"));
 }
 
-#define BOTH(t) { "sqlite/" #t, t, setup_sqlite, teardown, NULL }, \
-		{ "postgresql/" #t, t, setup_pg, teardown, NULL }
+TESTDB_CASES(setup_with)
 
 int main(void)
 {

@@ -663,7 +663,7 @@ static void test_sessions(void **state)
 	fill_hash(f, s.token_hash);
 	s.expires_at = 300;
 	assert_int_equal(store_session_create(f->c, &s, &other), STORE_OK);
-	assert_int_equal(store_session_purge(f->c, 300), STORE_OK);
+	assert_int_equal(store_session_purge(f->c, 300, NULL), STORE_OK);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM sessions"), 1);
 	assert_int_equal(store_session_by_hash(f->c, h2, 300, &f->a, &got), STORE_OK);
 
@@ -693,7 +693,7 @@ static void test_login_failures(void **state)
 	assert_int_equal(store_login_failures_since(f->c, "ip:2", 0, &n), STORE_OK);
 	assert_int_equal(n, 1); /* another key is untouched */
 	assert_int_equal(store_login_failure_add(f->c, "ip:2", 100), STORE_OK);
-	assert_int_equal(store_login_failures_purge(f->c, 300), STORE_OK);
+	assert_int_equal(store_login_failures_purge(f->c, 300, NULL), STORE_OK);
 	assert_int_equal(store_login_failures_since(f->c, "ip:2", 0, &n), STORE_OK);
 	assert_int_equal(n, 1);
 }
@@ -932,7 +932,7 @@ static enum store_rc op_session_create(struct fx *f, struct store_conn *c, const
 static enum store_rc op_session_purge(struct fx *f, struct store_conn *c, const char *p)
 {
 	(void)f, (void)p;
-	return store_session_purge(c, 1);
+	return store_session_purge(c, 1, NULL);
 }
 
 static enum store_rc op_failure_add(struct fx *f, struct store_conn *c, const char *p)

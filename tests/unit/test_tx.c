@@ -96,16 +96,6 @@ static int setup_with(void **state, enum be be)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	return setup_with(state, BE_SQLITE);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_with(state, BE_PG);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
@@ -470,9 +460,7 @@ static void test_racing_saves(void **state)
 		arena_release(&s[i].a);
 }
 
-#define PG(t) { "postgresql/" #t, t, setup_pg, teardown, NULL }
-#define SQLITE(t) { "sqlite/" #t, t, setup_sqlite, teardown, NULL }
-#define BOTH(t) SQLITE(t), PG(t)
+TESTDB_CASES(setup_with)
 
 int main(void)
 {

@@ -71,4 +71,16 @@ static inline void test_drop_schema(const char *schema)
 	PQfinish(pg);
 }
 
+/* TESTDB_CASES(setup_with): the suite's setups for each backend,
+ * setup_with(state, BE_SQLITE or BE_PG); with them the cmocka entries
+ * SQLITE(t), PG(t) and BOTH(t) (the SQLite one, then PostgreSQL's) that
+ * run_on_backends (backends.h) picks from, torn down by the suite's
+ * `teardown`. */
+#define TESTDB_CASES(setup_with)                                             \
+	static int setup_sqlite(void **state) { return setup_with(state, BE_SQLITE); } \
+	static int setup_pg(void **state) { return setup_with(state, BE_PG); }
+#define SQLITE(t) { "sqlite/" #t, t, setup_sqlite, teardown, NULL }
+#define PG(t) { "postgresql/" #t, t, setup_pg, teardown, NULL }
+#define BOTH(t) SQLITE(t), PG(t)
+
 #endif

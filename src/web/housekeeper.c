@@ -1,0 +1,122 @@
+/* housekeeper.c - see housekeeper.h. */
+#include "housekeeper.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "app/housekeeping.h"
+#include "store/store.h"
+
+struct housekeeper {
+	struct site *site;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* stop was asked for */
+	bool stop;
+	uint64_t runs;
+};
+
+/* keep_throttle: the longest window a throttle counts over. */
+static int64_t keep_throttle(const struct site_config *cfg)
+{
+	return cfg->login_window_s > cfg->account_forms_window_s ? cfg->login_window_s
+								: cfg->account_forms_window_s;
+}
+
+static void run_once(struct housekeeper *h)
+{
+	struct store_conn *c = store_conn_acquire(h->site->store);
+	struct housekeeping_counts n;
+	enum store_rc rc;
+
+	if (!c) {
+		fputs("yingcai: housekeeping: no database connection; trying again later\n", stderr);
+		return;
+	}
+	rc = app_housekeeping(c, (int64_t)time(NULL), keep_throttle(&h->site->cfg), &n);
+	store_conn_release(c);
+	if (rc != STORE_OK)
+		fprintf(stderr, "yingcai: housekeeping failed (%s); trying again in %u s\n",
+			store_rc_name(rc), h->site->cfg.housekeeping_interval_s);
+	else if (n.sessions || n.throttle || n.resets)
+		fprintf(stderr, "yingcai: housekeeping removed %" PRId64 " expired sessions, %" PRId64
+			" old throttle entries, %" PRId64 " expired reset links\n",
+			n.sessions, n.throttle, n.resets);
+}
+
+static void *housekeeper_main(void *arg)
+{
+	struct housekeeper *h = arg;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stop) {
+		struct timespec until;
+
+		pthread_mutex_unlock(&h->lock);
+		run_once(h);
+		pthread_mutex_lock(&h->lock);
+		h->runs++;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += h->site->cfg.housekeeping_interval_s;
+		while (!h->stop && pthread_cond_timedwait(&h->wake, &h->lock, &until) == 0)
+			; /* woken without stop: wait on */
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+struct housekeeper *housekeeper_start(struct site *site)
+{
+	struct housekeeper *h;
+	pthread_condattr_t ca;
+
+	if (site->cfg.housekeeping_interval_s == 0)
+		return NULL;
+	h = calloc(1, sizeof *h);
+	if (!h) {
+		fputs("yingcai: housekeeping: out of memory; not started\n", stderr);
+		return NULL;
+	}
+	h->site = site;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* a clock change moves nothing */
+	pthread_cond_init(&h->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&h->thread, NULL, housekeeper_main, h) != 0) {
+		fputs("yingcai: housekeeping: cannot start its thread; not started\n", stderr);
+		pthread_cond_destroy(&h->wake);
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+uint64_t housekeeper_runs(struct housekeeper *h)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->runs;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+void housekeeper_stop(struct housekeeper *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stop = true;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->wake);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}

@@ -1,0 +1,243 @@
+/* test_housekeeping.c - what app_housekeeping removes and what it keeps
+ * (app/housekeeping.h), and the server's thread that runs it
+ * (web/housekeeper.h), on SQLite and on PostgreSQL (tests/unit/backends.h;
+ * a database of its own per test, testdb.h).
+ *
+ * The fixture puts, at "now" = 10,000: sessions expired and live, throttle
+ * entries older and younger than the kept window, and reset links expired,
+ * live, and used but not yet expired.  Everything a user could still use
+ * and everything a throttle still counts must survive, checked through the
+ * store's own reads.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "testfs.h"
+#include "backends.h"
+#include <libpq-fe.h>
+#include "testdb.h"
+
+#include "app/housekeeping.h"
+#include "store/store.h"
+#include "web/housekeeper.h"
+#include "web/site.h"
+
+#define NOW 10000
+#define KEEP 900 /* the throttle window kept */
+
+struct fx {
+	enum be be;
+	char dir[64];
+	char schema[64];
+	struct store *s;
+	struct store_conn *c;
+	struct arena a;
+	int64_t user;
+	unsigned char live_session[32], live_link[32], used_link[32];
+};
+
+static void hash_of(unsigned char h[32], int seed)
+{
+	for (int i = 0; i < 32; i++)
+		h[i] = (unsigned char)(seed * 31 + i);
+}
+
+static void add_session(struct fx *f, int seed, int64_t expires_at, unsigned char *keep)
+{
+	struct session s = { .user_id = f->user, .csrf = "csrf", .lang = "en",
+			     .created_at = 1000, .expires_at = expires_at };
+	int64_t id;
+
+	hash_of(s.token_hash, seed);
+	assert_int_equal(store_session_create(f->c, &s, &id), STORE_OK);
+	if (keep)
+		memcpy(keep, s.token_hash, 32);
+}
+
+static void add_link(struct fx *f, int seed, int64_t expires_at, unsigned char *keep)
+{
+	unsigned char h[32];
+
+	hash_of(h, seed);
+	assert_int_equal(store_reset_create(f->c, h, f->user, expires_at), STORE_OK);
+	if (keep)
+		memcpy(keep, h, 32);
+}
+
+static int setup_with(void **state, enum be be)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char err[512] = "", url[1024], blobs[128];
+	struct user u = { .email = "anna@example.org", .name = "Anna", .role = ROLE_APPLICANT,
+			  .password_hash = "$argon2id$x", .lang = "en", .created_at = 1000 };
+	int64_t uid;
+
+	assert_non_null(f);
+	f->be = be;
+	test_db_place(be, "ychk", f->dir, f->schema, url, sizeof url);
+	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
+	f->s = store_open(url, blobs, 3, err, sizeof err);
+	if (!f->s)
+		fail_msg("store_open: %s", err);
+	f->c = store_conn_acquire(f->s);
+	arena_init(&f->a, 0);
+	assert_int_equal(store_user_create(f->c, &u, &f->user), STORE_OK);
+
+	add_session(f, 1, NOW - 1, NULL);              /* expired */
+	add_session(f, 2, NOW, NULL);                  /* expires now: gone */
+	add_session(f, 3, NOW + 60, f->live_session);  /* live */
+	assert_int_equal(store_login_failure_add(f->c, "ip:192.0.2.1", NOW - KEEP - 1), STORE_OK);
+	assert_int_equal(store_login_failure_add(f->c, "ip:192.0.2.1", NOW - KEEP), STORE_OK);
+	assert_int_equal(store_login_failure_add(f->c, "forgot:email:a@b.c", 5), STORE_OK);
+	assert_int_equal(store_login_failure_add(f->c, "register:ip:192.0.2.9", NOW - 1),
+			 STORE_OK);
+	add_link(f, 4, NOW - 1, NULL);                 /* expired */
+	add_link(f, 5, NOW + 600, f->live_link);       /* live */
+	add_link(f, 6, NOW + 600, f->used_link);       /* used, not yet expired */
+	assert_int_equal(store_reset_take(f->c, f->used_link, NOW - 10, &uid), STORE_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_conn_release(f->c);
+	store_close(f->s);
+	if (f->be == BE_PG)
+		test_drop_schema(f->schema);
+	arena_release(&f->a);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+static int throttle_count(struct fx *f, const char *key)
+{
+	int n = -1;
+
+	assert_int_equal(store_login_failures_since(f->c, key, 0, &n), STORE_OK);
+	return n;
+}
+
+/* assert_kept: what must survive any number of runs. */
+static void assert_kept(struct fx *f)
+{
+	struct session s;
+	int64_t uid = 0;
+
+	assert_int_equal(store_session_by_hash(f->c, f->live_session, NOW, &f->a, &s), STORE_OK);
+	assert_int_equal(s.user_id, f->user);
+	assert_int_equal(throttle_count(f, "ip:192.0.2.1"), 1); /* the one inside the window */
+	assert_int_equal(throttle_count(f, "register:ip:192.0.2.9"), 1);
+	assert_int_equal(throttle_count(f, "forgot:email:a@b.c"), 0);
+	/* the used link still says "used" (not "unknown"): taking it fails */
+	assert_int_equal(store_reset_take(f->c, f->used_link, NOW, &uid), STORE_NOTFOUND);
+}
+
+static void test_removes_only_the_dead(void **state)
+{
+	struct fx *f = *state;
+	struct housekeeping_counts n;
+	int64_t uid = 0;
+
+	assert_int_equal(app_housekeeping(f->c, NOW, KEEP, &n), STORE_OK);
+	assert_int_equal(n.sessions, 2);
+	assert_int_equal(n.throttle, 2);
+	assert_int_equal(n.resets, 1);
+	assert_kept(f);
+
+	/* again: nothing more to do, nothing more removed */
+	assert_int_equal(app_housekeeping(f->c, NOW, KEEP, &n), STORE_OK);
+	assert_int_equal(n.sessions, 0);
+	assert_int_equal(n.throttle, 0);
+	assert_int_equal(n.resets, 0);
+	assert_kept(f);
+
+	/* the live link still works, once */
+	assert_int_equal(store_reset_take(f->c, f->live_link, NOW, &uid), STORE_OK);
+	assert_int_equal(uid, f->user);
+}
+
+static void test_later_takes_the_rest(void **state)
+{
+	struct fx *f = *state;
+	struct housekeeping_counts n;
+	struct session s;
+
+	/* an hour later the session and both links have expired, and the
+	 * throttle window has passed over every entry */
+	assert_int_equal(app_housekeeping(f->c, NOW + 3600, KEEP, &n), STORE_OK);
+	assert_int_equal(n.sessions, 3);
+	assert_int_equal(n.throttle, 4);
+	assert_int_equal(n.resets, 3);
+	assert_int_equal(store_session_by_hash(f->c, f->live_session, NOW, &f->a, &s),
+			 STORE_NOTFOUND);
+}
+
+/* ---- the server's thread ---- */
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void test_thread_runs_at_start_and_stops_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct site site;
+	struct housekeeper *h;
+	struct housekeeping_counts n;
+	struct timespec t0, nap = { 0, 10 * 1000 * 1000 };
+
+	memset(&site, 0, sizeof site);
+	site_config_defaults(&site.cfg);
+	site.store = f->s;
+	site.cfg.housekeeping_interval_s = 0;
+	assert_null(housekeeper_start(&site)); /* 0: off on this server */
+
+	/* The fixture's times are in 1970: at the real time everything but
+	 * the throttle entries younger than the window has expired. */
+	site.cfg.housekeeping_interval_s = 3600;
+	h = housekeeper_start(&site);
+	assert_non_null(h);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (housekeeper_runs(h) == 0 && seconds_since(&t0) < 10)
+		nanosleep(&nap, NULL);
+	assert_int_equal(housekeeper_runs(h), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	housekeeper_stop(h); /* wakes it from an hour's wait */
+	assert_true(seconds_since(&t0) < 2);
+
+	/* the thread's run removed what there was to remove */
+	assert_int_equal(app_housekeeping(f->c, (int64_t)time(NULL), KEEP, &n), STORE_OK);
+	assert_int_equal(n.sessions + n.throttle + n.resets, 0);
+	housekeeper_stop(NULL);
+}
+
+TESTDB_CASES(setup_with)
+
+int main(void)
+{
+	static const struct CMUnitTest all[] = {
+		BOTH(test_removes_only_the_dead),
+		BOTH(test_later_takes_the_rest),
+		BOTH(test_thread_runs_at_start_and_stops_at_once),
+	};
+	struct CMUnitTest run[sizeof all / sizeof all[0]];
+
+	return run_on_backends("housekeeping", all, sizeof all / sizeof all[0], run);
+}
