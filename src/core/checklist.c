@@ -648,7 +648,7 @@ static void window_item(struct ctx *c, struct check_item *it)
 
 	it->slot = "application_window";
 	it->name = "Application window";
-	it->source = p->source;
+	it->source = p->window_source;
 	it->whykind = WHY_WINDOW;
 	it->state = d < p->window_opens || d > p->window_closes ? CHECK_PROBLEM : CHECK_OK;
 }

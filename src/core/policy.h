@@ -117,6 +117,7 @@ struct part {
 	points_t max;    /* 100.00 */
 	struct factor *factors;
 	size_t nfactors;
+	const char *source; /* the clause that gives the part and its weight */
 };
 
 /* A programme without tracks has one track whose id is NULL. */
@@ -241,8 +242,10 @@ struct programme_policy {
 	date_t in_force_from;
 	bool has_window;
 	date_t window_opens, window_closes;
+	const char *window_source;    /* the clause that gives the window */
 	bool scored;           /* false: eligibility only (urgent) */
 	points_t threshold;
+	const char *threshold_source; /* the clause that gives it (scored only) */
 	unsigned expert_panel;  /* experts assigned to each application */
 	unsigned expert_quorum; /* scores a judged factor needs to count as judged */
 	struct track *tracks;

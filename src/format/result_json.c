@@ -131,13 +131,15 @@ static void factor_level(struct strbuf *sb, const struct factor *f, const char *
 		factor_tail(sb, f);
 }
 
-/* `{"id": "personal", "weight": "0.70", "score": ` */
+/* `{"id": "personal", "weight": "0.70", "source": "...", "score": ` */
 static void part_head(struct strbuf *sb, const struct part *p)
 {
 	lit(sb, "{\"id\": ");
 	str(sb, p->id);
 	lit(sb, ", \"weight\": ");
 	dec(sb, p->weight);
+	lit(sb, ", \"source\": ");
+	str_or_null(sb, p->source);
 	lit(sb, ", \"score\": ");
 }
 
@@ -249,7 +251,7 @@ struct programme_pieces {
 	struct part_pieces **tracks; /* [track][part] */
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
-	struct piece window_tail;    /* source_tail of the programme's source */
+	struct piece window_tail;    /* source_tail of the window's source */
 };
 
 struct result_json_cache {
@@ -419,7 +421,7 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	}
 	for (size_t i = 0; i < p->nslots; i++)
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
-	source_tail(&b->sb, p->source);
+	source_tail(&b->sb, p->window_source);
 	keep(b, &pp->window_tail);
 }
 
@@ -691,7 +693,7 @@ static void check_item(struct out *o, const struct check_item *it)
 	text_end(sb, from);
 	if (own_source)
 		put(sb, &sp->tail);
-	else if (o->pp && !it->def && it->source == pol->source)
+	else if (o->pp && !it->def && it->source == pol->window_source)
 		put(sb, &o->pp->window_tail);
 	else
 		source_tail(sb, it->source);
@@ -773,8 +775,10 @@ static void totals(struct strbuf *sb, const struct evaluation *ev)
 		dec(sb, sc->total);
 		lit(sb, ", \"threshold\": ");
 		dec(sb, ev->policy->threshold);
+		lit(sb, ", \"threshold_source\": ");
+		str_or_null(sb, ev->policy->threshold_source);
 	} else {
-		lit(sb, ", \"total\": null, \"threshold\": null");
+		lit(sb, ", \"total\": null, \"threshold\": null, \"threshold_source\": null");
 	}
 	lit(sb, ", \"passes\": ");
 	tri(sb, ev->passes);

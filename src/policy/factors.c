@@ -445,7 +445,8 @@ static bool parse_factor(struct pctx *c, const struct ynode *n,
 
 /* ---- parts and tracks ------------------------------------------------ */
 
-static const char *const part_keys[] = {"id", "name", "weight", "max", "factors", NULL};
+static const char *const part_keys[] = {"id", "name", "weight", "max", "source", "factors",
+					  NULL};
 
 static bool parse_part(struct pctx *c, const struct ynode *n,
 		const struct factor_defaults *d, struct idlist *ids, struct part *p)
@@ -463,6 +464,7 @@ static bool parse_part(struct pctx *c, const struct ynode *n,
 	ok &= yget_str(c, n, "name", &p->name);
 	if (!p->name)
 		p->name = p->id;
+	ok &= yneed_str(c, n, "part", "source", &p->source);
 	v = ymap_need(c, n, "part", "weight");
 	if (v && y_points(c, v, &p->weight)) {
 		if (p->weight <= 0 || p->weight > 100) {

@@ -13,7 +13,7 @@
 
 static const char *const programme_keys[] = {
 	"programme", "edition", "title", "source", "in_force_from", "window",
-	"scored", "threshold", "experts", "parts", "tracks", "criteria",
+	"scored", "threshold", "threshold_source", "experts", "parts", "tracks", "criteria",
 	"documents", "fees", "centres", "deadlines", "contacts", NULL};
 
 /* parse_list: the list under `key` (optional) into an array of `size`-byte
@@ -403,14 +403,15 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 	ok &= yneed_str(c, root, "policy", "source", &p->source);
 	ok &= yneed_date(c, root, "policy", "in_force_from", &p->in_force_from);
 	if ((v = ymap_get(root, "window")) != NULL) {
-		static const char *const keys[] = {"opens", "closes", NULL};
+		static const char *const keys[] = {"opens", "closes", "source", NULL};
 		char x[DATE_FMT_MAX], y[DATE_FMT_MAX];
 		bool keys_ok = ymap_check(c, v, "window", keys);
-		/* both read, so that both bad dates are reported */
+		/* all read, so that every problem is reported */
 		bool opens = keys_ok && yneed_date(c, v, "window", "opens", &p->window_opens);
 		bool closes = keys_ok && yneed_date(c, v, "window", "closes", &p->window_closes);
+		bool source = keys_ok && yneed_str(c, v, "window", "source", &p->window_source);
 
-		if (opens && closes) {
+		if (opens && closes && source) {
 			p->has_window = true;
 			if (p->window_opens > p->window_closes) {
 				perr(c, ymap_get(v, "closes"), "the window opens on %s, after it closes on %s",
@@ -426,6 +427,7 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 	v = ymap_get(root, "threshold");
 	if (p->scored) {
 		char x[POINTS_FMT_MAX];
+		ok &= yneed_str(c, root, "policy", "threshold_source", &p->threshold_source);
 		v = ymap_need(c, root, "policy", "threshold");
 		if (v && y_points(c, v, &p->threshold) &&
 		    (p->threshold <= 0 || p->threshold > POINTS(100))) {
@@ -435,9 +437,16 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 		} else if (!v) {
 			ok = false;
 		}
-	} else if (v) {
-		perr(c, ymap_key(root, "threshold"), "'threshold' does not apply when 'scored' is false");
-		ok = false;
+	} else {
+		static const char *const only_scored[] = {"threshold", "threshold_source"};
+
+		for (size_t i = 0; i < 2; i++) {
+			if (!ymap_get(root, only_scored[i]))
+				continue;
+			perr(c, ymap_key(root, only_scored[i]),
+			     "'%s' does not apply when 'scored' is false", only_scored[i]);
+			ok = false;
+		}
 	}
 	ok &= parse_experts(c, root, p, &d);
 	ok &= parse_tracks(c, root, &d, p);

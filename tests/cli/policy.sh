@@ -28,8 +28,8 @@ sed -i 's/^    weight: 0.30$/    weight: 0.20/; 0,/^        max: 5$/s//        m
 out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/p" 2>&1 >/dev/null); rc=$?
 check "a broken policy file fails the command" "1" "$rc"
 check "each problem is one line with file, line and column" \
-"$f:33:7: the factor maxima of part 'personal' add up to 101.00, not its maximum 100.00
-$f:29:3: the part weights add up to 0.90, not 1.00" \
+"$f:35:7: the factor maxima of part 'personal' add up to 101.00, not its maximum 100.00
+$f:30:3: the part weights add up to 0.90, not 1.00" \
 "$(printf '%s\n' "$out" | grep -v '^yingcai:')"
 
 # An unknown key names the closest known one.

@@ -90,9 +90,9 @@ static struct factor enterprise_factors[] = {
 	 .max = POINTS(90), .source = "t", .step = 50},
 };
 static struct part parts[] = {
-	{"personal", "personal score", 70, POINTS(100), personal_factors, N(personal_factors)},
+	{"personal", "personal score", 70, POINTS(100), personal_factors, N(personal_factors), "t"},
 	{"enterprise", "enterprise credit score", 30, POINTS(100), enterprise_factors,
-	 N(enterprise_factors)},
+	 N(enterprise_factors), "t"},
 };
 static struct track track = {.parts = parts, .nparts = N(parts)};
 
@@ -650,7 +650,7 @@ static void test_gains_as_rescored(void **state)
 static char many_ids[MANY][8];
 static struct factor many_factors[MANY];
 static struct part many_part[] = {
-	{"all", "all of them", 100, POINTS(100), many_factors, MANY},
+	{"all", "all of them", 100, POINTS(100), many_factors, MANY, "t"},
 };
 static struct track many_track = {.parts = many_part, .nparts = 1};
 

@@ -876,6 +876,7 @@ static enum check_state window_state(struct fx *x, date_t day)
 	x->pol.has_window = true;
 	x->pol.window_opens = D(2025, 11, 27);
 	x->pol.window_closes = D(2026, 1, 16);
+	x->pol.window_source = "Notice IV: Application Period";
 	x->app.date = day;
 	return run(x)[x->cl.nitems - 1].state;
 }
@@ -887,7 +888,7 @@ static void test_window_boundaries(void **state)
 	assert_int_equal(window_state(x, D(2025, 11, 27)), CHECK_OK);
 	assert_int_equal(window_state(x, D(2026, 1, 16)), CHECK_OK);
 	assert_true(x->cl.complete);
-	assert_string_equal(x->cl.items[0].source, "Notice of the 2025 round");
+	assert_string_equal(x->cl.items[0].source, "Notice IV: Application Period");
 	assert_int_equal(window_state(x, D(2025, 11, 26)), CHECK_PROBLEM);
 	assert_string_equal(x->cl.items[0].why,
 			    "the 2025 window is 2025-11-27 to 2026-01-16; 2025-11-26 is before it opens");

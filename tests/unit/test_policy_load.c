@@ -111,6 +111,9 @@ static void test_two_zones_2025(void **state)
 	assert_int_equal(t->nparts, 2);
 	assert_string_equal(t->parts[0].id, "personal");
 	assert_int_equal(t->parts[0].weight, 70);
+	assert_non_null(strstr(t->parts[0].source, "Personal score evaluation criteria (70% weight)"));
+	assert_non_null(strstr(p->threshold_source, "70 points or above"));
+	assert_non_null(strstr(p->window_source, "November 27, 2025, to January 16, 2026"));
 	assert_int_equal(t->parts[0].max, 10000);
 	assert_string_equal(t->parts[1].id, "enterprise");
 	assert_int_equal(t->parts[1].weight, 30);
@@ -320,17 +323,19 @@ static void test_tables(void **state)
 
 /* ---- broken documents ------------------------------------------------ */
 
-/* Lines 1-10 of a scored programme; its factors start on line 11. */
+/* Lines 1-12 of a scored programme; its factors start on line 13. */
 #define HEAD \
 	"programme: two-zones\n" \
 	"edition: \"t\"\n" \
 	"source: s\n" \
 	"in_force_from: 2025-01-01\n" \
 	"threshold: 70\n" \
+	"threshold_source: s\n" \
 	"experts: {panel: 3, quorum: 1, step: 0.5}\n" \
 	"parts:\n" \
 	"  - id: p\n" \
 	"    weight: 1\n" \
+	"    source: s\n" \
 	"    factors:\n"
 
 /* A valid one-factor scorecard for documents about other things. */
@@ -349,62 +354,75 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:4:1: YAML syntax: flow sequence without a closing bracket\n"},
 	{"unknown key, with the closest known key", "two-zones",
 	 HEAD "      - {id: a, kind: judged, max: 100, sourse: s}\n",
-	 "t.yaml:11:41: factor: unknown key 'sourse' (did you mean 'source'?)\n"
-	 "t.yaml:11:9: factor: missing required key 'source'\n"},
+	 "t.yaml:13:41: factor: unknown key 'sourse' (did you mean 'source'?)\n"
+	 "t.yaml:13:9: factor: missing required key 'source'\n"},
 	{"unknown key without a close one", "two-zones",
 	 ONE_FACTOR "colour: blue\n",
-	 "t.yaml:12:1: policy: unknown key 'colour' (known keys: programme, edition, title, "
-	 "source, in_force_from, window, scored, threshold, experts, parts, tracks, criteria, "
+	 "t.yaml:14:1: policy: unknown key 'colour' (known keys: programme, edition, title, "
+	 "source, in_force_from, window, scored, threshold, threshold_source, experts, parts, tracks, "
+	 "criteria, "
 	 "documents, fees, centres, deadlines, contacts)\n"},
 	{"key cut short", "two-zones",
 	 ONE_FACTOR "in_force: 2025-01-01\n",
-	 "t.yaml:12:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)\n"},
+	 "t.yaml:14:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)\n"},
 	{"text that is not UTF-8", "two-zones",
 	 "programme: two-zones\ntitle: \"caf\xe9\"\n",
 	 "t.yaml:2:12: not valid UTF-8 text (policy files are UTF-8)\n"},
 	{"weights checked beside other errors", "two-zones",
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
-	 "threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
+	 "threshold: 70\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
 	 "parts:\n"
-	 "  - {id: a, weight: 0.7, factors: [{id: x, kind: judged, max: 90, source: s}]}\n"
-	 "  - {id: b, weight: 0.2, factors: [{id: y, kind: judged, max: 100, source: s}]}\n",
-	 "t.yaml:8:35: the factor maxima of part 'a' add up to 90.00, not its maximum 100.00\n"
-	 "t.yaml:8:3: the part weights add up to 0.90, not 1.00\n"},
+	 "  - {id: a, weight: 0.7, factors: [{id: x, kind: judged, max: 90, source: s}], source: s}\n"
+	 "  - {id: b, weight: 0.2, factors: [{id: y, kind: judged, max: 100, source: s}], source: s}\n",
+	 "t.yaml:9:35: the factor maxima of part 'a' add up to 90.00, not its maximum 100.00\n"
+	 "t.yaml:9:3: the part weights add up to 0.90, not 1.00\n"},
 	{"key given twice", "two-zones",
 	 ONE_FACTOR "source: again\n",
-	 "t.yaml:12:1: policy: key 'source' given twice (first on line 3)\n"},
-	{"missing in_force_from", "two-zones",
-	 "programme: two-zones\nedition: \"t\"\nsource: s\nthreshold: 70\n"
-	 "experts: {panel: 3, step: 0.5}\n"
+	 "t.yaml:14:1: policy: key 'source' given twice (first on line 3)\n"},
+	{"a number without the clause that gives it", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
+	 "window: {opens: 2025-11-27, closes: 2026-01-16}\n"
 	 "parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n",
+	 "t.yaml:7:9: window: missing required key 'source'\n"
+	 "t.yaml:1:1: policy: missing required key 'threshold_source'\n"
+	 "t.yaml:8:9: part: missing required key 'source'\n"},
+	{"threshold_source in an eligibility-only programme", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "scored: false\nthreshold_source: s\n",
+	 "t.yaml:6:1: 'threshold_source' does not apply when 'scored' is false\n"},
+	{"missing in_force_from", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nthreshold: 70\nthreshold_source: s\n"
+	 "experts: {panel: 3, step: 0.5}\n"
+	 "parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n",
 	 "t.yaml:1:1: policy: missing required key 'in_force_from'\n"},
 	{"missing source on a factor", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: 100}\n",
-	 "t.yaml:11:9: factor: missing required key 'source'\n"},
+	 "t.yaml:13:9: factor: missing required key 'source'\n"},
 	{"wrong scalar type", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: lots, source: s}\n",
-	 "t.yaml:11:36: expected a number with at most two decimal places, found 'lots'\n"},
+	 "t.yaml:13:36: expected a number with at most two decimal places, found 'lots'\n"},
 	{"a mapping where a number belongs", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: {a: 1}, source: s}\n",
-	 "t.yaml:11:36: expected a number, found a mapping\n"},
+	 "t.yaml:13:36: expected a number, found a mapping\n"},
 	{"more than two decimal places", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: 99.995, source: s}\n",
-	 "t.yaml:11:36: '99.995' has more than two decimal places\n"},
+	 "t.yaml:13:36: '99.995' has more than two decimal places\n"},
 	{"unknown kind", "two-zones",
 	 HEAD "      - {id: j, kind: judgd, max: 100, source: s}\n",
-	 "t.yaml:11:23: kind: expected bracket, choice, judged, sum or gate, found judgd "
+	 "t.yaml:13:23: kind: expected bracket, choice, judged, sum or gate, found judgd "
 	 "(did you mean 'judged'?)\n"},
 	{"key of another kind", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: 100, source: s, input: applicant.age}\n",
-	 "t.yaml:11:52: 'input' does not apply to a judged factor\n"},
+	 "t.yaml:13:52: 'input' does not apply to a judged factor\n"},
 	{"level points above the maximum", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.age,\n"
 	      "         levels: [{from: 16, points: 101}]}\n",
-	 "t.yaml:12:38: level points 101.00 are above the maximum 100.00 of factor 'a'\n"},
+	 "t.yaml:14:38: level points 101.00 are above the maximum 100.00 of factor 'a'\n"},
 	{"bracket level from above to", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.age,\n"
 	      "         levels: [{from: 30, to: 16, points: 1}]}\n",
-	 "t.yaml:12:34: level runs from 30 to 16: 'from' must not be above 'to'\n"},
+	 "t.yaml:14:34: level runs from 30 to 16: 'from' must not be above 'to'\n"},
 	{"overlapping bracket levels", "two-zones",
 	 HEAD "      - id: a\n"
 	      "        kind: bracket\n"
@@ -414,7 +432,7 @@ static const struct bad bad_docs[] = {
 	      "        levels:\n"
 	      "          - {from: 16, to: 30, points: 1}\n"
 	      "          - {from: 25, points: 100}\n",
-	 "t.yaml:18:13: the level from 25 overlaps the level at line 17, column 13, "
+	 "t.yaml:20:13: the level from 25 overlaps the level at line 19, column 13, "
 	 "which runs to 30\n"},
 	{"two bracket levels from the same bound", "two-zones",
 	 HEAD "      - id: a\n"
@@ -426,7 +444,7 @@ static const struct bad bad_docs[] = {
 	      "        levels:\n"
 	      "          - {from: 4, points: 50}\n"
 	      "          - {from: 4, points: 100}\n",
-	 "t.yaml:19:13: two levels start at 4x (the other is at line 18, column 13)\n"},
+	 "t.yaml:21:13: two levels start at 4x (the other is at line 20, column 13)\n"},
 	{"choice value matched twice", "two-zones",
 	 HEAD "      - id: a\n"
 	      "        kind: choice\n"
@@ -436,11 +454,11 @@ static const struct bad bad_docs[] = {
 	      "        levels:\n"
 	      "          - {match: [master, doctorate], points: 100}\n"
 	      "          - {match: [bachelor, master], points: 50}\n",
-	 "t.yaml:18:32: 'master' is matched twice (first on line 17, column 22)\n"},
+	 "t.yaml:20:32: 'master' is matched twice (first on line 19, column 22)\n"},
 	{"choice value the application cannot hold", "two-zones",
 	 HEAD "      - {id: a, kind: choice, max: 100, source: s, input: applicant.education,\n"
 	      "         levels: [{match: [mastr], points: 100}]}\n",
-	 "t.yaml:12:28: 'mastr' is not a value of applicant.education (did you mean 'master'?)\n"},
+	 "t.yaml:14:28: 'mastr' is not a value of applicant.education (did you mean 'master'?)\n"},
 	{"two otherwise levels", "two-zones",
 	 HEAD "      - id: a\n"
 	      "        kind: choice\n"
@@ -450,18 +468,18 @@ static const struct bad bad_docs[] = {
 	      "        levels:\n"
 	      "          - {otherwise: true, points: 100}\n"
 	      "          - {otherwise: true, points: 50}\n",
-	 "t.yaml:18:13: factor 'a': a second 'otherwise' level (the first is on line 17)\n"},
+	 "t.yaml:20:13: factor 'a': a second 'otherwise' level (the first is on line 19)\n"},
 	{"part weights not summing to 1.00", "two-zones",
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
-	 "threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
+	 "threshold: 70\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
 	 "parts:\n"
-	 "  - {id: a, weight: 0.7, factors: [{id: x, kind: judged, max: 100, source: s}]}\n"
-	 "  - {id: b, weight: 0.2, factors: [{id: y, kind: judged, max: 100, source: s}]}\n",
-	 "t.yaml:8:3: the part weights add up to 0.90, not 1.00\n"},
+	 "  - {id: a, weight: 0.7, factors: [{id: x, kind: judged, max: 100, source: s}], source: s}\n"
+	 "  - {id: b, weight: 0.2, factors: [{id: y, kind: judged, max: 100, source: s}], source: s}\n",
+	 "t.yaml:9:3: the part weights add up to 0.90, not 1.00\n"},
 	{"factor maxima not summing to the part maximum", "two-zones",
 	 HEAD "      - {id: a, kind: judged, max: 60, source: s}\n"
 	      "      - {id: b, kind: judged, max: 30, source: s}\n",
-	 "t.yaml:11:7: the factor maxima of part 'p' add up to 90.00, not its maximum 100.00\n"},
+	 "t.yaml:13:7: the factor maxima of part 'p' add up to 90.00, not its maximum 100.00\n"},
 	{"sub-factor maximum above its parent's", "two-zones",
 	 HEAD "      - id: a\n"
 	      "        kind: sum\n"
@@ -469,10 +487,10 @@ static const struct bad bad_docs[] = {
 	      "        source: s\n"
 	      "        factors:\n"
 	      "          - {id: b, kind: judged, max: 120, source: s}\n",
-	 "t.yaml:16:40: sub-factor 'b' has maximum 120.00, above the maximum 100.00 of factor 'a'\n"},
+	 "t.yaml:18:40: sub-factor 'b' has maximum 120.00, above the maximum 100.00 of factor 'a'\n"},
 	{"judged step not dividing the maximum", "two-zones",
 	 HEAD "      - {id: a, kind: judged, max: 100, source: s, step: 0.75}\n",
-	 "t.yaml:11:58: step 0.75 does not divide the maximum 100.00 of factor 'a'\n"},
+	 "t.yaml:13:58: step 0.75 does not divide the maximum 100.00 of factor 'a'\n"},
 	{"rubric bands out of order", "two-zones",
 	 HEAD "      - id: a\n"
 	      "        kind: judged\n"
@@ -481,92 +499,92 @@ static const struct bad bad_docs[] = {
 	      "        rubric:\n"
 	      "          - {from: 50, label: good}\n"
 	      "          - {from: 80, label: better}\n",
-	 "t.yaml:17:20: rubric bands go from the highest score down: 80.00 follows 50.00\n"},
+	 "t.yaml:19:20: rubric bands go from the highest score down: 80.00 follows 50.00\n"},
 	{"duplicate factor id", "two-zones",
 	 HEAD "      - {id: a, kind: judged, max: 50, source: s}\n"
 	      "      - {id: a, kind: judged, max: 50, source: s}\n",
-	 "t.yaml:12:14: factor id 'a' is used twice (first on line 11)\n"},
+	 "t.yaml:14:14: factor id 'a' is used twice (first on line 13)\n"},
 	{"fact that does not exist", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.agee,\n"
 	      "         levels: [{from: 0, points: 1}]}\n",
-	 "t.yaml:11:60: no fact is named 'applicant.agee' (see docs/policy-authoring.md for the list)\n"},
+	 "t.yaml:13:60: no fact is named 'applicant.agee' (see docs/policy-authoring.md for the list)\n"},
 	{"bracket on a text fact", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.title,\n"
 	      "         levels: [{from: 0, points: 1}]}\n",
-	 "t.yaml:11:60: fact 'applicant.title' is a text; a bracket factor needs a number\n"},
+	 "t.yaml:13:60: fact 'applicant.title' is a text; a bracket factor needs a number\n"},
 	{"choice on a number fact", "two-zones",
 	 HEAD "      - {id: a, kind: choice, max: 100, source: s, input: applicant.age,\n"
 	      "         levels: [{otherwise: true, points: 1}]}\n",
-	 "t.yaml:11:59: fact 'applicant.age' is a number; a choice factor needs a text or a set of values\n"},
+	 "t.yaml:13:59: fact 'applicant.age' is a number; a choice factor needs a text or a set of values\n"},
 	{"'is' on a number fact", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: applicant.age, is: true}}\n",
-	 "t.yaml:13:46: fact 'applicant.age' is a number; 'is' needs a yes/no fact\n"},
+	 "t.yaml:15:46: fact 'applicant.age' is a number; 'is' needs a yes/no fact\n"},
 	{"'in' on a yes/no fact", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: enterprise.key_entity, in: [yes]}}\n",
-	 "t.yaml:13:46: fact 'enterprise.key_entity' is a yes/no fact; 'in' needs a text or a set of values\n"},
+	 "t.yaml:15:46: fact 'enterprise.key_entity' is a yes/no fact; 'in' needs a text or a set of values\n"},
 	{"'at_least' on a set", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: enterprise.conditions, at_least: 2}}\n",
-	 "t.yaml:13:46: fact 'enterprise.conditions' is a set of values; 'at_least' needs a number\n"},
+	 "t.yaml:15:46: fact 'enterprise.conditions' is a set of values; 'at_least' needs a number\n"},
 	{"two operators in one condition", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: applicant.urgent_field, is: true, in: [x]}}\n",
-	 "t.yaml:13:80: condition: 'is' and 'in' cannot be combined; use all: [...] for several conditions\n"},
+	 "t.yaml:15:80: condition: 'is' and 'in' cannot be combined; use all: [...] for several conditions\n"},
 	{"condition without an operator", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: applicant.urgent_field}}\n",
-	 "t.yaml:13:39: condition: needs one of is, in, at_least, below, all, any, not\n"},
+	 "t.yaml:15:39: condition: needs one of is, in, at_least, below, all, any, not\n"},
 	{"missing source on a criterion", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, test: {fact: applicant.urgent_field, is: true}}\n",
-	 "t.yaml:13:5: criterion: missing required key 'source'\n"},
+	 "t.yaml:15:5: criterion: missing required key 'source'\n"},
 	{"criterion on a track that does not exist", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, track: startup, test: {fact: applicant.urgent_field, is: true}}\n",
-	 "t.yaml:13:40: criterion: no track 'startup' in this edition\n"},
+	 "t.yaml:15:40: criterion: no track 'startup' in this edition\n"},
 	{"duplicate criterion id", "two-zones",
 	 ONE_FACTOR
 	 "criteria:\n"
 	 "  - {id: c, name: n, source: s, test: {fact: applicant.urgent_field, is: true}}\n"
 	 "  - {id: c, name: n, source: s, test: {fact: applicant.urgent_field, is: false}}\n",
-	 "t.yaml:14:10: criterion id 'c' is used twice (first on line 13)\n"},
+	 "t.yaml:16:10: criterion id 'c' is used twice (first on line 15)\n"},
 	{"missing source on a document slot", "two-zones",
 	 ONE_FACTOR
 	 "documents:\n"
 	 "  slots:\n"
 	 "    - {id: passport, name: Passport}\n",
-	 "t.yaml:14:7: document slot: missing required key 'source'\n"},
+	 "t.yaml:16:7: document slot: missing required key 'source'\n"},
 	{"conditional slot without a condition", "two-zones",
 	 ONE_FACTOR
 	 "documents:\n"
 	 "  slots:\n"
 	 "    - {id: passport, name: Passport, source: s, need: conditional}\n",
-	 "t.yaml:14:7: document slot 'passport': 'need: conditional' needs a 'when' condition\n"},
+	 "t.yaml:16:7: document slot 'passport': 'need: conditional' needs a 'when' condition\n"},
 	{"deadline in two units", "two-zones",
 	 ONE_FACTOR
 	 "deadlines:\n"
 	 "  - {id: d, name: n, source: s, working_days: 2, calendar_months: 1}\n",
-	 "t.yaml:13:5: deadline 'd': give exactly one of 'working_days' and 'calendar_months'\n"},
+	 "t.yaml:15:5: deadline 'd': give exactly one of 'working_days' and 'calendar_months'\n"},
 	{"window opening after it closes", "two-zones",
-	 ONE_FACTOR "window: {opens: 2026-01-17, closes: 2026-01-16}\n",
-	 "t.yaml:12:37: the window opens on 2026-01-17, after it closes on 2026-01-16\n"},
+	 ONE_FACTOR "window: {opens: 2026-01-17, closes: 2026-01-16, source: s}\n",
+	 "t.yaml:14:37: the window opens on 2026-01-17, after it closes on 2026-01-16\n"},
 	{"date that does not exist", "two-zones",
-	 ONE_FACTOR "window: {opens: 2025-02-29, closes: 2026-01-16}\n",
-	 "t.yaml:12:17: expected a date YYYY-MM-DD that exists, found '2025-02-29'\n"},
+	 ONE_FACTOR "window: {opens: 2025-02-29, closes: 2026-01-16, source: s}\n",
+	 "t.yaml:14:17: expected a date YYYY-MM-DD that exists, found '2025-02-29'\n"},
 	{"quorum larger than the panel", "two-zones",
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
-	 "threshold: 70\nexperts: {panel: 3, quorum: 4, step: 0.5}\n"
-	 "parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n",
-	 "t.yaml:6:29: experts: quorum 4 is larger than the panel of 3\n"},
+	 "threshold: 70\nthreshold_source: s\nexperts: {panel: 3, quorum: 4, step: 0.5}\n"
+	 "parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n",
+	 "t.yaml:7:29: experts: quorum 4 is larger than the panel of 3\n"},
 	{"programme in the wrong directory", "zgc",
 	 ONE_FACTOR,
 	 "t.yaml:1:12: programme 'two-zones' does not belong in the directory of zgc\n"},
@@ -576,7 +594,7 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:6:1: 'threshold' does not apply when 'scored' is false\n"},
 	{"anchors are not supported", "two-zones",
 	 ONE_FACTOR "title: &t x\n",
-	 "t.yaml:12:11: anchors (&name) are not supported: write each value where it applies\n"},
+	 "t.yaml:14:11: anchors (&name) are not supported: write each value where it applies\n"},
 	{"unknown kind of file", "rules",
 	 "a: 1\n",
 	 "t.yaml:1:1: unknown kind of policy file 'rules' (expected calendar, wages, catalog, "
@@ -636,12 +654,12 @@ static void test_bad_doc(void **state)
 
 static const char zgc_a[] =
 	"programme: zgc\nedition: \"a\"\nsource: s\nin_force_from: 2019-01-01\n"
-	"threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
-	"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n";
+	"threshold: 70\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
+	"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n";
 static const char zgc_b[] =
 	"programme: zgc\nedition: \"b\"\nsource: s\nin_force_from: 2018-01-01\n"
-	"threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
-	"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n";
+	"threshold: 70\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
+	"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n";
 
 static void test_editions(void **state)
 {
@@ -677,8 +695,8 @@ static void test_quoting(void **state)
 	static const char doc[] =
 		"programme: zgc\nedition: \"q\"\nsource: 'the ''ZGC''\n  page\n\n  text'\n"
 		"title: \"double \\\"quoted\\\" \\u4e2d\"\nin_force_from: 2019-01-01\n"
-		"threshold: 70\nexperts: {panel: 3, step: 0.5}\n"
-		"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n";
+		"threshold: 70\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
+		"parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n";
 	struct arena a;
 	struct policy_bundle b;
 	struct strbuf errors = STRBUF_INIT(1 << 16);

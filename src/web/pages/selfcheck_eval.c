@@ -167,6 +167,7 @@ static void add_parts(const struct request *rq, struct view *v, const struct sco
 		view_set_str(pv, "weight", arena_printf(rq->a, "%lld %%",
 							(long long)p->part->weight));
 		view_set_bool(pv, "weighted", sc->nparts > 1);
+		view_set_str(pv, "source", p->part->source ? p->part->source : "");
 		view_set_str(pv, "score", points_text(rq, p->complete, p->score, p->min, p->max,
 						      p->part->max));
 		bar.label = bar_label(rq, p->min, p->max, p->part->max);
@@ -204,6 +205,7 @@ static void add_score(const struct request *rq, struct view *v, const struct eva
 
 	view_set_bool(s, "complete", sc->complete);
 	view_set_str(s, "threshold", th);
+	view_set_str(s, "threshold_source", pol->threshold_source ? pol->threshold_source : "");
 	view_set_str(s, "total", sc_points(rq, sc->total));
 	view_set_str(s, "min", sc_points(rq, sc->min));
 	view_set_str(s, "max", sc_points(rq, sc->max));
