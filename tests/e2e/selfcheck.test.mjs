@@ -75,6 +75,19 @@ for (const L of LANGS) {
 				assert.ok(name && name.trim(), 'a bar without a text alternative');
 			}
 			assert.equal(await page.locator('section.sc-part').count(), 2, 'the personal and the enterprise part');
+			// Every number has its clause: the threshold and each part's
+			// weight open to the text of the policy that gives them.
+			const clauses = [
+				['details.sc-threshold-source', '70 points or above from experts'],
+				['section.sc-part >> nth=0 >> details.sc-part-source', 'Personal score evaluation criteria (70% weight)'],
+				['section.sc-part >> nth=1 >> details.sc-part-source', 'Enterprise Credit Evaluation Standard (30% weight)'],
+			];
+			for (const [where, clause] of clauses) {
+				const d = page.locator(where);
+				assert.equal(await d.count(), 1, `${where}: one source`);
+				await d.locator('summary').click();
+				assert.ok((await d.innerText()).includes(clause), `${where} should quote "${clause}"`);
+			}
 			assert.ok((await page.locator('main').innerText()).includes(w.sc_score));
 			assert.deepEqual(b.csp, [], 'the browser refused something under the CSP');
 		});
