@@ -20,9 +20,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "app/housekeeping.h"
 #include "cli.h"
 #include "store/backup.h"
 #include "store/store.h"
+#include "web/site.h"
 
 #define PROG "yingcai db"
 
@@ -32,6 +34,7 @@ static void usage(FILE *to)
 	      "       " PROG " restore FILE [--data DIR | --db URL] [--force]\n"
 	      "       " PROG " verify FILE\n"
 	      "       " PROG " migrate [--data DIR | --db URL]\n"
+	      "       " PROG " housekeeping [--config FILE] [--data DIR | --db URL]\n"
 	      "\n"
 	      "backup   writes the whole database, records and documents, to FILE\n"
 	      "         (FILE.tmp first, then renamed; mode 0600: it holds password\n"
@@ -43,6 +46,11 @@ static void usage(FILE *to)
 	      "         NAME.before-restore first.  Stop 'yingcai serve' first (SQLite).\n"
 	      "verify   checks every checksum of FILE and says what it holds.\n"
 	      "migrate  applies pending schema migrations and prints the version.\n"
+	      "housekeeping  removes expired sessions, throttle entries older than the\n"
+	      "         longer throttle window and expired reset links (what 'yingcai\n"
+	      "         serve' does every housekeeping_interval_seconds), and says how\n"
+	      "         many.  --config reads the database and the windows from the\n"
+	      "         server's configuration file; --data and --db override it.\n"
 	      "\n"
 	      "The database is sqlite:<data>/yingcai.db with documents in <data>/blobs\n"
 	      "(--data defaults to var), or --db URL (postgresql://...), as for\n"
@@ -52,6 +60,7 @@ static void usage(FILE *to)
 
 struct db_opts {
 	const char *file, *data, *db;
+	const char *config; /* housekeeping: the server's configuration file */
 	bool force;
 };
 
@@ -77,6 +86,8 @@ static int parse(int argc, char **argv, struct db_opts *o, bool want_file, bool 
 			slot = &o->data;
 		else if (want_db && strcmp(a, "--db") == 0)
 			slot = &o->db;
+		else if (strcmp(cmd, "housekeeping") == 0 && strcmp(a, "--config") == 0)
+			slot = &o->config;
 		if (slot) {
 			if (!v || !*v) {
 				fprintf(stderr, PROG " %s: %s needs a value\n", cmd, a);
@@ -269,6 +280,54 @@ static int db_migrate(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* db_housekeeping: app_housekeeping once, with the windows of the server's
+ * configuration (defaults, then --config), on its database or the one
+ * --data / --db name. */
+static int db_housekeeping(int argc, char **argv)
+{
+	struct db_opts o = { .data = NULL };
+	struct site_config cfg;
+	struct housekeeping_counts n;
+	struct store_conn *c;
+	struct store *s;
+	struct arena a;
+	char err[8192];
+	int r = parse(argc, argv, &o, false, true, false);
+	enum store_rc rc;
+
+	if (r)
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	arena_init(&a, 0);
+	site_config_defaults(&cfg);
+	if (o.config && site_config_load(&cfg, &a, o.config, err, sizeof err) < 0) {
+		fprintf(stderr, PROG " housekeeping: %s\n", err);
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	if (!o.data && !o.db) { /* the configuration's database */
+		o.db = cfg.db;
+		o.data = cfg.data_dir;
+	}
+	s = cli_open_store(PROG " housekeeping", o.data ? o.data : "var", o.db, &a);
+	if (!s) {
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	c = store_conn_acquire(s);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&cfg), &n);
+	store_conn_release(c);
+	store_close(s);
+	arena_release(&a);
+	if (rc != STORE_OK) {
+		fprintf(stderr, PROG " housekeeping: the database failed (%s); nothing removed\n",
+			store_rc_name(rc));
+		return EXIT_INVALID;
+	}
+	printf("removed %lld expired sessions, %lld old throttle entries, %lld expired reset "
+	       "links\n", (long long)n.sessions, (long long)n.throttle, (long long)n.resets);
+	return EXIT_OK;
+}
+
 int cmd_db(int argc, char **argv)
 {
 	/* a file size limit (ulimit -f) is a full disk to report, not a signal to die of */
@@ -291,8 +350,10 @@ int cmd_db(int argc, char **argv)
 		return db_verify(argc, argv);
 	if (strcmp(argv[1], "migrate") == 0)
 		return db_migrate(argc, argv);
-	fprintf(stderr, PROG ": '%s' is not a subcommand (backup, restore, verify, migrate)\n",
-		argv[1]);
+	if (strcmp(argv[1], "housekeeping") == 0)
+		return db_housekeeping(argc, argv);
+	fprintf(stderr, PROG ": '%s' is not a subcommand (backup, restore, verify, migrate, "
+		"housekeeping)\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "app/accounts.h"
+#include "app/tx.h"
 #include "cli.h"
 #include "store/store.h"
 
@@ -139,60 +140,74 @@ static int add_users(struct store_conn *c, int64_t now, struct arena *a, int64_t
 	return 0;
 }
 
-/* add_records: the missing enterprises and the applicant's draft, in one
- * transaction with one audit entry. */
-static int add_records(struct store_conn *c, int64_t now, struct arena *a, int64_t applicant,
-		int *added)
+/* The missing enterprises and the applicant's draft, in one transaction
+ * with one audit entry, as app_tx runs it (again when the database was
+ * busy: everything it sets is set afresh on each run). */
+struct demo_tx {
+	int64_t now, applicant;
+	struct arena *a;
+	const char *data; /* the demo application, or NULL when its file is missing */
+	int added;        /* records this run wrote */
+	bool no_file;     /* a draft was wanted and the file was missing */
+};
+
+static enum store_rc demo_run(struct store_conn *c, void *arg)
 {
+	struct demo_tx *t = arg;
 	struct application_rec *apps = NULL;
 	size_t napps = 0;
-	const char *where = NULL;
-	char *data;
-	int n = 0;
-	enum store_rc rc = store_begin_write(c);
+	enum store_rc rc = STORE_OK;
 
+	t->added = 0;
+	t->no_file = false;
 	for (size_t i = 0; rc == STORE_OK && i < NDEMO_ENTERPRISES; i++) {
 		struct enterprise_rec e = demo_enterprises[i], have;
-		rc = store_enterprise_get(c, e.uscc, a, &have);
+		rc = store_enterprise_get(c, e.uscc, t->a, &have);
 		if (rc == STORE_NOTFOUND) {
-			e.updated_at = now;
+			e.updated_at = t->now;
 			rc = store_enterprise_put(c, &e);
-			n++;
+			t->added++;
 		}
 	}
 	if (rc == STORE_OK)
-		rc = store_application_list(c, applicant, 1, a, &apps, &napps);
-	if (rc == STORE_OK && napps == 0) {
-		data = read_demo_app(a, &where);
-		if (!data) {
-			fprintf(stderr, PROG ": %s not found: no draft application added\n", DEMO_APP);
-		} else {
-			struct application_rec app = {
-				.owner_id = applicant, .programme = "two-zones", .status = "draft",
-				.data = data, .created_at = now,
-			};
-			int64_t id;
-			rc = store_application_create(c, &app, &id);
-			n++;
-		}
+		rc = store_application_list(c, t->applicant, 1, t->a, &apps, &napps);
+	if (rc == STORE_OK && napps == 0 && !t->data) {
+		t->no_file = true;
+	} else if (rc == STORE_OK && napps == 0) {
+		struct application_rec app = {
+			.owner_id = t->applicant, .programme = "two-zones", .status = "draft",
+			.data = t->data, .created_at = t->now,
+		};
+		int64_t id;
+		rc = store_application_create(c, &app, &id);
+		t->added++;
 	}
-	if (rc == STORE_OK && n) {
+	if (rc == STORE_OK && t->added) {
 		struct audit_entry e = {
-			.at = now, .actor = 0, .action = "demo.load", .subject = "demo",
-			.after = arena_printf(a, "{\"records\":%d}", n),
+			.at = t->now, .actor = 0, .action = "demo.load", .subject = "demo",
+			.after = arena_printf(t->a, "{\"records\":%d}", t->added),
 		};
 		rc = store_audit_add(c, &e);
 	}
-	if (rc == STORE_OK)
-		rc = store_commit(c);
-	else
-		store_rollback(c);
+	return rc;
+}
+
+static int add_records(struct store_conn *c, int64_t now, struct arena *a, int64_t applicant,
+		int *added)
+{
+	const char *where = NULL;
+	struct demo_tx t = { .now = now, .applicant = applicant, .a = a,
+			     .data = read_demo_app(a, &where) };
+	enum store_rc rc = app_tx(c, demo_run, &t);
+
 	if (rc != STORE_OK) {
 		fprintf(stderr, PROG ": the database failed (%s); demo records not added\n",
 			store_rc_name(rc));
 		return -1;
 	}
-	*added += n;
+	if (t.no_file)
+		fprintf(stderr, PROG ": %s not found: no draft application added\n", DEMO_APP);
+	*added += t.added;
 	return 0;
 }
 

@@ -20,13 +20,6 @@ struct housekeeper {
 	uint64_t runs;
 };
 
-/* keep_throttle: the longest window a throttle counts over. */
-static int64_t keep_throttle(const struct site_config *cfg)
-{
-	return cfg->login_window_s > cfg->account_forms_window_s ? cfg->login_window_s
-								: cfg->account_forms_window_s;
-}
-
 static void run_once(struct housekeeper *h)
 {
 	struct store_conn *c = store_conn_acquire(h->site->store);
@@ -37,7 +30,7 @@ static void run_once(struct housekeeper *h)
 		fputs("yingcai: housekeeping: no database connection; trying again later\n", stderr);
 		return;
 	}
-	rc = app_housekeeping(c, (int64_t)time(NULL), keep_throttle(&h->site->cfg), &n);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg), &n);
 	store_conn_release(c);
 	if (rc != STORE_OK)
 		fprintf(stderr, "yingcai: housekeeping failed (%s); trying again in %u s\n",

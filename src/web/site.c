@@ -39,6 +39,12 @@ void site_config_defaults(struct site_config *c)
 	c->housekeeping_interval_s = 600;
 }
 
+unsigned site_config_throttle_keep(const struct site_config *c)
+{
+	return c->login_window_s > c->account_forms_window_s ? c->login_window_s
+							     : c->account_forms_window_s;
+}
+
 /* ---- the configuration file: "key = value" lines, '#' comments ---- */
 
 enum ckind { C_STR, C_UINT, C_SIZE, C_BOOL, C_PROXIES };

@@ -80,6 +80,11 @@ struct site {
 struct site *site_open(const struct site_config *cfg, char *err, size_t n);
 void site_close(struct site *s);
 
+/* site_config_throttle_keep: how long a throttle entry can still count,
+ * in seconds: the longer of the login and the account forms' windows
+ * (housekeeping removes entries older than that). */
+unsigned site_config_throttle_keep(const struct site_config *c);
+
 /* site_config_defaults: the values `yingcai serve` starts from. */
 void site_config_defaults(struct site_config *c);
 /* site_config_load: read "key = value" lines from path into c; errors as

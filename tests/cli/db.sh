@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/cli/db.sh - `yingcai db backup|restore|verify|migrate` through the
+# tests/cli/db.sh - `yingcai db backup|restore|verify|migrate|housekeeping` through the
 # binary: a round trip on SQLite (records and a document), refusals, a
 # damaged file, a full disk, usage errors; on PostgreSQL too when
 # YINGCAI_TEST_PG is set (schemas of its own, dropped at the end when psql
@@ -143,6 +143,34 @@ for sub in backup restore verify migrate; do
 	report $? "db $sub --help"
 done
 
+# ---- housekeeping (SQLite): what it removes and what it keeps ----
+now=$(date +%s)
+sqlite3 "$tmp/var/yingcai.db" "
+INSERT INTO sessions (token_hash, user_id, csrf, lang, created_at, expires_at) VALUES
+ (randomblob(32), NULL, 'c', 'en', 1, 2), (randomblob(32), NULL, 'c', 'en', 1, $((now + 3600)));
+INSERT INTO login_failures (key, at) VALUES ('ip:192.0.2.1', 5), ('ip:192.0.2.1', $now),
+ ('forgot:email:a@b.c', $((now - 3601)));
+INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES
+ (randomblob(32), 1, 3), (randomblob(32), 1, $((now + 3600)));"
+count() { sqlite3 "$tmp/var/yingcai.db" "SELECT count(*) FROM $1"; }
+run db housekeeping --data "$tmp/var"
+[ "$rc" = 0 ] && [ "$out" = "removed 1 expired sessions, 2 old throttle entries, 1 expired reset links" ] &&
+	[ "$(count sessions)" = 1 ] && [ "$(count login_failures)" = 1 ] && [ "$(count password_resets)" = 1 ]
+report $? "db housekeeping: removes the expired and the old, keeps the live and the recent"
+run db housekeeping --data "$tmp/var"
+[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 0 old throttle entries, 0 expired reset links" ]
+report $? "db housekeeping again: nothing more to remove"
+printf 'data_dir = %s\nlogin_window_seconds = 60\naccount_forms_window_seconds = 120\n' "$tmp/var" >"$tmp/yc.conf"
+sqlite3 "$tmp/var/yingcai.db" "INSERT INTO login_failures (key, at) VALUES ('ip:192.0.2.2', $((now - 200)))"
+run db housekeeping --config "$tmp/yc.conf"
+[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 1 old throttle entries, 0 expired reset links" ] &&
+	[ "$(count login_failures)" = 1 ]
+report $? "db housekeeping --config: the database and the windows of the server's configuration"
+printf 'login_window_seconds = often\n' >"$tmp/bad.conf"
+run db housekeeping --config "$tmp/bad.conf"
+[ "$rc" = 1 ] && [[ "$err" == "yingcai db housekeeping: $tmp/bad.conf:1: login_window_seconds"* ]]
+report $? "db housekeeping: a bad configuration is refused, naming the line and the key"
+
 # ---- PostgreSQL ----
 if [ -z "$pg" ]; then
 	echo "# PostgreSQL not tested: YINGCAI_TEST_PG is not set"
@@ -158,6 +186,9 @@ C="$pg${sep}schema=${schema}_c"
 run demo --db "$A" --data "$tmp/pgvar" --quiet
 run user list --json --db "$A"
 pg_users=$out
+run db housekeeping --db "$A"
+[ "$rc" = 0 ] && [[ "$out" == "removed "*" expired sessions, "*" old throttle entries, "*" expired reset links" ]]
+report $? "postgresql: db housekeeping"
 run db backup "$tmp/p.ycb" --db "$A"
 [ "$rc" = 0 ] && [[ "$out" == "wrote $tmp/p.ycb: postgresql, schema "*"9 tables and 0 documents"* ]]
 report $? "postgresql: db backup"
