@@ -35,6 +35,7 @@
 
 #include "backends.h"
 #include <libpq-fe.h>
+#include "testdb.h"
 #include <sodium.h>
 
 #include "store/backup.h"
@@ -42,7 +43,6 @@
 #include "store/migrations.h"
 #include "store/store.h"
 
-enum be { BE_SQLITE, BE_PG };
 
 
 #define BLOBS 5
@@ -68,21 +68,6 @@ struct fx {
 
 /* ---- helpers ---- */
 
-
-static bool pg_ok(PGresult *res)
-{
-	ExecStatusType st = PQresultStatus(res);
-
-	PQclear(res);
-	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-}
-
-static PGresult *pg_param(PGconn *pg, const char *sql, const char *param)
-{
-	const char *v[1] = { param };
-
-	return PQexecParams(pg, sql, param ? 1 : 0, NULL, v, NULL, NULL, 0);
-}
 
 /* pg_schema_exists: is there a schema of that name? */
 static bool pg_schema_exists(struct fx *f, const char *name)
@@ -185,11 +170,6 @@ static enum backup_rc restore_rc(const char *file, const struct target *t, bool 
 
 /* ---- fixtures ---- */
 
-static void quiet_notice(void *arg, const char *msg)
-{
-	(void)arg, (void)msg;
-}
-
 static int setup_with(void **state, enum be be)
 {
 	static unsigned serial;
@@ -217,16 +197,6 @@ static int setup_with(void **state, enum be be)
 	f->c = store_conn_acquire(f->s);
 	*state = f;
 	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	return setup_with(state, BE_SQLITE);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_with(state, BE_PG);
 }
 
 static int teardown(void **state)
@@ -1092,9 +1062,7 @@ static void test_open_current(void **state)
 
 /* ---- the two halves ---- */
 
-#define BOTH(f) { "sqlite/" #f, f, setup_sqlite, teardown, NULL }, \
-		{ "postgresql/" #f, f, setup_pg, teardown, NULL }
-#define SQLITE_ONLY(f) { "sqlite/" #f, f, setup_sqlite, teardown, NULL }
+TESTDB_CASES(setup_with)
 
 int main(void)
 {
@@ -1106,7 +1074,7 @@ int main(void)
 		BOTH(test_concurrent),
 		BOTH(test_disk_full),
 		BOTH(test_open_current),
-		SQLITE_ONLY(test_rows_format),
+		SQLITE(test_rows_format),
 	};
 	struct CMUnitTest run[sizeof all / sizeof all[0]];
 

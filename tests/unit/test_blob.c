@@ -38,6 +38,7 @@
 
 #include "backends.h"
 #include <libpq-fe.h>
+#include "testdb.h"
 #include <pthread.h>
 
 #include "store/store.h"
@@ -47,7 +48,6 @@
 #define HELLO_SHA "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 #define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-enum be { BE_SQLITE, BE_PG };
 
 
 struct fx {
@@ -91,40 +91,11 @@ static void blob_file(struct fx *f, const char *hex, char *path, size_t n)
 	snprintf(path, n, "%s/%.2s/%s", f->blobs, hex, hex);
 }
 
-static void quiet_notice(void *arg, const char *msg)
-{
-	(void)arg, (void)msg;
-}
-
-static bool pg_ok(PGresult *res)
-{
-	ExecStatusType st = PQresultStatus(res);
-	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-
-	PQclear(res);
-	return ok;
-}
-
-static PGresult *pg_param(PGconn *pg, const char *sql, const char *param)
-{
-	const char *v[1] = { param };
-
-	return PQexecParams(pg, sql, param ? 1 : 0, NULL, v, NULL, NULL, 0);
-}
-
 /* raw_int: the first column of the first row of sql over the plain
  * PostgreSQL connection (-1 without a row). */
 static int64_t raw_int(struct fx *f, const char *sql)
 {
-	PGresult *res = pg_param(f->raw, sql, NULL);
-	int64_t v = -1;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-		v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return v;
+	return pg_int(f->raw, sql);
 }
 
 static int setup_with(void **state, enum be be)
@@ -157,16 +128,6 @@ static int setup_with(void **state, enum be be)
 	arena_init(&f->a, 0);
 	*state = f;
 	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	return setup_with(state, BE_SQLITE);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_with(state, BE_PG);
 }
 
 static int teardown(void **state)
@@ -493,8 +454,7 @@ static void test_concurrent_puts(void **state)
 	}
 }
 
-#define BOTH(f) { "sqlite/" #f, f, setup_sqlite, teardown, NULL }, \
-		{ "postgresql/" #f, f, setup_pg, teardown, NULL }
+TESTDB_CASES(setup_with)
 
 int main(void)
 {

@@ -1,7 +1,8 @@
 /* testdb.h - a database of its own for each test, on either backend.
  *
- * For the suites of the app layer that run on SQLite and on PostgreSQL
- * (test_accounts, test_tx): test_db_place makes the test's temporary
+ * For the suites that run on SQLite and on PostgreSQL (the store's:
+ * storefx.h, test_blob, test_backup; the app layer's: test_accounts,
+ * test_tx, test_housekeeping), with the plain-libpq helpers they share: test_db_place makes the test's temporary
  * directory and the URL of its database there (SQLite), or of a schema of
  * its own on the server of YINGCAI_TEST_PG (PostgreSQL: store_open creates
  * the schema, test_drop_schema removes it with everything in it).
@@ -10,6 +11,8 @@
 #ifndef YC_TEST_DB_H
 #define YC_TEST_DB_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,39 @@ static inline PGconn *pg_admin(void)
 		fail_msg("YINGCAI_TEST_PG: %s", PQerrorMessage(pg));
 	PQsetNoticeProcessor(pg, quiet_notice, NULL);
 	return pg;
+}
+
+/* pg_param: sql with one text parameter (or none) on pg; the result (the
+ * caller clears it). */
+static inline PGresult *pg_param(PGconn *pg, const char *sql, const char *param)
+{
+	const char *v[1] = { param };
+
+	return PQexecParams(pg, sql, param ? 1 : 0, NULL, v, NULL, NULL, 0);
+}
+
+/* pg_ok: did res succeed?  Clears it. */
+static inline bool pg_ok(PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	PQclear(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* pg_int: the first column of the first row of sql on pg (-1 when there
+ * is no row or it is NULL); a failing query fails the test. */
+static inline int64_t pg_int(PGconn *pg, const char *sql)
+{
+	PGresult *res = pg_param(pg, sql, NULL);
+	int64_t v = -1;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return v;
 }
 
 /* test_db_place: dir[64] from the template "/tmp/yc-<prefix>-XXXXXX"; on
