@@ -367,11 +367,12 @@ awk -v smax="$(one_line "$tmp/smax.json")" -v unk="$(one_line "$tmp/unknown.json
 	'{ print } NR % 997 == 0 { print smax } NR % 1499 == 0 { print unk } NR % 4001 == 0 { print "not json" }' \
 	"$tmp/big.jsonl" >"$tmp/jobs.jsonl"
 : >"$tmp/empty.json"
-# jobs_run BINARY MODE N OUT: the run above with --jobs N, stdout, stderr and exit status in OUT.
+# jobs_run BINARY MODE N OUT: the run above with --jobs N, stdout, stderr and exit status in
+# OUT; a pipe on standard input ('-', scored on the reading thread) among the files.
 jobs_run() {
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" evaluate "$2" --jobs "$3" "$tmp/jobs.jsonl" \
-		"$tmp/three.jsonl" "$tmp/empty.json" "$tmp/missing.json" "$tmp/concat.json" \
-		"$tmp/mixed.jsonl" >"$4" 2>&1
+	cat "$tmp/mixed.jsonl" | TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" evaluate "$2" \
+		--jobs "$3" "$tmp/jobs.jsonl" "$tmp/three.jsonl" - "$tmp/empty.json" \
+		"$tmp/missing.json" "$tmp/concat.json" "$tmp/mixed.jsonl" >"$4" 2>&1
 	echo "rc=$?" >>"$4"
 }
 for mode in --json --no-color; do
