@@ -103,7 +103,6 @@ int cmd_serve(int argc, char **argv)
 	char err[8192];
 	struct site *site;
 	struct server *srv;
-	struct housekeeper *keeper;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -145,9 +144,13 @@ int cmd_serve(int argc, char **argv)
 		arena_release(&a);
 		return EXIT_INVALID;
 	}
+	/* Before the first request, which may show its state (the
+	 * administrator's dashboard). */
+	site->keeper = housekeeper_start(site);
 	srv = server_start(site, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "yingcai serve: %s\n", err);
+		housekeeper_stop(site->keeper);
 		site_close(site);
 		arena_release(&a);
 		return EXIT_INVALID;
@@ -164,12 +167,11 @@ int cmd_serve(int argc, char **argv)
 		       server_port(srv), cfg.db ? cfg.db : cfg.data_dir);
 		fflush(stdout);
 	}
-	keeper = housekeeper_start(site);
 	sigwait(&set, &sig);
 	fprintf(stderr, "yingcai: %s received, finishing requests in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	housekeeper_stop(keeper);
 	server_stop(srv, 10);
+	housekeeper_stop(site->keeper);
 	site_close(site);
 	arena_release(&a);
 	return EXIT_OK;

@@ -348,6 +348,11 @@ const char *store_blob_dir(const struct store *s)
 	return s ? s->blob_dir : NULL;
 }
 
+const char *store_backend_name(const struct store *s)
+{
+	return s->be->name;
+}
+
 struct store_conn *store_conn_acquire(struct store *s)
 {
 	struct store_conn *c;

@@ -99,6 +99,8 @@ struct store *store_open_current(const char *url, const char *blob_dir, unsigned
 void store_close(struct store *s);
 /* store_blob_dir: the blob directory given to store_open (NULL if none). */
 const char *store_blob_dir(const struct store *s);
+/* store_backend_name: "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *s);
 /* store_conn_acquire: a connection for this thread (blocks while all are in use). */
 struct store_conn *store_conn_acquire(struct store *s);
 /* store_conn_release: give c back; an open transaction is rolled back

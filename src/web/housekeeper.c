@@ -17,28 +17,30 @@ struct housekeeper {
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* stop was asked for */
 	bool stop;
-	uint64_t runs;
+	struct housekeeper_status status;
 };
 
-static void run_once(struct housekeeper *h)
+/* run_once: one run; its rc, with what it removed in *n. */
+static enum store_rc run_once(struct housekeeper *h, struct housekeeping_counts *n)
 {
 	struct store_conn *c = store_conn_acquire(h->site->store);
-	struct housekeeping_counts n;
 	enum store_rc rc;
 
+	*n = (struct housekeeping_counts){0, 0, 0};
 	if (!c) {
 		fputs("yingcai: housekeeping: no database connection; trying again later\n", stderr);
-		return;
+		return STORE_ERROR;
 	}
-	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg), &n);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg), n);
 	store_conn_release(c);
 	if (rc != STORE_OK)
 		fprintf(stderr, "yingcai: housekeeping failed (%s); trying again in %u s\n",
 			store_rc_name(rc), h->site->cfg.housekeeping_interval_s);
-	else if (n.sessions || n.throttle || n.resets)
+	else if (n->sessions || n->throttle || n->resets)
 		fprintf(stderr, "yingcai: housekeeping removed %" PRId64 " expired sessions, %" PRId64
 			" old throttle entries, %" PRId64 " expired reset links\n",
-			n.sessions, n.throttle, n.resets);
+			n->sessions, n->throttle, n->resets);
+	return rc;
 }
 
 static void *housekeeper_main(void *arg)
@@ -48,11 +50,16 @@ static void *housekeeper_main(void *arg)
 	pthread_mutex_lock(&h->lock);
 	while (!h->stop) {
 		struct timespec until;
+		struct housekeeping_counts n;
+		enum store_rc rc;
 
 		pthread_mutex_unlock(&h->lock);
-		run_once(h);
+		rc = run_once(h, &n);
 		pthread_mutex_lock(&h->lock);
-		h->runs++;
+		h->status.runs++;
+		h->status.last_at = (int64_t)time(NULL);
+		h->status.last_rc = rc;
+		h->status.removed = n;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += h->site->cfg.housekeeping_interval_s;
 		while (!h->stop && pthread_cond_timedwait(&h->wake, &h->lock, &until) == 0)
@@ -95,9 +102,16 @@ uint64_t housekeeper_runs(struct housekeeper *h)
 	uint64_t n;
 
 	pthread_mutex_lock(&h->lock);
-	n = h->runs;
+	n = h->status.runs;
 	pthread_mutex_unlock(&h->lock);
 	return n;
+}
+
+void housekeeper_status(struct housekeeper *h, struct housekeeper_status *out)
+{
+	pthread_mutex_lock(&h->lock);
+	*out = h->status;
+	pthread_mutex_unlock(&h->lock);
 }
 
 void housekeeper_stop(struct housekeeper *h)

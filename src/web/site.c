@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "i18n.h"
@@ -337,6 +338,7 @@ struct site *site_open(const struct site_config *cfg, char *err, size_t n)
 		return NULL;
 	}
 	s->cfg = *cfg;
+	s->started_at = (int64_t)time(NULL);
 	arena_init(&s->arena, 0);
 	if (policy_load_dir(s->cfg.policy_dir, &s->arena, &s->bundle, &perr) != 0) {
 		snprintf(err, n, "policy files under %s are invalid:\n%s", s->cfg.policy_dir, perr.buf);

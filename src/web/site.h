@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/policy.h"
@@ -18,6 +19,7 @@
 struct store;
 struct mustache_set;
 struct i18n;
+struct housekeeper;
 
 struct site_config {
 	const char *listen;     /* "127.0.0.1:8080" */
@@ -73,6 +75,11 @@ struct site {
 	struct static_file *statics;
 	size_t nstatics;
 	FILE *access_log;
+	int64_t started_at;            /* when site_open ran (Unix time) */
+	/* The housekeeping thread (housekeeper.h), set by `yingcai serve`
+	 * before the server starts; NULL when it is off.  Its state is read
+	 * under its own lock. */
+	struct housekeeper *keeper;
 };
 
 /* site_open: everything above from cfg (policy, templates, translations,

@@ -201,6 +201,7 @@ static void test_thread_runs_at_start_and_stops_at_once(void **state)
 	struct site site;
 	struct housekeeper *h;
 	struct housekeeping_counts n;
+	struct housekeeper_status st;
 	struct timespec t0, nap = { 0, 10 * 1000 * 1000 };
 
 	memset(&site, 0, sizeof site);
@@ -209,8 +210,8 @@ static void test_thread_runs_at_start_and_stops_at_once(void **state)
 	site.cfg.housekeeping_interval_s = 0;
 	assert_null(housekeeper_start(&site)); /* 0: off on this server */
 
-	/* The fixture's times are in 1970: at the real time everything but
-	 * the throttle entries younger than the window has expired. */
+	/* The fixture's times are in 1970: at the real time all of it has
+	 * expired or left the throttle window. */
 	site.cfg.housekeeping_interval_s = 3600;
 	h = housekeeper_start(&site);
 	assert_non_null(h);
@@ -218,6 +219,15 @@ static void test_thread_runs_at_start_and_stops_at_once(void **state)
 	while (housekeeper_runs(h) == 0 && seconds_since(&t0) < 10)
 		nanosleep(&nap, NULL);
 	assert_int_equal(housekeeper_runs(h), 1);
+	/* what the dashboard shows: the run, its time and what it removed
+	 * (the fixture's times are all in 1970: at the real time, all of it) */
+	housekeeper_status(h, &st);
+	assert_int_equal(st.runs, 1);
+	assert_true(st.last_at >= (int64_t)time(NULL) - 60);
+	assert_int_equal(st.last_rc, STORE_OK);
+	assert_int_equal(st.removed.sessions, 3);
+	assert_int_equal(st.removed.throttle, 4);
+	assert_int_equal(st.removed.resets, 3);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	housekeeper_stop(h); /* wakes it from an hour's wait */
 	assert_true(seconds_since(&t0) < 2);

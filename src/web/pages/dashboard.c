@@ -1,11 +1,15 @@
 /* dashboard.c - the page after login, by role: applicants and employers
  * see their saved applications (status and dates) and where to start a
  * self-check; staff see the queue of their role (empty until the review
- * workflow exists, and said plainly). */
+ * workflow exists, and said plainly); the system administrator also sees
+ * the server's state: database, busy transactions run again or given up,
+ * and what housekeeping last did. */
 #include <string.h>
 
+#include "app/tx.h"
 #include "pages.h"
 #include "store/store.h"
+#include "web/housekeeper.h"
 #include "web/i18n.h"
 #include "web/render.h"
 #include "web/site.h"
@@ -73,6 +77,54 @@ static bool add_applications_or_reply(struct request *rq, struct response *rs, s
 	return true;
 }
 
+/* beijing_time: t as "2026-11-23 05:46 (UTC+8)". */
+static const char *beijing_time(struct arena *a, int64_t t)
+{
+	int64_t s = t + 8 * 3600, secs = s % 86400;
+	char d[DATE_FMT_MAX];
+
+	if (secs < 0)
+		secs += 86400;
+	return arena_printf(a, "%s %02d:%02d (UTC+8)", date_format(day_of(t), d),
+			    (int)(secs / 3600), (int)(secs % 3600 / 60));
+}
+
+/* add_system: the server's state, for the system administrator. */
+static void add_system(struct request *rq, struct view *v)
+{
+	const struct site *site = rq->site;
+	struct view *sys = view_set_object(v, "system");
+	struct app_tx_counts tx;
+	const char *be = store_backend_name(site->store);
+	int schema = http_db(rq) ? store_schema_version(rq->db) : 0;
+
+	view_set_str(sys, "database", strcmp(be, "postgresql") == 0 ? "PostgreSQL" : "SQLite");
+	if (schema > 0)
+		view_set_int(sys, "schema", schema);
+	else
+		view_set_str(sys, "schema", T(rq, "dash_sys_unknown"));
+	view_set_str(sys, "started", beijing_time(rq->a, site->started_at));
+	app_tx_counts(&tx);
+	view_set_int(sys, "retries", (int64_t)tx.retries);
+	view_set_int(sys, "gave_up", (int64_t)tx.gave_up);
+	view_set_bool(sys, "hk_on", site->keeper != NULL);
+	view_set_int(sys, "hk_interval", site->cfg.housekeeping_interval_s);
+	if (site->keeper) {
+		struct housekeeper_status st;
+
+		housekeeper_status(site->keeper, &st);
+		view_set_bool(sys, "hk_ran", st.last_at != 0);
+		if (st.last_at) {
+			view_set_str(sys, "hk_last", beijing_time(rq->a, st.last_at));
+			view_set_bool(sys, "hk_ok", st.last_rc == STORE_OK);
+			view_set_str(sys, "hk_rc", store_rc_name(st.last_rc));
+			view_set_int(sys, "hk_sessions", st.removed.sessions);
+			view_set_int(sys, "hk_throttle", st.removed.throttle);
+			view_set_int(sys, "hk_resets", st.removed.resets);
+		}
+	}
+}
+
 void page_dashboard(struct request *rq, struct response *rs)
 {
 	struct view *v = render_view(rq);
@@ -87,6 +139,8 @@ void page_dashboard(struct request *rq, struct response *rs)
 	if (staff) {
 		view_set_str(v, "queue_title", T(rq, arena_printf(rq->a, "dash_queue_%s", role)));
 		view_set_str(v, "queue_what", T(rq, arena_printf(rq->a, "dash_queue_%s_what", role)));
+		if (rq->user->role == ROLE_SYSADMIN)
+			add_system(rq, v);
 	} else if (!add_applications_or_reply(rq, rs, v)) {
 		return;
 	}
