@@ -189,6 +189,15 @@ static void programme_head(struct strbuf *sb, const struct programme_policy *p)
 }
 
 /* `, "edition": "2025", "date": "` (the date follows) */
+/* `, "threshold": "70.00", "threshold_source": "..."` */
+static void threshold_part(struct strbuf *sb, const struct programme_policy *p)
+{
+	lit(sb, ", \"threshold\": ");
+	dec(sb, p->threshold);
+	lit(sb, ", \"threshold_source\": ");
+	str_or_null(sb, p->threshold_source);
+}
+
 static void programme_edition(struct strbuf *sb, const struct programme_policy *p)
 {
 	lit(sb, ", \"edition\": ");
@@ -252,6 +261,7 @@ struct programme_pieces {
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
 	struct piece window_tail;    /* source_tail of the window's source */
+	struct piece threshold;      /* threshold_part */
 };
 
 struct result_json_cache {
@@ -423,6 +433,8 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
 	source_tail(&b->sb, p->window_source);
 	keep(b, &pp->window_tail);
+	threshold_part(&b->sb, p);
+	keep(b, &pp->threshold);
 }
 
 struct result_json_cache *result_json_cache_build(const struct policy_bundle *bundle,
@@ -766,17 +778,18 @@ static void advice(struct out *o, const struct advice *ad)
 	lit(sb, "]");
 }
 
-static void totals(struct strbuf *sb, const struct evaluation *ev)
+static void totals(struct strbuf *sb, const struct evaluation *ev,
+		const struct programme_pieces *pp)
 {
 	const struct scorecard *sc = &ev->scorecard;
 
 	if (sc->scored) {
 		lit(sb, ", \"total\": ");
 		dec(sb, sc->total);
-		lit(sb, ", \"threshold\": ");
-		dec(sb, ev->policy->threshold);
-		lit(sb, ", \"threshold_source\": ");
-		str_or_null(sb, ev->policy->threshold_source);
+		if (pp)
+			put(sb, &pp->threshold);
+		else
+			threshold_part(sb, ev->policy);
 	} else {
 		lit(sb, ", \"total\": null, \"threshold\": null, \"threshold_source\": null");
 	}
@@ -837,7 +850,7 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 	strbuf_add(sb, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
 	lit(sb, "\", \"complete\": ");
 	boolean(sb, ev->scorecard.complete);
-	totals(sb, ev);
+	totals(sb, ev, o.pp);
 	lit(sb, ", \"eligibility\": ");
 	eligibility(&o, &ev->eligibility);
 	lit(sb, ", \"parts\": ");
