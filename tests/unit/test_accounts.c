@@ -108,19 +108,15 @@ static struct request *new_browser(struct fx *f, const char *remote)
 static int setup_with(void **state, enum be be)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char err[512] = "", url[1024], blobs[128];
+	char err[512] = "";
 
 	assert_non_null(f);
 	assert_true(sodium_init() >= 0);
 	f->be = be;
-	test_db_place(be, "yca", f->dir, f->schema, url, sizeof url);
-	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
 	site_config_defaults(&f->site.cfg);
 	f->site.cfg.login_max_failures = 3;
 	arena_init(&f->site.arena, 0);
-	f->site.store = store_open(url, blobs, 4, err, sizeof err);
-	if (!f->site.store)
-		fail_msg("store_open: %s", err);
+	f->site.store = test_store_open(be, "yca", f->dir, f->schema, 4);
 	f->site.i18n = i18n_load("po", &f->site.arena, err, sizeof err); /* NULL outside the tree */
 	arena_init(&f->a, 0);
 	f->now = T0;

@@ -76,18 +76,13 @@ static void add_link(struct fx *f, int seed, int64_t expires_at, unsigned char *
 static int setup_with(void **state, enum be be)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char err[512] = "", url[1024], blobs[128];
 	struct user u = { .email = "anna@example.org", .name = "Anna", .role = ROLE_APPLICANT,
 			  .password_hash = "$argon2id$x", .lang = "en", .created_at = 1000 };
 	int64_t uid;
 
 	assert_non_null(f);
 	f->be = be;
-	test_db_place(be, "ychk", f->dir, f->schema, url, sizeof url);
-	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
-	f->s = store_open(url, blobs, 3, err, sizeof err);
-	if (!f->s)
-		fail_msg("store_open: %s", err);
+	f->s = test_store_open(be, "ychk", f->dir, f->schema, 3);
 	f->c = store_conn_acquire(f->s);
 	arena_init(&f->a, 0);
 	assert_int_equal(store_user_create(f->c, &u, &f->user), STORE_OK);

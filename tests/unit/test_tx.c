@@ -72,15 +72,10 @@ static void sleep_ms(long ms)
 static int setup_with(void **state, enum be be)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char err[512] = "", url[1024], blobs[128];
 
 	assert_non_null(f);
 	f->be = be;
-	test_db_place(be, "yctx", f->dir, f->schema, url, sizeof url);
-	snprintf(blobs, sizeof blobs, "%s/blobs", f->dir);
-	f->s = store_open(url, blobs, 5, err, sizeof err);
-	if (!f->s)
-		fail_msg("store_open: %s", err);
+	f->s = test_store_open(be, "yctx", f->dir, f->schema, 5);
 	f->c1 = store_conn_acquire(f->s);
 	f->c2 = store_conn_acquire(f->s);
 	arena_init(&f->a, 0);

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 enum be { BE_SQLITE, BE_PG };
 
 static inline void quiet_notice(void *arg, const char *msg)
@@ -86,6 +88,23 @@ static inline void test_db_place(enum be be, const char *prefix, char dir[64],
 	} else {
 		snprintf(url, n, "sqlite:%s/yc.db", dir);
 	}
+}
+
+/* test_store_open: a store of pool connections on a database of the test's
+ * own (test_db_place: dir and schema are filled), documents in dir/blobs;
+ * a failure to open fails the test. */
+static inline struct store *test_store_open(enum be be, const char *prefix, char dir[64],
+		char schema[64], unsigned pool)
+{
+	char err[512] = "", url[1024], blobs[128];
+	struct store *s;
+
+	test_db_place(be, prefix, dir, schema, url, sizeof url);
+	snprintf(blobs, sizeof blobs, "%s/blobs", dir);
+	s = store_open(url, blobs, pool, err, sizeof err);
+	if (!s)
+		fail_msg("store_open: %s", err);
+	return s;
 }
 
 /* test_drop_schema: the PostgreSQL test's schema goes, with everything in
