@@ -329,7 +329,14 @@ bool yneed_str(struct pctx *c, const struct ynode *m, const char *what,
 {
 	const struct ynode *v = ymap_need(c, m, what, key);
 
-	return v && y_str(c, v, out);
+	if (!v || !y_str(c, v, out))
+		return false;
+	/* A required text says something: a blank source cites nothing. */
+	if ((*out)[strspn(*out, " \t\n")] == '\0') {
+		perr(c, v, "%s: '%s' is empty: a required key needs its text", what, key);
+		return false;
+	}
+	return true;
 }
 
 bool yneed_id(struct pctx *c, const struct ynode *m, const char *what,

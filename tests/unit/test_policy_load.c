@@ -387,6 +387,12 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:7:9: window: missing required key 'source'\n"
 	 "t.yaml:1:1: policy: missing required key 'threshold_source'\n"
 	 "t.yaml:8:9: part: missing required key 'source'\n"},
+	{"a blank clause", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: \"  \"\nin_force_from: 2025-01-01\n"
+	 "threshold: 70\nthreshold_source: \"\"\nexperts: {panel: 3, step: 0.5}\n"
+	 "parts: [{id: p, weight: 1, factors: [{id: j, kind: judged, max: 100, source: s}], source: s}]\n",
+	 "t.yaml:3:10: policy: 'source' is empty: a required key needs its text\n"
+	 "t.yaml:6:20: policy: 'threshold_source' is empty: a required key needs its text\n"},
 	{"threshold_source in an eligibility-only programme", "two-zones",
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
 	 "scored: false\nthreshold_source: s\n",
