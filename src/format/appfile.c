@@ -639,6 +639,48 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 	return true;
 }
 
+/* cut_open_value: after text (a value starting at line:col) failed to
+ * decode with *err.  When the value runs on over a line that starts with
+ * '{', and the error lies on the line before that one or later, the value
+ * is most likely a line of JSON Lines left open (a '}' or '"' missing),
+ * which took the applications on the following lines with it.  Then the
+ * error becomes that line's own (decoded up to its end), and reading goes
+ * on at the line that starts with '{', so those applications are still
+ * scored (formats.md).  A pretty-printed application with a '{' at the
+ * start of a line and an error before it is left as it was. */
+static void cut_open_value(struct appfile_stream *s, struct appfile_decoder *d,
+			   const char *text, size_t len, uint32_t line, uint32_t col,
+			   struct arena *a, struct application *out,
+			   struct appfile_error *err)
+{
+	const char *end = text + len, *p = text, *nl = NULL;
+	uint32_t lines = 0;
+	struct appfile_error cut_err;
+	size_t keep;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		lines++;
+		nl = p++;
+		if (p < end && *p == '{')
+			break;
+		nl = NULL;
+	}
+	if (!nl || err->line + 1 < line + lines)
+		return;
+	keep = (size_t)(nl - text);
+	if (keep && text[keep - 1] == '\r')
+		keep--;
+	if (appfile_decode_at(d, text, keep, line, col, a, out, &cut_err) == APPFILE_OK)
+		return; /* cannot happen: the value would have closed there */
+	*err = cut_err;
+	if (strlen(err->reason) + 80 < sizeof err->reason)
+		strcat(err->reason, "; the application on this line is not closed "
+		       "(JSON Lines: one whole application per line)");
+	s->off = (size_t)(nl + 1 - s->buf);
+	s->line = line + lines;
+	s->col = 1;
+}
+
 enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_decoder *d,
 				      struct arena *a, struct application *out,
 				      struct appfile_error *err)
@@ -655,7 +697,9 @@ enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_d
 	r = scan_value(s, &text, &len, &line, &col, err);
 	if (r != APPFILE_VALUE)
 		return r;
-	if (appfile_decode_at(d, text, len, line, col, a, out, err) != APPFILE_OK)
+	if (appfile_decode_at(d, text, len, line, col, a, out, err) != APPFILE_OK) {
+		cut_open_value(s, d, text, len, line, col, a, out, err);
 		return APPFILE_BAD;
+	}
 	return APPFILE_VALUE;
 }

@@ -240,6 +240,18 @@ run evaluate --json "$tmp/garbage.jsonl"
 [ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] && [[ "$err" == "$tmp/garbage.jsonl:2:"* ]]
 report $? "JSON Lines with a line of garbage: the next line is still scored"
 
+# A line left open (its last '}' missing, or cut inside a string) must not take the lines
+# after it: they are applications of their own.
+for cut in 's/}$//' 's/"[^"]*"[^"]*$/"unterminated/' 's/^\(.\{300\}\).*/\1/'; do
+	{ one_line "$B"; one_line "$B" | sed "$cut"; one_line "$tmp/zgc.json"; one_line "$B"; } \
+		>"$tmp/open.jsonl"
+	run evaluate --json "$tmp/open.jsonl"
+	[ "$rc" = 1 ] && [ "$(lines "$out")" = 3 ] && [ "$(lines "$err")" = 1 ] &&
+		[[ "$(printf '%s\n' "$out" | sed -n 2p)" == '{"programme": "zgc"'* ]] &&
+		[[ "$err" =~ ^"$tmp/open.jsonl":2:[0-9]+:\ invalid\ JSON:\ .*\(JSON\ Lines:\ one\ whole\ application\ per\ line\)$ ]]
+	report $? "JSON Lines with a line left open ($cut): that line's error, the lines after it scored"
+done
+
 { cat "$B"; cat "$tmp/zgc.json"; } >"$tmp/concat.json"
 run evaluate --json "$tmp/concat.json"
 [ "$rc" = 0 ] && [ -z "$err" ] && [ "$(lines "$out")" = 2 ]
