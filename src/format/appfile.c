@@ -673,9 +673,14 @@ static void cut_open_value(struct appfile_stream *s, struct appfile_decoder *d,
 	if (appfile_decode_at(d, text, keep, line, col, a, out, &cut_err) == APPFILE_OK)
 		return; /* cannot happen: the value would have closed there */
 	*err = cut_err;
-	if (strlen(err->reason) + 80 < sizeof err->reason)
-		strcat(err->reason, "; the application on this line is not closed "
-		       "(JSON Lines: one whole application per line)");
+	{
+		static const char hint[] = "; the application on this line is not closed "
+					   "(JSON Lines: one whole application per line)";
+		size_t n = strlen(err->reason);
+
+		if (n + sizeof hint <= sizeof err->reason)
+			memcpy(err->reason + n, hint, sizeof hint);
+	}
 	s->off = (size_t)(nl + 1 - s->buf);
 	s->line = line + lines;
 	s->col = 1;
