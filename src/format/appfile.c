@@ -2,6 +2,8 @@
 #include "appfile.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,10 +392,23 @@ void appfile_error_format(const struct appfile_error *err, const char *filename,
 
 /* ---- the stream reader ------------------------------------------------- */
 
+/* stream_pipe_fd: f's descriptor when f reads a pipe, a socket or a
+ * terminal, else -1 (a regular file, or a stream without a descriptor). */
+static int stream_pipe_fd(FILE *f)
+{
+	struct stat st;
+	int fd = fileno(f);
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return -1;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ? fd : -1;
+}
+
 void appfile_stream_init(struct appfile_stream *s, FILE *f, size_t max_value)
 {
 	memset(s, 0, sizeof *s);
 	s->f = f;
+	s->pipe_fd = stream_pipe_fd(f);
 	s->max = max_value ? max_value : APPFILE_MAX;
 	s->line = 1;
 	s->col = 1;
@@ -433,6 +448,19 @@ static bool fill(struct appfile_stream *s)
 			return false;
 		}
 		s->alloc = first;
+	}
+	if (s->pipe_fd >= 0) {
+		ssize_t got;
+
+		do
+			got = read(s->pipe_fd, s->buf + s->len, s->alloc - s->len);
+		while (got < 0 && errno == EINTR);
+		n = got > 0 ? (size_t)got : 0;
+		s->len += n;
+		if (got <= 0)
+			s->eof = true;
+		s->ioerr = got < 0;
+		return n > 0;
 	}
 	n = fread(s->buf + s->len, 1, s->alloc - s->len, s->f);
 	s->len += n;

@@ -99,6 +99,10 @@ void appfile_error_format(const struct appfile_error *err, const char *filename,
 /* The stream reader. */
 struct appfile_stream {
 	FILE *f;            /* borrowed; not closed */
+	int pipe_fd;        /* f's descriptor when it is a pipe, socket or
+			     * terminal (read with read(2), which returns what
+			     * has arrived: an application is answered before
+			     * the next one is written); else -1 (fread) */
 	char *buf;
 	size_t alloc, len;  /* buffer size, bytes in it */
 	size_t off;         /* next byte to look at */

@@ -369,6 +369,23 @@ sed -n 's/.*"id": "salary", "kind": "bracket", "points": "[0-9.]*", "max": "15.0
 	"$tmp/big.out" | awk '$1 != 400000 + NR { bad = 1; exit } END { exit bad || NR != 20000 }'
 report $? "20,000 JSON Lines: results in input order"
 
+# A program that writes one application into a pipe and waits for its result before it
+# writes the next must get the result while the pipe is still open (docs/cli.md).
+mkfifo "$tmp/in.fifo"
+"$YINGCAI" evaluate --json - <"$tmp/in.fifo" >"$tmp/fifo.out" 2>&1 &
+fifo_pid=$!
+exec 7>"$tmp/in.fifo"
+one_line "$B" >&7
+for _ in $(seq 100); do [ -s "$tmp/fifo.out" ] && break; sleep 0.1; done
+fifo_first=$(wc -l <"$tmp/fifo.out")
+one_line "$tmp/zgc.json" >&7
+exec 7>&-
+wait "$fifo_pid"
+fifo_rc=$?
+[ "$fifo_first" = 1 ] && [ "$fifo_rc" = 0 ] && [ "$(wc -l <"$tmp/fifo.out")" = 2 ] &&
+	[[ "$(sed -n 2p "$tmp/fifo.out")" == '{"programme": "zgc"'* ]]
+report $? "a pipe: each result is written while the writer still holds the pipe open"
+
 # ---- --jobs: the same output, byte for byte and in the same order, as one thread -------
 # Good applications with bad ones among them (a decoding error, an error of the core, a
 # line of garbage), several files, an empty and a missing one: stdout and stderr go to one
