@@ -40,8 +40,8 @@ static const struct check_sub subs[] = {
 	 "18 characters (digits and capital letters except I, O, S, V, Z), a\n"
 	 "registration department and organisation type, a 6-digit division code,\n"
 	 "the organisation code with its GB 11714 check character, and the check\n"
-	 "character over the first 17.  Prints 'CODE: valid' or 'CODE: invalid:\n"
-	 "REASON' per code; exits 1 if any is invalid.\n"
+	 "character over the first 17.  Prints 'valid' or 'invalid: REASON', one\n"
+	 "line per code in the order given; exits 1 if any is invalid.\n"
 	 "With --json, one object per line: {\"code\":..., \"valid\":true|false,\n"
 	 "\"reason\":null|\"...\"}.\n",
 	 run_uscc},
@@ -160,10 +160,10 @@ static bool check_one_uscc(const char *code, bool json)
 
 	if (json)
 		print_json_result(code, rc, reason);
-	else if (rc == USCC_OK)
-		printf("%s: valid\n", code);
+	else if (rc == USCC_OK) /* formats.md: `valid` or `invalid: <reason>` per code */
+		puts("valid");
 	else
-		printf("%s: invalid: %s\n", code, reason);
+		printf("invalid: %s\n", reason);
 	return rc == USCC_OK;
 }
 
