@@ -84,7 +84,7 @@ static void pad(struct strbuf *sb, const char *s, int width)
 static void factor_line(struct strbuf *sb, const struct factor_result *r, int depth,
 		const struct style *st)
 {
-	char p[POINTS_FMT_MAX], m[POINTS_FMT_MAX], what[160];
+	char p[POINTS_FMT_MAX], m[POINTS_FMT_MAX], lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX], what[160];
 	const struct factor *f = r->factor;
 
 	strbuf_addrep(sb, "  ", (size_t)depth + 1);
@@ -104,8 +104,9 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 	else if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE)
 		snprintf(what, sizeof what, "%s%s%s", r->input ? r->input : "",
 			 r->input && r->level ? " → " : "", r->level ? r->level : "");
-	else if (r->state == FSTATE_NOT_JUDGED)
-		snprintf(what, sizeof what, "not judged yet (0 to %s)", m);
+	else if (r->state == FSTATE_NOT_JUDGED) /* a sum may hold scored parts already */
+		snprintf(what, sizeof what, "not judged yet (%s to %s)", fmt(r->min, lo),
+			 fmt(r->max, hi));
 	else if (r->state == FSTATE_NOT_PROVIDED && f->kind != FACTOR_SUM)
 		snprintf(what, sizeof what, "not provided%s%s", r->level ? ": " : "",
 			 r->level ? r->level : "");
@@ -154,15 +155,38 @@ static void eligibility_lines(struct strbuf *sb, const struct evaluation *ev,
 	}
 }
 
-static void score_lines(struct strbuf *sb, const struct scorecard *sc, const struct style *st)
+/* verdict: what a complete card's total means, in capitals after it.  A
+ * total at the threshold does not pass when a gate fails, and passing the
+ * scorecard is not enough when the eligibility criteria are not met: the
+ * words say which, so "PASSES" never stands beside "not eligible". */
+static const char *verdict(const struct evaluation *ev, bool *good)
 {
+	const struct scorecard *sc = &ev->scorecard;
+
+	*good = false;
+	if (sc->total < sc->policy->threshold)
+		return "BELOW THRESHOLD";
+	if (sc->flags & SCORE_GATE_FAILED)
+		return "REACHES THE THRESHOLD, BUT A GATE DOES NOT HOLD";
+	if (ev->eligibility.eligible == TRI_FALSE)
+		return "REACHES THE THRESHOLD, BUT NOT ELIGIBLE";
+	if (ev->eligibility.eligible == TRI_UNKNOWN)
+		return "REACHES THE THRESHOLD (eligibility undecided)";
+	*good = true;
+	return "PASSES";
+}
+
+static void score_lines(struct strbuf *sb, const struct evaluation *ev, const struct style *st)
+{
+	const struct scorecard *sc = &ev->scorecard;
 	char t[POINTS_FMT_MAX], th[POINTS_FMT_MAX], lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX];
+	bool good;
+	const char *word = verdict(ev, &good);
 
 	if (sc->complete)
 		strbuf_addf(sb, "Total        %s%s%s of 100   threshold %s   %s%s%s\n",
 			    st->bold, fmt(sc->total, t), st->off, fmt(sc->policy->threshold, th),
-			    sc->passes ? st->good : st->bad, sc->passes ? "PASSES" : "BELOW THRESHOLD",
-			    st->off);
+			    good ? st->good : st->bad, word, st->off);
 	else
 		strbuf_addf(sb, "Total        incomplete: can still reach %s to %s of 100   "
 			    "threshold %s\n", fmt(sc->min, lo), fmt(sc->max, hi),
@@ -250,7 +274,7 @@ void result_text(const struct evaluation *ev, const char *name, bool color,
 	header(sb, ev, name, st);
 	eligibility_lines(sb, ev, st);
 	if (sc->scored) {
-		score_lines(sb, sc, st);
+		score_lines(sb, ev, st);
 		if (sc->flags & SCORE_SPLIT_PANEL)
 			strbuf_addf(sb, "\n%sSplit panel:%s the experts' own totals fall on both "
 				    "sides of the threshold; the approver must justify the decision "

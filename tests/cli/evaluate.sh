@@ -369,6 +369,19 @@ sed -n 's/.*"id": "salary", "kind": "bracket", "points": "[0-9.]*", "max": "15.0
 	"$tmp/big.out" | awk '$1 != 400000 + NR { bad = 1; exit } END { exit bad || NR != 20000 }'
 report $? "20,000 JSON Lines: results in input order"
 
+# The text verdict says why a total at the threshold does not pass, and the range a sum
+# not yet judged can still reach counts its scored sub-factors.
+run evaluate --no-color "tests/golden/zgc-technical-not-high-tech.app.json"
+[[ "$out" == *"75.67 of 100   threshold 70.00   REACHES THE THRESHOLD, BUT A GATE DOES NOT HOLD"* ]]
+report $? "text: a failed gate is named, not called 'below threshold'"
+run evaluate --no-color "tests/golden/two-zones-not-key-entity.app.json"
+[[ "$out" == *"82.50 of 100   threshold 70.00   REACHES THE THRESHOLD, BUT NOT ELIGIBLE"* ]] &&
+	[[ "$out" != *PASSES* ]]
+report $? "text: 'PASSES' never stands beside 'not eligible'"
+run evaluate --no-color "demo/ben-self-check.json"
+[[ "$out" =~ "  value "\ +"? / 25.00  not judged yet (6.00 to 11.00)" ]]
+report $? "text: a sum not judged yet shows the range it can still reach"
+
 # A program that writes one application into a pipe and waits for its result before it
 # writes the next must get the result while the pipe is still open (docs/cli.md).
 mkfifo "$tmp/in.fifo"
