@@ -223,6 +223,45 @@ static unsigned parse_jobs(const char *v)
 	return errno || *end || n < 1 || n > EVALUATE_JOBS_MAX ? 0 : (unsigned)n;
 }
 
+/* option_named: a is option `name`, as "--name" or "--name=VALUE". */
+static bool option_named(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+/* option_value: the value of the option at argv[*i]: after its '=', or the
+ * next argument (then *i moves past it); NULL when there is none. */
+static const char *option_value(int argc, char **argv, int *i)
+{
+	const char *eq = strchr(argv[*i], '=');
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+/* edition_known: some programme of b has edition e; else a usage error
+ * that lists the editions there are (a typo in --edition is the command
+ * line's mistake, not each application's). */
+static bool edition_known(const struct policy_bundle *b, const char *e)
+{
+	for (size_t i = 0; i < b->nprogrammes; i++)
+		if (strcmp(b->programmes[i].edition, e) == 0)
+			return true;
+	fprintf(stderr, "yingcai evaluate: --edition %s: no programme has an edition \"%s\"; "
+		"the editions are:", e, e);
+	for (size_t i = 0; i < b->nprogrammes; i++)
+		fprintf(stderr, "%s %s %s", i ? "," : "", b->programmes[i].programme,
+			b->programmes[i].edition);
+	fputs(" (leave --edition out to use the edition in force on each application's date)\n",
+	      stderr);
+	return false;
+}
+
 /* parse_options: fills opt and files (options may come before or after
  * the files; "--" ends options).  Returns the number of files, -1 on a
  * usage error, -2 after --help. */
@@ -247,19 +286,20 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 			opt->color = true;
 		} else if (strcmp(a, "--no-color") == 0) {
 			opt->color = false;
-		} else if (strcmp(a, "--jobs") == 0) {
-			if (i + 1 >= argc || !(opt->jobs = parse_jobs(argv[i + 1]))) {
+		} else if (option_named(a, "--jobs")) {
+			const char *v = option_value(argc, argv, &i);
+			if (!v || !(opt->jobs = parse_jobs(v))) {
 				fprintf(stderr, "yingcai evaluate: --jobs needs a number of threads "
 					"from 1 to %u\n", EVALUATE_JOBS_MAX);
 				return -1;
 			}
-			i++;
-		} else if (strcmp(a, "--edition") == 0 || strcmp(a, "--policy") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "yingcai evaluate: %s needs a value\n", a);
+		} else if (option_named(a, "--edition") || option_named(a, "--policy")) {
+			const char *v = option_value(argc, argv, &i);
+			if (!v || !*v) {
+				fprintf(stderr, "yingcai evaluate: %.9s needs a value\n", a);
 				return -1;
 			}
-			*(a[2] == 'e' ? &opt->edition : &opt->policy) = argv[++i];
+			*(a[2] == 'e' ? &opt->edition : &opt->policy) = v;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return -2;
@@ -294,6 +334,11 @@ int cmd_evaluate(int argc, char **argv)
 		arena_release(&policy_arena);
 		free(files);
 		return EXIT_INVALID;
+	}
+	if (r.opt.edition && !edition_known(&r.bundle, r.opt.edition)) {
+		arena_release(&policy_arena);
+		free(files);
+		return EXIT_USAGE;
 	}
 	r.ctx = (struct evaluate_ctx){
 		.bundle = &r.bundle,

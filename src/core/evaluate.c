@@ -8,11 +8,19 @@ static bool no_edition(const struct policy_bundle *b, const struct application *
 {
 	char d[DATE_FMT_MAX];
 
-	(void)b;
 	err->pos = edition ? app->pos : app->date_pos;
 	if (edition) {
+		const char *have = "";
+
+		for (size_t i = 0; b && i < b->nprogrammes; i++)
+			if (strcmp(b->programmes[i].programme, app->programme) == 0)
+				have = arena_printf(a, "%s%s%s", have, *have ? ", " : "",
+						    b->programmes[i].edition);
 		err->path = "programme";
-		err->reason = arena_printf(a, "%s has no edition \"%s\"", app->programme, edition);
+		err->reason = *have
+			? arena_printf(a, "%s has no edition \"%s\" (the edition asked for); "
+				       "its editions are %s", app->programme, edition, have)
+			: arena_printf(a, "%s has no edition \"%s\"", app->programme, edition);
 	} else {
 		err->path = "date";
 		err->reason = arena_printf(a, "no edition of %s is in force on %s",

@@ -300,8 +300,16 @@ run evaluate --json --edition 2025 "$tmp/early.json"
 [ "$rc" = 0 ] && [[ "$out" == '{"programme": "two-zones", "edition": "2025"'* ]]
 report $? "--edition 2025 scores a date before the edition is in force"
 run evaluate --json --edition 1999 "$B"
-[ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$B:"*'no edition "1999"'* ]]
-report $? "an unknown edition: exit 1 and a message"
+[ "$rc" = 2 ] && [ -z "$out" ] &&
+	[[ "$err" == 'yingcai evaluate: --edition 1999: no programme has an edition "1999"; the editions are: '*'two-zones 2025'*'zgc 2019'* ]]
+report $? "an edition no programme has: a usage error (2) that lists the editions"
+run evaluate --json --edition=2019 "$B" "$tmp/zgc.json"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] && [[ "$out" == '{"programme": "zgc", "track": "technical", "edition": "2019"'* ]] &&
+	[ "$err" = "$B:1:1: programme: two-zones has no edition \"2019\" (the edition asked for); its editions are 2025" ]
+report $? "an edition another programme has: that application's error names the editions it has (--edition=E)"
+run evaluate --jobs=1 --policy="$YINGCAI_POLICY" --json "$B"
+[ "$rc" = 0 ] && [ "$(lines "$out")" = 1 ]
+report $? "--jobs=N and --policy=DIR"
 run evaluate --json --edition 2025 "$tmp/zgc.json"
 [ "$rc" = 1 ] && [ -z "$out" ] && [[ "$err" == "$tmp/zgc.json:"*'"2025"'* ]]
 report $? "--edition 2025 does not exist for zgc: exit 1"
