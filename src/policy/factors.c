@@ -283,6 +283,8 @@ static bool parse_judged(struct pctx *c, const struct ynode *n,
 	f->step = d->step;
 	if (s && !y_points(c, s, &f->step))
 		return false;
+	if (f->step <= 0 && !s && d->step_bad)
+		return false; /* follows from the error in 'experts' */
 	if (f->step <= 0) {
 		perr(c, s ? s : n, "judged factor '%s' needs a step above 0 "
 		     "(its own 'step' or 'experts: {step: ...}')", f->id);

@@ -39,6 +39,8 @@ const char *format_amount(struct arena *a, int64_t v, enum unit u);
 struct factor_defaults {
 	points_t step;  /* experts' step, for judged factors without one */
 	bool scored;
+	bool step_bad;  /* 'experts' had an error, already reported: a judged
+			 * factor without a step of its own says nothing more */
 };
 bool parse_tracks(struct pctx *c, const struct ynode *root,
 		const struct factor_defaults *d, struct programme_policy *p);

@@ -383,7 +383,7 @@ static bool check_unique(struct pctx *c, const struct ynode *root,
 bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 		const struct policy_bundle *b, struct programme_policy *p)
 {
-	struct factor_defaults d = {0, true};
+	struct factor_defaults d = {0, true, false};
 	const struct ynode *v;
 	void *arr;
 	bool ok = true;
@@ -448,7 +448,10 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 			ok = false;
 		}
 	}
-	ok &= parse_experts(c, root, p, &d);
+	if (!parse_experts(c, root, p, &d)) {
+		ok = false;
+		d.step_bad = d.step <= 0;
+	}
 	ok &= parse_tracks(c, root, &d, p);
 	if (!p->scored) {
 		/* An eligibility-only programme still has its one (empty) track. */

@@ -10,13 +10,59 @@
 
 /* ---- wages ----------------------------------------------------------- */
 
+/* wage_in_order: a wage (at node k) takes effect after the year it
+ * measures, and after the wages of earlier years: listed by year, oldest
+ * first, their dates strictly increasing (prev: the entry before it in
+ * this file, at prev_at; b: wages of files loaded before).  A table whose
+ * dates contradict its years would score with the wrong wage. */
+static bool wage_in_order(struct pctx *c, const struct ynode *k, const struct wage *w,
+		const struct wage *prev, const struct ynode *prev_at,
+		const struct policy_bundle *b)
+{
+	const struct ynode *at = ymap_get(k, "in_force_from");
+	char x[DATE_FMT_MAX], y[DATE_FMT_MAX];
+	int wy, m, d;
+
+	if (prev && w->year < prev->year) {
+		perr(c, ymap_get(k, "year"), "the %d wage is listed after the %d wage (line %u): "
+		     "list the wages by year, oldest first", w->year, prev->year, prev_at->line);
+		return false;
+	}
+	date_format(w->in_force_from, x);
+	if (prev && w->in_force_from < prev->in_force_from) {
+		perr(c, at, "the %d wage takes effect on %s, before the %d wage (%s, line %u): "
+		     "a later year's wage takes effect later", w->year, x, prev->year,
+		     date_format(prev->in_force_from, y), ymap_get(prev_at, "in_force_from")->line);
+		return false;
+	}
+	for (size_t j = 0; b && j < b->nwages; j++) {
+		const struct wage *o = &b->wages[j];
+		if ((o->year < w->year) != (o->in_force_from < w->in_force_from)) {
+			perr(c, at, "the %d wage takes effect on %s, %s the %d wage (%s, in another "
+			     "wages file): a later year's wage takes effect later", w->year, x,
+			     o->year < w->year ? "before" : "after", o->year,
+			     date_format(o->in_force_from, y));
+			return false;
+		}
+	}
+	date_to_ymd(w->in_force_from, &wy, &m, &d);
+	if (wy <= w->year) {
+		perr(c, at, "the %d wage takes effect on %s, before the end of %d: a year's average "
+		     "wage takes effect after the year (e.g. %d-07-01)", w->year,
+		     x, w->year, w->year + 1);
+		return false;
+	}
+	return true;
+}
+
 bool parse_wages(struct pctx *c, const struct ynode *root,
 		const struct policy_bundle *b, struct wage **out, size_t *nout)
 {
 	static const char *const top_keys[] = {"wages", NULL};
 	static const char *const keys[] = {
 		"year", "annual_cny", "in_force_from", "provisional", "source", NULL};
-	const struct ynode *list;
+	const struct ynode *list, *prev_at = NULL;
+	const struct wage *prev = NULL;
 	struct wage *w;
 	size_t i = 0;
 	bool ok = true;
@@ -60,6 +106,12 @@ bool parse_wages(struct pctx *c, const struct ynode *root,
 				     date_format(w[i].in_force_from, d));
 				item_ok = false;
 			}
+		}
+		if (item_ok)
+			item_ok = wage_in_order(c, k, &w[i], prev, prev_at, b);
+		if (item_ok) {
+			prev = &w[i];
+			prev_at = k;
 		}
 		ok &= item_ok;
 	}

@@ -2,19 +2,27 @@
  * editions unique by name and by date, tables without duplicates, and the
  * references one file makes to another (an average-wage comparison needs a
  * wage table; "catalog:<list>" needs a catalog that has that list).
- * Positions within files are not known here, so each line names the file
- * (or the table) and what is wrong.
+ * The bundle keeps no positions, so a programme with a bad reference is
+ * read again and its tree walked to report each one as
+ * "file:line:column: ..." at the value that is wrong; when the file cannot
+ * be read again (a document loaded from memory), the line names the file
+ * only.  Table checks name the table.
  */
 #include "internal.h"
 #include "policy/load.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define REREAD_MAX (4u << 20) /* bytes, as load.c reads */
 
 struct vctx {
 	struct strbuf *errors;
 	int n;
 	const struct policy_bundle *b;
+	bool quiet; /* count problems, do not list them */
 };
 
 static void verr(struct vctx *v, const char *where, const char *fmt, ...)
@@ -25,6 +33,8 @@ static void verr(struct vctx *v, const char *where, const char *fmt, ...)
 	va_list ap;
 
 	v->n++;
+	if (v->quiet)
+		return;
 	strbuf_addf(v->errors, "%s: ", where);
 	va_start(ap, fmt);
 	strbuf_vaddf(v->errors, fmt, ap);
@@ -41,25 +51,53 @@ static bool catalog_has_list(const struct policy_bundle *b, const char *id)
 	return false;
 }
 
+/* list_hint: " (did you mean 'catalog:x'?)" or what lists there are. */
+static const char *list_hint(const struct policy_bundle *b, const char *id, char *buf,
+		size_t size)
+{
+	const char *ids[64] = {0}, *near;
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->ncatalogs; i++)
+		for (size_t j = 0; j < b->catalogs[i].nlists && n < 64; j++)
+			ids[n++] = b->catalogs[i].lists[j].id;
+	near = closest(id, ids, n);
+	if (near)
+		snprintf(buf, size, " (did you mean 'catalog:%s'?)", near);
+	else if (n == 0)
+		snprintf(buf, size, ": add a catalog under catalog/ with that list");
+	else
+		snprintf(buf, size, ": use the id of a list of the catalog (e.g. 'catalog:%s')", ids[0]);
+	return buf;
+}
+
+static const char catalog_prefix[] = "catalog:";
+
+static bool bad_list_ref(const struct policy_bundle *b, const char *value)
+{
+	return strncmp(value, catalog_prefix, sizeof catalog_prefix - 1) == 0 &&
+	       !catalog_has_list(b, value + sizeof catalog_prefix - 1);
+}
+
 static void check_value_ref(struct vctx *v, const struct programme_policy *p,
 		const char *fact, const char *value)
 {
-	static const char prefix[] = "catalog:";
+	char hint[160];
 
-	if (!fact || strcmp(fact, "applicant.credentials") != 0 ||
-	    strncmp(value, prefix, sizeof prefix - 1) != 0)
+	if (!fact || strcmp(fact, "applicant.credentials") != 0 || !bad_list_ref(v->b, value))
 		return;
-	if (!catalog_has_list(v->b, value + sizeof prefix - 1))
-		verr(v, p->file, "'%s' names a list that no catalog under catalog/ defines",
-		     value);
+	verr(v, p->file, "'%s' names a list that no catalog under catalog/ defines%s", value,
+	     list_hint(v->b, value + sizeof catalog_prefix - 1, hint, sizeof hint));
 }
+
+static const char wage_msg[] = "%s compares with the average wage, but no wage table is "
+	"loaded (wages/): add the wage table under wages/ or use 'unit: plain'";
 
 static void check_wage_ref(struct vctx *v, const struct programme_policy *p, enum unit u,
 		const char *what)
 {
 	if (u == UNIT_AVERAGE_WAGE && v->b->nwages == 0)
-		verr(v, p->file, "%s compares with the average wage, but no wage table is "
-		     "loaded (wages/)", what);
+		verr(v, p->file, wage_msg, what);
 }
 
 static void check_pred(struct vctx *v, const struct programme_policy *p,
@@ -87,7 +125,105 @@ static void check_factor(struct vctx *v, const struct programme_policy *p,
 		check_factor(v, p, &f->subs[i]);
 }
 
-static void check_programme(struct vctx *v, const struct programme_policy *p)
+/* ---- the same checks on the file's tree, with positions ------------- */
+
+static void tree_list_refs(struct pctx *c, const struct policy_bundle *b,
+		const struct ynode *n)
+{
+	char hint[160];
+
+	if (n && n->type == Y_SEQ) {
+		for (const struct ynode *k = n->head; k; k = k->next)
+			tree_list_refs(c, b, k);
+		return;
+	}
+	if (!n || n->type != Y_SCALAR || !bad_list_ref(b, n->text))
+		return;
+	perr(c, n, "'%s' names a list that no catalog under catalog/ defines%s", n->text,
+	     list_hint(b, n->text + sizeof catalog_prefix - 1, hint, sizeof hint));
+}
+
+static bool is_text(const struct ynode *n, const char *s)
+{
+	return n && n->type == Y_SCALAR && strcmp(n->text, s) == 0;
+}
+
+/* tree_refs: every reference of the subtree n to a wage table or a
+ * catalog list that the bundle lacks (the checks of check_pred and
+ * check_factor, which the parser allows in the same places). */
+static void tree_refs(struct pctx *c, const struct policy_bundle *b, const struct ynode *n)
+{
+	if (!n)
+		return;
+	if (n->type == Y_SEQ) {
+		for (const struct ynode *k = n->head; k; k = k->next)
+			tree_refs(c, b, k);
+		return;
+	}
+	if (n->type != Y_MAP)
+		return;
+	if (b->nwages == 0 && is_text(ymap_get(n, "unit"), "average-wage")) {
+		const struct ynode *what = ymap_get(n, "kind") ? ymap_get(n, "id")
+				: ymap_get(n, "label") ? ymap_get(n, "label") : ymap_get(n, "fact");
+		perr(c, ymap_key(n, "unit"), wage_msg,
+		     what && what->type == Y_SCALAR ? what->text : "a rule");
+	}
+	if (is_text(ymap_get(n, "fact"), "applicant.credentials"))
+		tree_list_refs(c, b, ymap_get(n, "in"));
+	if (is_text(ymap_get(n, "input"), "applicant.credentials")) {
+		const struct ynode *l = ymap_get(n, "levels");
+		for (const struct ynode *k = l && l->type == Y_SEQ ? l->head : NULL; k; k = k->next)
+			tree_list_refs(c, b, ymap_get(k, "match"));
+	}
+	for (const struct ynode *k = n->head; k && k->next; k = k->next->next)
+		tree_refs(c, b, k->next);
+}
+
+/* located: read p's file again and report its `want` bad references with
+ * their positions; false (nothing reported) if the file cannot be read
+ * or does not show the same number of them. */
+static bool located(struct vctx *v, const struct programme_policy *p, int want)
+{
+	struct strbuf lines = STRBUF_INIT(1 << 16);
+	struct arena tmp;
+	struct pctx c;
+	const struct ynode *root;
+	FILE *f = fopen(p->file, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (!f)
+		goto out;
+	buf = malloc(REREAD_MAX);
+	if (buf)
+		len = fread(buf, 1, REREAD_MAX, f);
+	fclose(f);
+	if (!buf || len == REREAD_MAX)
+		goto out;
+	arena_init(&tmp, 0);
+	memset(&c, 0, sizeof c);
+	c.file = p->file;
+	c.errors = &lines;
+	c.a = &tmp;
+	c.tmp = &tmp;
+	root = yaml_parse(&c, buf, len);
+	if (root && c.nerrors == 0) {
+		tree_refs(&c, v->b, root);
+		if (c.nerrors == want && !lines.failed) {
+			strbuf_addstr(v->errors, lines.buf);
+			v->n += want;
+			ok = true;
+		}
+	}
+	arena_release(&tmp);
+out:
+	free(buf);
+	strbuf_release(&lines);
+	return ok;
+}
+
+static void check_refs(struct vctx *v, const struct programme_policy *p)
 {
 	for (size_t t = 0; t < p->ntracks; t++)
 		for (size_t i = 0; i < p->tracks[t].nparts; i++)
@@ -98,6 +234,19 @@ static void check_programme(struct vctx *v, const struct programme_policy *p)
 	for (size_t i = 0; i < p->nslots; i++)
 		if (p->slots[i].when)
 			check_pred(v, p, p->slots[i].when);
+}
+
+static void check_programme(struct vctx *v, const struct programme_policy *p)
+{
+	int before = v->n, found;
+
+	v->quiet = true;
+	check_refs(v, p);
+	v->quiet = false;
+	found = v->n - before;
+	v->n = before;
+	if (found && !located(v, p, found))
+		check_refs(v, p);
 }
 
 static void check_days(struct vctx *v, const struct calendar *cal)
@@ -133,7 +282,7 @@ static void check_days(struct vctx *v, const struct calendar *cal)
 
 int policy_validate_bundle(const struct policy_bundle *b, struct strbuf *errors)
 {
-	struct vctx v = {errors, 0, b};
+	struct vctx v = {errors, 0, b, false};
 	char d[DATE_FMT_MAX];
 
 	for (size_t i = 0; i < b->nprogrammes; i++) {

@@ -84,6 +84,35 @@ static void mark_of(struct fy_event *e, uint32_t *line, uint32_t *col)
 	}
 }
 
+/* sigil_at: the line and column of the '&' of an anchor or the '*' of an
+ * alias whose token is t.  libfyaml's mark may point past the sigil (at
+ * the name), so step back to it when the text says so. */
+static void sigil_at(const struct builder *b, struct fy_token *t, struct fy_event *e,
+		char sigil, uint32_t *line, uint32_t *col)
+{
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+	if (!m || m->line < 0 || m->column < 0 || (size_t)m->input_pos > b->len) {
+		mark_of(e, line, col);
+		return;
+	}
+	*line = (uint32_t)m->line + 1;
+	*col = (uint32_t)m->column + 1;
+	if (m->input_pos < b->len && b->text[m->input_pos] == sigil)
+		return;
+	if (m->input_pos > 0 && m->column > 0 && b->text[m->input_pos - 1] == sigil)
+		(*col)--;
+}
+
+static void no_anchor(struct builder *b, struct fy_token *anchor, struct fy_event *e)
+{
+	uint32_t line, col;
+
+	sigil_at(b, anchor, e, '&', &line, &col);
+	perr_at(b->c, line, col, "anchors (&name) are not supported: write each value where it applies");
+	b->failed = true;
+}
+
 static struct ynode *node_new(struct builder *b, enum ytype t, struct fy_event *e)
 {
 	struct ynode *n = arena_alloc(b->c->tmp, sizeof *n);
@@ -110,6 +139,10 @@ static void attach(struct builder *b, struct ynode *n)
 	}
 	p = b->stack[b->depth - 1];
 	want_value = &b->want_value[b->depth - 1];
+	if (p->type == Y_MAP && *want_value)
+		n->key = p->tail;
+	else if (p->type == Y_SEQ)
+		n->key = p->key;
 	if (p->type == Y_MAP) {
 		if (!*want_value && n->type != Y_SCALAR) {
 			perr(b->c, n, "a key must be a plain name, not %s", y_what(n));
@@ -242,10 +275,8 @@ static void on_scalar(struct builder *b, struct fy_event *e)
 		return;
 	}
 done:
-	if (e->scalar.anchor) {
-		perr(b->c, n, "anchors (&name) are not supported: write each value where it applies");
-		b->failed = true;
-	}
+	if (e->scalar.anchor)
+		no_anchor(b, e->scalar.anchor, e);
 	attach(b, n);
 }
 
@@ -269,8 +300,8 @@ static void on_event(struct builder *b, struct fy_event *e)
 			return;
 		if ((e->type == FYET_MAPPING_START ? e->mapping_start.anchor
 						   : e->sequence_start.anchor)) {
-			perr(b->c, n, "anchors (&name) are not supported: write each value where it applies");
-			b->failed = true;
+			no_anchor(b, e->type == FYET_MAPPING_START ? e->mapping_start.anchor
+								   : e->sequence_start.anchor, e);
 			return;
 		}
 		attach(b, n);
@@ -285,7 +316,7 @@ static void on_event(struct builder *b, struct fy_event *e)
 		on_scalar(b, e);
 		break;
 	case FYET_ALIAS:
-		mark_of(e, &line, &col);
+		sigil_at(b, e->alias.anchor, e, '*', &line, &col);
 		perr_at(b->c, line, col, "aliases (*name) are not supported: write the value out");
 		b->failed = true;
 		break;
@@ -355,6 +386,89 @@ static bool check_text(struct pctx *c, const char *text, size_t len)
 	return true;
 }
 
+/* ---- syntax errors --------------------------------------------------- */
+
+/* line_start: the offset of line `line` (1-based) in text, or len. */
+static size_t line_start(const char *text, size_t len, uint32_t line)
+{
+	size_t i = 0;
+
+	for (uint32_t l = 1; l < line && i < len; i++)
+		if (text[i] == '\n')
+			l++;
+	return i;
+}
+
+/* prev_line: the number of the last line before `line` that holds more
+ * than blanks and a comment, or 0. */
+static uint32_t prev_line(const char *text, size_t len, uint32_t line)
+{
+	for (uint32_t l = line - 1; l > 0; l--) {
+		size_t i = line_start(text, len, l);
+		while (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (i < len && text[i] != '\n' && text[i] != '\r' && text[i] != '#')
+			return l;
+	}
+	return 0;
+}
+
+/* syntax_error: report libfyaml's message `msg` at line:col, with a hint
+ * for the mistakes people make, where the text says for sure where they
+ * are (a tab in the indentation, an unclosed quote on the line). */
+static void syntax_error(struct pctx *c, const char *text, size_t len,
+		uint32_t line, uint32_t col, const char *msg)
+{
+	size_t s = line_start(text, len, line), i;
+
+	if (strstr(msg, "tab")) {
+		for (i = s; i < len && text[i] == ' '; i++)
+			;
+		if (i < len && text[i] == '\t') {
+			perr_at(c, line, (uint32_t)(i - s) + 1, "YAML syntax: a tab in the indentation: "
+				"YAML indents with spaces, not tabs");
+			return;
+		}
+	}
+	if (strstr(msg, "double-quoted scalar") || strstr(msg, "single-quoted scalar")) {
+		char q = strstr(msg, "double") ? '"' : '\'';
+		/* the opening quote: the last one on this line up to the column */
+		for (i = s + col < len ? s + col : len; i > s; i--)
+			if (text[i - 1] == q)
+				break;
+		if (i > s) {
+			perr_at(c, line, (uint32_t)(i - s), "YAML syntax: %s: the %s opened here is not "
+				"closed; add the closing %c", msg, q == '"' ? "double quote" : "quote", q);
+			return;
+		}
+	}
+	if (strstr(msg, "missing comma in flow mapping") ||
+	    strstr(msg, "missing comma in flow sequence")) {
+		bool map = strstr(msg, "mapping") != NULL;
+		uint32_t before = prev_line(text, len, line);
+
+		/* Only "- " or a plain key before it on its line: the entry before
+		 * ended with line `before`, which lacks a ',' or the closing bracket. */
+		for (i = s; i < len && i < s + col - 1; i++)
+			if (strchr("{}[],:\"'#", text[i]))
+				break;
+		if (before && i == s + col - 1) {
+			perr_at(c, line, col, "YAML syntax: %s: is the ',' or the closing '%c' missing "
+				"at the end of line %u?", msg, map ? '}' : ']', before);
+			return;
+		}
+		perr_at(c, line, col, "YAML syntax: %s: separate the entries of %s with ',' and "
+			"close it with '%c'", msg, map ? "{ }" : "[ ]", map ? '}' : ']');
+		return;
+	}
+	if (strstr(msg, "without a closing")) {
+		perr_at(c, line, col, "YAML syntax: %s: a '%s' opened before is not closed", msg,
+			strstr(msg, "bracket") ? "[" : "{");
+		return;
+	}
+	perr_at(c, line, col, "YAML syntax: %s", msg);
+}
+
 struct ynode *yaml_parse(struct pctx *c, const char *text, size_t len)
 {
 	struct fy_diag_cfg dcfg;
@@ -402,9 +516,9 @@ struct ynode *yaml_parse(struct pctx *c, const char *text, size_t len)
 		while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
 			if (de->type < FYET_ERROR)
 				continue;
-			perr_at(c, de->line > 0 ? (uint32_t)de->line : 1,
-				de->column > 0 ? (uint32_t)de->column : 1,
-				"YAML syntax: %s", de->msg ? de->msg : "error");
+			syntax_error(c, text, len, de->line > 0 ? (uint32_t)de->line : 1,
+				     de->column > 0 ? (uint32_t)de->column : 1,
+				     de->msg ? de->msg : "error");
 			any = true;
 		}
 		if (!any)

@@ -5,8 +5,8 @@
  * libfyaml's event stream (libfyaml 0.7 has no public way to ask a node of
  * its document tree for its position).  The tree lives in a scratch arena
  * that the caller frees after loading; libfyaml memory is never referenced
- * after yaml_parse() returns.  Anchors and aliases are rejected: a policy
- * file says everything where it applies.
+ * after yaml_parse() returns.  Anchors and aliases are rejected (reported
+ * at their '&' or '*'): a policy file says everything where it applies.
  *
  * struct pctx carries the file name and the error list through the loader;
  * every problem becomes one line "file:line:column: message".  The helpers
@@ -40,6 +40,12 @@ struct ynode {
 	struct ynode *tail;
 	struct ynode *next;
 	size_t n;            /* map: pairs; seq: items */
+	/* The key this node is the value of (for an item of a list: the key of
+	 * the list), NULL at the top; messages name it ("max: expected ..."). */
+	const struct ynode *key;
+	/* An unknown key: the known key ymap_check() suggested for it, so that
+	 * ymap_need() does not report that key missing as well. */
+	const char *meant;
 };
 
 struct pctx {
@@ -76,7 +82,9 @@ bool ymap_check(struct pctx *c, const struct ynode *n, const char *what,
 const struct ynode *ymap_get(const struct ynode *n, const char *key);
 /* ymap_key: the key node of `key` (for positions); NULL if absent. */
 const struct ynode *ymap_key(const struct ynode *n, const char *key);
-/* ymap_need: like ymap_get, but reports a missing required key. */
+/* ymap_need: like ymap_get, but reports a missing required key (unless an
+ * unknown key of n was reported as its misspelling: one mistake, one
+ * error). */
 const struct ynode *ymap_need(struct pctx *c, const struct ynode *n,
 		const char *what, const char *key);
 /* yseq: n must be a sequence (reports otherwise). */

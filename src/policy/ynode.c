@@ -2,6 +2,7 @@
  * scalars, id lists, "did you mean" suggestions (see yaml.h). */
 #include "yaml.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- nodes ----------------------------------------------------------- */
@@ -90,6 +91,8 @@ bool ymap_check(struct pctx *c, const struct ynode *n, const char *what,
 				break;
 		if (i == nknown) {
 			const char *near = closest(k->text, known, nknown);
+			/* the tree is the loader's scratch: a note for ymap_need() */
+			((struct ynode *)k)->meant = near;
 			if (near) {
 				perr(c, k, "%s: unknown key '%s' (did you mean '%s'?)", what, k->text, near);
 			} else {
@@ -140,10 +143,14 @@ const struct ynode *ymap_need(struct pctx *c, const struct ynode *n,
 
 	if (!v && n && n->type == Y_MAP) {
 		const struct ynode *k = ymap_key(n, key);
-		if (k)
+		if (k) {
 			perr(c, k, "%s: '%s' has no value", what, key);
-		else
+		} else {
+			for (k = n->head; k && k->next; k = k->next->next)
+				if (k->meant && strcmp(k->meant, key) == 0)
+					return NULL; /* reported as a misspelling already */
 			perr(c, n, "%s: missing required key '%s'", what, key);
+		}
 	}
 	return v;
 }
@@ -159,10 +166,24 @@ bool yseq(struct pctx *c, const struct ynode *n, const char *what)
 
 /* ---- typed scalars --------------------------------------------------- */
 
+/* key_of: "max: " for a value of key max (or of a list under it), else "";
+ * type errors name the key, so the line says what to fix. */
+static const char *key_of(const struct ynode *n, char *buf, size_t size)
+{
+	const struct ynode *k = n ? n->key : NULL;
+
+	buf[0] = '\0';
+	if (k && k->type == Y_SCALAR && k->len && k->len < size - 2)
+		snprintf(buf, size, "%s: ", k->text);
+	return buf;
+}
+
 static bool scalar(struct pctx *c, const struct ynode *n, const char *expected)
 {
+	char kb[72];
+
 	if (!n || n->type != Y_SCALAR || y_is_null(n)) {
-		perr(c, n, "expected %s, found %s", expected, y_what(n));
+		perr(c, n, "%sexpected %s, found %s", key_of(n, kb, sizeof kb), expected, y_what(n));
 		return false;
 	}
 	return true;
@@ -202,6 +223,8 @@ bool y_id(struct pctx *c, const struct ynode *n, const char **out)
 
 bool y_bool(struct pctx *c, const struct ynode *n, bool *out)
 {
+	char kb[72];
+
 	if (!scalar(c, n, "true or false"))
 		return false;
 	if (n->plain && strcmp(n->text, "true") == 0) {
@@ -212,24 +235,28 @@ bool y_bool(struct pctx *c, const struct ynode *n, bool *out)
 		*out = false;
 		return true;
 	}
-	perr(c, n, "expected true or false, found '%s'", n->text);
+	perr(c, n, "%sexpected true or false (without quotes), found %s%s%s", key_of(n, kb, sizeof kb),
+	     n->plain ? "'" : "\"", n->text, n->plain ? "'" : "\"");
 	return false;
 }
 
 bool y_points(struct pctx *c, const struct ynode *n, points_t *out)
 {
 	const char *dot;
+	char kb[72];
 
-	if (!scalar(c, n, "a number"))
+	if (!scalar(c, n, "a number with at most two decimal places (e.g. 5 or 2.5)"))
 		return false;
 	if (points_parse(n->text, n->len, out))
 		return true;
 	dot = memchr(n->text, '.', n->len);
 	if (dot && strspn(dot + 1, "0123456789") == n->len - (size_t)(dot + 1 - n->text) &&
 	    n->len - (size_t)(dot + 1 - n->text) > 2)
-		perr(c, n, "'%s' has more than two decimal places", n->text);
+		perr(c, n, "%s'%s' has more than two decimal places (use at most two, e.g. %.*s)",
+		     key_of(n, kb, sizeof kb), n->text, (int)(dot + 3 - n->text), n->text);
 	else
-		perr(c, n, "expected a number with at most two decimal places, found '%s'", n->text);
+		perr(c, n, "%sexpected a number with at most two decimal places (e.g. 5 or 2.5), "
+		     "found '%s'", key_of(n, kb, sizeof kb), n->text);
 	return false;
 }
 
@@ -239,8 +266,9 @@ bool y_int(struct pctx *c, const struct ynode *n, int64_t min, int64_t max,
 	int64_t v = 0;
 	size_t i = 0;
 	bool neg = false;
+	char kb[72];
 
-	if (!scalar(c, n, "a whole number"))
+	if (!scalar(c, n, "a whole number (e.g. 12)"))
 		return false;
 	if (n->text[0] == '-') {
 		neg = true;
@@ -262,20 +290,24 @@ bool y_int(struct pctx *c, const struct ynode *n, int64_t min, int64_t max,
 	*out = v;
 	return true;
 bad:
-	perr(c, n, "expected a whole number, found '%s'", n->text);
+	perr(c, n, "%sexpected a whole number (e.g. 12), found '%s'", key_of(n, kb, sizeof kb), n->text);
 	return false;
 range:
-	perr(c, n, "%s is out of range (%lld to %lld)", n->text, (long long)min, (long long)max);
+	perr(c, n, "%s%s is out of range (%lld to %lld)", key_of(n, kb, sizeof kb), n->text,
+	     (long long)min, (long long)max);
 	return false;
 }
 
 bool y_date(struct pctx *c, const struct ynode *n, date_t *out)
 {
-	if (!scalar(c, n, "a date (YYYY-MM-DD)"))
+	char kb[72];
+
+	if (!scalar(c, n, "a date YYYY-MM-DD (e.g. 2025-11-27)"))
 		return false;
 	if (date_parse(n->text, n->len, out))
 		return true;
-	perr(c, n, "expected a date YYYY-MM-DD that exists, found '%s'", n->text);
+	perr(c, n, "%sexpected a date YYYY-MM-DD that exists (e.g. 2025-11-27), found '%s'",
+	     key_of(n, kb, sizeof kb), n->text);
 	return false;
 }
 
@@ -295,7 +327,9 @@ bool y_str_list(struct pctx *c, const struct ynode *n, const char ***out,
 		return true;
 	}
 	if (!n || n->type != Y_SEQ) {
-		perr(c, n, "expected a list of texts, found %s", y_what(n));
+		char kb[72];
+		perr(c, n, "%sexpected a list of texts (e.g. [a, b]), found %s",
+		     key_of(n, kb, sizeof kb), y_what(n));
 		return false;
 	}
 	v = arena_array(c->a, n->n ? n->n : 1, sizeof *v);

@@ -36,7 +36,38 @@ $f:30:3: the part weights add up to 0.90, not 1.00" \
 cp -r "$POLICY" "$tmp/q"
 sed -i 's/^in_force_from: /in_force: /' "$tmp/q/urgent/2020.yaml"
 out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/q" 2>&1 >/dev/null)
-check "a misspelt key is reported with the missing one" \
-"$tmp/q/urgent/2020.yaml:15:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)
-$tmp/q/urgent/2020.yaml:3:1: policy: missing required key 'in_force_from'" \
+check "a misspelt required key is one error, not also a missing key" \
+"$tmp/q/urgent/2020.yaml:15:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)" \
 "$(printf '%s\n' "$out" | grep -v '^yingcai:')"
+
+# References to other files are reported where they are made.
+cp -r "$POLICY" "$tmp/r"
+f=$tmp/r/two-zones/2025.yaml
+sed -i 's/"catalog:urgent", "title:senior"/"catalog:urgnt", "title:senior"/' "$f"
+line=$(grep -n '"catalog:urgnt"' "$f" | cut -d: -f1)
+col=$(sed -n "${line}p" "$f" | awk '{print index($0, "catalog:urgnt")}')
+out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/r" 2>&1 >/dev/null)
+check "a catalog list that does not exist: position and the closest list" \
+"$f:$line:$col: 'catalog:urgnt' names a list that no catalog under catalog/ defines (did you mean 'catalog:urgent'?)" \
+"$(printf '%s\n' "$out" | grep -v '^yingcai:')"
+
+cp -r "$POLICY" "$tmp/s"
+rm -r "$tmp/s/wages"
+f=$tmp/s/two-zones/2025.yaml
+line=$(grep -n '^ *unit: average-wage' "$f" | head -1 | cut -d: -f1)
+col=$(sed -n "${line}p" "$f" | awk '{print index($0, "unit")}')
+out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/s" 2>&1 >/dev/null)
+check "a wage comparison without a wage table: position of its unit" \
+"$f:$line:$col: salary compares with the average wage, but no wage table is loaded (wages/): add the wage table under wages/ or use 'unit: plain'" \
+"$(printf '%s\n' "$out" | grep -v '^yingcai:' | grep "^$f:")"
+
+# A wage table whose dates contradict its years (the 2024 wage before the 2023 one).
+cp -r "$POLICY" "$tmp/w"
+f=$(ls "$tmp"/w/wages/*.yaml | head -1)
+sed -i 's/^    in_force_from: 2025-07-01$/    in_force_from: 2024-06-01/' "$f"
+l23=$(grep -n '^    in_force_from: 2024-07-01$' "$f" | cut -d: -f1)
+l24=$(grep -n '^    in_force_from: 2024-06-01$' "$f" | cut -d: -f1)
+out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/w" 2>&1 >/dev/null); rc=$?
+check "wage dates out of order with the years are an error" \
+"1 $f:$l24:20: the 2024 wage takes effect on 2024-06-01, before the 2023 wage (2024-07-01, line $l23): a later year's wage takes effect later" \
+"$rc $(printf '%s\n' "$out" | grep -v '^yingcai:')"

@@ -351,11 +351,30 @@ struct bad {
 static const struct bad bad_docs[] = {
 	{"yaml syntax error", "two-zones",
 	 "programme: two-zones\nedition: [1, 2\nsource: s\n",
-	 "t.yaml:4:1: YAML syntax: flow sequence without a closing bracket\n"},
+	 "t.yaml:4:1: YAML syntax: flow sequence without a closing bracket: a '[' opened before "
+	 "is not closed\n"},
+	{"a tab in the indentation is reported at the tab", "two-zones",
+	 "programme: two-zones\nwindow:\n  opens: 2025-01-01\n \tcloses: 2025-02-01\n",
+	 "t.yaml:4:2: YAML syntax: a tab in the indentation: YAML indents with spaces, not tabs\n"},
+	{"a double quote not closed is reported at the quote", "two-zones",
+	 "programme: two-zones\nedition: \"2025\nsource: s\n",
+	 "t.yaml:2:10: YAML syntax: wrongly indented double-quoted scalar: the double quote opened "
+	 "here is not closed; add the closing \"\n"},
+	{"a '}' missing at the end of a line", "two-zones",
+	 "programme: two-zones\nwindow: {opens: 2025-01-01, closes: 2025-02-01\nsource: s\n",
+	 "t.yaml:3:7: YAML syntax: missing comma in flow mapping: is the ',' or the closing '}' "
+	 "missing at the end of line 2?\n"},
 	{"unknown key, with the closest known key", "two-zones",
 	 HEAD "      - {id: a, kind: judged, max: 100, sourse: s}\n",
-	 "t.yaml:13:41: factor: unknown key 'sourse' (did you mean 'source'?)\n"
-	 "t.yaml:13:9: factor: missing required key 'source'\n"},
+	 "t.yaml:13:41: factor: unknown key 'sourse' (did you mean 'source'?)\n"},
+	{"a misspelt required key is one error, not two", "two-zones",
+	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, imput: applicant.age,\n"
+	      "         levels: [{from: 0, pionts: 1}]}\n",
+	 "t.yaml:13:53: factor: unknown key 'imput' (did you mean 'input'?)\n"},
+	{"a misspelt level key is one error, not two", "two-zones",
+	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.age,\n"
+	      "         levels: [{from: 0, pionts: 1}]}\n",
+	 "t.yaml:14:29: level: unknown key 'pionts' (did you mean 'points'?)\n"},
 	{"unknown key without a close one", "two-zones",
 	 ONE_FACTOR "colour: blue\n",
 	 "t.yaml:14:1: policy: unknown key 'colour' (known keys: programme, edition, title, "
@@ -407,13 +426,33 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:13:9: factor: missing required key 'source'\n"},
 	{"wrong scalar type", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: lots, source: s}\n",
-	 "t.yaml:13:36: expected a number with at most two decimal places, found 'lots'\n"},
+	 "t.yaml:13:36: max: expected a number with at most two decimal places (e.g. 5 or 2.5), "
+	 "found 'lots'\n"},
+	{"a threshold that is not a number", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "threshold: high\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
+	 "parts: [{id: p, weight: 1, source: s, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n",
+	 "t.yaml:5:12: threshold: expected a number with at most two decimal places (e.g. 5 or 2.5), "
+	 "found 'high'\n"},
+	{"a list where a number belongs", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "threshold: [70]\nthreshold_source: s\nexperts: {panel: 3, step: 0.5}\n"
+	 "parts: [{id: p, weight: 1, source: s, factors: [{id: j, kind: judged, max: 100, source: s}]}]\n",
+	 "t.yaml:5:12: threshold: expected a number with at most two decimal places (e.g. 5 or 2.5), "
+	 "found a list\n"},
+	{"yes is not a yes/no value", "two-zones",
+	 HEAD "      - {id: j, kind: judged, max: 100, source: s, max_provisional: yes}\n",
+	 "t.yaml:13:69: max_provisional: expected true or false (without quotes), found 'yes'\n"},
+	{"a whole number with a decimal point", "wages",
+	 "wages:\n  - {year: 2024.5, annual_cny: 143244, in_force_from: 2025-07-01, source: s}\n",
+	 "t.yaml:2:12: year: expected a whole number (e.g. 12), found '2024.5'\n"},
 	{"a mapping where a number belongs", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: {a: 1}, source: s}\n",
-	 "t.yaml:13:36: expected a number, found a mapping\n"},
+	 "t.yaml:13:36: max: expected a number with at most two decimal places (e.g. 5 or 2.5), "
+	 "found a mapping\n"},
 	{"more than two decimal places", "two-zones",
 	 HEAD "      - {id: j, kind: judged, max: 99.995, source: s}\n",
-	 "t.yaml:13:36: '99.995' has more than two decimal places\n"},
+	 "t.yaml:13:36: max: '99.995' has more than two decimal places (use at most two, e.g. 99.99)\n"},
 	{"unknown kind", "two-zones",
 	 HEAD "      - {id: j, kind: judgd, max: 100, source: s}\n",
 	 "t.yaml:13:23: kind: expected bracket, choice, judged, sum or gate, found judgd "
@@ -513,7 +552,11 @@ static const struct bad bad_docs[] = {
 	{"fact that does not exist", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.agee,\n"
 	      "         levels: [{from: 0, points: 1}]}\n",
-	 "t.yaml:13:60: no fact is named 'applicant.agee' (see docs/policy-authoring.md for the list)\n"},
+	 "t.yaml:13:60: no fact is named 'applicant.agee' (did you mean 'applicant.age'?)\n"},
+	{"fact that is nothing like a known one", "two-zones",
+	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: shoe_size,\n"
+	      "         levels: [{from: 0, points: 1}]}\n",
+	 "t.yaml:13:60: no fact is named 'shoe_size' (see docs/policy-authoring.md for the list)\n"},
 	{"bracket on a text fact", "two-zones",
 	 HEAD "      - {id: a, kind: bracket, max: 100, source: s, input: applicant.title,\n"
 	      "         levels: [{from: 0, points: 1}]}\n",
@@ -585,7 +628,12 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:14:37: the window opens on 2026-01-17, after it closes on 2026-01-16\n"},
 	{"date that does not exist", "two-zones",
 	 ONE_FACTOR "window: {opens: 2025-02-29, closes: 2026-01-16, source: s}\n",
-	 "t.yaml:14:17: expected a date YYYY-MM-DD that exists, found '2025-02-29'\n"},
+	 "t.yaml:14:17: opens: expected a date YYYY-MM-DD that exists (e.g. 2025-11-27), "
+	 "found '2025-02-29'\n"},
+	{"a date written day first", "two-zones",
+	 ONE_FACTOR "window: {opens: 27.11.2025, closes: 2026-01-16, source: s}\n",
+	 "t.yaml:14:17: opens: expected a date YYYY-MM-DD that exists (e.g. 2025-11-27), "
+	 "found '27.11.2025'\n"},
 	{"quorum larger than the panel", "two-zones",
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
 	 "threshold: 70\nthreshold_source: s\nexperts: {panel: 3, quorum: 4, step: 0.5}\n"
@@ -598,9 +646,22 @@ static const struct bad bad_docs[] = {
 	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
 	 "scored: false\nthreshold: 70\n",
 	 "t.yaml:6:1: 'threshold' does not apply when 'scored' is false\n"},
+	{"a bad experts list is one error, without one per judged factor", "two-zones",
+	 "programme: two-zones\nedition: \"t\"\nsource: s\nin_force_from: 2025-01-01\n"
+	 "threshold: 70\nthreshold_source: s\nexperts: [3, 1, 0.5]\n"
+	 "parts: [{id: p, weight: 1, source: s, factors: [\n"
+	 "  {id: a, kind: judged, max: 50, source: s},\n"
+	 "  {id: b, kind: judged, max: 50, source: s}]}]\n",
+	 "t.yaml:7:10: experts: expected a mapping (key: value lines), found a list\n"},
 	{"anchors are not supported", "two-zones",
 	 ONE_FACTOR "title: &t x\n",
-	 "t.yaml:14:11: anchors (&name) are not supported: write each value where it applies\n"},
+	 "t.yaml:14:8: anchors (&name) are not supported: write each value where it applies\n"},
+	{"an anchor is reported at its '&', not at the value", "two-zones",
+	 HEAD "      - {id: j, kind: judged, max: &m 100, source: s}\n",
+	 "t.yaml:13:36: anchors (&name) are not supported: write each value where it applies\n"},
+	{"an alias is reported at its '*'", "two-zones",
+	 HEAD "      - {id: j, kind: judged, max: *m, source: s}\n",
+	 "t.yaml:13:36: aliases (*name) are not supported: write the value out\n"},
 	{"unknown kind of file", "rules",
 	 "a: 1\n",
 	 "t.yaml:1:1: unknown kind of policy file 'rules' (expected calendar, wages, catalog, "
@@ -628,6 +689,24 @@ static const struct bad bad_docs[] = {
 	 "  - {year: 2023, annual_cny: 141132, in_force_from: 2025-07-01, source: s}\n"
 	 "  - {year: 2024, annual_cny: 143244, in_force_from: 2025-07-01, source: s}\n",
 	 "t.yaml:3:53: the wages of 2023 and 2024 are both in force from 2025-07-01\n"},
+	{"a later year's wage taking effect before an earlier one's", "wages",
+	 "wages:\n"
+	 "  - year: 2023\n    annual_cny: 141132\n    in_force_from: 2024-07-01\n    source: s\n"
+	 "  - year: 2024\n    annual_cny: 143244\n    in_force_from: 2024-06-01\n    source: s\n",
+	 "t.yaml:8:20: the 2024 wage takes effect on 2024-06-01, before the 2023 wage (2024-07-01, "
+	 "line 4): a later year's wage takes effect later\n"},
+	{"wages not listed by year", "wages",
+	 "wages:\n"
+	 "  - {year: 2024, annual_cny: 143244, in_force_from: 2025-07-01, source: s}\n"
+	 "  - {year: 2023, annual_cny: 141132, in_force_from: 2024-07-01, source: s}\n",
+	 "t.yaml:3:12: the 2023 wage is listed after the 2024 wage (line 2): list the wages by "
+	 "year, oldest first\n"},
+	{"a wage taking effect before its year is over", "wages",
+	 "wages:\n"
+	 "  - {year: 2023, annual_cny: 141132, in_force_from: 2024-07-01, source: s}\n"
+	 "  - {year: 2026, annual_cny: 143244, in_force_from: 2025-07-01, source: s}\n",
+	 "t.yaml:3:53: the 2026 wage takes effect on 2025-07-01, before the end of 2026: a year's "
+	 "average wage takes effect after the year (e.g. 2027-07-01)\n"},
 	{"catalog entry on a list that does not exist", "catalog",
 	 "edition: \"2025\"\nin_force_from: 2025-09-05\nsource: s\npublished_count: 163\n"
 	 "lists: [{id: urgent, name: n, source: s}]\n"
@@ -740,8 +819,10 @@ static void test_cross_file(void **state)
 	assert_int_equal(b.programmes[0].tracks[0].nparts, 0);
 	assert_int_equal(policy_validate_bundle(&b, &errors), 2);
 	assert_string_equal(errors.buf,
-		"u.yaml: pay compares with the average wage, but no wage table is loaded (wages/)\n"
-		"u.yaml: 'catalog:urgent' names a list that no catalog under catalog/ defines\n");
+		"u.yaml: pay compares with the average wage, but no wage table is loaded (wages/): "
+		"add the wage table under wages/ or use 'unit: plain'\n"
+		"u.yaml: 'catalog:urgent' names a list that no catalog under catalog/ defines: "
+		"add a catalog under catalog/ with that list\n");
 	strbuf_reset(&errors);
 	/* a second calendar of the same year is refused with its position */
 	assert_int_equal(policy_load_buffer("calendar", "d.yaml", cal, strlen(cal), &a, &b, &errors), 1);
