@@ -98,6 +98,11 @@ static inline const struct fact_def *fact_def_ref(int id, const char *name)
 	return fact_def_by_name(name);
 }
 
+const char *facts_name(size_t i)
+{
+	return i < NFACTS ? fact_defs[i].name : NULL;
+}
+
 enum fact_type facts_type(const char *name)
 {
 	const struct fact_def *d = fact_def_find(name);

@@ -60,6 +60,9 @@ int facts_id(const char *name);
  * the loader resolved it (id > 0), else by name (policies built by hand,
  * as in the unit tests).  False if no such fact exists. */
 bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out);
+/* facts_name: the name of fact number i (0..), NULL past the last: every
+ * name a policy may use, for "did you mean" in the loader. */
+const char *facts_name(size_t i);
 /* facts_type: the type a fact name has; FACT_MISSING for an unknown name.
  * The policy loader uses it to reject rules on facts that do not exist. */
 enum fact_type facts_type(const char *name);

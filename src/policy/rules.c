@@ -54,34 +54,14 @@ static const struct {
 	{"applicant.credentials", credentials, "catalog:"},
 };
 
-/* The fact names of facts.c, for "did you mean" only: a name is
- * suggested only while facts_type() still knows it, so a list behind
- * facts.c can lose a suggestion but never suggest a wrong name. */
-static const char *const fact_names[] = {
-	"applicant.age", "applicant.years_professional_work", "applicant.years_in_china",
-	"applicant.annual_salary_cny", "applicant.months_in_china_per_year",
-	"applicant.shareholding_percent", "enterprise.revenue_last_year_cny",
-	"enterprise.corporate_tax_last_year_cny", "enterprise.jobs", "applicant.education",
-	"applicant.position", "applicant.title", "applicant.employer_visibility",
-	"applicant.social_duty", "applicant.nationality", "enterprise.sector",
-	"applicant.leads_major_project", "applicant.urgent_field",
-	"applicant.former_chinese_citizen", "applicant.intl_vocational_certificate",
-	"applicant.board_director", "applicant.leads_rd_team", "enterprise.key_entity",
-	"enterprise.penalties_last_two_years", "enterprise.high_end_industry",
-	"enterprise.real_estate", "enterprise.zgc_registered", "enterprise.zgc_high_tech",
-	"enterprise.employer_211_or_first_batch", "applicant.credentials",
-	"enterprise.conditions"};
-
-/* fact_near: the known fact closest to the unknown name, or NULL. */
+/* fact_near: the fact name closest to the unknown name, or NULL. */
 static const char *fact_near(const char *fact)
 {
-	enum { N = sizeof fact_names / sizeof fact_names[0] };
-	const char *known[N];
+	const char *known[64];
 	size_t n = 0;
 
-	for (size_t i = 0; i < N; i++)
-		if (facts_type(fact_names[i]) != FACT_MISSING)
-			known[n++] = fact_names[i];
+	while (n < sizeof known / sizeof known[0] && (known[n] = facts_name(n)))
+		n++;
 	return closest(fact, known, n);
 }
 
