@@ -365,7 +365,7 @@ static void rule_issued(struct ctx *c, const struct doc_slot *s, const struct do
 		note(c, ns, NOTE_ISSUED_NONE, d);
 	else if (d->issued > date)
 		note(c, ns, NOTE_ISSUED_AFTER, d);
-	else if (d->issued < date_add_months(date, -months))
+	else if (d->issued < date_within_months_from(date, months))
 		note(c, ns, NOTE_ISSUED_BEFORE, d);
 }
 

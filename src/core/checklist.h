@@ -10,7 +10,10 @@
  * Pure: no I/O, no clock; memory comes from the arena handed in.
  *
  * Conventions (policy data says N, the application date is D):
- *  - issued_within_months N: date_add_months(D, -N) <= issued <= D.
+ *  - issued_within_months N: issued <= D and issued + N months >= D
+ *    (date_within_months_from): valid for N months from its issue, it is
+ *    still valid on the application date.  A certificate of 02-28 is valid
+ *    until 08-28, so an application of 08-31 needs one of 03-01 or later.
  *  - covers_years_before N: the months month_of(D) - 12N .. month_of(D) - 1,
  *    inclusive (the N*12 whole months before the application month; the
  *    application month itself is not required).  The months of every

@@ -239,7 +239,7 @@ static void put_note(const struct words *w, const struct check_note *n)
 		    "within ");
 		strbuf_add_uint(w->sb, (unsigned)s->issued_within_months);
 		put(w, " months before the application date, ");
-		put_date(w, date_add_months(date, -s->issued_within_months));
+		put_date(w, date_within_months_from(date, s->issued_within_months));
 		put(w, " to ");
 		put_date(w, date);
 		return;
@@ -259,7 +259,7 @@ static void put_note(const struct words *w, const struct check_note *n)
 		put(w, " months before the application date ");
 		put_date(w, date);
 		put(w, ": it must be issued on or after ");
-		put_date(w, date_add_months(date, -s->issued_within_months));
+		put_date(w, date_within_months_from(date, s->issued_within_months));
 		return;
 	case NOTE_COVERS_UNSAID:
 	case NOTE_COVERS_GAP: {

@@ -133,6 +133,15 @@ date_t date_add_months(date_t day, int n)
 	return date_from_ymd(y, m, d > dim ? dim : d);
 }
 
+date_t date_within_months_from(date_t day, int n)
+{
+	date_t e = date_add_months(day, -n);
+
+	/* day - n months lands on a month's last day when day's number does
+	 * not exist there, and that day + n months falls short of day */
+	return date_add_months(e, n) < day ? e + 1 : e;
+}
+
 month_t month_from_ym(int y, int m)
 {
 	return (month_t)(y * 12 + m - 1);

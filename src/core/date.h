@@ -33,6 +33,11 @@ int date_age_years(date_t birth, date_t on);
 /* date_add_months: the same day n months later; the month's last day when
  * that day does not exist (01-31 + 1 month = 02-28/29). */
 date_t date_add_months(date_t day, int n);
+/* date_within_months_from: the earliest day e for which e + n months
+ * (date_add_months) is on or after day: a document valid for n months must
+ * be issued on e or later to be valid on day.  For 2026-08-31 and 6 that
+ * is 2026-03-01, not 02-28: 02-28 + 6 months is 08-28. */
+date_t date_within_months_from(date_t day, int n);
 
 month_t month_of(date_t day);
 month_t month_from_ym(int y, int m);

@@ -1219,6 +1219,11 @@ zg("docs-medical-exactly-6-months", "medical certificate issued exactly 6 months
    documents=zset("medical_certificate", issued="2025-09-16"))
 zg("docs-medical-older-than-6-months", "medical certificate issued 6 months and a day before: problem",
    documents=zset("medical_certificate", issued="2025-09-15"))
+zg("docs-medical-month-end-too-old",
+   "application on 08-31, certificate of 02-28 (valid until 08-28): problem",
+   date="2026-08-31", documents=zset("medical_certificate", issued="2026-02-28"))
+zg("docs-medical-month-end-ok", "application on 08-31, certificate of 03-01: ok",
+   date="2026-08-31", documents=zset("medical_certificate", issued="2026-03-01"))
 zg("docs-medical-after-application", "medical certificate dated after the application: problem",
    documents=zset("medical_certificate", issued="2026-03-17"))
 zg("docs-tax-missing-first-month", "tax certificates from 2022-04: 2022-03 not covered, problem",

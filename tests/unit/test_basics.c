@@ -121,6 +121,13 @@ static void months_add_and_clamp(void **state)
 	assert_int_equal(date_add_months(date_from_ymd(2028, 1, 31), 1), date_from_ymd(2028, 2, 29));
 	assert_int_equal(date_add_months(date_from_ymd(2025, 12, 15), -6), date_from_ymd(2025, 6, 15));
 	assert_int_equal(date_add_months(date_from_ymd(2025, 11, 30), 3), date_from_ymd(2026, 2, 28));
+	/* the first day of n months that reach a day: 08-31 - 6 months is 02-28,
+	 * but 02-28 + 6 months is only 08-28 */
+	assert_int_equal(date_within_months_from(date_from_ymd(2026, 8, 31), 6), date_from_ymd(2026, 3, 1));
+	assert_int_equal(date_within_months_from(date_from_ymd(2026, 8, 28), 6), date_from_ymd(2026, 2, 28));
+	assert_int_equal(date_within_months_from(date_from_ymd(2025, 12, 1), 6), date_from_ymd(2025, 6, 1));
+	assert_int_equal(date_within_months_from(date_from_ymd(2028, 8, 29), 6), date_from_ymd(2028, 2, 29));
+	assert_int_equal(date_within_months_from(date_from_ymd(2025, 3, 31), 1), date_from_ymd(2025, 3, 1));
 	assert_true(month_parse("2006-07", 7, &mo));
 	assert_string_equal(month_format(mo, buf), "2006-07");
 	assert_false(month_parse("2006-13", 7, &mo));

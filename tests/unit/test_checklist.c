@@ -627,9 +627,28 @@ static void test_issued_boundaries(void **state)
 	assert_int_equal(issued_state(x, day, D(2025, 5, 31), true), CHECK_PROBLEM);
 	assert_int_equal(issued_state(x, day, D(2025, 12, 2), true), CHECK_PROBLEM);
 	assert_int_equal(issued_state(x, day, 0, false), CHECK_PROBLEM);
-	/* month end: 2025-08-31 minus 6 months is 2025-02-28 */
-	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 2, 28), true), CHECK_OK);
-	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 2, 27), true), CHECK_PROBLEM);
+	/* month ends: valid for 6 months from its issue, a certificate of
+	 * 02-28 runs until 08-28; for 08-29 to 08-31 it must be of 03-01 or
+	 * later (in a leap year 02-29 runs until 08-29) */
+	assert_int_equal(issued_state(x, D(2025, 8, 28), D(2025, 2, 28), true), CHECK_OK);
+	assert_int_equal(issued_state(x, D(2025, 8, 29), D(2025, 2, 28), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 2, 28), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, D(2025, 8, 31), D(2025, 3, 1), true), CHECK_OK);
+	assert_int_equal(issued_state(x, D(2028, 8, 29), D(2028, 2, 29), true), CHECK_OK);
+	assert_int_equal(issued_state(x, D(2028, 8, 30), D(2028, 2, 29), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, D(2025, 9, 30), D(2025, 3, 31), true), CHECK_OK);
+	assert_int_equal(issued_state(x, D(2025, 3, 31), D(2024, 9, 30), true), CHECK_PROBLEM);
+	assert_int_equal(issued_state(x, D(2025, 3, 31), D(2024, 10, 1), true), CHECK_OK);
+}
+
+static void test_issued_month_end_message(void **state)
+{
+	struct fx *x = *state;
+
+	issued_state(x, D(2026, 8, 31), D(2026, 2, 28), true);
+	assert_string_equal(x->cl.items[0].why,
+		"'medical-certificate-anna.pdf' was issued 2026-02-28, more than 6 months "
+		"before the application date 2026-08-31: it must be issued on or after 2026-03-01");
 }
 
 static void test_issued_messages(void **state)
@@ -1233,6 +1252,7 @@ int main(void)
 		T(test_all_problems_joined),
 		T(test_two_documents_both_checked),
 		T(test_issued_boundaries),
+		T(test_issued_month_end_message),
 		T(test_issued_messages),
 		T(test_covers_exact_window),
 		T(test_covers_first_month_missing),
