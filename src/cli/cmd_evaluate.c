@@ -91,7 +91,7 @@ static void write_err(struct run *r)
 bool evaluate_one(const struct evaluate_ctx *c, const struct application *app, size_t count,
 		  const char *name, struct arena *a, struct strbuf *out, struct strbuf *msg)
 {
-	struct evaluation ev;
+	struct evaluation ev, best;
 	struct core_error e = {0};
 	size_t start = out->len;
 
@@ -101,6 +101,8 @@ bool evaluate_one(const struct evaluate_ctx *c, const struct application *app, s
 			    e.path ? e.path : "", e.path && *e.path ? ": " : "", e.reason);
 		return false;
 	}
+	if (evaluation_full_marks(c->bundle, &ev, a, &best))
+		ev.full_marks = &best;
 	if (c->json_out) {
 		result_json_cached(&ev, c->json, out);
 		strbuf_addch(out, '\n');

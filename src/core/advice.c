@@ -33,7 +33,12 @@
 #include <string.h>
 
 #define MAX_PARTS 8 /* score.c refuses tracks with more */
-#define MAX_COMBO 3
+/* A combination has at most as many changes as the advice has items;
+ * pruning keeps the search short (see search()). */
+#define MAX_COMBO ADVICE_MAX_ITEMS
+/* Without pruning (a negative weight, which no published policy has),
+ * combinations are searched only up to this size. */
+#define MAX_COMBO_UNPRUNED 3
 /* Candidates and options that fit on the stack; a track with more factors
  * than that (the policies have about 20) takes its scratch from the arena. */
 #define STACK_CANDS 32
@@ -480,10 +485,11 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
-	struct search s;
+	struct search s = {0};
 	bool prune = prepare_prune(c, top);
+	size_t most_changes = prune ? MAX_COMBO : MAX_COMBO_UNPRUNED;
 
-	for (size_t k = 2; k <= MAX_COMBO; k++) {
+	for (size_t k = 2; k <= most_changes && k <= c->ncands; k++) {
 		memset(&s, 0, sizeof s);
 		s.k = k;
 		s.top = prune ? top : NULL;

@@ -72,7 +72,7 @@ struct advice {
  * passes, is not scored, or already reaches the threshold (a failed gate is
  * not a matter of points).  Complete failing card: per factor the lowest
  * level that alone reaches the threshold, by total gain ascending; else the
- * smallest combination of at most 3 factors' levels that reaches it
+ * smallest combination of factors' levels (at most ADVICE_MAX_ITEMS) that reaches it
  * (fewest factors, then least total gain; `combination`); else the best
  * level per factor by gain descending.  Incomplete card: what the judged
  * factors must bring with every other open factor at 0, and one "provide"

@@ -123,6 +123,56 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 	return true;
 }
 
+/* any_not_provided: some factor of the card (or sub-factor) lacks a fact. */
+static bool any_not_provided(const struct factor_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((r[i].state == FSTATE_NOT_PROVIDED && r[i].factor->kind != FACTOR_SUM) ||
+		    any_not_provided(r[i].subs, r[i].nsubs))
+			return true;
+	return false;
+}
+
+bool evaluation_full_marks(const struct policy_bundle *b, const struct evaluation *ev,
+		struct arena *a, struct evaluation *out)
+{
+	const struct scorecard *sc = &ev->scorecard;
+	const struct track *t = sc->track;
+	struct application *app;
+	struct core_error err = {0};
+	size_t nexp;
+
+	if (!sc->scored || !t || sc->complete || sc->max >= ev->policy->threshold ||
+	    (sc->flags & SCORE_GATE_FAILED) || t->njudged == 0)
+		return false;
+	for (size_t i = 0; i < sc->nparts; i++)
+		if (any_not_provided(sc->parts[i].factors, sc->parts[i].nfactors))
+			return false;
+	nexp = ev->policy->expert_quorum ? ev->policy->expert_quorum : 1;
+	app = arena_alloc(a, sizeof *app);
+	if (!app || nexp > 64)
+		return false;
+	*app = *ev->facts.app;
+	app->experts = arena_array(a, nexp, sizeof *app->experts);
+	if (!app->experts)
+		return false;
+	for (size_t x = 0; x < nexp; x++) {
+		struct expert *e = &app->experts[x];
+
+		e->id = arena_printf(a, "full-marks-%zu", x + 1);
+		e->scores = arena_array(a, t->njudged, sizeof *e->scores);
+		if (!e->id || !e->scores)
+			return false;
+		for (size_t k = 0; k < t->njudged; k++) {
+			e->scores[k].factor = t->judged[k]->id;
+			e->scores[k].points = t->judged[k]->max;
+		}
+		e->nscores = t->njudged;
+	}
+	app->nexperts = nexp;
+	return evaluate_application(b, app, ev->policy->edition, a, out, &err);
+}
+
 bool evaluation_texts(struct evaluation *ev, struct arena *a)
 {
 	return eligibility_texts(&ev->facts, &ev->eligibility, a) &&

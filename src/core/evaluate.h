@@ -24,6 +24,10 @@ struct evaluation {
 	struct advice advice;
 	enum tri passes; /* scored: the scorecard passes (never unknown);
 			  * else: eligible (unknown while a fact is missing) */
+	/* NULL from evaluate_application; a caller that has it set to
+	 * evaluation_full_marks() of this one, and the results (result.h)
+	 * then show its advice: what would be enough in the best case. */
+	const struct evaluation *full_marks;
 };
 
 /* evaluate_application: edition NULL means the edition in force on the
@@ -36,6 +40,21 @@ struct evaluation {
 bool evaluate_application(const struct policy_bundle *b, const struct application *app,
 		const char *edition, struct arena *a, struct evaluation *out,
 		struct core_error *err);
+
+/* evaluation_full_marks: what would be enough in the best case, for a
+ * card that cannot reach the threshold even if the experts gave every
+ * judged factor its maximum (scorecard.md: advice for an incomplete card
+ * is also the smallest changes of the applicant's own facts that reach
+ * the threshold).  The same application scored with the policy's quorum
+ * of experts giving every judged factor its maximum, into *out: its
+ * scorecard is complete and its advice names those changes.  False when
+ * that does not apply (a programme without points, a complete card, a card
+ * that can still reach the threshold, a gate that fails, a fact not given:
+ * then the first advice is to give it) or when a is exhausted.  ev comes
+ * from evaluate_application() with the same bundle; out's memory and the
+ * application it scores come from a. */
+bool evaluation_full_marks(const struct policy_bundle *b, const struct evaluation *ev,
+		struct arena *a, struct evaluation *out);
 
 /* evaluation_texts: fill every criterion's and checklist item's `why` and
  * the advice's `text`, `judged_text` and `combined_text` of ev (from

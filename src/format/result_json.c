@@ -726,7 +726,9 @@ static void checklist(struct out *o, const struct checklist *cl)
 	lit(sb, "]}");
 }
 
-static void advice(struct out *o, const struct advice *ad)
+/* advice: the advice of o->ev as a JSON array; `judged`: with the item on
+ * the experts' share (not for the best case, where they gave everything). */
+static void advice(struct out *o, const struct advice *ad, bool judged)
 {
 	struct strbuf *sb = o->sb;
 	bool first = true;
@@ -764,7 +766,7 @@ static void advice(struct out *o, const struct advice *ad)
 		text_end(sb, from);
 		lit(sb, "}");
 	}
-	if (ad->has_judged_needed) {
+	if (judged && ad->has_judged_needed) {
 		if (!first)
 			lit(sb, ", ");
 		lit(sb, "{\"kind\": \"judged\", \"judged_points_needed\": ");
@@ -858,7 +860,16 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 	lit(sb, ", \"checklist\": ");
 	checklist(&o, &ev->checklist);
 	lit(sb, ", \"advice\": ");
-	advice(&o, &ev->advice);
+	advice(&o, &ev->advice, true);
+	if (ev->full_marks && ev->full_marks->advice.nitems) {
+		/* present only when even full expert marks cannot reach the
+		 * threshold: the changes that would reach it in that best case */
+		struct out best = o;
+
+		best.ev = ev->full_marks;
+		lit(sb, ", \"advice_full_marks\": ");
+		advice(&best, &ev->full_marks->advice, false);
+	}
 	lit(sb, "}");
 	arena_release(&o.scratch);
 }

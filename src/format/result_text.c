@@ -254,6 +254,19 @@ static void advice_lines(struct strbuf *sb, const struct evaluation *ev)
 		advice_write_judged_text(&ev->scorecard, ad, sb);
 		strbuf_addch(sb, '\n');
 	}
+	if (ev->full_marks && ev->full_marks->advice.nitems) {
+		const struct evaluation *best = ev->full_marks;
+
+		strbuf_addstr(sb, best->advice.combination
+			      ? "  With full marks from the experts, these changes together would "
+				"reach the threshold:\n"
+			      : "  With full marks from the experts:\n");
+		for (size_t i = 0; i < best->advice.nitems; i++) {
+			strbuf_addstr(sb, "    - ");
+			advice_write_text(&best->facts, &best->advice, &best->advice.items[i], sb);
+			strbuf_addch(sb, '\n');
+		}
+	}
 }
 
 static bool any_provisional(const struct scorecard *sc)

@@ -676,7 +676,42 @@ def compare(card, r, app):
     want("checklist.complete", card.checklist_complete, r["checklist"]["complete"])
     if card.programme != "urgent":
         compare_advice(card, r, app, bad)
+    if card.programme == "two-zones":
+        compare_full_marks(card, r, app, bad)
     return bad
+
+
+def judged_maxima(factors):
+    for fid, fmax, k, children in factors:
+        if k == "sum":
+            yield from judged_maxima(children)
+        elif k == "judged":
+            yield fid, fmax
+
+
+def compare_full_marks(card, r, app, bad):
+    """scorecard.md: the advice for an incomplete card is also the smallest
+    own-fact changes that reach 70.  When even full expert marks cannot
+    reach it (and every fact is given, no gate fails), the result carries
+    `advice_full_marks`: the advice for the same application with the
+    experts giving every judged factor its maximum, checked here like the
+    advice of a complete failing card (without the experts' item)."""
+    applies = (not card.complete and card.range[1] < THRESHOLD
+               and "gate-failed" not in card.flags
+               and all(f["state"] != "not-provided" for f in card.factors.values()))
+    got = r.get("advice_full_marks")
+    if not applies:
+        if got is not None:
+            bad.append("advice_full_marks: not expected, binary %d item(s)" % len(got))
+        return
+    scores = {fid: fmax for _, _, fs in TZ_PARTS for fid, fmax in judged_maxima(fs)}
+    best_app = dict(app, experts=[{"id": "full-%d" % i, "scores": scores} for i in (1, 2, 3)])
+    best = oracle(best_app)
+    sub = []
+    compare_advice(best, {"advice": got or []}, best_app, sub, judged=False)
+    if not got and best.total < THRESHOLD and best.own:
+        sub.append("expected own-fact changes, binary none")
+    bad.extend("advice_full_marks: " + x for x in sub)
 
 
 def compare_factor(card, g, want, bad, seen):
@@ -710,13 +745,13 @@ def total_with(card, changes):
     return round2(sum(weights[k] * v for k, v in parts.items()))
 
 
-def compare_advice(card, r, app, bad):
+def compare_advice(card, r, app, bad, judged=True):
     advice = r.get("advice") or []
     if card.programme != "two-zones":
         return
     raises = [x for x in advice if x.get("kind") == "raise"]
     provides = [x for x in advice if x.get("kind") == "provide"]
-    judged = [x for x in advice if x.get("kind") == "judged"]
+    judged_items = [x for x in advice if x.get("kind") == "judged"]
     if card.passes:
         if advice:
             bad.append("advice: a passing card gets none, binary %d item(s)" % len(advice))
@@ -737,7 +772,7 @@ def compare_advice(card, r, app, bad):
     gap_needed = THRESHOLD
     options = {}
     for f, cur in card.own.items():
-        ups = [Fraction(v) for v in LEVEL_VALUES[f] if v > cur]
+        ups = sorted(Fraction(v) for v in LEVEL_VALUES[f] if v > cur)  # smallest first
         if ups:
             options[f] = ups
     single = {}
@@ -800,13 +835,13 @@ def compare_advice(card, r, app, bad):
                 if x.get("reaches") is not False or x.get("combination") is not True:
                     bad.append("advice raise %s: should be part of a combination" % x["factor"])
     # judged: the points still needed.
-    if card.total < THRESHOLD:
+    if judged and card.total < THRESHOLD:
         need = THRESHOLD - card.total
-        if len(judged) != 1:
-            bad.append("advice: one 'judged' item expected, binary %d" % len(judged))
-        elif D(judged[0]["judged_points_needed"]) != need:
+        if len(judged_items) != 1:
+            bad.append("advice: one 'judged' item expected, binary %d" % len(judged_items))
+        elif D(judged_items[0]["judged_points_needed"]) != need:
             bad.append("advice judged_points_needed: oracle %s, binary %s"
-                       % (fmt2(need), judged[0]["judged_points_needed"]))
+                       % (fmt2(need), judged_items[0]["judged_points_needed"]))
 
 
 # ===========================================================================
@@ -1084,6 +1119,23 @@ tz("incomplete-missing-birth-date", "no birth date: age not-provided",
 tz("incomplete-missing-education-advice",
    "education not given on a card below 70: not-provided, advice to provide it",
    **{A + "education": DELETE, A + "annual_salary_cny": 420000, A + "employer_visibility": "other"})
+# Incomplete and out of reach even with full expert marks, every fact given: the advice
+# for that best case (advice_full_marks), checked by compare_full_marks.
+FULL_WEAK = {A + "education": "bachelor", A + "position": "other", A + "qualifications": [],
+             A + "annual_salary_cny": 300000, A + "social_duty": "none"}
+FULL_WEAKER = dict(FULL_WEAK, **{E + "sector": "other", E + "revenue_last_year_cny": 5000000,
+                                 E + "jobs": 50, E + "corporate_tax_last_year_cny": 500000})
+tz("incomplete-full-marks-one-change",
+   "no experts, at most 69.20 even with full marks: one own change would reach in that best case",
+   experts=[], **FULL_WEAK)
+tz("incomplete-full-marks-combination",
+   "no experts, at most 61.10 with full marks: no single change, two together would reach",
+   experts=[], **FULL_WEAKER)
+tz("incomplete-full-marks-four-changes",
+   "no experts, age 66, weak facts: with full marks, four own changes together would reach",
+   experts=[], **dict(FULL_WEAKER, **{A + "birth_date": "1958-01-10",
+                                      A + "years_professional_work": 3, A + "years_in_china": 0,
+                                      A + "employer_visibility": "other"}))
 tz("incomplete-missing-enterprise-facts", "revenue and jobs not given",
    **{E + "revenue_last_year_cny": DELETE, E + "jobs": None})
 tz("incomplete-missing-public-welfare-above-threshold",

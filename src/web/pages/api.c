@@ -42,7 +42,7 @@ void api_evaluate(struct request *rq, struct response *rs)
 	struct appfile_decoder dec;
 	struct appfile_error aerr;
 	struct application app;
-	struct evaluation ev;
+	struct evaluation ev, best;
 	struct core_error cerr = {0};
 	const char *edition = http_query(rq, "edition");
 	int rc;
@@ -70,6 +70,8 @@ void api_evaluate(struct request *rq, struct response *rs)
 			   cerr.pos.line, cerr.pos.col);
 		return;
 	}
+	if (evaluation_full_marks(&rq->site->bundle, &ev, rq->a, &best))
+		ev.full_marks = &best; /* the best case's advice, as the CLI writes it */
 	http_json_start(rs, 200);
 	result_json(&ev, &rs->body);
 	strbuf_addch(&rs->body, '\n');

@@ -94,71 +94,14 @@ static void add_advice(const struct request *rq, struct view *v, const struct ev
 
 /* ---- what if the experts gave full marks ------------------------------------------ */
 
-static size_t judged_ids(const struct factor *f, size_t nf, const char **out, size_t n,
-		size_t max)
-{
-	for (size_t i = 0; i < nf; i++) {
-		if (f[i].kind == FACTOR_JUDGED && n < max)
-			out[n++] = f[i].id;
-		n = judged_ids(f[i].subs, f[i].nsubs, out, n, max);
-	}
-	return n;
-}
-
-static points_t factor_max(const struct track *t, const char *id)
-{
-	const struct factor *f = policy_factor_find(t, id);
-
-	return f ? f->max : 0;
-}
-
 /* full_marks: when even full expert marks cannot reach the threshold, the
- * core has only a sentence for the experts' share.  What the visitor needs
- * then is what would be enough in the best case: the same answers scored
- * as if every expert gave every judged factor its maximum, and the core's
- * advice for that complete card (the smallest changes of their own facts
- * that reach the threshold).  Nothing is decided here: the core scores the
- * card and chooses the changes.  False when it does not apply (answers
- * missing, the threshold within reach, a gate failing). */
-static bool full_marks(struct request *rq, const struct selfcheck *sc,
-		const struct evaluation *ev, struct evaluation *out)
+ * core has only a sentence for the experts' share; what the visitor needs
+ * then is what would be enough in the best case, which the core works out
+ * (evaluation_full_marks).  False when it does not apply or says nothing. */
+static bool full_marks(struct request *rq, const struct evaluation *ev, struct evaluation *out)
 {
-	const struct scorecard *card = &ev->scorecard;
-	const char *ids[64];
-	struct application app = sc->app;
-	struct core_error err = {0};
-	size_t nids = 0, nexp;
-
-	/* only for a card whose every answer is given: otherwise the first
-	 * advice is to answer (the core's "provide" items) */
-	if (!card->scored || !card->track || card->complete ||
-	    card->max >= ev->policy->threshold || (card->flags & SCORE_GATE_FAILED) ||
-	    sc_count_open(card, FSTATE_NOT_PROVIDED) > 0)
-		return false;
-	for (size_t i = 0; i < card->track->nparts; i++)
-		nids = judged_ids(card->track->parts[i].factors, card->track->parts[i].nfactors,
-				  ids, nids, sizeof ids / sizeof ids[0]);
-	nexp = ev->policy->expert_quorum ? ev->policy->expert_quorum : 1;
-	if (!nids || nexp > 16)
-		return false;
-	app.experts = arena_array(rq->a, nexp, sizeof *app.experts);
-	if (!app.experts)
-		return false;
-	for (size_t x = 0; x < nexp; x++) {
-		struct expert *e = &app.experts[x];
-		e->id = arena_printf(rq->a, "full-marks-%zu", x + 1);
-		e->scores = arena_array(rq->a, nids, sizeof *e->scores);
-		if (!e->id || !e->scores)
-			return false;
-		for (size_t k = 0; k < nids; k++) {
-			e->scores[k].factor = ids[k];
-			e->scores[k].points = factor_max(card->track, ids[k]);
-		}
-		e->nscores = nids;
-	}
-	app.nexperts = nexp;
-	return evaluate_application(&rq->site->bundle, &app, ev->policy->edition, rq->a, out,
-				    &err) && evaluation_texts(out, rq->a) && out->advice.nitems > 0;
+	return evaluation_full_marks(&rq->site->bundle, ev, rq->a, out) &&
+	       evaluation_texts(out, rq->a) && out->advice.nitems > 0;
 }
 
 /* ---- saving ------------------------------------------------------------------ */
@@ -234,7 +177,7 @@ void page_selfcheck_result(struct request *rq, struct response *rs)
 	if (ev->scorecard.scored) {
 		struct evaluation *best = arena_alloc(rq->a, sizeof *best);
 		add_advice(rq, v, ev);
-		if (best && full_marks(rq, sc, ev, best)) {
+		if (best && full_marks(rq, ev, best)) {
 			view_set_bool(v, "has_advice", true);
 			view_set_bool(v, "has_full_marks", advice_items(rq, v, "full_marks", best) > 0);
 			bool reaches = false;
