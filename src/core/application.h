@@ -59,7 +59,8 @@ struct document {
 struct expert_score {
 	const char *factor; /* a judged factor id of the programme */
 	points_t points;
-	struct srcpos pos;
+	struct srcpos pos;  /* of the key (the factor id) */
+	struct srcpos vpos; /* of the value (the points) */
 };
 
 struct expert {

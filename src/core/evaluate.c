@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "suggest.h"
+
 static bool no_edition(const struct policy_bundle *b, const struct application *app,
 		const char *edition, struct arena *a, struct core_error *err)
 {
@@ -29,31 +31,6 @@ static bool no_edition(const struct policy_bundle *b, const struct application *
 	return false;
 }
 
-/* edit_distance: Levenshtein distance, capped (for "did you mean"). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* check_qualifications: every qualification names a catalog entry: a typo
  * must not silently lose points. */
 static bool check_qualifications(const struct facts *f, struct arena *a, struct core_error *err)
@@ -63,12 +40,12 @@ static bool check_qualifications(const struct facts *f, struct arena *a, struct 
 	for (size_t i = 0; i < ap->nqualifications; i++) {
 		const struct qualification *q = &ap->qualifications[i];
 		const struct catalog_entry *best = NULL;
-		size_t bestd = 3;
+		size_t bestd = SUGGEST_NEAR;
 
 		if (!f->catalog || catalog_entry_find(f->catalog, q->id))
 			continue;
 		for (size_t k = 0; k < f->catalog->nentries; k++) {
-			size_t d = edit_distance(q->id, f->catalog->entries[k].id);
+			size_t d = suggest_distance(q->id, f->catalog->entries[k].id);
 			if (d < bestd) {
 				bestd = d;
 				best = &f->catalog->entries[k];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lib/strbuf.h"
+#include "suggest.h"
 
 struct eval {
 	const struct programme_policy *pol;
@@ -484,6 +485,28 @@ static const struct factor *judged_by(const struct eval *e, const char *id, size
 	return NULL;
 }
 
+static void add_json(struct strbuf *sb, const void *s)
+{
+	strbuf_add_json(sb, s);
+}
+
+/* nearest_judged: the judged factor id closest to id, for "did you mean";
+ * NULL when none is close. */
+static const char *nearest_judged(const struct eval *e, const char *id)
+{
+	const char *best = NULL;
+	size_t bestd = SUGGEST_NEAR;
+
+	for (size_t j = 0; j < e->njudged; j++) {
+		size_t d = suggest_distance(id, e->judged[j]->id);
+		if (d < bestd) {
+			bestd = d;
+			best = e->judged[j]->id;
+		}
+	}
+	return best;
+}
+
 /* check_experts: every expert score names a judged factor of the track, lies
  * in 0..max and on the factor's step; expert ids are distinct.  Fills
  * e->scores. */
@@ -504,7 +527,8 @@ static bool check_experts(struct eval *e, const struct track *t)
 			const struct expert_score *s = &x->scores[j];
 			size_t k;
 			const struct factor *fac = judged_by(e, s->factor, &k);
-			const char *path;
+			const char *path, *quoted, *near;
+			struct srcpos vpos;
 			char a[POINTS_FMT_MAX], b[POINTS_FMT_MAX];
 
 			if (fac && s->points >= 0 && s->points <= fac->max &&
@@ -513,16 +537,26 @@ static bool check_experts(struct eval *e, const struct track *t)
 					e->scores[i * e->njudged + k] = s;
 				continue;
 			}
-			path = arena_printf(e->a, "experts[%zu].scores.%s", i, s->factor);
+			/* the id as JSON writes it: no control character reaches a terminal */
+			quoted = strbuf_render(e->a, add_json, s->factor);
+			if (!quoted)
+				return fail(e, "", s->pos, NULL);
+			path = arena_printf(e->a, "experts[%zu].scores.%.*s", i,
+					    (int)strlen(quoted) - 2, quoted + 1);
+			if (!fac && (near = nearest_judged(e, s->factor)))
+				return fail(e, path, s->pos, arena_printf(e->a,
+					"%s is not a factor experts judge in %s %s (did you mean \"%s\"?)",
+					quoted, e->pol->programme, e->pol->edition, near));
 			if (!fac)
 				return fail(e, path, s->pos, arena_printf(e->a,
-					"\"%s\" is not a factor experts judge in %s %s",
-					s->factor, e->pol->programme, e->pol->edition));
+					"%s is not a factor experts judge in %s %s",
+					quoted, e->pol->programme, e->pol->edition));
+			vpos = s->vpos.line ? s->vpos : s->pos; /* (a reader may not know it) */
 			if (s->points < 0 || s->points > fac->max)
-				return fail(e, path, s->pos, arena_printf(e->a,
+				return fail(e, path, vpos, arena_printf(e->a,
 					"%s is outside 0..%s, the maximum of %s",
 					points_format(s->points, a), points_format(fac->max, b), fac->id));
-			return fail(e, path, s->pos, arena_printf(e->a,
+			return fail(e, path, vpos, arena_printf(e->a,
 				"%s is not a multiple of %s: experts score %s in steps of %s",
 				points_format(s->points, a), points_format(fac->step, b),
 				fac->id, b));

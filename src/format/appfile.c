@@ -65,6 +65,7 @@ ENUM(e_condition, "tax-contribution-2x", "fortune-500", "financial-institution",
 static const char *app_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *resume_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame);
+static const char *document_check(const void *obj, char *buf, size_t cap, const char **blame);
 
 #define Q struct qualification
 static const struct jd_field qual_fields[] = {
@@ -152,6 +153,7 @@ static const struct jd_map score_map = {
 	.key_off = AT(struct expert_score, factor),
 	.val_off = AT(struct expert_score, points),
 	.pos_off = AT(struct expert_score, pos),
+	.vpos_off = AT(struct expert_score, vpos),
 	.min = 0,
 	.max = SCORE_MAX,
 	.max_entries = 64,
@@ -190,7 +192,7 @@ static const struct jd_field document_fields[] = {
 };
 static const struct jd_schema document_schema = {
 	document_fields, sizeof document_fields / sizeof document_fields[0], AT(D, pos),
-	sizeof(D), NULL,
+	sizeof(D), document_check,
 };
 #undef D
 
@@ -259,6 +261,22 @@ static const char *covers_check(const void *obj, char *buf, size_t cap, const ch
 	return month_order(d->covers_from, d->covers_to, buf, cap);
 }
 
+/* document_check: a language is an ISO 639-1 code, two lowercase letters
+ * (formats.md); whether the code is assigned is not checked. */
+static const char *document_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct document *d = obj;
+	const char *l = d->language;
+	char shown[64];
+
+	if (!l || (l[0] >= 'a' && l[0] <= 'z' && l[1] >= 'a' && l[1] <= 'z' && !l[2]))
+		return NULL;
+	*blame = "language";
+	snprintf(buf, cap, "%s is not an ISO 639-1 language code (two letters, e.g. \"en\", "
+		 "\"zh\", \"de\")", jd_show(l, strlen(l), shown, sizeof shown));
+	return buf;
+}
+
 /* ---- decoding ---------------------------------------------------------- */
 
 void appfile_decoder_init(struct appfile_decoder *d)
@@ -270,6 +288,21 @@ void appfile_decoder_init(struct appfile_decoder *d)
 void appfile_decoder_release(struct appfile_decoder *d)
 {
 	json_parser_release(&d->json);
+}
+
+static const char not_utf8[] = "the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8";
+
+/* wide_text: text[0..n) starts as UTF-16 or UTF-32 text does: with a byte
+ * order mark FF FE or FE FF (UTF-32: FF FE 00 00, 00 00 FE FF), or with a
+ * NUL byte among the first four (JSON in UTF-8 has none; '{' in UTF-16 is
+ * 7B 00 or 00 7B). */
+static bool wide_text(const char *text, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)text;
+
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return true;
+	return memchr(text, '\0', n < 4 ? n : 4) != NULL;
 }
 
 static int set_error(struct appfile_error *err, enum appfile_rc rc, struct json_cursor *cur,
@@ -342,6 +375,8 @@ static __attribute__((noinline)) int decode_careful(struct appfile_decoder *d,
 	enum jd_rc drc;
 
 	json_cursor_init(&cur, text, len, line, col);
+	if (line == 1 && col == 1 && wide_text(text, len))
+		return set_error(err, APPFILE_EINPUT, &cur, 0, "", "", not_utf8);
 	jrc = json_tokenize(&d->json, text, len, &doc, &jerr);
 	if (jrc == JSON_EINPUT)
 		return set_error(err, APPFILE_EINPUT, &cur, jerr.off, "", "invalid JSON: ",
@@ -605,6 +640,12 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 		}
 		if (!s->started) {
 			s->started = true;
+			if (wide_text(s->buf + s->off, s->len - s->off)) {
+				/* nothing in it can be read: skip it all */
+				s->off = s->len;
+				s->eof = true;
+				return stream_error(err, APPFILE_EINPUT, s->line, s->col, not_utf8);
+			}
 			if (s->len - s->off >= 3 && memcmp(s->buf + s->off, "\xEF\xBB\xBF", 3) == 0) {
 				s->off += 3;
 				continue;

@@ -91,6 +91,28 @@ static void set_err_got(struct json_error *err, const char *text, size_t len, si
 	snprintf(err->reason, sizeof err->reason, "%s, got %s", expected, got);
 }
 
+/* The reason json_str_check gives for a backslash followed by a character
+ * that is not an escape; set_err_escape names the character. */
+static const char JSON_BAD_ESCAPE[] = "invalid escape in a string";
+
+/* set_err_escape: the escape at text[off] (a backslash, not followed by 'u')
+ * is not one: name it and list the ones there are. */
+static void set_err_escape(struct json_error *err, const char *text, size_t len, size_t off)
+{
+	static const char list[] = "the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX";
+	unsigned char c = off + 1 < len ? (unsigned char)text[off + 1] : 0;
+
+	err->off = off;
+	if (c > 0x20 && c < 0x7f) {
+		snprintf(err->reason, sizeof err->reason, "invalid escape '\\%c'; %s", c, list);
+	} else {
+		char what[24];
+		describe(text, len, off + 1, what, sizeof what);
+		snprintf(err->reason, sizeof err->reason, "'\\' then %s is no escape; %s", what,
+			 list);
+	}
+}
+
 /* ---- strings ----------------------------------------------------------- */
 
 static int hexval(char c)
@@ -234,7 +256,7 @@ const char *json_str_check(const char *s, size_t n, size_t *bad)
 			if (escape_cp(s, n, &i) < 0)
 				return (i + 1 < n && s[i + 1] == 'u')
 					? "invalid \\u escape or unpaired surrogate in a string"
-					: "invalid escape in a string";
+					: JSON_BAD_ESCAPE;
 			continue;
 		}
 		k = utf8_len(u + i, n - i);
@@ -338,6 +360,10 @@ bool json_string_slow(const struct json_doc *d, json_tok *t, size_t i,
 	size_t n = (size_t)(t->end - t->start), bad;
 
 	why = json_str_check(s + i, n - i, &bad);
+	if (why == JSON_BAD_ESCAPE) {
+		set_err_escape(err, d->text, d->len, (size_t)t->start + i + bad);
+		return false;
+	}
 	if (why) {
 		set_err(err, (size_t)t->start + i + bad, why);
 		return false;
@@ -514,6 +540,64 @@ bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_g
 	return false;
 }
 
+#define NUMBER_SHOWN 24 /* bytes of a bad number quoted in a message */
+
+/* number_fix: what the number s[0..n) most likely meant, in buf, when one
+ * slip makes it invalid: a leading '+' or '.', leading zeros, a point
+ * without digits after it; *why gets the rule it breaks.  NULL when it
+ * is none of these (or the fix is not a valid number either). */
+static const char *number_fix(const char *s, size_t n, char *buf, size_t cap,
+			      const char **why)
+{
+	size_t neg = n && s[0] == '-', o = 0, i = neg, dot;
+
+	if (n > NUMBER_SHOWN || cap < NUMBER_SHOWN + 2)
+		return NULL;
+	if (neg)
+		buf[o++] = '-';
+	if (n && s[0] == '+') {
+		*why = "a number must not start with '+'";
+		i = 1;
+	} else if (i < n && s[i] == '.') {
+		*why = "a number must not start with '.'";
+		buf[o++] = '0';
+	} else if (i + 1 < n && s[i] == '0' && is_digit(s[i + 1])) {
+		*why = "a number must not start with 0";
+		while (i + 1 < n && s[i] == '0' && is_digit(s[i + 1]))
+			i++;
+	} else if ((dot = (size_t)((const char *)memchr(s, '.', n) - s)) < n &&
+		   (dot + 1 == n || !is_digit(s[dot + 1]))) {
+		*why = "a decimal point must be followed by a digit";
+		memcpy(buf + o, s + i, dot - i);
+		o += dot - i;
+		i = dot + 1;
+	} else {
+		return NULL;
+	}
+	memcpy(buf + o, s + i, n - i);
+	o += n - i;
+	buf[o] = '\0';
+	return json_number_valid(buf, o) ? buf : NULL;
+}
+
+/* set_err_number: "invalid number '04': a number must not start with 0
+ * (write 4)"; s[0..n) is the bad token. */
+static void set_err_number(struct json_error *err, size_t off, const char *s, size_t n)
+{
+	int shown = n > NUMBER_SHOWN ? NUMBER_SHOWN : (int)n;
+	const char *why = NULL, *fix;
+	char buf[NUMBER_SHOWN + 2];
+
+	err->off = off;
+	fix = number_fix(s, n, buf, sizeof buf, &why);
+	if (fix)
+		snprintf(err->reason, sizeof err->reason, "invalid number '%.*s': %s (write %s)",
+			 shown, s, why, fix);
+	else
+		snprintf(err->reason, sizeof err->reason, "invalid number '%.*s%s'", shown, s,
+			 (size_t)shown < n ? "..." : "");
+}
+
 bool json_bad_primitive(const struct json_doc *d, const json_tok *t,
 			struct json_error *err)
 {
@@ -527,8 +611,7 @@ bool json_bad_primitive(const struct json_doc *d, const json_tok *t,
 			 "invalid literal '%.*s%s' (expected true, false or null)", shown, s,
 			 (size_t)shown < n ? "..." : "");
 	else
-		snprintf(err->reason, sizeof err->reason, "invalid number '%.*s%s'", shown, s,
-			 (size_t)shown < n ? "..." : "");
+		set_err_number(err, (size_t)t->start, s, n);
 	return false;
 }
 
@@ -652,7 +735,11 @@ static void jsmn_invalid(const char *text, size_t len, size_t pos, struct json_e
 			if (text[i] != '\\')
 				continue;
 			if (escape_cp(text, len, &i) < 0) {
-				set_err(err, i, "invalid escape in a string");
+				if (i + 1 < len && text[i + 1] == 'u')
+					set_err(err, i, "invalid \\u escape or unpaired surrogate "
+						"in a string");
+				else
+					set_err_escape(err, text, len, i);
 				return;
 			}
 			i--;
@@ -661,12 +748,18 @@ static void jsmn_invalid(const char *text, size_t len, size_t pos, struct json_e
 		return;
 	}
 	/* A primitive with a bad byte: point at the byte. */
-	for (size_t i = pos; i < len && !strchr(" \t\r\n,]}", text[i]); i++) {
-		unsigned char c = (unsigned char)text[i];
+	size_t end = pos;
+	for (; end < len && !strchr(" \t\r\n,]}", text[end]); end++) {
+		unsigned char c = (unsigned char)text[end];
 		if (c < 0x20 || c >= 0x7f) {
-			set_err_char(err, text, len, i);
+			set_err_char(err, text, len, end);
 			return;
 		}
+	}
+	/* "+1", ".5": a number with a slip (jsmn refuses the first byte) */
+	if (pos + 1 < end && (text[pos] == '+' || text[pos] == '.') && is_digit(text[pos + 1])) {
+		set_err_number(err, pos, text + pos, end - pos);
+		return;
 	}
 	set_err_char(err, text, len, pos);
 }

@@ -57,20 +57,52 @@ static void pop(struct ctx *c)
 	c->depth--;
 }
 
+/* add_text: s[0..n) to buf at *o (buf holds cap bytes), each control
+ * character as JSON writes it (\u001b), and with quotes also '"' and '\\'
+ * escaped; stops short rather than overflow.  buf stays NUL-terminated. */
+static void add_text(char *buf, size_t cap, size_t *o, const char *s, size_t n, bool quotes)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned char ch = (unsigned char)s[k];
+		bool ctl = ch < 0x20 || ch == 0x7f, q = quotes && (ch == '"' || ch == '\\');
+		size_t need = ctl ? 6 : q ? 2 : 1;
+		if (*o + need >= cap)
+			break;
+		if (ctl) {
+			memcpy(buf + *o, "\\u00", 4);
+			buf[*o + 4] = hex[ch >> 4];
+			buf[*o + 5] = hex[ch & 15];
+		} else if (q) {
+			buf[*o] = '\\';
+			buf[*o + 1] = (char)ch;
+		} else {
+			buf[*o] = (char)ch;
+		}
+		*o += need;
+	}
+	buf[*o] = '\0';
+}
+
 static void render_path(const struct ctx *c, char *buf, size_t cap)
 {
 	size_t o = 0;
 	unsigned n = c->depth < JD_MAX_DEPTH ? c->depth : JD_MAX_DEPTH;
 
 	buf[0] = '\0';
-	for (unsigned k = 0; k < n && o < cap; k++) {
+	for (unsigned k = 0; k < n && o + 1 < cap; k++) {
 		const struct seg *g = &c->path[k];
 		int w;
-		if (g->s)
-			w = snprintf(buf + o, cap - o, "%s%.*s", k ? "." : "", (int)g->n, g->s);
-		else
-			w = snprintf(buf + o, cap - o, "[%zu]", g->idx);
-		if (w < 0)
+		if (g->s) {
+			if (k)
+				buf[o++] = '.';
+			buf[o] = '\0';
+			add_text(buf, cap, &o, g->s, g->n, false);
+			continue;
+		}
+		w = snprintf(buf + o, cap - o, "[%zu]", g->idx);
+		if (w < 0 || (size_t)w >= cap - o)
 			break;
 		o += (size_t)w;
 	}
@@ -110,6 +142,21 @@ static int show_len(const char *s, size_t n)
 	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
 		k--;
 	return (int)k;
+}
+
+const char *jd_show(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t k = (size_t)show_len(s, n), o = 1;
+
+	buf[0] = '"';
+	add_text(buf, cap - 4, &o, s, k, true); /* room for `..."` */
+	if (k < n) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
 }
 
 /* got: how the value at token i looks in a message: "masters", -2, an object. */
@@ -204,11 +251,17 @@ static unsigned fail_type(struct ctx *c, unsigned i, const struct jd_field *f)
 
 /* ---- the JSON grammar, checked on the way ------------------------------ */
 
-static bool syntax(struct ctx *c, const struct json_error *je)
+/* syntax: the grammar error je; with the path being decoded when that
+ * names the field whose value is malformed (a bad number, string or
+ * literal, or nothing after its ':'), else without one. */
+static bool syntax(struct ctx *c, const struct json_error *je, bool in_value)
 {
 	c->rc = JD_ESYNTAX;
 	c->err->off = je->off;
-	c->err->path[0] = '\0';
+	if (in_value)
+		render_path(c, c->err->path, sizeof c->err->path);
+	else
+		c->err->path[0] = '\0';
 	snprintf(c->err->reason, sizeof c->err->reason, "%s", je->reason);
 	return false;
 }
@@ -221,20 +274,23 @@ visit(struct ctx *c, unsigned i, enum json_gap g, size_t close)
 	struct json_error je;
 	const json_tok *t;
 
+	bool key = g == JSON_GAP_OBJ_FIRST || g == JSON_GAP_OBJ_KEY;
+
 	if (i >= c->doc->ntoks) {
 		json_missing(c->doc, c->pos, close, g, &je);
-		return syntax(c, &je);
+		return syntax(c, &je, g == JSON_GAP_OBJ_VALUE);
 	}
 	if (c->doc->checked) /* json_parse or json_scan_value checked it all */
 		return true;
 	t = &c->doc->toks[i];
-	if (!json_gap_ok(c->doc, c->pos, json_tok_off(c->doc, i), g, &je) ||
-	    !json_token_ok(c->doc, i, &je))
-		return syntax(c, &je);
-	if ((g == JSON_GAP_OBJ_FIRST || g == JSON_GAP_OBJ_KEY) && t->type != JSMN_STRING) {
+	if (!json_gap_ok(c->doc, c->pos, json_tok_off(c->doc, i), g, &je))
+		return syntax(c, &je, g == JSON_GAP_OBJ_VALUE);
+	if (!json_token_ok(c->doc, i, &je))
+		return syntax(c, &je, !key && g != JSON_GAP_TOP);
+	if (key && t->type != JSMN_STRING) {
 		je.off = (size_t)t->start;
 		snprintf(je.reason, sizeof je.reason, "expected a string key");
-		return syntax(c, &je);
+		return syntax(c, &je, false);
 	}
 	if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY)
 		c->pos = (size_t)t->start + 1;
@@ -252,7 +308,7 @@ static bool leave(struct ctx *c, unsigned i, enum json_gap g)
 	if (c->doc->checked)
 		return true;
 	if (!json_gap_ok(c->doc, c->pos, close, g, &je))
-		return syntax(c, &je);
+		return syntax(c, &je, false);
 	c->pos = close + 1;
 	return true;
 }
@@ -284,6 +340,101 @@ static void put_pos(struct ctx *c, char *base, int32_t off, size_t at)
 
 /* ---- scalars ----------------------------------------------------------- */
 
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* zeros_trimmed: the length of number s[0..n) (valid JSON) without the
+ * zeros that end its fraction, and without the point when only zeros
+ * followed it: 4.0 is 4 and 15.50000 is 15.5, as serializers often write
+ * them.  A number with an exponent is left as it is. */
+static size_t zeros_trimmed(const char *s, size_t n)
+{
+	if (!memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))
+		return n;
+	while (s[n - 1] == '0')
+		n--;
+	return s[n - 1] == '.' ? n - 1 : n;
+}
+
+/* plain: number s[0..n) (valid JSON, with an exponent) written without
+ * it, in buf: 1e1 is 10, 2.5e-1 is 0.25; NULL when that is long. */
+static const char *plain(const char *s, size_t n, char *buf, size_t cap)
+{
+	char dig[SHOW_MAX];
+	size_t i = s[0] == '-', nd = 0, o = 0;
+	long p, e = 0;
+	bool eneg;
+
+	for (; i < n && (is_digit(s[i]) || s[i] == '.'); i++) {
+		if (s[i] == '.')
+			continue;
+		if (nd == sizeof dig)
+			return NULL;
+		dig[nd++] = s[i];
+	}
+	p = (long)(memchr(s, '.', i) ? (size_t)((const char *)memchr(s, '.', i) - s) : i) -
+	    (s[0] == '-');
+	i++; /* the 'e' */
+	eneg = i < n && s[i] == '-';
+	i += i < n && (s[i] == '-' || s[i] == '+');
+	for (; i < n; i++)
+		if ((e = e * 10 + (s[i] - '0')) > SHOW_MAX)
+			return NULL;
+	p += eneg ? -e : e;
+	while (nd && dig[nd - 1] == '0') /* (zeros at the end: the padding below) */
+		nd--;
+	while (nd && dig[0] == '0') {
+		memmove(dig, dig + 1, --nd);
+		p--;
+	}
+	if (4 + (p < 0 ? (size_t)-p : 0) + nd + (p > (long)nd ? (size_t)p - nd : 0) > cap)
+		return NULL;
+	if (s[0] == '-' && nd)
+		buf[o++] = '-';
+	if (!nd) {
+		buf[o++] = '0';
+	} else if (p <= 0) {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (; p < 0; p++)
+			buf[o++] = '0';
+		memcpy(buf + o, dig, nd);
+		o += nd;
+	} else if ((size_t)p >= nd) {
+		memcpy(buf + o, dig, nd);
+		o += nd;
+		for (; (size_t)p > nd; p--)
+			buf[o++] = '0';
+	} else {
+		memcpy(buf + o, dig, (size_t)p);
+		o += (size_t)p;
+		buf[o++] = '.';
+		memcpy(buf + o, dig + p, nd - (size_t)p);
+		o += nd - (size_t)p;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* fail_exponent: number token i has an exponent, which want (a number)
+ * must be written without: say how to write it. */
+static unsigned fail_exponent(struct ctx *c, unsigned i, const char *want)
+{
+	char have[SHOW_MAX + 8], fix[2 * SHOW_MAX + 8];
+	size_t n;
+	const char *s = json_raw(c->doc, i, &n), *p = plain(s, n, fix, sizeof fix);
+
+	got(c, i, have, sizeof have);
+	if (p && (size_t)show_len(s, n) == n)
+		return fail(c, json_tok_off(c->doc, i),
+			    "expected %s written without an exponent: write %s, not %s", want, p,
+			    have);
+	return fail(c, json_tok_off(c->doc, i), "expected %s written without an exponent, got %s",
+		    want, have);
+}
+
 static unsigned fail_int(struct ctx *c, unsigned i, const struct jd_field *f,
 			 enum json_num_rc rc, int64_t v)
 {
@@ -293,13 +444,29 @@ static unsigned fail_int(struct ctx *c, unsigned i, const struct jd_field *f,
 
 	got(c, i, have, sizeof have);
 	if (rc == JSON_NUM_EXPONENT)
-		return fail(c, at, "expected %s written without an exponent, got %s", want, have);
+		return fail_exponent(c, i, want);
 	if (rc == JSON_NUM_RANGE)
 		return fail(c, at, "expected %s, got %s (too large)", want, have);
 	if (rc == JSON_NUM_OK && v > f->u.range.max)
 		return fail(c, at, "expected %s of at most %" PRId64 ", got %s", want,
 			    f->u.range.max, have);
 	return fail(c, at, "expected %s, got %s", want, have);
+}
+
+/* nul_at: where the \u0000 of string token i is (at its backslash). */
+static size_t nul_at(const struct ctx *c, unsigned i)
+{
+	size_t n;
+	const char *s = json_raw(c->doc, i, &n);
+
+	for (size_t k = 0; k + 5 < n; k++) {
+		if (s[k] != '\\')
+			continue;
+		if (memcmp(s + k + 1, "u0000", 5) == 0)
+			return (size_t)c->doc->toks[i].start + k;
+		k++; /* past the escaped character (a backslash too) */
+	}
+	return json_tok_off(c->doc, i);
 }
 
 static unsigned dec_string(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
@@ -311,7 +478,7 @@ static unsigned dec_string(struct ctx *c, unsigned i, const struct jd_field *f, 
 	switch (json_str_dup(c->doc, i, c->a, &s, NULL)) {
 	case JSON_STR_OK: break;
 	case JSON_STR_NUL:
-		return fail(c, json_tok_off(c->doc, i), "a string must not contain \\u0000");
+		return fail(c, nul_at(c, i), "a string must not contain \\u0000");
 	default: return fail_nomem(c, json_tok_off(c->doc, i));
 	}
 	put(base, f->off, &s, sizeof s);
@@ -389,7 +556,7 @@ static unsigned dec_int(struct ctx *c, unsigned i, const struct jd_field *f, cha
 	if (!json_is_number(c->doc, i))
 		return fail_type(c, i, f);
 	s = json_raw(c->doc, i, &n);
-	rc = json_int(s, n, &v);
+	rc = json_int(s, zeros_trimmed(s, n), &v);
 	if (rc != JSON_NUM_OK || v < f->u.range.min || v > f->u.range.max)
 		return fail_int(c, i, f, rc, v);
 	put(base, f->off, &v, sizeof v);
@@ -401,7 +568,7 @@ static bool check_decimal(struct ctx *c, unsigned i, int64_t min, int64_t max, i
 {
 	size_t n;
 	const char *s = json_raw(c->doc, i, &n);
-	enum json_num_rc rc = json_decimal(s, n, out);
+	enum json_num_rc rc = json_decimal(s, zeros_trimmed(s, n), out);
 	char lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX], have[SHOW_MAX + 8];
 	size_t at;
 
@@ -410,7 +577,7 @@ static bool check_decimal(struct ctx *c, unsigned i, int64_t min, int64_t max, i
 	at = json_tok_off(c->doc, i);
 	got(c, i, have, sizeof have);
 	if (rc == JSON_NUM_EXPONENT)
-		fail(c, at, "expected a number written without an exponent, got %s", have);
+		fail_exponent(c, i, "a number");
 	else if (rc == JSON_NUM_FRACTION)
 		fail(c, at, "expected a number with at most 2 decimal places, got %s", have);
 	else
@@ -431,10 +598,47 @@ static unsigned dec_decimal(struct ctx *c, unsigned i, const struct jd_field *f,
 	return i + 1;
 }
 
+/* why_not_when: why s[0..n), of the shape "YYYY-MM-DD" (day) or "YYYY-MM",
+ * is not a date or month: "there is no month 13", "April has 30 days";
+ * NULL when it is not of that shape. */
+static const char *why_not_when(const char *s, size_t n, bool day, char *buf, size_t cap)
+{
+	static const char *const months[] = { "January", "February", "March", "April",
+					      "May", "June", "July", "August", "September",
+					      "October", "November", "December" };
+	static const char digit_at[] = "dddd-dd-dd";
+	int y, m, d, dim;
+
+	if (n != (day ? 10u : 7u))
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (digit_at[k] == 'd' ? !is_digit(s[k]) : s[k] != '-')
+			return NULL;
+	y = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = day ? (s[8] - '0') * 10 + (s[9] - '0') : 1;
+	if (y < 1)
+		snprintf(buf, cap, "there is no year 0000 (years start at 0001)");
+	else if (m < 1 || m > 12)
+		snprintf(buf, cap, "there is no month %.2s", s + 5);
+	else if (d < 1)
+		snprintf(buf, cap, "there is no day 00");
+	else if (d <= (dim = date_days_in_month(y, m)))
+		return NULL; /* (it is a date) */
+	else if (m == 2 && d == 29)
+		snprintf(buf, cap, "%.4s has no 29 February (%.4s is not a leap year)", s, s);
+	else if (m == 2)
+		snprintf(buf, cap, "February %.4s has %d days", s, dim);
+	else
+		snprintf(buf, cap, "%s has %d days", months[m - 1], dim);
+	return buf;
+}
+
 /* dec_when: dates, months, month-or-present. */
 static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
 {
-	char buf[16], have[SHOW_MAX + 8];
+	char buf[16], have[SHOW_MAX + 8], because[80];
+	const char *why;
 	size_t n = 0;
 	int32_t v;
 	bool ok;
@@ -448,6 +652,10 @@ static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, ch
 		return i + 1;
 	}
 	ok = f->type == JD_DATE ? date_parse(buf, n, &v) : month_parse(buf, n, &v);
+	if (!ok && (why = why_not_when(buf, n, f->type == JD_DATE, because, sizeof because)))
+		return fail(c, json_tok_off(c->doc, i), "%s is not a %s: %s",
+			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
+			    why);
 	if (!ok)
 		return fail(c, json_tok_off(c->doc, i), "%s is not a %s (expected %s)",
 			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
@@ -524,16 +732,14 @@ static unsigned dec_strings(struct ctx *c, unsigned i, const struct jd_field *f,
 	return i + 1 + (unsigned)n;
 }
 
-/* dup_key: an earlier key of the map equal to key. */
-static bool dup_key(const char *arr, const struct jd_map *m, size_t k, const char *key)
+/* dup_key: the key token of the map at token i, before token j, equal to
+ * key[0..n) once decoded; 0 when none is.  Every key counts, null's too. */
+static unsigned dup_key(const struct ctx *c, unsigned i, unsigned j, const char *key, size_t n)
 {
-	for (size_t p = 0; p < k; p++) {
-		const char *prev;
-		memcpy(&prev, arr + p * m->size + m->key_off, sizeof prev);
-		if (strcmp(prev, key) == 0)
-			return true;
-	}
-	return false;
+	for (unsigned p = i + 1; p < j; p += 2)
+		if (json_str_eq(c->doc, p, key, n))
+			return p;
+	return 0;
 }
 
 static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
@@ -542,7 +748,7 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 	const struct jd_map *m = f->u.map;
 	size_t n = (size_t)t->size, k = 0, kn;
 	char *arr = NULL;
-	unsigned j = i + 1;
+	unsigned j = i + 1, first;
 
 	if (t->type != JSMN_OBJECT)
 		return fail_type(c, i, f);
@@ -561,12 +767,17 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 		switch (json_str_dup(c->doc, j, c->a, &key, &kn)) {
 		case JSON_STR_OK: break;
 		case JSON_STR_NUL:
-			return fail(c, json_tok_off(c->doc, j), "a key must not contain \\u0000");
+			return fail(c, nul_at(c, j), "a key must not contain \\u0000");
 		default: return fail_nomem(c, json_tok_off(c->doc, j));
 		}
 		push_name(c, key, kn);
-		if (dup_key(arr, m, k, key))
-			return fail(c, json_tok_off(c->doc, j), "duplicate key");
+		if ((first = dup_key(c, i, j, key, kn))) {
+			uint32_t line, col;
+			json_cursor_at(c->cur, json_tok_off(c->doc, first), &line, &col);
+			return fail(c, json_tok_off(c->doc, j),
+				    "duplicate key (first given at line %" PRIu32 ", column %" PRIu32
+				    ")", line, col);
+		}
 		if (!visit(c, j + 1, JSON_GAP_OBJ_VALUE, (size_t)t->end - 1))
 			return 0;
 		if (json_is_null(c->doc, j + 1)) {
@@ -583,6 +794,7 @@ static unsigned dec_scores(struct ctx *c, unsigned i, const struct jd_field *f, 
 		memcpy(e + m->key_off, &key, sizeof key);
 		memcpy(e + m->val_off, &v, sizeof v);
 		put_pos(c, e, m->pos_off, json_tok_off(c->doc, j));
+		put_pos(c, e, m->vpos_off, json_tok_off(c->doc, j + 1));
 		k++;
 		pop(c);
 	}
@@ -854,9 +1066,9 @@ enum jd_rc jd_decode(struct json_doc *doc, const struct jd_schema *schema, void 
 	if (next < doc->ntoks) {
 		je.off = json_tok_off(doc, next);
 		snprintf(je.reason, sizeof je.reason, "unexpected text after the JSON value");
-		syntax(&c, &je);
+		syntax(&c, &je, false);
 	} else if (!doc->checked && !json_gap_ok(doc, c.pos, doc->len, JSON_GAP_TRAIL, &je)) {
-		syntax(&c, &je);
+		syntax(&c, &je, false);
 	}
 	return c.rc;
 }

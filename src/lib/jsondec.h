@@ -119,6 +119,7 @@ struct jd_map {
 	int32_t key_off;     /* const char *: the key, decoded */
 	int32_t val_off;     /* points_t */
 	int32_t pos_off;     /* position of the key, or JD_NONE */
+	int32_t vpos_off;    /* position of the value, or JD_NONE */
 	int64_t min, max;    /* allowed values, hundredths */
 	unsigned max_entries;
 	const char *what;    /* "an object of factor scores" */
@@ -210,6 +211,12 @@ struct jd_end {
 bool jd_decode_fast(const char *text, size_t len, uint32_t line, uint32_t col,
 		    const struct jd_schema *schema, void *target, struct arena *a,
 		    unsigned max_tokens, struct jd_end *end);
+
+/* jd_show: s[0..n) as a message quotes a user's string: in double quotes,
+ * at most 40 bytes of it (cut at a character, then "..."), control
+ * characters escaped as JSON writes them (\u001b), so that none reaches a
+ * terminal raw.  Written to buf[0..cap) (cap >= 8); returns buf. */
+const char *jd_show(const char *s, size_t n, char *buf, size_t cap);
 
 /* jd_edit_distance: optimal string alignment distance (a transposition
  * counts one), capped: returns cap + 1 when larger than cap. */

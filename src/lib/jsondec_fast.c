@@ -680,13 +680,29 @@ static size_t dec_when(const char *t, size_t len, size_t i, const struct jd_fiel
 	return i + n + 2;
 }
 
+/* zeros_end: past the zeros at t[i] that end a fraction whose digits so
+ * far all count (jd_decode reads 4.0 as 4, 15.50000 as 15.5); 0 when a
+ * digit other than 0, a point or an exponent follows them. */
+static __attribute__((noinline)) size_t zeros_end(const char *t, size_t len, size_t i)
+{
+	while (i < len && t[i] == '0')
+		i++;
+	return number_end(t, len, i) ? i : 0;
+}
+
 static inline size_t dec_int(const char *t, size_t len, size_t i, const struct jd_field *f,
 			     char *base)
 {
 	int64_t v;
 
-	if (!digits(t, len, &i, INT_DIGITS, &v) || !number_end(t, len, i) ||
-	    v < f->u.range.min || v > f->u.range.max)
+	if (!digits(t, len, &i, INT_DIGITS, &v))
+		return 0;
+	if (!number_end(t, len, i)) {
+		/* "4.0": an integer with a fraction of zeros */
+		if (len - i < 2 || t[i] != '.' || t[i + 1] != '0' || !(i = zeros_end(t, len, i + 1)))
+			return 0;
+	}
+	if (v < f->u.range.min || v > f->u.range.max)
 		return 0;
 	put(base, f->off, &v, sizeof v);
 	return i;
@@ -710,8 +726,11 @@ decimal(const char *t, size_t len, size_t i, int64_t min, int64_t max, int64_t *
 		frac = (int64_t)(dot & (f1 * 10 + (two & f2)));
 		i += dot & (2 + (two & 1));
 		c = t[i];
-		if ((dot & (f1 > 9)) | not_after[(unsigned char)c])
-			return 0;
+		if ((dot & (f1 > 9)) | not_after[(unsigned char)c]) {
+			/* "15.50000": two places, then only zeros */
+			if (!(dot & two) || (f1 > 9) || !(i = zeros_end(t, len, i)))
+				return 0;
+		}
 	} else {
 		if (i < len && t[i] == '.') {
 			if (++i >= len || !is_digit(t[i]))
@@ -719,6 +738,8 @@ decimal(const char *t, size_t len, size_t i, int64_t min, int64_t max, int64_t *
 			frac = (t[i++] - '0') * 10;
 			if (i < len && is_digit(t[i]))
 				frac += t[i++] - '0';
+			while (i < len && t[i] == '0') /* "1.500" */
+				i++;
 		}
 		if (!number_end(t, len, i))
 			return 0;
@@ -885,12 +906,18 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 					return 0;
 			}
 		}
-		if (!(i = colon(x, t, len, i)) || !(i = decimal(t, len, i, m->min, m->max, &val)))
+		if (m->pos_off != JD_NONE)
+			memcpy(e + m->pos_off, lc, sizeof lc);
+		if (!(i = colon(x, t, len, i)))
+			return 0;
+		if (m->vpos_off != JD_NONE) {
+			at(x, i, lc);
+			memcpy(e + m->vpos_off, lc, sizeof lc);
+		}
+		if (!(i = decimal(t, len, i, m->min, m->max, &val)))
 			return 0;
 		memcpy(e + m->key_off, &key, sizeof key);
 		memcpy(e + m->val_off, &val, sizeof val);
-		if (m->pos_off != JD_NONE)
-			memcpy(e + m->pos_off, lc, sizeof lc);
 		if (!(i = next(x, t, len, i, '}', &more)))
 			return 0;
 	}

@@ -131,7 +131,7 @@ bad "bad enum value lists the allowed ones" "$tmp/enum.json" \
 	'9:18: applicant.education: "phd" is not one of junior-college, bachelor, master, doctorate'
 variant date 's/"date": "2025-12-01"/"date": "2025-02-30"/'
 bad "a date that does not exist" "$tmp/date.json" \
-	'5:11: date: "2025-02-30" is not a date (expected YYYY-MM-DD)'
+	'5:11: date: "2025-02-30" is not a date: February 2025 has 28 days'
 variant date2 's/"birth_date": "1984-05-17"/"birth_date": "17.05.1984"/'
 bad_re "a date in another format" "$tmp/date2.json" 'applicant\.birth_date: .*not a date'
 variant age15 's/"birth_date": "1984-05-17"/"birth_date": "2010-12-01"/'
@@ -443,5 +443,39 @@ for j in 0 65 two ''; do
 	[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: --jobs needs a number of threads from 1 to 64"* ]]
 	report $? "--jobs '$j': usage error naming the allowed range"
 done
+
+# ---- decoder messages (docs/cli.md, "Input rules") ---------------------------
+variant dupnull 's/"achievements": 15,/"achievements": null, "achievements": 15,/'
+bad "a duplicate score key after null is refused" "$tmp/dupnull.json" \
+	'30:51: experts[0].scores.achievements: duplicate key (first given at line 30, column 29)'
+variant leap 's/"birth_date": "1984-05-17"/"birth_date": "2023-02-29"/'
+bad "29 February of a common year says why" "$tmp/leap.json" \
+	'8:19: applicant.birth_date: "2023-02-29" is not a date: 2023 has no 29 February (2023 is not a leap year)'
+variant zero 's/"years_professional_work": 12,/"years_professional_work": 012,/'
+bad "a leading zero: the rule and the number meant" "$tmp/zero.json" \
+	"15:32: applicant.years_professional_work: invalid JSON: invalid number '012': a number must not start with 0 (write 12)"
+variant trail0 's/"years_professional_work": 12,/"years_professional_work": 12.0,/; s/"achievements": 15,/"achievements": 15.50000,/'
+run evaluate --json "$tmp/trail0.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [[ "$out" == *'"input": "12", "level": "10+"'* ]]
+report $? "12.0 and 15.50000 are the numbers 12 and 15.5"
+variant exp 's/"years_professional_work": 12,/"years_professional_work": 1.2e1,/'
+bad "an exponent: how to write the number" "$tmp/exp.json" \
+	'15:32: applicant.years_professional_work: expected a non-negative integer written without an exponent: write 12, not 1.2e1'
+variant sval 's/"achievements": 15,/"achievements": 15.25,/'
+bad "an expert score off the step points at the value" "$tmp/sval.json" \
+	'30:45: experts[0].scores.achievements: 15.25 is not a multiple of 0.50: experts score achievements in steps of 0.50'
+variant styp 's/"innovation": 18/"innovaton": 18/'
+bad_re "an unknown judged factor: did you mean" "$tmp/styp.json" \
+	'experts\[0\]\.scores\.innovaton: "innovaton" is not a factor experts judge in two-zones [0-9]+ \(did you mean "innovation"\?\)$'
+printf '\xff\xfe{\0\n\0}\0' >"$tmp/utf16.json"
+bad "a UTF-16 file is named as such" "$tmp/utf16.json" \
+	'1:1: the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8'
+variant lang 's/"language": "en"/"language": "english"/'
+bad_re "a language that is not an ISO 639-1 code" "$tmp/lang.json" \
+	'documents\[0\]\.language: "english" is not an ISO 639-1 language code \(two letters, e\.g\. "en", "zh", "de"\)$'
+variant esckey 's/"education": "master"/"edu\\u001bcation": "master"/'
+run evaluate "$tmp/esckey.json"
+[ "$rc" = 1 ] && [[ "$err" == *'applicant.edu\u001bcation: unknown field'* ]] && [[ "$err" != *$'\e'* ]]
+report $? "a control character in a key is escaped in the message"
 
 [ "$fails" = 0 ]

@@ -143,8 +143,8 @@ static struct fixture *fixture(points_t achievements)
 	x.app.applicant.years_in_china = (struct opt_num){true, 2};
 	x.app.applicant.annual_salary_cny = (struct opt_num){true, 600000};
 	x.app.enterprise.sector = "science-technology";
-	x.scores[0] = (struct expert_score){"achievements", achievements, {0, 0}};
-	x.scores[1] = (struct expert_score){"leadership", POINTS(60), {0, 0}};
+	x.scores[0] = (struct expert_score){"achievements", achievements, {0, 0}, {0, 0}};
+	x.scores[1] = (struct expert_score){"leadership", POINTS(60), {0, 0}, {0, 0}};
 	x.expert = (struct expert){"e1", x.scores, 2, {0, 0}};
 	x.app.experts = &x.expert;
 	x.app.nexperts = 1;

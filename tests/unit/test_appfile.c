@@ -368,7 +368,29 @@ static void numbers(void **state)
 	       "applicant.annual_salary_cny", "expected a non-negative integer, got 12.5");
 	bad_at(HEAD ", \"applicant\": {\"annual_salary_cny\": 1e6}}", "1e6",
 	       "applicant.annual_salary_cny",
-	       "expected a non-negative integer written without an exponent, got 1e6");
+	       "expected a non-negative integer written without an exponent: write 1000000, "
+	       "not 1e6");
+	bad_at(HEAD ", \"applicant\": {\"shareholding_percent\": 1e1}}", "1e1",
+	       "applicant.shareholding_percent",
+	       "expected a number written without an exponent: write 10, not 1e1");
+	bad_at(HEAD ", \"applicant\": {\"shareholding_percent\": 2.5E-1}}", "2.5E",
+	       "applicant.shareholding_percent",
+	       "expected a number written without an exponent: write 0.25, not 2.5E-1");
+	bad_at(HEAD ", \"applicant\": {\"years_in_china\": 4.0e0}}", "4.0e0",
+	       "applicant.years_in_china",
+	       "expected a non-negative integer written without an exponent: write 4, not 4.0e0");
+	/* Trailing zeros after the point are the same number (serializers
+	 * write 4.0); a digit that counts is still refused. */
+	decode_ok(HEAD ", \"applicant\": {\"years_in_china\": 4.0, \"years_professional_work\": "
+		  "12.00, \"shareholding_percent\": 12.5000}}");
+	assert_int_equal(F.app.applicant.years_in_china.v, 4);
+	assert_int_equal(F.app.applicant.years_professional_work.v, 12);
+	assert_int_equal(F.app.applicant.shareholding_percent, 1250);
+	bad_at(HEAD ", \"applicant\": {\"years_in_china\": 4.50}}", "4.50",
+	       "applicant.years_in_china", "expected a non-negative integer, got 4.50");
+	bad_at(HEAD ", \"applicant\": {\"shareholding_percent\": 12.3450}}", "12.3450",
+	       "applicant.shareholding_percent",
+	       "expected a number with at most 2 decimal places, got 12.3450");
 	bad_at(HEAD ", \"enterprise\": {\"jobs\": \"420\"}}", "\"420", "enterprise.jobs",
 	       "expected a non-negative integer, got \"420\"");
 	bad_at(HEAD ", \"enterprise\": {\"jobs\": 99999999999999999999}}", "999",
@@ -408,7 +430,24 @@ static void scores(void **state)
 	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"achievements\": -1}}]}",
 	       "-1}", "experts[0].scores.achievements", "expected a number from 0 to 1000, got -1");
 	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\": 1, \"x\": 2}}]}",
-	       "\"x\": 2", "experts[0].scores.x", "duplicate key");
+	       "\"x\": 2", "experts[0].scores.x",
+	       "duplicate key (first given at line 1, column 120)");
+	/* Every key counts, a null one's too (null is "not scored"). */
+	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\": null, \"y\": 1, "
+	       "\"x\": 15}}]}", "\"x\": 15", "experts[0].scores.x",
+	       "duplicate key (first given at line 1, column 120)");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\": null, \"x\": null}}]}",
+	       "\"x\": null}", "experts[0].scores.x",
+	       "duplicate key (first given at line 1, column 120)");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\": 1, \"\\u0078\": 2}}]}",
+	       "\"\\u0078", "experts[0].scores.x",
+	       "duplicate key (first given at line 1, column 120)");
+	/* Scores keep the position of the key and of the value. */
+	decode_ok(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\": null, \"y\":  15.50000}}]}");
+	assert_int_equal(F.app.experts[0].nscores, 1);
+	assert_int_equal(F.app.experts[0].scores[0].points, 1550);
+	pos_is(F.app.experts[0].scores[0].pos, 1, 131);
+	pos_is(F.app.experts[0].scores[0].vpos, 1, 137);
 	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": [1]}]}", "[1]",
 	       "experts[0].scores",
 	       "expected an object of factor scores (factor id: number), got an array");
@@ -441,21 +480,24 @@ static void structure_errors(void **state)
 	/* The decoder checks the grammar as it walks: what jsmn lets through. */
 	bad_at("{\"format\": \"yingcai-application/1\" \"programme\": \"zgc\"}",
 	       "\"programme", "", "invalid JSON: expected ',' or '}' after a value, got '\"'");
-	bad_at("{\"format\"}", "}", "", "invalid JSON: expected ':' after a key, got '}'");
-	bad_at("{\"format\":, \"programme\": 1}", ",", "",
+	bad_at("{\"format\"}", "}", "format", "invalid JSON: expected ':' after a key, got '}'");
+	bad_at("{\"format\":, \"programme\": 1}", ",", "format",
 	       "invalid JSON: expected a value after ':', got ','");
 	bad_at(HEAD ", \"experts\": [{\"id\": \"e\"},]}", ",]", "",
 	       "invalid JSON: trailing comma before ']'");
 	bad_at(HEAD ", \"enterprise\": {\"conditions\": [\"hospital\",, \"fortune-500\"]}}",
 	       ", \"fortune", "", "invalid JSON: expected a value after ',', got ','");
+	bad_at(HEAD ", \"enterprise\": {\"conditions\": [\"hospital\", tru]}}", "tru",
+	       "enterprise.conditions",
+	       "invalid JSON: invalid literal 'tru' (expected true, false or null)");
 	bad_at(HEAD ", \"experts\": [{\"id\": \"e\", \"scores\": {\"a\": 1 \"b\": 2}}]}",
 	       "\"b", "", "invalid JSON: expected ',' or '}' after a value, got '\"'");
 	bad_at(HEAD "} {}", "{}", "", "invalid JSON: unexpected text after the JSON value");
 	bad_at(HEAD "} x", "x", "", "invalid JSON: unexpected character 'x'");
-	bad_at(HEAD ", \"applicant\": {\"board_director\": tru}}", "tru", "",
+	bad_at(HEAD ", \"applicant\": {\"board_director\": tru}}", "tru", "applicant.board_director",
 	       "invalid JSON: invalid literal 'tru' (expected true, false or null)");
-	bad_at(HEAD ", \"applicant\": {\"years_in_china\": 01}}", "01}", "",
-	       "invalid JSON: invalid number '01'");
+	bad_at(HEAD ", \"applicant\": {\"years_in_china\": 01}}", "01}", "applicant.years_in_china",
+	       "invalid JSON: invalid number '01': a number must not start with 0 (write 1)");
 }
 
 static void dates_and_months(void **state)
@@ -463,7 +505,21 @@ static void dates_and_months(void **state)
 	(void)state;
 	bad_at("{\"format\": \"yingcai-application/1\", \"programme\": \"zgc\", "
 	       "\"date\": \"2025-02-30\"}", "\"2025-02-30", "date",
-	       "\"2025-02-30\" is not a date (expected YYYY-MM-DD)");
+	       "\"2025-02-30\" is not a date: February 2025 has 28 days");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"2023-02-29\"}}", "\"2023",
+	       "applicant.birth_date",
+	       "\"2023-02-29\" is not a date: 2023 has no 29 February (2023 is not a leap year)");
+	decode_ok(HEAD ", \"applicant\": {\"birth_date\": \"2024-02-29\"}}");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"2024-04-31\"}}", "\"2024",
+	       "applicant.birth_date", "\"2024-04-31\" is not a date: April has 30 days");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"2024-04-00\"}}", "\"2024",
+	       "applicant.birth_date", "\"2024-04-00\" is not a date: there is no day 00");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"0000-04-01\"}}", "\"0000",
+	       "applicant.birth_date",
+	       "\"0000-04-01\" is not a date: there is no year 0000 (years start at 0001)");
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"covers\": "
+	       "{\"from\": \"2025-00\", \"to\": \"2025-01\"}}]}", "\"2025-00",
+	       "documents[0].covers.from", "\"2025-00\" is not a month: there is no month 00");
 	bad_at("{\"format\": \"yingcai-application/1\", \"programme\": \"zgc\", "
 	       "\"date\": 20251201}", "2025", "date",
 	       "expected a date \"YYYY-MM-DD\", got 20251201");
@@ -471,7 +527,7 @@ static void dates_and_months(void **state)
 	       "applicant.birth_date", "\"1984-5-17\" is not a date (expected YYYY-MM-DD)");
 	bad_at(HEAD ", \"applicant\": {\"resume\": [{\"from\": \"2020-13\", \"to\": \"present\"}]}}",
 	       "\"2020-13", "applicant.resume[0].from",
-	       "\"2020-13\" is not a month (expected YYYY-MM)");
+	       "\"2020-13\" is not a month: there is no month 13");
 	bad_at(HEAD ", \"applicant\": {\"resume\": [{\"from\": \"2020-01\", \"to\": \"now\"}]}}",
 	       "\"now", "applicant.resume[0].to",
 	       "\"now\" is not a month (expected YYYY-MM or \"present\")");
@@ -479,7 +535,7 @@ static void dates_and_months(void **state)
 	       "{\"from", "applicant.resume[0]", "from 2010-05 is after to 2006-07");
 	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\"}, {\"slot\": \"b\"}, "
 	       "{\"slot\": \"c\", \"issued\": \"2025-13-01\"}]}", "\"2025-13",
-	       "documents[2].issued", "\"2025-13-01\" is not a date (expected YYYY-MM-DD)");
+	       "documents[2].issued", "\"2025-13-01\" is not a date: there is no month 13");
 	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"covers\": "
 	       "{\"from\": \"2025-06\", \"to\": \"2025-01\"}}]}", "{\"from",
 	       "documents[0].covers", "from 2025-06 is after to 2025-01");
@@ -494,15 +550,87 @@ static void strings_and_escapes(void **state)
 		  "\"nationality\": \"\xe4\xb8\xad\"}}");
 	assert_string_equal(F.app.applicant.name, "Ren\xc3\xa9" "e \xf0\x9f\x98\x80\nII");
 	assert_string_equal(F.app.applicant.nationality, "\xe4\xb8\xad");
-	bad_at(HEAD ", \"applicant\": {\"name\": \"\\ud83d x\"}}", "\\ud83d", "",
+	bad_at(HEAD ", \"applicant\": {\"name\": \"\\ud83d x\"}}", "\\ud83d", "applicant.name",
 	       "invalid JSON: invalid \\u escape or unpaired surrogate in a string");
-	bad_at(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}", "\xe9", "",
+	bad_at(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}", "\xe9", "applicant.name",
 	       "invalid JSON: invalid UTF-8 in a string");
-	bad_at(HEAD ", \"applicant\": {\"name\": \"a\\u0000b\"}}", "\"a\\u0000", "applicant.name",
-	       "a string must not contain \\u0000");
+	/* at the escape itself, not at the string's opening quote */
+	bad_at(HEAD ", \"applicant\": {\"name\": \"a\\\\u0000\\u0000b\"}}", "\\u0000b",
+	       "applicant.name", "a string must not contain \\u0000");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"x\\u0000\": 1}}]}", "\\u0000",
+	       "experts[0].scores", "a key must not contain \\u0000");
+	/* Control characters from the input never reach a message raw. */
+	bad_at(HEAD ", \"applicant\": {\"nat\\u001bionality\": \"DEU\"}}", "\"nat",
+	       "applicant.nat\\u001bionality", "unknown field (did you mean \"nationality\"?)");
+	bad_at(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"\\u001b[2J\": true}}]}", "true",
+	       "experts[0].scores.\\u001b[2J", "expected a number, got true");
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"\\u001b\\\"\"}]}",
+	       "\"\\u001b", "documents[0].language",
+	       "\"\\u001b\\\"\" is not an ISO 639-1 language code (two letters, e.g. \"en\", "
+	       "\"zh\", \"de\")");
+	/* (jsmn finds this one, before the decoder knows any field) */
+	bad_at(HEAD ", \"applicant\": {\"name\": \"\\x\"}}", "\\x", "",
+	       "invalid JSON: invalid escape '\\x'; the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r "
+	       "\\t \\uXXXX");
 	/* Columns count characters: the error after two CJK characters. */
 	decode_bad(HEAD ", \"applicant\": {\"name\": \"\xe4\xb8\xad\xe6\x96\x87\", \"x\": 1}}", 1,
 		   113, "applicant.x", "unknown field");
+}
+
+static void languages(void **state)
+{
+	(void)state;
+	decode_ok(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"zh\"}, "
+		  "{\"slot\": \"b\", \"language\": null}, {\"slot\": \"c\"}]}");
+	assert_string_equal(F.app.documents[0].language, "zh");
+	assert_null(F.app.documents[1].language);
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"english\"}]}",
+	       "\"english", "documents[0].language",
+	       "\"english\" is not an ISO 639-1 language code (two letters, e.g. \"en\", \"zh\", "
+	       "\"de\")");
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"\"}]}", "\"\"}",
+	       "documents[0].language",
+	       "\"\" is not an ISO 639-1 language code (two letters, e.g. \"en\", \"zh\", \"de\")");
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"EN\"}]}", "\"EN",
+	       "documents[0].language",
+	       "\"EN\" is not an ISO 639-1 language code (two letters, e.g. \"en\", \"zh\", \"de\")");
+}
+
+/* A file saved as UTF-16 or UTF-32 is named as such, not as a syntax error. */
+static void wide_files_are_named(void **state)
+{
+	static const char *const files[] = {
+		"\xff\xfe{\0\"\0", "\xfe\xff\0{\0\"", "{\0\"\0f\0", "\0{\0\"\0f",
+		"\xff\xfe\0\0{\0\0\0", "\0\0\xfe\xff\0\0\0{",
+	};
+	static const char want[] = "the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8";
+
+	(void)state;
+	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+		struct appfile_stream st;
+		struct appfile_error err;
+		const char *text;
+		size_t len;
+		uint32_t line, col;
+		FILE *f = fmemopen((void *)files[k], 6, "r");
+
+		assert_int_equal(appfile_decode(&F.d, files[k], 6, 1, &F.a, &F.app, &F.err),
+				 APPFILE_EINPUT);
+		assert_string_equal(F.err.reason, want);
+		assert_int_equal(F.err.col, 1);
+		assert_non_null(f);
+		appfile_stream_init(&st, f, 0);
+		assert_int_equal(appfile_stream_next(&st, &text, &len, &line, &col, &err),
+				 APPFILE_BAD);
+		assert_string_equal(err.reason, want);
+		assert_int_equal(err.line, 1);
+		assert_int_equal(err.col, 1);
+		/* and nothing more from it */
+		assert_int_equal(appfile_stream_next(&st, &text, &len, &line, &col, &err),
+				 APPFILE_END);
+		appfile_stream_release(&st);
+		fclose(f);
+	}
 }
 
 static void positions_on_multiline_input(void **state)
@@ -535,12 +663,19 @@ static void positions_on_multiline_input(void **state)
 	assert_int_equal(F.err.line, 3);
 	assert_int_equal(F.err.col, 51);
 
-	/* A JSON error has no field path. */
+	/* A JSON error names the field whose value is malformed ... */
 	rc = appfile_decode(&F.d, "{\n  \"format\": tru\n}", 19, 1, &F.a, &F.app, &F.err);
 	assert_int_equal(rc, APPFILE_EINPUT);
 	appfile_error_format(&F.err, "x.json", &sb);
-	assert_string_equal(sb.buf, "x.json:2:13: invalid JSON: invalid literal 'tru' "
+	assert_string_equal(sb.buf, "x.json:2:13: format: invalid JSON: invalid literal 'tru' "
 				    "(expected true, false or null)");
+	strbuf_reset(&sb);
+	/* ... and has no path when it is not in a value. */
+	rc = appfile_decode(&F.d, HEAD "} []", strlen(HEAD "} []"), 1, &F.a, &F.app, &F.err);
+	assert_int_equal(rc, APPFILE_EINPUT);
+	appfile_error_format(&F.err, "x.json", &sb);
+	assert_string_equal(sb.buf, "x.json:1:85: invalid JSON: unexpected text after the JSON "
+				    "value");
 	strbuf_release(&sb);
 
 	/* Positions in a decoded application are absolute too. */
@@ -861,13 +996,29 @@ static void fast_way(void **state)
 	fast_declines(HEAD ", \"experts\": [{\"id\": \"e\", \"scores\": {\"a\": null}}]}");
 	fast_declines(HEAD ", \"applicant\": {\"name\": \"a\\u0000b\"}}");     /* \u0000 */
 	fast_declines(HEAD ", \"date\": \"2025-12-01\"}");                      /* duplicate */
-	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": 1.0}}");      /* fraction */
+	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": 1.5}}");      /* fraction */
+	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": 1.01}}");
+	fast_declines(HEAD ", \"applicant\": {\"years_in_china\": 1.0e0}}");
+	fast_declines(HEAD ", \"applicant\": {\"shareholding_percent\": 1.5001}}");
+	fast_declines(HEAD ", \"documents\": [{\"slot\": \"a\", \"language\": \"english\"}]}");
 	fast_declines(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}");       /* bad UTF-8 */
 	fast_declines(HEAD ", \"track\": \"startup\"}");                        /* app_check */
 	fast_declines(HEAD ",}");
 	fast_declines(HEAD);
 	decode_ok(HEAD ", \"applicant\": {\"years_in_china\": -0}}");
 	assert_int_equal(F.app.applicant.years_in_china.v, 0);
+	/* Trailing zeros after the point, taken as the careful way takes them. */
+	fast_ok(HEAD ", \"applicant\": {\"years_in_china\": 4.0, \"shareholding_percent\": 1.5000}, "
+		"\"experts\": [{\"id\": \"e\", \"scores\": {\"a\": 15.50000, \"b\": 3.000}}]}");
+	assert_int_equal(F.app.applicant.years_in_china.v, 4);
+	assert_int_equal(F.app.applicant.shareholding_percent, 150);
+	assert_int_equal(F.app.experts[0].scores[0].points, 1550);
+	assert_int_equal(F.app.experts[0].scores[1].points, 300);
+	/* the value's position, as the careful way gives it (scores above) */
+	fast_ok(HEAD ", \"experts\": [{\"id\": \"a\", \"scores\": {\"y\":  15.50000}}]}");
+	pos_is(F.app.experts[0].scores[0].pos, 7, 122);
+	pos_is(F.app.experts[0].scores[0].vpos, 7, 128);
+	pos_is(F.app.experts[0].scores[0].vpos, 7, 128);
 }
 
 int main(void)
@@ -883,6 +1034,8 @@ int main(void)
 		cmocka_unit_test(structure_errors),
 		cmocka_unit_test(dates_and_months),
 		cmocka_unit_test(strings_and_escapes),
+		cmocka_unit_test(languages),
+		cmocka_unit_test(wide_files_are_named),
 		cmocka_unit_test(positions_on_multiline_input),
 		cmocka_unit_test(arena_exhaustion_is_reported),
 		cmocka_unit_test(fast_way),

@@ -121,9 +121,17 @@ static void refuses_what_jsmn_accepts(void **state)
 static void refuses_bad_primitives(void **state)
 {
 	(void)state;
-	bad("[01]", 1, "invalid number '01'");
+	/* a slip the message names, with the number meant */
+	bad("[01]", 1, "invalid number '01': a number must not start with 0 (write 1)");
+	bad("[007.5]", 1, "invalid number '007.5': a number must not start with 0 (write 7.5)");
+	bad("[-04]", 1, "invalid number '-04': a number must not start with 0 (write -4)");
+	bad("[1.]", 1, "invalid number '1.': a decimal point must be followed by a digit "
+	    "(write 1)");
+	bad("[+1]", 1, "invalid number '+1': a number must not start with '+' (write 1)");
+	bad("[.5]", 1, "invalid number '.5': a number must not start with '.' (write 0.5)");
+	bad("{\"a\": +12.5}", 6, "invalid number '+12.5': a number must not start with '+' "
+	    "(write 12.5)");
 	bad("[-]", 1, "invalid number '-'");
-	bad("[1.]", 1, "invalid number '1.'");
 	bad("[1.e5]", 1, "invalid number");
 	bad("[1e]", 1, "invalid number");
 	bad("[1e+]", 1, "invalid number");
@@ -133,8 +141,8 @@ static void refuses_bad_primitives(void **state)
 	bad("[truee]", 1, "invalid literal");
 	bad("[falsey]", 1, "invalid literal");
 	bad("tru", 0, "invalid literal");
-	bad("[+1]", 1, "unexpected character");
-	bad("[.5]", 1, "unexpected character");
+	bad("[+]", 1, "unexpected character '+'");
+	bad("[.x]", 1, "unexpected character '.'");
 	bad("[True]", 1, "unexpected character");
 	bad("[NaN]", 1, "unexpected character");
 }
@@ -144,8 +152,10 @@ static void refuses_bad_strings(void **state)
 	(void)state;
 	bad("[\"a\tb\"]", 3, "control character");
 	bad("[\"a\nb\"]", 3, "control character");
-	bad("[\"\\x\"]", 2, "invalid escape");
-	bad("[\"\\u12G4\"]", 2, "invalid escape");
+	bad("[\"\\x\"]", 2, "invalid escape '\\x'; the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r "
+	    "\\t \\uXXXX");
+	bad("[\"ab\\'\"]", 4, "invalid escape '\\''");
+	bad("[\"\\u12G4\"]", 2, "invalid \\u escape");
 	bad("[\"\\ud83d\"]", 2, "unpaired surrogate");
 	bad("[\"\\ud83dx\"]", 2, "unpaired surrogate");
 	bad("[\"\\ud83d\\u0041\"]", 2, "unpaired surrogate");

@@ -224,10 +224,30 @@ static void expert_score_errors_name_the_field(void **state)
 	judge(fx, 0, "e1", 6025, 500, 8000); /* off the 0.5 step */
 	assert_false(compute(fx));
 	assert_non_null(strstr(fx->err.reason, "steps of 0.50"));
+	/* range and step errors point at the value, not at the factor id */
+	fx->scores[0][0].pos = (struct srcpos){ 30, 9 };
+	fx->scores[0][0].vpos = (struct srcpos){ 30, 25 };
+	assert_false(compute(fx));
+	assert_int_equal(fx->err.pos.line, 30);
+	assert_int_equal(fx->err.pos.col, 25);
 	judge(fx, 0, "e1", 6000, 500, 8000);
 	fx->scores[0][1].factor = "age"; /* not judged */
+	fx->scores[0][1].pos = (struct srcpos){ 31, 9 };
+	fx->scores[0][1].vpos = (struct srcpos){ 31, 16 };
 	assert_false(compute(fx));
 	assert_string_equal(fx->err.path, "experts[0].scores.age");
+	assert_int_equal(fx->err.pos.col, 9); /* the key: the id is what is wrong */
+	assert_null(strstr(fx->err.reason, "did you mean"));
+	judge(fx, 0, "e1", 6000, 500, 8000);
+	fx->scores[0][2].factor = "innovaton"; /* a typo */
+	assert_false(compute(fx));
+	assert_string_equal(fx->err.reason, "\"innovaton\" is not a factor experts judge in "
+			    "test 1 (did you mean \"innovation\"?)");
+	judge(fx, 0, "e1", 6000, 500, 8000);
+	fx->scores[0][2].factor = "x\033[2J"; /* a control character is escaped */
+	assert_false(compute(fx));
+	assert_string_equal(fx->err.path, "experts[0].scores.x\\u001b[2J");
+	assert_non_null(strstr(fx->err.reason, "\"x\\u001b[2J\" is not a factor"));
 	judge(fx, 0, "e1", 6000, 500, 8000);
 	judge(fx, 1, "e1", 6000, 500, 8000); /* same id twice */
 	assert_false(compute(fx));
