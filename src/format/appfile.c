@@ -708,19 +708,15 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 	return true;
 }
 
-/* cut_open_value: after text (a value starting at line:col) failed to
- * decode with *err.  When the value runs on over a line that starts with
- * '{', and the error lies on the line before that one or later, the value
- * is most likely a line of JSON Lines left open (a '}' or '"' missing),
- * which took the applications on the following lines with it.  Then the
- * error becomes that line's own (decoded up to its end), and reading goes
- * on at the line that starts with '{', so those applications are still
- * scored (formats.md).  A pretty-printed application with a '{' at the
- * start of a line and an error before it is left as it was. */
-static void cut_open_value(struct appfile_stream *s, struct appfile_decoder *d,
-			   const char *text, size_t len, uint32_t line, uint32_t col,
-			   struct arena *a, struct application *out,
-			   struct appfile_error *err)
+/* appfile_stream_recover (appfile.h).  A line of JSON Lines left open (a
+ * '}' or '"' missing) takes the applications on the lines after it into
+ * its value, as far as the brackets balance; formats.md wants them scored.
+ * The open line's error is found by decoding it up to its end.  A
+ * pretty-printed application with a '{' at the start of a line and an
+ * error before that line is left as it was. */
+void appfile_stream_recover(struct appfile_stream *s, struct appfile_decoder *d,
+			    const char *text, size_t len, uint32_t line, uint32_t col,
+			    struct arena *a, struct application *out, struct appfile_error *err)
 {
 	const char *end = text + len, *p = text, *nl = NULL;
 	uint32_t lines = 0;
@@ -772,7 +768,7 @@ enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_d
 	if (r != APPFILE_VALUE)
 		return r;
 	if (appfile_decode_at(d, text, len, line, col, a, out, err) != APPFILE_OK) {
-		cut_open_value(s, d, text, len, line, col, a, out, err);
+		appfile_stream_recover(s, d, text, len, line, col, a, out, err);
 		return APPFILE_BAD;
 	}
 	return APPFILE_VALUE;

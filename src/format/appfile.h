@@ -135,7 +135,19 @@ enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **tex
 				      size_t *len, uint32_t *line, uint32_t *col,
 				      struct appfile_error *err);
 
-/* appfile_stream_read: appfile_stream_next() then appfile_decode_at(). */
+/* appfile_stream_recover: after text[0..len) (the value appfile_stream_next
+ * just gave, at line:col) failed to decode with *err.  When it runs on over
+ * a line that starts with '{' and the error lies on the line before that
+ * one or later, it is most likely a line of JSON Lines left open, which
+ * took the applications on the lines after it: then *err becomes that
+ * line's own error and the stream goes on at the line that starts with
+ * '{'.  Otherwise nothing changes. */
+void appfile_stream_recover(struct appfile_stream *s, struct appfile_decoder *d,
+			    const char *text, size_t len, uint32_t line, uint32_t col,
+			    struct arena *a, struct application *out, struct appfile_error *err);
+
+/* appfile_stream_read: appfile_stream_next(), appfile_decode_at() and, when
+ * that fails, appfile_stream_recover(). */
 enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_decoder *d,
 				      struct arena *a, struct application *out,
 				      struct appfile_error *err);

@@ -13,7 +13,8 @@
  * to the same application, field by field and position by position, and
  * the fast way says the object ends where a json_cursor says it does; the
  * stream reader's own fast way (appfile_stream_read) yields what
- * appfile_stream_next + appfile_decode_at yield.
+ * appfile_stream_next + appfile_decode_at (+ appfile_stream_recover after
+ * an error) yield.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -264,8 +265,10 @@ static void stream_read_agrees(struct appfile_decoder *d, struct arena *a, struc
 		arena_reset(b);
 		r = appfile_stream_read(&s, d, a, &x, &ex);
 		q = appfile_stream_next(&t, &text, &len, &line, &col, &ey);
-		if (q == APPFILE_VALUE && appfile_decode_at(d, text, len, line, col, b, &y, &ey))
+		if (q == APPFILE_VALUE && appfile_decode_at(d, text, len, line, col, b, &y, &ey)) {
+			appfile_stream_recover(&t, d, text, len, line, col, b, &y, &ey);
 			q = APPFILE_BAD;
+		}
 		check(r == q);
 		if (r == APPFILE_END)
 			break;
