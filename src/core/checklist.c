@@ -285,9 +285,29 @@ static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 	return false;
 }
 
-/* stem_descriptive: the file-name rule on a stem (checklist.h). */
+/* type_suffix: the length of ".<an accepted type>" that stem[0..n) ends
+ * in, or 0. */
+static inline size_t type_suffix(const struct doc_rules *r, const char *stem, size_t n)
+{
+	for (size_t i = 0; i < r->nfile_types; i++) {
+		size_t tl = r->type_lens[i];
+
+		if (tl && n > tl + 1 && stem[n - tl - 1] == '.' &&
+		    ieq_lowered(stem + n - tl, r->type_exts[i], tl))
+			return tl + 1;
+	}
+	return 0;
+}
+
+/* stem_descriptive: the file-name rule on a stem (checklist.h).  A type
+ * named twice does not describe anything: "scan001.pdf.pdf" is judged as
+ * "scan001". */
 static inline bool stem_descriptive(const struct doc_rules *r, const char *stem, size_t n)
 {
+	size_t cut;
+
+	while ((cut = type_suffix(r, stem, n)))
+		n -= cut;
 	return has_letters(stem, n, 3) && !generic_stem(r, stem, n);
 }
 

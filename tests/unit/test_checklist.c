@@ -470,7 +470,7 @@ static void test_names_not_descriptive(void **state)
 		"document (2).pdf", "Document.pdf", "扫描件1.pdf", "扫描件（2）.pdf",
 		"扫描件.pdf", "20251201.pdf", "001.pdf", "2025-12-01_003.pdf", ".pdf",
 		"ab.pdf", "ab12.pdf", "a-b.pdf", "学.pdf", "\xff\xfe\xfd.pdf",
-		"x/scan001.pdf",
+		"x/scan001.pdf", "scan001.pdf.pdf", "IMG_1234.PDF.pdf", "ab.pdf.pdf",
 	};
 	struct fx *x = *state;
 	struct doc_rules r = name_rules(x, 4);
@@ -486,7 +486,7 @@ static void test_names_descriptive(void **state)
 		"passport-anna-example.pdf", "abc.pdf", "cv-anna.pdf",
 		"scan-of-passport.pdf", "IMG_passport.pdf", "documents-of-employer.pdf",
 		"学位证.pdf", "扫描件护照.pdf", "Émile-cv.pdf", "Паспорт.pdf",
-		"contract v2 (signed).pdf", "work permit 2021.pdf",
+		"contract v2 (signed).pdf", "work permit 2021.pdf", "passport-anna.pdf.pdf",
 	};
 	struct fx *x = *state;
 	struct doc_rules r = name_rules(x, 4);
