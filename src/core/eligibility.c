@@ -85,6 +85,25 @@ static bool is_leaf(const struct predicate *p)
 	       (p->op == PRED_NOT && p->label);
 }
 
+/* put_wage: "; the 2023 average wage: CNY 141132, provisional": the wage
+ * a comparison used, so that its number can be traced, and marked when
+ * the wage table says it is provisional (scorecard.md: never hidden). */
+static void put_wage(struct why_out *o, const struct wage *w)
+{
+	char buf[96];
+	struct strbuf sb;
+
+	strbuf_init_fixed(&sb, buf, sizeof buf);
+	strbuf_addstr(&sb, "; the ");
+	strbuf_add_uint(&sb, (unsigned)w->year);
+	strbuf_addstr(&sb, " average wage: CNY ");
+	strbuf_add_uint(&sb, (unsigned)w->annual_cny);
+	if (w->provisional)
+		strbuf_addstr(&sb, ", provisional");
+	if (!sb.failed && fits(o, sb.len + 1))
+		strbuf_add(o->sb, sb.buf, sb.len);
+}
+
 /* leaf: "label: met (director)": the condition, its outcome, and the value
  * it looked at when that is more than a yes or no. */
 static void leaf(struct why_out *o, const struct predicate *p, const struct facts *f,
@@ -114,6 +133,8 @@ static void leaf(struct why_out *o, const struct predicate *p, const struct fact
 	if (fits(o, n + 3)) {
 		strbuf_add(o->sb, " (", 2);
 		strbuf_add(o->sb, value, n);
+		if (p->unit == UNIT_AVERAGE_WAGE && f->wage)
+			put_wage(o, f->wage);
 		strbuf_addch(o->sb, ')');
 	}
 }

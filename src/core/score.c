@@ -162,7 +162,9 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 		return;
 	}
 	r->level = best->label;
-	r->provisional = best->provisional;
+	/* a level in multiples of a wage the table marks provisional rests on it */
+	r->provisional = best->provisional ||
+			 (fac->unit == UNIT_AVERAGE_WAGE && e->f->wage->provisional);
 	set_scored(r, best->points);
 }
 
