@@ -63,7 +63,7 @@ enum json_rc {
 
 struct json_error {
 	size_t off;      /* byte offset of the problem in the text */
-	char reason[96]; /* "expected ',' or '}' after a value", ... */
+	char reason[160]; /* "expected ',' or '}' after a value", ... */
 };
 
 struct json_doc {
