@@ -47,6 +47,15 @@ static void put_quoted(const struct words *w, const char *s)
 	size_t n = strlen(s);
 	char *p;
 
+	for (size_t i = 0; i < n; i++) {
+		if (strbuf_control_len(s + i)) { /* rare: a name with a control character */
+			strbuf_addch(sb, '\'');
+			strbuf_add_shown(sb, s);
+			strbuf_addch(sb, '\'');
+			return;
+		}
+	}
+
 	if (!strbuf_has_room(sb, n + 2) && !strbuf_grow(sb, n + 2))
 		return;
 	p = sb->buf + sb->len;
@@ -164,6 +173,12 @@ static void put_example_name(const struct words *w)
 	for (const char *p = who; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
 		bool sep = ch == ' ' || ch == '-' || ch == '_' || ch == '.';
+		size_t control = strbuf_control_len(p);
+
+		if (control) { /* never into a file name we suggest */
+			p += control - 1;
+			continue;
+		}
 
 		if (sep && sb->len > start && sb->buf[sb->len - 1] != '-')
 			strbuf_addch(sb, '-');

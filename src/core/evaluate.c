@@ -51,14 +51,17 @@ static bool check_qualifications(const struct facts *f, struct arena *a, struct 
 				best = &f->catalog->entries[k];
 			}
 		}
+		/* the id as JSON writes it: no control character reaches a terminal */
+		const char *id = strbuf_json_quoted(a, q->id);
+
 		err->path = arena_printf(a, "applicant.qualifications[%zu].id", i);
 		err->pos = q->pos;
-		err->reason = best ?
-			arena_printf(a, "\"%s\" is not in the %s catalog: did you mean \"%s\" (%s)?",
-				     q->id, f->catalog->edition, best->id, best->name) :
-			arena_printf(a, "\"%s\" is not in the %s catalog as loaded; if the "
+		err->reason = !id ? "out of memory" : best ?
+			arena_printf(a, "%s is not in the %s catalog: did you mean \"%s\" (%s)?",
+				     id, f->catalog->edition, best->id, best->name) :
+			arena_printf(a, "%s is not in the %s catalog as loaded; if the "
 				     "qualification is listed in the official catalog, ask the registry "
-				     "administrator to import it", q->id, f->catalog->edition);
+				     "administrator to import it", id, f->catalog->edition);
 		return false;
 	}
 	return true;

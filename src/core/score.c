@@ -487,11 +487,6 @@ static const struct factor *judged_by(const struct eval *e, const char *id, size
 	return NULL;
 }
 
-static void add_json(struct strbuf *sb, const void *s)
-{
-	strbuf_add_json(sb, s);
-}
-
 /* nearest_judged: the judged factor id closest to id, for "did you mean";
  * NULL when none is close. */
 static const char *nearest_judged(const struct eval *e, const char *id)
@@ -540,7 +535,7 @@ static bool check_experts(struct eval *e, const struct track *t)
 				continue;
 			}
 			/* the id as JSON writes it: no control character reaches a terminal */
-			quoted = strbuf_render(e->a, add_json, s->factor);
+			quoted = strbuf_json_quoted(e->a, s->factor);
 			if (!quoted)
 				return fail(e, "", s->pos, NULL);
 			path = arena_printf(e->a, "experts[%zu].scores.%.*s", i,

@@ -129,8 +129,10 @@ static void header(struct strbuf *sb, const struct evaluation *ev, const char *n
 	const struct application *app = ev->facts.app;
 	char d[DATE_FMT_MAX];
 
-	strbuf_addf(sb, "%s%s%s", st->bold, app->applicant.name ? app->applicant.name : name,
-		    st->off);
+	/* the name as typed, but no control character reaches the terminal */
+	strbuf_addstr(sb, st->bold);
+	strbuf_add_shown(sb, app->applicant.name ? app->applicant.name : name);
+	strbuf_addstr(sb, st->off);
 	strbuf_addf(sb, " · %s%s%s %s · application date %s\n", ev->policy->programme,
 		    app->track ? "/" : "", app->track ? app->track : "", ev->policy->edition,
 		    date_format(app->date, d));

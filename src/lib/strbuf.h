@@ -94,5 +94,17 @@ void strbuf_setlen(struct strbuf *sb, size_t n);
 struct arena;
 typedef void strbuf_writer(struct strbuf *sb, const void *arg);
 char *strbuf_render(struct arena *a, strbuf_writer *write, const void *arg);
+/* strbuf_control_len: the length of a control character at s (1: C0 or
+ * DEL; 2: a C1 control; 3: a Unicode bidirectional control or mark, which
+ * can reorder the text around it), else 0.  Text a user typed that goes to
+ * a terminal or into a sentence passes through strbuf_add_shown. */
+size_t strbuf_control_len(const char *s);
+/* strbuf_add_shown: s with every control character (strbuf_control_len)
+ * written as \uXXXX, the rest as it is. */
+void strbuf_add_shown(struct strbuf *sb, const char *s);
+/* strbuf_json_quoted: s as a JSON string literal, quotes included, in a
+ * (NULL when a is exhausted): how a message shows text a user typed, so
+ * that no control character in it reaches a terminal. */
+char *strbuf_json_quoted(struct arena *a, const char *s);
 
 #endif

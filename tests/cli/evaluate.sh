@@ -390,6 +390,19 @@ run evaluate --no-color "demo/ben-self-check.json"
 [[ "$out" =~ "  value "\ +"? / 25.00  not judged yet (6.00 to 11.00)" ]]
 report $? "text: a sum not judged yet shows the range it can still reach"
 
+# Text a user typed never reaches the terminal with its control characters (a name that
+# moves the cursor or recolours the screen, a file name, an id in a message).
+variant ctl 's/"name": "[^"]*"/"name": "Anna\\u001b[31mRED\\nline2\\u202e"/'
+run evaluate --no-color "$tmp/ctl.json"
+[ "$rc" = 0 ] && [[ "$out" == 'Anna\u001b[31mRED\u000aline2\u202e · '* ]] &&
+	! printf '%s' "$out" | grep -q $'\x1b'
+report $? "text: control characters in the applicant's name are shown escaped"
+variant ctlq 's/"id": "acca-fellow"/"id": "ac\\"ca\\u0007"/'
+run evaluate "$tmp/ctlq.json"
+[ "$rc" = 1 ] && [[ "$err" == *'"ac\"ca\u0007" is not in the 2025 catalog'* ]] &&
+	! printf '%s' "$err" | grep -q $'\x07'
+report $? "a qualification id in a message: shown as JSON writes it, no control character"
+
 # A program that writes one application into a pipe and waits for its result before it
 # writes the next must get the result while the pipe is still open (docs/cli.md).
 mkfifo "$tmp/in.fifo"

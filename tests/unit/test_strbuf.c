@@ -120,6 +120,24 @@ static void json_escaping_keeps_utf8_and_high_bytes(void **state)
 	strbuf_release(&sb);
 }
 
+/* Text a user typed, shown on a terminal: no control character, no
+ * bidirectional override gets through; everything else is as typed. */
+static void shown_text_escapes_controls(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(1024);
+	(void)state;
+
+	strbuf_add_shown(&sb, "Anna\x1b[31m\n\x7f\xc2\x85\xe2\x80\xae" "evil\xe2\x81\xa6 "
+			 "\xe5\xbc\xa0 Ren\xc3\xa9 \xe2\x80\x94");
+	assert_string_equal(sb.buf, "Anna\\u001b[31m\\u000a\\u007f\\u0085\\u202eevil\\u2066 "
+			    "\xe5\xbc\xa0 Ren\xc3\xa9 \xe2\x80\x94");
+	assert_int_equal(strbuf_control_len("\xe2\x80\x8f"), 3);
+	assert_int_equal(strbuf_control_len("\xe2\x80\x94"), 0); /* an em dash */
+	assert_int_equal(strbuf_control_len("\xc2\xa0"), 0);     /* no-break space */
+	assert_int_equal(strbuf_control_len(""), 0);
+	strbuf_release(&sb);
+}
+
 static void json_escaping_latches_at_the_cap(void **state)
 {
 	struct strbuf sb = STRBUF_INIT(10);
@@ -159,6 +177,7 @@ int main(void)
 		cmocka_unit_test(json_escaping_matches_reference_everywhere),
 		cmocka_unit_test(json_escaping_keeps_utf8_and_high_bytes),
 		cmocka_unit_test(json_escaping_latches_at_the_cap),
+		cmocka_unit_test(shown_text_escapes_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
