@@ -182,6 +182,14 @@ static int evaluate_file(struct run *r, const char *path)
 	 * threads, only when the input is a file, read to its end without
 	 * waiting. */
 	batch = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	if (f != stdin && !batch && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		settle(r);
+		fprintf(stderr, "yingcai evaluate: %s: is a directory; give the application "
+			"files in it (for example %s/*.json)\n", path, path);
+		r->status = EXIT_INVALID;
+		return -1;
+	}
 	if (batch && !r->opt.tty && r->opt.jobs > 1 && !r->jobs) {
 		r->jobs = evaluate_jobs_start(&r->ctx, r->opt.jobs);
 		r->opt.jobs = r->jobs ? r->opt.jobs : 1; /* no threads to be had: this one */

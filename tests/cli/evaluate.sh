@@ -403,6 +403,12 @@ run evaluate "$tmp/ctlq.json"
 	! printf '%s' "$err" | grep -q $'\x07'
 report $? "a qualification id in a message: shown as JSON writes it, no control character"
 
+mkdir -p "$tmp/adir"
+run evaluate --json "$tmp/adir" "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] &&
+	[ "$err" = "yingcai evaluate: $tmp/adir: is a directory; give the application files in it (for example $tmp/adir/*.json)" ]
+report $? "a directory: named as one, the other files still scored"
+
 # A program that writes one application into a pipe and waits for its result before it
 # writes the next must get the result while the pipe is still open (docs/cli.md).
 mkfifo "$tmp/in.fifo"
