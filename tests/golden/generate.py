@@ -164,6 +164,9 @@ ZGC_COVERS_4_YEARS = {"passport_and_residence_permits", "tax_certificates", "wor
 URGENT_REQUIRED = ["application", "entity_commitment", "registration_form",
                    "applicant_commitment", "certification_materials"]
 URGENT_DEFERRABLE = ["education_proof", "work_experience_proof", "no_criminal_record"]
+# Measures III.4: only entities not on the list of key entities submit these;
+# listed ones submit "the applications and relevant supporting materials" (III.3).
+URGENT_UNLISTED_ONLY = {"entity_commitment", "registration_form", "applicant_commitment"}
 # File names that do not say what they are (product.md: "clear, descriptive
 # file names"; docs/scoring.md: "not scan001.pdf").
 GENERIC_STEMS = {"scan", "scanned", "img", "image", "dsc", "doc", "document", "file",
@@ -559,7 +562,11 @@ def checklist(app, card):
             else:
                 slots.append((s, "required"))
     else:
-        slots = [(s, "required") for s in URGENT_REQUIRED] + \
+        listed = (app.get("enterprise") or {}).get("key_entity")
+        unlisted_need = ("required" if listed is False else
+                         "not-needed" if listed is True else "unanswered")
+        slots = [(s, unlisted_need if s in URGENT_UNLISTED_ONLY else "required")
+                 for s in URGENT_REQUIRED] + \
                 [(s, "deferrable") for s in URGENT_DEFERRABLE]
     for s, need in slots:
         ds = by_slot.get(s, [])
@@ -567,8 +574,10 @@ def checklist(app, card):
             card.checklist[s] = "not-needed"
             continue
         if need == "unanswered":
-            card.checklist[s] = "missing"  # the answer decides; nothing can be ok yet
-            continue
+            if not ds:
+                card.checklist[s] = "missing"  # the answer decides: answer, or upload
+                continue
+            need = "required"  # what was uploaded is checked as it is
         if not ds:
             card.checklist[s] = {"required": "missing", "optional": "optional",
                                  "deferrable": "later"}[need]
@@ -1363,6 +1372,12 @@ ur("undecided-penalties-unknown", "penalties not answered: eligibility undecided
 ur("docs-deferrable-uploaded", "education and experience proofs already uploaded: ok",
    documents=URGENT_BASE["documents"] + docs_for(["education_proof", "work_experience_proof"],
                                                  "dana-test"))
+ur("docs-unlisted-entity",
+   "employer not on the key entity list: the letters and the registration form are required",
+   **{E + "key_entity": False})
+ur("docs-listed-unanswered",
+   "key entity list not answered: the letters and the form cannot be ok yet (missing)",
+   **{E + "key_entity": DELETE})
 
 
 # ===========================================================================
