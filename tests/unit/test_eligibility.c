@@ -97,6 +97,7 @@ static struct programme_policy policy_of(const struct criterion *c, size_t n, bo
 }
 
 static const struct wage wage = {2024, 0, 100000, false, "t"};
+static const struct wage provisional_wage = {2023, 0, 141132, true, "t"};
 
 /* apps: a complete one, one with facts missing, one that fails most. */
 static void application(struct application *app, int which)
@@ -232,7 +233,19 @@ static void test_missing_and_failing(void **state)
 	assert_string_equal(r.el.criteria[4].why,
 			    "one of three — degree and work — bachelor's degree or above: not met "
 			    "(junior-college); not: the finance sector: met (finance); "
-			    "salary at least 4 times the average wage: not met (100000)");
+			    "salary at least 4 times the average wage: not met (100000; the 2024 "
+			    "average wage: CNY 100000)");
+	arena_release(&r.a);
+
+	/* a wage the table marks provisional is said to be (scorecard.md) */
+	run(&r, templates, N(templates), 2, true);
+	r.f.wage = &provisional_wage;
+	assert_true(eligibility_texts(&r.f, &r.el, &r.a));
+	assert_string_equal(r.el.criteria[4].why,
+			    "one of three — degree and work — bachelor's degree or above: not met "
+			    "(junior-college); not: the finance sector: met (finance); "
+			    "salary at least 4 times the average wage: not met (100000; the 2023 "
+			    "average wage: CNY 141132, provisional)");
 	arena_release(&r.a);
 }
 
