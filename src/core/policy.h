@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "application.h" /* struct srcpos */
 #include "calendar.h"
 #include "date.h"
 #include "lib/arena.h"
@@ -52,6 +53,9 @@ struct predicate {
 	struct predicate *subs; /* ALL, ANY, NOT */
 	size_t nsubs;
 	const char *label;      /* what it asks, for reasons ("director or above") */
+	/* Where the loader read it (0:0 and NULL when built by hand): */
+	struct srcpos pos;      /* its `unit`, else the condition */
+	const struct srcpos *value_pos; /* IN: each of `values` */
 	/* Derived by eligibility_derive() for the test of a criterion (the
 	 * loader calls it); zero elsewhere (gates, documents, policies built
 	 * by hand), where an explanation is put together piece by piece: */
@@ -74,6 +78,8 @@ struct level {
 	bool otherwise;     /* choice: matches any provided value not matched above */
 	points_t points;
 	bool provisional;
+	const struct srcpos *match_pos; /* where the loader read each of `match`
+					 * (NULL when built by hand) */
 };
 
 /* A band of a judged factor's rubric: scores >= from carry this label. */
@@ -93,6 +99,7 @@ struct factor {
 	const char *input;  /* fact name (facts.h) */
 	int input_id;       /* facts_id(input), set by the loader; 0: not resolved */
 	enum unit unit;     /* bracket: unit of the level bounds */
+	struct srcpos unit_pos; /* where the loader read the unit, else the factor */
 	struct level *levels;
 	size_t nlevels;
 	/* sum: sub-factors added, capped at max */

@@ -159,7 +159,7 @@ static bool parse_choice_level(struct pctx *c, const struct ynode *n,
 		perr(c, n, "level: needs 'match: [values]' or 'otherwise: true'");
 		ok = false;
 	} else if (m) {
-		if (!y_str_list(c, m, &l->match, &l->nmatch)) {
+		if (!y_str_list_at(c, m, &l->match, &l->match_pos, &l->nmatch)) {
 			ok = false;
 		} else if (l->nmatch == 0) {
 			perr(c, m, "level: the match list is empty");
@@ -424,6 +424,7 @@ static bool parse_factor(struct pctx *c, const struct ynode *n,
 		if (f->kind == FACTOR_BRACKET) {
 			if (!check_fact(c, in, f->input, "a bracket factor", FACT_NUMBER, FACT_MISSING))
 				return false;
+			f->unit_pos = ypos(ymap_key(n, "unit") ? ymap_key(n, "unit") : n);
 			if (ymap_get(n, "unit") && !parse_unit(c, ymap_get(n, "unit"), &f->unit))
 				return false;
 		} else if (!check_fact(c, in, f->input, "a choice factor", FACT_TEXT, FACT_SET)) {

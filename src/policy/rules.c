@@ -254,7 +254,7 @@ static bool parse_leaf(struct pctx *c, const struct ynode *n, const struct ynode
 		out->op = PRED_IN;
 		if (!check_fact(c, f, out->fact, "'in'", FACT_TEXT, FACT_SET))
 			ok = false;
-		if (!y_str_list(c, v, &out->values, &out->nvalues))
+		if (!y_str_list_at(c, v, &out->values, &out->value_pos, &out->nvalues))
 			return false;
 		if (out->nvalues == 0) {
 			perr(c, v, "in: the list of values is empty");
@@ -290,6 +290,7 @@ static bool parse_pred(struct pctx *c, const struct ynode *n, struct predicate *
 	memset(out, 0, sizeof *out);
 	if (!ymap_check(c, n, "condition", pred_keys))
 		return false;
+	out->pos = ypos(ymap_key(n, "unit") ? ymap_key(n, "unit") : n);
 	for (size_t i = 0; i < sizeof pred_ops / sizeof pred_ops[0]; i++) {
 		const struct ynode *k = ymap_key(n, pred_ops[i]);
 		if (!k)

@@ -2,27 +2,21 @@
  * editions unique by name and by date, tables without duplicates, and the
  * references one file makes to another (an average-wage comparison needs a
  * wage table; "catalog:<list>" needs a catalog that has that list).
- * The bundle keeps no positions, so a programme with a bad reference is
- * read again and its tree walked to report each one as
- * "file:line:column: ..." at the value that is wrong; when the file cannot
- * be read again (a document loaded from memory), the line names the file
- * only.  Table checks name the table.
+ * A reference is reported where the loader read it (policy.h keeps each
+ * condition's, level's and unit's position) as "file:line:column: ...";
+ * table checks name the table.
  */
 #include "internal.h"
 #include "policy/load.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#define REREAD_MAX (4u << 20) /* bytes, as load.c reads */
 
 struct vctx {
 	struct strbuf *errors;
 	int n;
 	const struct policy_bundle *b;
-	bool quiet; /* count problems, do not list them */
 };
 
 static void verr(struct vctx *v, const char *where, const char *fmt, ...)
@@ -33,13 +27,22 @@ static void verr(struct vctx *v, const char *where, const char *fmt, ...)
 	va_list ap;
 
 	v->n++;
-	if (v->quiet)
-		return;
 	strbuf_addf(v->errors, "%s: ", where);
 	va_start(ap, fmt);
 	strbuf_vaddf(v->errors, fmt, ap);
 	va_end(ap);
 	strbuf_addch(v->errors, '\n');
+}
+
+/* at: "file:line:column" of pos in p's file, or the file alone when the
+ * position is not known (a policy built by hand). */
+static const char *at(const struct programme_policy *p, struct srcpos pos, char *buf,
+		size_t size)
+{
+	if (!pos.line)
+		return p->file;
+	snprintf(buf, size, "%s:%u:%u", p->file, (unsigned)pos.line, (unsigned)pos.col);
+	return buf;
 }
 
 static bool catalog_has_list(const struct policy_bundle *b, const char *id)
@@ -80,13 +83,14 @@ static bool bad_list_ref(const struct policy_bundle *b, const char *value)
 }
 
 static void check_value_ref(struct vctx *v, const struct programme_policy *p,
-		const char *fact, const char *value)
+		const char *fact, const char *value, struct srcpos pos)
 {
-	char hint[160];
+	char hint[160], where[4096];
 
 	if (!fact || strcmp(fact, "applicant.credentials") != 0 || !bad_list_ref(v->b, value))
 		return;
-	verr(v, p->file, "'%s' names a list that no catalog under catalog/ defines%s", value,
+	verr(v, at(p, pos, where, sizeof where),
+	     "'%s' names a list that no catalog under catalog/ defines%s", value,
 	     list_hint(v->b, value + sizeof catalog_prefix - 1, hint, sizeof hint));
 }
 
@@ -94,19 +98,22 @@ static const char wage_msg[] = "%s compares with the average wage, but no wage t
 	"loaded (wages/): add the wage table under wages/ or use 'unit: plain'";
 
 static void check_wage_ref(struct vctx *v, const struct programme_policy *p, enum unit u,
-		const char *what)
+		const char *what, struct srcpos pos)
 {
+	char where[4096];
+
 	if (u == UNIT_AVERAGE_WAGE && v->b->nwages == 0)
-		verr(v, p->file, wage_msg, what);
+		verr(v, at(p, pos, where, sizeof where), wage_msg, what);
 }
 
 static void check_pred(struct vctx *v, const struct programme_policy *p,
 		const struct predicate *q)
 {
 	for (size_t i = 0; i < q->nvalues; i++)
-		check_value_ref(v, p, q->fact, q->values[i]);
+		check_value_ref(v, p, q->fact, q->values[i],
+				q->value_pos ? q->value_pos[i] : q->pos);
 	if (q->op == PRED_AT_LEAST || q->op == PRED_BELOW)
-		check_wage_ref(v, p, q->unit, q->label ? q->label : q->fact);
+		check_wage_ref(v, p, q->unit, q->label ? q->label : q->fact, q->pos);
 	for (size_t i = 0; i < q->nsubs; i++)
 		check_pred(v, p, &q->subs[i]);
 }
@@ -115,115 +122,20 @@ static void check_factor(struct vctx *v, const struct programme_policy *p,
 		const struct factor *f)
 {
 	if (f->kind == FACTOR_BRACKET)
-		check_wage_ref(v, p, f->unit, f->id);
+		check_wage_ref(v, p, f->unit, f->id, f->unit_pos);
 	for (size_t i = 0; i < f->nlevels; i++)
 		for (size_t j = 0; j < f->levels[i].nmatch; j++)
-			check_value_ref(v, p, f->input, f->levels[i].match[j]);
+			check_value_ref(v, p, f->input, f->levels[i].match[j],
+					f->levels[i].match_pos ? f->levels[i].match_pos[j]
+							       : (struct srcpos){0, 0});
 	if (f->gate)
 		check_pred(v, p, f->gate);
 	for (size_t i = 0; i < f->nsubs; i++)
 		check_factor(v, p, &f->subs[i]);
 }
 
-/* ---- the same checks on the file's tree, with positions ------------- */
-
-static void tree_list_refs(struct pctx *c, const struct policy_bundle *b,
-		const struct ynode *n)
-{
-	char hint[160];
-
-	if (n && n->type == Y_SEQ) {
-		for (const struct ynode *k = n->head; k; k = k->next)
-			tree_list_refs(c, b, k);
-		return;
-	}
-	if (!n || n->type != Y_SCALAR || !bad_list_ref(b, n->text))
-		return;
-	perr(c, n, "'%s' names a list that no catalog under catalog/ defines%s", n->text,
-	     list_hint(b, n->text + sizeof catalog_prefix - 1, hint, sizeof hint));
-}
-
-static bool is_text(const struct ynode *n, const char *s)
-{
-	return n && n->type == Y_SCALAR && strcmp(n->text, s) == 0;
-}
-
-/* tree_refs: every reference of the subtree n to a wage table or a
- * catalog list that the bundle lacks (the checks of check_pred and
- * check_factor, which the parser allows in the same places). */
-static void tree_refs(struct pctx *c, const struct policy_bundle *b, const struct ynode *n)
-{
-	if (!n)
-		return;
-	if (n->type == Y_SEQ) {
-		for (const struct ynode *k = n->head; k; k = k->next)
-			tree_refs(c, b, k);
-		return;
-	}
-	if (n->type != Y_MAP)
-		return;
-	if (b->nwages == 0 && is_text(ymap_get(n, "unit"), "average-wage")) {
-		const struct ynode *what = ymap_get(n, "kind") ? ymap_get(n, "id")
-				: ymap_get(n, "label") ? ymap_get(n, "label") : ymap_get(n, "fact");
-		perr(c, ymap_key(n, "unit"), wage_msg,
-		     what && what->type == Y_SCALAR ? what->text : "a rule");
-	}
-	if (is_text(ymap_get(n, "fact"), "applicant.credentials"))
-		tree_list_refs(c, b, ymap_get(n, "in"));
-	if (is_text(ymap_get(n, "input"), "applicant.credentials")) {
-		const struct ynode *l = ymap_get(n, "levels");
-		for (const struct ynode *k = l && l->type == Y_SEQ ? l->head : NULL; k; k = k->next)
-			tree_list_refs(c, b, ymap_get(k, "match"));
-	}
-	for (const struct ynode *k = n->head; k && k->next; k = k->next->next)
-		tree_refs(c, b, k->next);
-}
-
-/* located: read p's file again and report its `want` bad references with
- * their positions; false (nothing reported) if the file cannot be read
- * or does not show the same number of them. */
-static bool located(struct vctx *v, const struct programme_policy *p, int want)
-{
-	struct strbuf lines = STRBUF_INIT(1 << 16);
-	struct arena tmp;
-	struct pctx c;
-	const struct ynode *root;
-	FILE *f = fopen(p->file, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-	bool ok = false;
-
-	if (!f)
-		goto out;
-	buf = malloc(REREAD_MAX);
-	if (buf)
-		len = fread(buf, 1, REREAD_MAX, f);
-	fclose(f);
-	if (!buf || len == REREAD_MAX)
-		goto out;
-	arena_init(&tmp, 0);
-	memset(&c, 0, sizeof c);
-	c.file = p->file;
-	c.errors = &lines;
-	c.a = &tmp;
-	c.tmp = &tmp;
-	root = yaml_parse(&c, buf, len);
-	if (root && c.nerrors == 0) {
-		tree_refs(&c, v->b, root);
-		if (c.nerrors == want && !lines.failed) {
-			strbuf_addstr(v->errors, lines.buf);
-			v->n += want;
-			ok = true;
-		}
-	}
-	arena_release(&tmp);
-out:
-	free(buf);
-	strbuf_release(&lines);
-	return ok;
-}
-
-static void check_refs(struct vctx *v, const struct programme_policy *p)
+/* check_programme: every reference p makes to another file. */
+static void check_programme(struct vctx *v, const struct programme_policy *p)
 {
 	for (size_t t = 0; t < p->ntracks; t++)
 		for (size_t i = 0; i < p->tracks[t].nparts; i++)
@@ -234,19 +146,6 @@ static void check_refs(struct vctx *v, const struct programme_policy *p)
 	for (size_t i = 0; i < p->nslots; i++)
 		if (p->slots[i].when)
 			check_pred(v, p, p->slots[i].when);
-}
-
-static void check_programme(struct vctx *v, const struct programme_policy *p)
-{
-	int before = v->n, found;
-
-	v->quiet = true;
-	check_refs(v, p);
-	v->quiet = false;
-	found = v->n - before;
-	v->n = before;
-	if (found && !located(v, p, found))
-		check_refs(v, p);
 }
 
 static void check_days(struct vctx *v, const struct calendar *cal)
@@ -282,7 +181,7 @@ static void check_days(struct vctx *v, const struct calendar *cal)
 
 int policy_validate_bundle(const struct policy_bundle *b, struct strbuf *errors)
 {
-	struct vctx v = {errors, 0, b, false};
+	struct vctx v = {errors, 0, b};
 	char d[DATE_FMT_MAX];
 
 	for (size_t i = 0; i < b->nprogrammes; i++) {

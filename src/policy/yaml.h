@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/application.h" /* struct srcpos */
 #include "core/date.h"
 #include "core/points.h"
 #include "lib/arena.h"
@@ -80,6 +81,11 @@ bool ymap_check(struct pctx *c, const struct ynode *n, const char *what,
 		const char *const *known);
 /* ymap_get: the value of `key` in mapping n; NULL if absent or null. */
 const struct ynode *ymap_get(const struct ynode *n, const char *key);
+/* ypos: where n is written, as the loaded policy keeps it (policy.h). */
+static inline struct srcpos ypos(const struct ynode *n)
+{
+	return (struct srcpos){ n->line, n->col };
+}
 /* ymap_key: the key node of `key` (for positions); NULL if absent. */
 const struct ynode *ymap_key(const struct ynode *n, const char *key);
 /* ymap_need: like ymap_get, but reports a missing required key (unless an
@@ -101,6 +107,9 @@ bool y_date(struct pctx *c, const struct ynode *n, date_t *out);
 /* y_str_list: a sequence of strings (a single string counts as one). */
 bool y_str_list(struct pctx *c, const struct ynode *n, const char ***out,
 		size_t *nout);
+/* y_str_list_at: y_str_list, and in *pos where each text is written. */
+bool y_str_list_at(struct pctx *c, const struct ynode *n, const char ***out,
+		const struct srcpos **pos, size_t *nout);
 
 /* Optional keys: leave *out unchanged when the key is absent. */
 bool yget_str(struct pctx *c, const struct ynode *m, const char *key, const char **out);

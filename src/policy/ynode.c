@@ -344,6 +344,25 @@ bool y_str_list(struct pctx *c, const struct ynode *n, const char ***out,
 	return ok;
 }
 
+bool y_str_list_at(struct pctx *c, const struct ynode *n, const char ***out,
+		const struct srcpos **pos, size_t *nout)
+{
+	struct srcpos *p;
+	const struct ynode *k = n && n->type == Y_SEQ ? n->head : n;
+
+	if (!y_str_list(c, n, out, nout))
+		return false;
+	p = arena_array(c->a, *nout ? *nout : 1, sizeof *p);
+	if (!p) {
+		perr(c, n, "out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < *nout && k; i++, k = k->next)
+		p[i] = ypos(k);
+	*pos = p;
+	return true;
+}
+
 bool yget_str(struct pctx *c, const struct ynode *m, const char *key, const char **out)
 {
 	const struct ynode *v = ymap_get(m, key);

@@ -23,8 +23,8 @@
 #include "core/advice.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define OPEN(from_, pts_, label_) {label_, (from_), 0, false, NULL, 0, false, POINTS(pts_), true}
-#define RANGE(from_, to_, pts_, label_) {label_, (from_), (to_), true, NULL, 0, false, POINTS(pts_), true}
+#define OPEN(from_, pts_, label_) {label_, (from_), 0, false, NULL, 0, false, POINTS(pts_), true, NULL}
+#define RANGE(from_, to_, pts_, label_) {label_, (from_), (to_), true, NULL, 0, false, POINTS(pts_), true, NULL}
 
 static struct level age_levels[] = {
 	RANGE(1600, 2599, 3, "16-25"), RANGE(2600, 5599, 5, "26-55"),
@@ -35,14 +35,14 @@ static const char *m_junior[] = {"junior-college"}, *m_bachelor[] = {"bachelor"}
 		  *m_master[] = {"master"}, *m_doctorate[] = {"doctorate"},
 		  *m_key[] = {"science-technology"};
 
-#define CHOICE(m_, pts_, label_) {label_, 0, 0, false, (m_), 1, false, POINTS(pts_), false}
+#define CHOICE(m_, pts_, label_) {label_, 0, 0, false, (m_), 1, false, POINTS(pts_), false, NULL}
 static struct level education_levels[] = {
 	CHOICE(m_junior, 2, "junior college or below"), CHOICE(m_bachelor, 5, "bachelor"),
 	CHOICE(m_master, 8, "master"), CHOICE(m_doctorate, 10, "doctorate"),
 };
 static struct level sector_levels[] = {
 	CHOICE(m_key, 10, "key service sector"),
-	{"other", 0, 0, false, NULL, 0, true, POINTS(2), false},
+	{"other", 0, 0, false, NULL, 0, true, POINTS(2), false, NULL},
 };
 
 static struct level years_work_levels[] = {

@@ -819,9 +819,9 @@ static void test_cross_file(void **state)
 	assert_int_equal(b.programmes[0].tracks[0].nparts, 0);
 	assert_int_equal(policy_validate_bundle(&b, &errors), 2);
 	assert_string_equal(errors.buf,
-		"u.yaml: pay compares with the average wage, but no wage table is loaded (wages/): "
-		"add the wage table under wages/ or use 'unit: plain'\n"
-		"u.yaml: 'catalog:urgent' names a list that no catalog under catalog/ defines: "
+		"u.yaml:8:56: pay compares with the average wage, but no wage table is loaded "
+		"(wages/): add the wage table under wages/ or use 'unit: plain'\n"
+		"u.yaml:9:43: 'catalog:urgent' names a list that no catalog under catalog/ defines: "
 		"add a catalog under catalog/ with that list\n");
 	strbuf_reset(&errors);
 	/* a second calendar of the same year is refused with its position */
