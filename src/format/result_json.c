@@ -515,7 +515,10 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		put(sb, &fp->head);
 	else
 		factor_head(sb, f);
-	dec(sb, r->points);
+	if (r->state == FSTATE_SCORED)
+		dec(sb, r->points);
+	else /* formats.md: a missing fact makes its factor not-provided, never zero */
+		lit(sb, "null");
 	if (fp && (unsigned)r->state < NSTATES)
 		put(sb, &fp->state[r->state]);
 	else

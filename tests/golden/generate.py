@@ -735,6 +735,8 @@ def compare_factor(card, g, want, bad, seen):
     if o["state"] == "scored":
         want("%s points" % g["id"], o["min"], D(g["points"]))
     else:
+        # formats.md: a missing fact makes its factor not-provided, never zero
+        want("%s points" % g["id"], None, g.get("points"))
         rg = g.get("range")
         if rg is None:
             bad.append("%s: %s without a range" % (g["id"], g["state"]))
