@@ -293,7 +293,7 @@ run evaluate --json --edition 2025 "$tmp/w24b.json"
 report $? "--edition 2025 on 2025-07-01: 859,464 is 6x the 2024 wage (15.00)"
 variant w0 's/"date": "2025-12-01"/"date": "2024-06-30"/'
 run evaluate --json --edition 2025 "$tmp/w0.json"
-[ "$rc" = 0 ] && [[ "$out" == *'"id": "salary", "kind": "bracket", "points": "0.00", "max": "15.00", "state": "not-provided"'* ]] &&
+[ "$rc" = 0 ] && [[ "$out" == *'"id": "salary", "kind": "bracket", "points": null, "max": "15.00", "state": "not-provided"'* ]] &&
 	[[ "$out" == *'"complete": false'* ]]
 report $? "--edition 2025 on 2024-06-30: no wage in force, salary not provided (never 0)"
 run evaluate --json --edition 2025 "$tmp/early.json"
