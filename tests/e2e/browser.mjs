@@ -118,14 +118,14 @@ export const CHOICES = {
 
 /* fillStep: answer every question of the self-check step on screen.
  * Returns the names of the fields filled. */
-export async function fillStep(page) {
+export async function fillStep(page, { answers = ANSWERS, choices = CHOICES } = {}) {
 	const form = page.locator('form.sc-form');
 	const filled = [];
 	for (const input of await form.locator('input[type=text]').all()) {
 		const name = await input.getAttribute('name');
 		const placeholder = await input.getAttribute('placeholder');
 		const mode = await input.getAttribute('inputmode');
-		let v = ANSWERS[name];
+		let v = answers[name];
 		if (v === undefined)
 			v = placeholder === 'YYYY-MM-DD' ? '1984-05-17' : mode === 'numeric' || mode === 'decimal' ? '10' : 'Example';
 		await input.fill(v);
@@ -141,7 +141,7 @@ export async function fillStep(page) {
 				continue;
 			seenSelect.add('quals');
 		}
-		const want = CHOICES[name];
+		const want = name.startsWith('q_') ? choices.q_ : choices[name];
 		const v = values.includes(want) ? want : values.find((x) => x && !/^(unknown|none|)$/.test(x)) ?? values[values.length - 1];
 		await sel.selectOption(v);
 		filled.push(name);
@@ -150,7 +150,7 @@ export async function fillStep(page) {
 	for (const name of radios) {
 		const group = form.locator(`input[type=radio][name="${name}"]`);
 		const values = await group.evaluateAll((rs) => rs.map((r) => r.value));
-		const want = CHOICES[name];
+		const want = choices[name];
 		const v = values.includes(want) ? want : values.find((x) => x && x !== 'unknown') ?? values[0];
 		await form.locator(`input[type=radio][name="${name}"][value="${v}"]`).check();
 		filled.push(name);
@@ -172,16 +172,17 @@ export async function errorsOnPage(page) {
 }
 
 /* walkSelfCheck: from a step page of the self-check, answer and go on
- * until the result page.  onStep(page, n) runs on each step before
- * answering (screenshots, axe).  Returns the number of steps. */
-export async function walkSelfCheck(page, { onStep, maxSteps = 12 } = {}) {
+ * until the result page (with ANSWERS and CHOICES, or the ones given).
+ * onStep(page, n) runs on each step before answering (screenshots, axe).
+ * Returns the number of steps. */
+export async function walkSelfCheck(page, { onStep, maxSteps = 12, answers, choices } = {}) {
 	for (let n = 1; n <= maxSteps; n++) {
 		if (/\/result(\?|$)/.test(new URL(page.url()).pathname + '?'))
 			return n - 1;
 		if (onStep)
 			await onStep(page, n);
 		if (await page.locator('form.sc-form').count()) {
-			await fillStep(page);
+			await fillStep(page, { answers, choices });
 			await page.locator('form.sc-form button[name=go][value=next]').click();
 			await page.waitForLoadState('load');
 			const errors = await errorsOnPage(page);

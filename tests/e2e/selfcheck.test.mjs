@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startServer, stopAndCheck, words, LOCALE } from '../web/server.mjs';
-import { openBrowser, walkSelfCheck, fillStep, shot, errorsOnPage } from './browser.mjs';
+import { openBrowser, walkSelfCheck, fillStep, shot, errorsOnPage, ANSWERS, CHOICES } from './browser.mjs';
 
 const LANGS = [
 	{ code: 'zh', locale: 'zh-CN', html: 'zh-CN', date: '1984年5月17日' },
@@ -90,6 +90,23 @@ for (const L of LANGS) {
 			}
 			assert.ok((await page.locator('main').innerText()).includes(w.sc_score));
 			assert.deepEqual(b.csp, [], 'the browser refused something under the CSP');
+		});
+
+		test('out of reach even with full expert marks: what would be enough then', async () => {
+			// Weak answers: the card cannot reach 70 even with every expert's
+			// maximum, and one own change (a doctorate) would reach it then.
+			const page = await b.page();
+			await page.goto(srv.url + '/self-check/two-zones');
+			await walkSelfCheck(page, {
+				answers: { ...ANSWERS, salary: '300000', years_work: '2', years_china: '0' },
+				choices: { ...CHOICES, education: 'bachelor', position: 'other', title: 'none',
+					   social_duty: 'none', major_project: 'yes', q_: 'none' },
+			});
+			assert.equal(new URL(page.url()).pathname, '/self-check/two-zones/result');
+			const text = await page.locator('main').innerText();
+			const heading = w.sc_adv_full_marks.split('{')[0].trim();
+			assert.ok(text.includes(heading), `the result should say "${heading}"`);
+			await shot(page, `selfcheck-full-marks-${L.code}`);
 		});
 
 		test('answers survive Back and a change of language', async () => {
