@@ -1,6 +1,7 @@
 /* suggest.c - see suggest.h. */
 #include "suggest.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t suggest_distance(const char *a, const char *b)
@@ -8,7 +9,7 @@ size_t suggest_distance(const char *a, const char *b)
 	size_t la = strlen(a), lb = strlen(b), row[64];
 
 	if (la >= 63 || lb >= 63)
-		return 99;
+		return SIZE_MAX;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/suggest.h"
+
 /* ---- nodes ----------------------------------------------------------- */
 
 bool y_is_null(const struct ynode *n)
@@ -25,37 +27,13 @@ const char *y_what(const struct ynode *n)
 	return "?";
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[65];
-
-	if (la > 64 || lb > 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 const char *closest(const char *s, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
 	size_t bestd = (size_t)-1, len = strlen(s);
 
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(s, cands[i]);
+		size_t d = suggest_distance(s, cands[i]);
 		if (d < bestd) {
 			bestd = d;
 			best = cands[i];
