@@ -371,24 +371,6 @@ char *strbuf_json_quoted(struct arena *a, const char *s)
 	return strbuf_render(a, add_json, s);
 }
 
-size_t strbuf_control_len(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] < 0x20 && u[0])
-		return 1;
-	if (u[0] == 0x7f)
-		return 1;
-	if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
-		return 2; /* U+0080..U+009F */
-	if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x8E && u[2] <= 0x8F) ||
-					      (u[2] >= 0xAA && u[2] <= 0xAE)))
-		return 3; /* U+200E, U+200F, U+202A..U+202E */
-	if (u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
-		return 3; /* U+2066..U+2069 */
-	return 0;
-}
-
 void strbuf_add_shown(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

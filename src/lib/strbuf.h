@@ -98,7 +98,27 @@ char *strbuf_render(struct arena *a, strbuf_writer *write, const void *arg);
  * DEL; 2: a C1 control; 3: a Unicode bidirectional control or mark, which
  * can reorder the text around it), else 0.  Text a user typed that goes to
  * a terminal or into a sentence passes through strbuf_add_shown. */
-size_t strbuf_control_len(const char *s);
+static inline size_t strbuf_control_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* Inline, printable ASCII first: callers test every byte of a name. */
+	if (u[0] >= 0x20 && u[0] < 0x7f)
+		return 0;
+	if (u[0] < 0x20 && u[0])
+		return 1;
+	if (u[0] == 0x7f)
+		return 1;
+	if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+		return 2; /* U+0080..U+009F */
+	if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x8E && u[2] <= 0x8F) ||
+					      (u[2] >= 0xAA && u[2] <= 0xAE)))
+		return 3; /* U+200E, U+200F, U+202A..U+202E */
+	if (u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+		return 3; /* U+2066..U+2069 */
+	return 0;
+}
+
 /* strbuf_add_shown: s with every control character (strbuf_control_len)
  * written as \uXXXX, the rest as it is. */
 void strbuf_add_shown(struct strbuf *sb, const char *s);
