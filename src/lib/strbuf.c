@@ -175,7 +175,8 @@ static inline unsigned json_special16(const char *s)
  * the span (overlapping bytes this call found plain, so the first hit is
  * still at or after i).  Without SSE2, and for short spans, 8-byte words,
  * the tail the same way. */
-static size_t json_plain_span(const char *s, size_t i, size_t n)
+static inline __attribute__((always_inline)) size_t json_plain_span(const char *s, size_t i,
+		size_t n)
 {
 	const size_t from = i;
 #ifdef __SSE2__
@@ -208,21 +209,15 @@ static size_t json_plain_span(const char *s, size_t i, size_t n)
 	return i;
 }
 
-void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
+/* add_json_escaped: the rest of strbuf_add_json_n when s needs escaping
+ * (i is its first byte that does) or the buffer is full; out of line so
+ * that the common case stays a scan and a copy, without its stack frame. */
+static void __attribute__((noinline)) add_json_escaped(struct strbuf *sb, const char *s,
+		size_t i, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = json_plain_span(s, 0, n), run = 0;
+	size_t run = 0;
 
-	if (i == n && strbuf_has_room(sb, n + 2)) { /* most strings: copy as they are */
-		char *p = sb->buf + sb->len;
-
-		p[0] = '"';
-		memcpy(p + 1, s, n);
-		p[n + 1] = '"';
-		p[n + 2] = '\0';
-		sb->len += n + 2;
-		return;
-	}
 	strbuf_addch(sb, '"');
 	/* Copy runs of plain bytes whole, escape the bytes between them. */
 	for (; i < n; i = json_plain_span(s, i, n)) {
@@ -248,6 +243,23 @@ void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
 	}
 	strbuf_add(sb, s + run, n - run);
 	strbuf_addch(sb, '"');
+}
+
+void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i = json_plain_span(s, 0, n);
+
+	if (i == n && strbuf_has_room(sb, n + 2)) { /* most strings: copy as they are */
+		char *p = sb->buf + sb->len;
+
+		p[0] = '"';
+		memcpy(p + 1, s, n);
+		p[n + 1] = '"';
+		p[n + 2] = '\0';
+		sb->len += n + 2;
+		return;
+	}
+	add_json_escaped(sb, s, i, n);
 }
 
 void strbuf_json_quote_from(struct strbuf *sb, size_t from)
