@@ -287,6 +287,11 @@ struct catalog_list {
 	const char **benefits;
 	size_t nbenefits;
 	const char *source;
+	/* lists whose benefits holders of this one also receive (the urgent
+	 * list's holders "are also eligible": its benefits add to the
+	 * international list's) */
+	const char **also;
+	size_t nalso;
 };
 
 struct catalog_entry {

@@ -125,7 +125,7 @@ bool parse_wages(struct pctx *c, const struct ynode *root,
 static bool parse_catalog_list(struct pctx *c, const struct ynode *n,
 		struct catalog_list *l, struct idlist *ids)
 {
-	static const char *const keys[] = {"id", "name", "benefits", "source", NULL};
+	static const char *const keys[] = {"id", "name", "benefits", "source", "also", NULL};
 	const struct ynode *v;
 	bool ok = true;
 
@@ -138,6 +138,36 @@ static bool parse_catalog_list(struct pctx *c, const struct ynode *n,
 	ok &= yneed_str(c, n, "catalog list", "source", &l->source);
 	if ((v = ymap_get(n, "benefits")) != NULL)
 		ok &= y_str_list(c, v, &l->benefits, &l->nbenefits);
+	if ((v = ymap_get(n, "also")) != NULL)
+		ok &= y_str_list(c, v, &l->also, &l->nalso);
+	return ok;
+}
+
+/* check_also: every list a list's `also` names is another list of the
+ * catalog (checked once all lists are read: it may name a later one). */
+static bool check_also(struct pctx *c, const struct ynode *seq, const struct catalog *cat)
+{
+	bool ok = true;
+	size_t i = 0;
+
+	for (const struct ynode *n = seq->head; n && i < cat->nlists; n = n->next, i++) {
+		const struct catalog_list *l = &cat->lists[i];
+		const struct ynode *v = ymap_get(n, "also");
+		const struct ynode *k = v && v->type == Y_SEQ ? v->head : v;
+
+		for (size_t a = 0; a < l->nalso; a++, k = k ? k->next : NULL) {
+			size_t j;
+
+			for (j = 0; j < cat->nlists; j++)
+				if (strcmp(cat->lists[j].id, l->also[a]) == 0)
+					break;
+			if (j == cat->nlists || j == i) {
+				perr(c, k ? k : v, "catalog list '%s': also: '%s' is %s", l->id,
+				     l->also[a], j == i ? "the list itself" : "no list of this catalog");
+				ok = false;
+			}
+		}
+	}
 	return ok;
 }
 
@@ -230,6 +260,8 @@ bool parse_catalog(struct pctx *c, const struct ynode *root,
 		else
 			ok = false;
 	cat->nlists = i;
+	if (ok)
+		ok = check_also(c, v, cat);
 	v = ymap_get(root, "entries");
 	if (v && yseq(c, v, "entries")) {
 		i = 0;

@@ -712,6 +712,16 @@ static const struct bad bad_docs[] = {
 	 "lists: [{id: urgent, name: n, source: s}]\n"
 	 "entries: [{id: x, name: n, source: s, lists: [urgnt]}]\n",
 	 "t.yaml:6:47: catalog entry 'x': no list 'urgnt' in this catalog\n"},
+	{"a list whose holders also get a list that does not exist", "catalog",
+	 "edition: \"2025\"\nin_force_from: 2025-09-05\nsource: s\npublished_count: 163\n"
+	 "lists:\n"
+	 "  - {id: urgent, name: n, source: s, also: [internatonal]}\n"
+	 "  - {id: international, name: n, source: s}\n",
+	 "t.yaml:6:45: catalog list 'urgent': also: 'internatonal' is no list of this catalog\n"},
+	{"a list whose holders also get that list", "catalog",
+	 "edition: \"2025\"\nin_force_from: 2025-09-05\nsource: s\npublished_count: 163\n"
+	 "lists: [{id: urgent, name: n, source: s, also: urgent}]\n",
+	 "t.yaml:5:48: catalog list 'urgent': also: 'urgent' is the list itself\n"},
 };
 
 static void test_bad_doc(void **state)

@@ -27,6 +27,19 @@ describe('the qualification catalog', () => {
 	}
 });
 
+describe('the qualification catalog: an urgently-in-demand entry', () => {
+	test('shows the international list\'s services too (catalog I.(II): "also eligible")', async () => {
+		const r = await new Client(srv.url).get('/catalog?q=IEEE%20Fellow&lang=en');
+		assert.equal(r.status, 200);
+		const text = decodeEntities(r.text);
+		assert.ok(text.includes('List of Urgently-in-Demand International Professional Qualifications'));
+		assert.ok(text.includes('List of International Professional Qualifications'),
+			'the international list whose services urgent-list holders also have');
+		assert.ok(text.includes('Overseas work experience counts as equivalent'),
+			'a service of the international list');
+	});
+});
+
 describe('the employer lookup explains an invalid code in the page language', () => {
 	for (const code of ['91110108551385O82Q', '91110108551385082A', '9111010855138508']) {
 		test(`${code} in Chinese`, async () => {

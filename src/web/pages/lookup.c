@@ -124,6 +124,26 @@ static const struct catalog_list *list_by_id(const struct catalog *c, const char
 	return NULL;
 }
 
+static bool on_list(const struct catalog_entry *e, const char *id)
+{
+	for (size_t i = 0; i < e->nlists; i++)
+		if (strcmp(e->lists[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* add_list: list l with its benefits and clause into the entry's lists. */
+static void add_list(struct view *lists, const struct catalog_list *l)
+{
+	struct view *lv = view_list_push_object(lists), *bens;
+
+	view_set_str(lv, "name", l->name);
+	bens = view_set_list(lv, "benefits");
+	for (size_t k = 0; k < l->nbenefits; k++)
+		view_list_push_str(bens, l->benefits[k]);
+	view_set_str(lv, "source", l->source ? l->source : "");
+}
+
 static void add_entry(struct request *rq, struct view *list, const struct catalog *c,
 		const struct catalog_entry *e)
 {
@@ -140,15 +160,18 @@ static void add_entry(struct request *rq, struct view *list, const struct catalo
 							    e->title_correspondence)));
 	for (size_t i = 0; i < e->nlists; i++) {
 		const struct catalog_list *l = list_by_id(c, e->lists[i]);
-		struct view *lv = view_list_push_object(lists), *bens;
 
 		if (!l)
 			continue;
-		view_set_str(lv, "name", l->name);
-		bens = view_set_list(lv, "benefits");
-		for (size_t k = 0; k < l->nbenefits; k++)
-			view_list_push_str(bens, l->benefits[k]);
-		view_set_str(lv, "source", l->source ? l->source : "");
+		add_list(lists, l);
+		/* the benefits its holders also receive (the urgent list adds
+		 * to the international list's), unless the entry is on it */
+		for (size_t a = 0; a < l->nalso; a++) {
+			const struct catalog_list *more = list_by_id(c, l->also[a]);
+
+			if (more && !on_list(e, more->id))
+				add_list(lists, more);
+		}
 	}
 }
 
