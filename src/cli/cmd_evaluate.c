@@ -168,7 +168,7 @@ static int evaluate_file(struct run *r, const char *path)
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	const char *name = f == stdin ? "<stdin>" : path;
 	struct stat st;
-	bool batch;
+	bool batch, known;
 	size_t seen;
 
 	if (!f) {
@@ -181,8 +181,9 @@ static int evaluate_file(struct run *r, const char *path)
 	 * for each answer: results wait for a block, and go to the worker
 	 * threads, only when the input is a file, read to its end without
 	 * waiting. */
-	batch = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
-	if (f != stdin && !batch && S_ISDIR(st.st_mode)) {
+	known = fstat(fileno(f), &st) == 0;
+	batch = known && S_ISREG(st.st_mode);
+	if (f != stdin && known && S_ISDIR(st.st_mode)) {
 		fclose(f);
 		settle(r);
 		fprintf(stderr, "yingcai evaluate: %s: is a directory; give the application "

@@ -14,12 +14,12 @@ static bool no_edition(const struct policy_bundle *b, const struct application *
 	if (edition) {
 		const char *have = "";
 
-		for (size_t i = 0; b && i < b->nprogrammes; i++)
+		for (size_t i = 0; have && b && i < b->nprogrammes; i++)
 			if (strcmp(b->programmes[i].programme, app->programme) == 0)
 				have = arena_printf(a, "%s%s%s", have, *have ? ", " : "",
 						    b->programmes[i].edition);
 		err->path = "programme";
-		err->reason = *have
+		err->reason = have && *have /* NULL: the arena is exhausted */
 			? arena_printf(a, "%s has no edition \"%s\" (the edition asked for); "
 				       "its editions are %s", app->programme, edition, have)
 			: arena_printf(a, "%s has no edition \"%s\"", app->programme, edition);

@@ -549,7 +549,8 @@ bool json_gap_slow(const struct json_doc *d, size_t from, size_t to, enum json_g
 static const char *number_fix(const char *s, size_t n, char *buf, size_t cap,
 			      const char **why)
 {
-	size_t neg = n && s[0] == '-', o = 0, i = neg, dot;
+	const char *point = memchr(s, '.', n);
+	size_t neg = n && s[0] == '-', o = 0, i = neg, dot = point ? (size_t)(point - s) : n;
 
 	if (n > NUMBER_SHOWN || cap < NUMBER_SHOWN + 2)
 		return NULL;
@@ -565,8 +566,7 @@ static const char *number_fix(const char *s, size_t n, char *buf, size_t cap,
 		*why = "a number must not start with 0";
 		while (i + 1 < n && s[i] == '0' && is_digit(s[i + 1]))
 			i++;
-	} else if ((dot = (size_t)((const char *)memchr(s, '.', n) - s)) < n &&
-		   (dot + 1 == n || !is_digit(s[dot + 1]))) {
+	} else if (dot < n && (dot + 1 == n || !is_digit(s[dot + 1]))) {
 		*why = "a decimal point must be followed by a digit";
 		memcpy(buf + o, s + i, dot - i);
 		o += dot - i;
