@@ -113,14 +113,74 @@ static bool any_not_provided(const struct factor_result *r, size_t n)
 	return false;
 }
 
+/* find_result: the result of factor f in the results r[0..n) (sub-factors
+ * included), or NULL. */
+static const struct factor_result *find_result(const struct factor_result *r, size_t n,
+		const struct factor *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct factor_result *s = r[i].factor == f ? &r[i]
+					      : find_result(r[i].subs, r[i].nsubs, f);
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+/* not_judged: judged factor f is not judged yet on card sc. */
+static bool not_judged(const struct scorecard *sc, const struct factor *f)
+{
+	for (size_t i = 0; i < sc->nparts; i++) {
+		const struct factor_result *r =
+			find_result(sc->parts[i].factors, sc->parts[i].nfactors, f);
+		if (r)
+			return r->state == FSTATE_NOT_JUDGED;
+	}
+	return false;
+}
+
+/* best_case_scores: expert x's scores in the best case: the ones given for
+ * factors already judged stay; every factor not judged yet gets its
+ * maximum (open[k]: t->judged[k] is not judged yet). */
+static bool best_case_scores(const struct track *t, const bool *open, const struct expert *given,
+		struct expert *e, struct arena *a)
+{
+	size_t n = 0, room = t->njudged + (given ? given->nscores : 0);
+
+	e->scores = arena_array(a, room ? room : 1, sizeof *e->scores);
+	if (!e->scores)
+		return false;
+	for (size_t k = 0; given && k < given->nscores; k++) {
+		size_t j;
+
+		for (j = 0; j < t->njudged && strcmp(t->judged[j]->id, given->scores[k].factor); j++)
+			;
+		if (j == t->njudged || !open[j]) /* not judged yet: the maximum, below */
+			e->scores[n++] = given->scores[k];
+	}
+	for (size_t j = 0; j < t->njudged; j++) {
+		if (!open[j])
+			continue;
+		e->scores[n].factor = t->judged[j]->id;
+		e->scores[n].points = t->judged[j]->max;
+		e->scores[n].pos = (struct srcpos){0, 0};
+		e->scores[n].vpos = (struct srcpos){0, 0};
+		n++;
+	}
+	e->nscores = n;
+	return true;
+}
+
 bool evaluation_full_marks(const struct policy_bundle *b, const struct evaluation *ev,
 		struct arena *a, struct evaluation *out)
 {
 	const struct scorecard *sc = &ev->scorecard;
 	const struct track *t = sc->track;
+	const struct application *given = ev->facts.app;
 	struct application *app;
 	struct core_error err = {0};
-	size_t nexp;
+	size_t nexp, quorum;
+	bool *open;
 
 	if (!sc->scored || !t || sc->complete || sc->max >= ev->policy->threshold ||
 	    (sc->flags & SCORE_GATE_FAILED) || t->njudged == 0)
@@ -128,26 +188,29 @@ bool evaluation_full_marks(const struct policy_bundle *b, const struct evaluatio
 	for (size_t i = 0; i < sc->nparts; i++)
 		if (any_not_provided(sc->parts[i].factors, sc->parts[i].nfactors))
 			return false;
-	nexp = ev->policy->expert_quorum ? ev->policy->expert_quorum : 1;
+	open = arena_array(a, t->njudged, sizeof *open);
+	if (!open)
+		return false;
+	for (size_t j = 0; j < t->njudged; j++)
+		open[j] = not_judged(sc, t->judged[j]);
+	/* the experts who scored keep their scores; more join up to the quorum */
+	quorum = ev->policy->expert_quorum ? ev->policy->expert_quorum : 1;
+	nexp = given->nexperts > quorum ? given->nexperts : quorum;
 	app = arena_alloc(a, sizeof *app);
 	if (!app || nexp > 64)
 		return false;
-	*app = *ev->facts.app;
+	*app = *given;
 	app->experts = arena_array(a, nexp, sizeof *app->experts);
 	if (!app->experts)
 		return false;
 	for (size_t x = 0; x < nexp; x++) {
 		struct expert *e = &app->experts[x];
+		const struct expert *was = x < given->nexperts ? &given->experts[x] : NULL;
 
-		e->id = arena_printf(a, "full-marks-%zu", x + 1);
-		e->scores = arena_array(a, t->njudged, sizeof *e->scores);
-		if (!e->id || !e->scores)
+		e->id = was ? was->id : arena_printf(a, "full-marks-%zu", x + 1);
+		e->pos = was ? was->pos : (struct srcpos){0, 0};
+		if (!e->id || !best_case_scores(t, open, was, e, a))
 			return false;
-		for (size_t k = 0; k < t->njudged; k++) {
-			e->scores[k].factor = t->judged[k]->id;
-			e->scores[k].points = t->judged[k]->max;
-		}
-		e->nscores = t->njudged;
 	}
 	app->nexperts = nexp;
 	return evaluate_application(b, app, ev->policy->edition, a, out, &err);

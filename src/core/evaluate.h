@@ -45,9 +45,10 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
  * card that cannot reach the threshold even if the experts gave every
  * judged factor its maximum (scorecard.md: advice for an incomplete card
  * is also the smallest changes of the applicant's own facts that reach
- * the threshold).  The same application scored with the policy's quorum
- * of experts giving every judged factor its maximum, into *out: its
- * scorecard is complete and its advice names those changes.  False when
+ * the threshold).  The same application scored with every judged factor
+ * not judged yet at its maximum (the scores already given stay; experts
+ * join up to the policy's quorum), into *out: its scorecard is complete
+ * and its advice names those changes.  False when
  * that does not apply (a programme without points, a complete card, a card
  * that can still reach the threshold, a gate that fails, a fact not given:
  * then the first advice is to give it) or when a is exhausted.  ev comes

@@ -259,10 +259,17 @@ static void advice_lines(struct strbuf *sb, const struct evaluation *ev)
 	if (ev->full_marks && ev->full_marks->advice.nitems) {
 		const struct evaluation *best = ev->full_marks;
 
+		bool reaches = false;
+
+		for (size_t i = 0; i < best->advice.nitems; i++)
+			reaches |= best->advice.items[i].reaches;
 		strbuf_addstr(sb, best->advice.combination
 			      ? "  With full marks from the experts, these changes together would "
 				"reach the threshold:\n"
-			      : "  With full marks from the experts:\n");
+			      : reaches ? "  With full marks from the experts, any one of these "
+					  "changes would reach the threshold:\n"
+			      : "  Even with full marks from the experts, no change of your own "
+				"facts reaches the threshold; these would add the most:\n");
 		for (size_t i = 0; i < best->advice.nitems; i++) {
 			strbuf_addstr(sb, "    - ");
 			advice_write_text(&best->facts, &best->advice, &best->advice.items[i], sb);

@@ -713,8 +713,13 @@ def compare_full_marks(card, r, app, bad):
         if got is not None:
             bad.append("advice_full_marks: not expected, binary %d item(s)" % len(got))
         return
-    scores = {fid: fmax for _, _, fs in TZ_PARTS for fid, fmax in judged_maxima(fs)}
-    best_app = dict(app, experts=[{"id": "full-%d" % i, "scores": scores} for i in (1, 2, 3)])
+    # the scores given stay; a judged factor nobody scored gets its maximum
+    # from every expert (the quorum is 1: an expert added when there is none)
+    experts = app.get("experts") or []
+    unscored = {fid: fmax for _, _, fs in TZ_PARTS for fid, fmax in judged_maxima(fs)
+                if all((ex.get("scores") or {}).get(fid) is None for ex in experts)}
+    best_app = dict(app, experts=[dict(ex, scores=dict(ex.get("scores") or {}, **unscored))
+                                  for ex in experts] or [{"id": "full", "scores": unscored}])
     best = oracle(best_app)
     sub = []
     compare_advice(best, {"advice": got or []}, best_app, sub, judged=False)
@@ -1142,6 +1147,10 @@ tz("incomplete-full-marks-one-change",
 tz("incomplete-full-marks-combination",
    "no experts, at most 61.10 with full marks: no single change, two together would reach",
    experts=[], **FULL_WEAKER)
+tz("incomplete-full-marks-low-scores-stay",
+   "one expert scored three factors low, two are not judged: the best case keeps those scores",
+   experts=[{"id": "e1", "scores": {"achievements": 0, "value_contribution": 0,
+                                    "business_leadership": 0}}], **FULL_WEAK)
 tz("incomplete-full-marks-four-changes",
    "no experts, age 66, weak facts: with full marks, four own changes together would reach",
    experts=[], **dict(FULL_WEAKER, **{A + "birth_date": "1958-01-10",
