@@ -309,6 +309,7 @@ static int set_error(struct appfile_error *err, enum appfile_rc rc, struct json_
 		     size_t off, const char *path, const char *prefix, const char *reason)
 {
 	err->rc = rc;
+	err->syntax = strcmp(prefix, "invalid JSON: ") == 0;
 	json_cursor_at(cur, off, &err->line, &err->col);
 	snprintf(err->path, sizeof err->path, "%s", path);
 	snprintf(err->reason, sizeof err->reason, "%s%s", prefix, reason);
@@ -462,6 +463,7 @@ static enum appfile_next stream_error(struct appfile_error *err, enum appfile_rc
 	err->rc = rc;
 	err->line = line;
 	err->col = col;
+	err->syntax = false;
 	err->path[0] = '\0';
 	snprintf(err->reason, sizeof err->reason, "%s", reason);
 	return APPFILE_BAD;
@@ -537,10 +539,18 @@ struct scan {
 	unsigned depth;
 	bool instr, esc;
 	uint32_t nl, cols; /* newlines seen; characters since the last one */
+	size_t start;      /* where the value starts in the buffer */
+	size_t open_at;    /* the first line break followed by '{', from start; 0: none */
+	uint32_t open_nl;  /* newlines up to and with it */
 };
 
-/* scan_bytes: advance over buf[*i..len) until the value closes; true then. */
-static bool scan_bytes(const char *buf, size_t len, size_t *i, struct scan *sc)
+enum scan_end { SCAN_MORE, SCAN_CLOSED, SCAN_LINE_END };
+
+/* scan_bytes: advance over buf[*i..len) until the value closes (or, with
+ * `lines`, its line ends: JSON Lines), saying which; SCAN_MORE when the
+ * buffer ends first. */
+static enum scan_end scan_bytes(const char *buf, size_t len, size_t *i, struct scan *sc,
+		bool lines)
 {
 	while (*i < len) {
 		unsigned char c = (unsigned char)buf[(*i)++];
@@ -548,6 +558,12 @@ static bool scan_bytes(const char *buf, size_t len, size_t *i, struct scan *sc)
 			sc->nl++;
 			sc->cols = 0;
 			sc->instr = false; /* a string never spans lines: limit the damage */
+			if (lines)
+				return SCAN_LINE_END;
+			if (!sc->open_at && *i < len && buf[*i] == '{') {
+				sc->open_at = *i - 1 - sc->start;
+				sc->open_nl = sc->nl;
+			}
 			continue;
 		}
 		sc->cols += (c & 0xC0) != 0x80;
@@ -563,29 +579,73 @@ static bool scan_bytes(const char *buf, size_t len, size_t *i, struct scan *sc)
 		} else if (c == '{' || c == '[') {
 			sc->depth++;
 		} else if ((c == '}' || c == ']') && --sc->depth == 0) {
-			return true;
+			return SCAN_CLOSED;
 		}
 	}
+	return SCAN_MORE;
+}
+
+/* rest_of_line_blank: only blanks follow buf[from] up to a line break
+ * (which the buffer holds). */
+static bool rest_of_line_blank(const struct appfile_stream *s, size_t from)
+{
+	for (size_t i = from; i < s->len; i++) {
+		char c = s->buf[i];
+
+		if (c == '\n')
+			return true;
+		if (c != ' ' && c != '\t' && c != '\r')
+			return false;
+	}
 	return false;
+}
+
+/* cut_open_first_line: a value that began a line, ran on over lines that
+ * start with '{' and grew past the cap: the first line of a JSON Lines file
+ * left open, which would take every line after it.  It ends at its line's
+ * end (its error says so, appfile_stream_recover), and the file is read as
+ * JSON Lines from the next line on. */
+static enum appfile_next cut_open_first_line(struct appfile_stream *s, const struct scan *sc,
+		size_t start, uint32_t l0, const char **text, size_t *len, uint32_t *line,
+		uint32_t *col)
+{
+	size_t end = start + sc->open_at;
+
+	s->off = end + 1;
+	s->line = l0 + sc->open_nl;
+	s->col = 1;
+	s->lines = s->cut = true;
+	if (end > start && s->buf[end - 1] == '\r')
+		end--;
+	*text = s->buf + start;
+	*len = end - start;
+	*line = l0;
+	*col = 1;
+	return APPFILE_VALUE;
 }
 
 /* scan_value: the value starting at buf[off] ('{'). */
 static enum appfile_next scan_value(struct appfile_stream *s, const char **text, size_t *len,
 				    uint32_t *line, uint32_t *col, struct appfile_error *err)
 {
-	struct scan sc = { 0, false, false, 0, 0 };
-	size_t start = s->off, i = s->off;
+	struct scan sc = { 0, false, false, 0, 0, s->off, 0, 0 };
+	size_t start = s->off, i = s->off, end;
 	uint32_t l0 = s->line, c0 = s->col;
 	bool toobig = false;
+	enum scan_end how;
 
-	while (!scan_bytes(s->buf, s->len, &i, &sc)) {
+	while ((how = scan_bytes(s->buf, s->len, &i, &sc, s->lines)) == SCAN_MORE) {
 		size_t rel = i - start;
-		if (!toobig && !room(s, &start))
+		if (!toobig && !room(s, &start)) {
+			if (c0 == 1 && sc.open_at)
+				return cut_open_first_line(s, &sc, start, l0, text, len, line, col);
 			toobig = true;
+		}
 		if (toobig) /* drop what was scanned: the value is only skipped */
 			s->len = s->off = start = i = 0;
 		else
 			i = start + rel;
+		sc.start = start;
 		if (!fill(s))
 			break;
 	}
@@ -601,8 +661,18 @@ static enum appfile_next scan_value(struct appfile_stream *s, const char **text,
 		snprintf(why, sizeof why, "the application is larger than %zu bytes", s->max);
 		return stream_error(err, APPFILE_ETOOBIG, l0, c0, why);
 	}
+	/* An application alone on its line: JSON Lines. */
+	if (how == SCAN_CLOSED && sc.nl == 0 && c0 == 1 && rest_of_line_blank(s, i))
+		s->lines = true;
+	end = i;
+	s->cut = how == SCAN_LINE_END;
+	if (s->cut) { /* the value is the line, without its line break */
+		end--;
+		if (end > start && s->buf[end - 1] == '\r')
+			end--;
+	}
 	*text = s->buf + start;
-	*len = i - start;
+	*len = end - start;
 	*line = l0;
 	*col = c0;
 	return APPFILE_VALUE;
@@ -702,10 +772,27 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 	 * may hold back the next application until this one is answered). */
 	if (!decode_fast(d, s->buf + s->off, s->len - s->off, s->line, s->col, a, out, &end))
 		return false;
+	if (s->lines && end.lc[0] != s->line)
+		return false; /* JSON Lines: a value ends with its line (scan_value cuts it) */
+	if (!s->lines && s->col == 1 && end.lc[0] == s->line &&
+	    rest_of_line_blank(s, s->off + end.off))
+		s->lines = true; /* as scan_value decides */
+	s->cut = false;
 	s->line = end.lc[0]; /* where the stream goes on */
 	s->col = end.lc[1];
 	s->off += end.off;
 	return true;
+}
+
+/* add_open_line_hint: say that the line's application is not closed. */
+static void add_open_line_hint(struct appfile_error *err)
+{
+	static const char hint[] = "; the application on this line is not closed "
+				   "(JSON Lines: one whole application per line)";
+	size_t n = strlen(err->reason);
+
+	if (n + sizeof hint <= sizeof err->reason)
+		memcpy(err->reason + n, hint, sizeof hint);
 }
 
 /* appfile_stream_recover (appfile.h).  A line of JSON Lines left open (a
@@ -723,6 +810,12 @@ void appfile_stream_recover(struct appfile_stream *s, struct appfile_decoder *d,
 	struct appfile_error cut_err;
 	size_t keep;
 
+	if (s->cut) {
+		add_open_line_hint(err);
+		return;
+	}
+	if (!err->syntax)
+		return; /* valid JSON with a mistake in a field: not a line left open */
 	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
 		lines++;
 		nl = p++;
@@ -738,17 +831,11 @@ void appfile_stream_recover(struct appfile_stream *s, struct appfile_decoder *d,
 	if (appfile_decode_at(d, text, keep, line, col, a, out, &cut_err) == APPFILE_OK)
 		return; /* cannot happen: the value would have closed there */
 	*err = cut_err;
-	{
-		static const char hint[] = "; the application on this line is not closed "
-					   "(JSON Lines: one whole application per line)";
-		size_t n = strlen(err->reason);
-
-		if (n + sizeof hint <= sizeof err->reason)
-			memcpy(err->reason + n, hint, sizeof hint);
-	}
+	add_open_line_hint(err);
 	s->off = (size_t)(nl + 1 - s->buf);
 	s->line = line + lines;
 	s->col = 1;
+	s->lines = true;
 }
 
 enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_decoder *d,

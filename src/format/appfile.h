@@ -58,6 +58,7 @@ struct appfile_error {
 	uint32_t line, col; /* where the problem is, in the file */
 	char path[128];     /* "applicant.education"; "" when not about a field */
 	char reason[512];   /* "\"masters\" is not one of junior-college, ..." */
+	bool syntax;        /* the text is not valid JSON (not a field's mistake) */
 };
 
 struct appfile_decoder {
@@ -112,6 +113,9 @@ struct appfile_stream {
 	bool ioerr;         /* reading failed (reported once) */
 	bool resync;        /* skipping to a line that starts with '{' */
 	bool started;       /* past a byte order mark at the start */
+	bool lines;         /* JSON Lines: an application began a line and ended on
+			     * it, so from now on a value ends with its line */
+	bool cut;           /* the last value was cut at the end of its line */
 };
 
 enum appfile_next {
@@ -126,7 +130,10 @@ void appfile_stream_release(struct appfile_stream *s);
 
 /* appfile_stream_next: the next top-level value, text[0..*len) valid until
  * the next call, starting at *line:*col.  Whitespace and blank lines
- * between values are skipped.  Anything else between values, a value over
+ * between values are skipped.  In a file of JSON Lines (once an
+ * application has begun a line and ended on it) a value still open at the
+ * end of its line ends there: the line's error is its own, and the lines
+ * after it are read as they come (a pipe is not read ahead for it).  Anything else between values, a value over
  * the cap and read errors are APPFILE_BAD; after garbage the reader skips
  * to the next line that starts with '{', after an oversized value it goes
  * on after the value.  A value cut short by the end of the file is
@@ -136,12 +143,13 @@ enum appfile_next appfile_stream_next(struct appfile_stream *s, const char **tex
 				      struct appfile_error *err);
 
 /* appfile_stream_recover: after text[0..len) (the value appfile_stream_next
- * just gave, at line:col) failed to decode with *err.  When it runs on over
- * a line that starts with '{' and the error lies on the line before that
- * one or later, it is most likely a line of JSON Lines left open, which
- * took the applications on the lines after it: then *err becomes that
- * line's own error and the stream goes on at the line that starts with
- * '{'.  Otherwise nothing changes. */
+ * just gave, at line:col) failed to decode with *err.  A value cut at the
+ * end of its line (JSON Lines) gets a word on that in *err.  Otherwise, when
+ * the text is not valid JSON, runs on over a line that starts with '{', and
+ * the error lies on the line before that one or later, it is most likely
+ * the first line of a JSON Lines file left open, which took the lines after
+ * it: then *err becomes that line's own error and the stream goes on at the
+ * line that starts with '{' (as JSON Lines).  Otherwise nothing changes. */
 void appfile_stream_recover(struct appfile_stream *s, struct appfile_decoder *d,
 			    const char *text, size_t len, uint32_t line, uint32_t col,
 			    struct arena *a, struct application *out, struct appfile_error *err);

@@ -377,6 +377,25 @@ sed -n 's/.*"id": "salary", "kind": "bracket", "points": "[0-9.]*", "max": "15.0
 	"$tmp/big.out" | awk '$1 != 400000 + NR { bad = 1; exit } END { exit bad || NR != 20000 }'
 report $? "20,000 JSON Lines: results in input order"
 
+# The first line left open, in a file of 20,000 (28 MB): it must not swallow the file up to
+# the 1 MB cap on one application.
+{ one_line "$B" | sed 's/}$//'; cat "$tmp/big.jsonl"; } >"$tmp/open-first.jsonl"
+"$YINGCAI" evaluate --json "$tmp/open-first.jsonl" >"$tmp/big.out" 2>"$tmp/err"
+rc=$?
+out="(see $tmp/big.out)"
+err=$(head -c 600 "$tmp/err")
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/big.out" | tr -d ' ')" = 20000 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+	[[ "$err" == "$tmp/open-first.jsonl:1:"*"not closed (JSON Lines: one whole application per line)" ]]
+report $? "JSON Lines whose first line is left open: that line's error, the 20,000 after it scored"
+
+# A pretty-printed application with a '{' at the start of a line and a mistake in a field is
+# valid JSON: its field error, not a word about JSON Lines.
+sed 's/"applicant": {/"applicant":\n{/; s/"education"/"educaton"/' "$B" >"$tmp/pretty.json"
+run evaluate --json "$tmp/pretty.json"
+[ "$rc" = 1 ] && [ -z "$out" ] && [ "$(lines "$err")" = 1 ] &&
+	[[ "$err" == "$tmp/pretty.json:"*": applicant.educaton: unknown field"* ]]
+report $? "pretty-printed, '{' at the start of a line, a field's mistake: that error alone"
+
 # The text verdict says why a total at the threshold does not pass, and the range a sum
 # not yet judged can still reach counts its scored sub-factors.
 run evaluate --no-color "tests/golden/zgc-technical-not-high-tech.app.json"

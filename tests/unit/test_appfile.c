@@ -820,7 +820,9 @@ static void stream_limits(void **state)
 	/* Cut short by the end of the file: returned, decoding says where. */
 	n = stream_all("{\"a\":1}\n{\"b\": [1,\n", 0, g, 10);
 	assert_int_equal(n, 3);
-	got_is(&g[1], APPFILE_VALUE, 2, 1, "{\"b\": [1,\n");
+	/* JSON Lines (the first line holds one application): a value ends with
+	 * its line, without the line break */
+	got_is(&g[1], APPFILE_VALUE, 2, 1, "{\"b\": [1,");
 	got_is(&g[2], APPFILE_END, 0, 0, "");
 }
 
