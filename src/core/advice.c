@@ -724,6 +724,8 @@ static void put_level(const struct words *w, const struct factor *fac, const str
 static void put_now(const struct words *w, const struct factor_result *r)
 {
 	struct fact_value v;
+	char num[FACTOR_INPUT_MAX];
+	const char *input;
 
 	if (wage_bracket(r->factor) &&
 	    facts_lookup(w->f, r->factor->input_id, r->factor->input, &v) &&
@@ -733,7 +735,8 @@ static void put_now(const struct words *w, const struct factor_result *r)
 		put_lit(w, " a year");
 		return;
 	}
-	put(w, r->level ? r->level : r->input ? r->input : "?");
+	input = factor_result_input(r, num);
+	put(w, r->level ? r->level : input ? input : "?");
 }
 
 static void put_factor_name(const struct words *w, const struct factor *fac, bool capital)

@@ -103,9 +103,12 @@ static bool bracket_hit(const struct eval *e, const struct factor *fac,
 }
 
 /* bracket_miss: why a value fits no level, in the words of its fact. */
-static const char *bracket_miss(struct eval *e, const struct factor *fac, const char *value)
+__attribute__((cold))
+static const char *bracket_miss(struct eval *e, const struct factor *fac,
+		const struct factor_result *r)
 {
-	char d[DATE_FMT_MAX], lo[POINTS_FMT_MAX];
+	char d[DATE_FMT_MAX], lo[POINTS_FMT_MAX], num[FACTOR_INPUT_MAX];
+	const char *value = factor_result_input(r, num);
 	int64_t lowest = INT64_MAX;
 
 	for (size_t i = 0; i < fac->nlevels; i++)
@@ -122,19 +125,16 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac, const 
 			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
 }
 
-/* number_text: hundredths as facts_describe() says them ("41", "12.50"),
- * formatted straight into the arena. */
-static const char *number_text(struct eval *e, int64_t v)
+const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
 {
-	char *p = arena_alloc(e->a, POINTS_FMT_MAX);
 	size_t n;
 
-	if (!p)
-		return NULL;
-	n = points_format_n(v, p);
-	if (v % 100 == 0)
-		p[n - 3] = '\0'; /* whole numbers without ".00": 41 years, 900000 CNY */
-	return p;
+	if (!r->has_input_num)
+		return r->input;
+	n = points_format_n(r->input_num, buf);
+	if (r->input_num % 100 == 0)
+		buf[n - 3] = '\0'; /* as facts_describe(): 41 years, 900000 CNY */
+	return buf;
 }
 
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
@@ -146,7 +146,8 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	r->input = number_text(e, v.num);
+	r->has_input_num = true; /* formatted when shown: factor_result_input */
+	r->input_num = v.num;
 	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
 		r->level = "no average wage in force on the application date";
 		set_open(r, FSTATE_NOT_PROVIDED);
@@ -158,7 +159,7 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 			best = l;
 	}
 	if (!best) {
-		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r->input));
+		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r));
 		return;
 	}
 	r->level = best->label;
