@@ -127,14 +127,12 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac,
 
 const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
 {
-	size_t n;
+	struct fact_value v = {
+		.type = r->input_type, .num = r->input_num, .set = r->input_set,
+		.nset = r->input_nset,
+	};
 
-	if (!r->has_input_num)
-		return r->input;
-	n = points_format_n(r->input_num, buf);
-	if (r->input_num % 100 == 0)
-		buf[n - 3] = '\0'; /* as facts_describe(): 41 years, 900000 CNY */
-	return buf;
+	return v.type == FACT_MISSING ? r->input : facts_describe(&v, buf, FACTOR_INPUT_MAX);
 }
 
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
@@ -146,7 +144,7 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	r->has_input_num = true; /* formatted when shown: factor_result_input */
+	r->input_type = FACT_NUMBER; /* described when shown: factor_result_input */
 	r->input_num = v.num;
 	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
 		r->level = "no average wage in force on the application date";
@@ -188,9 +186,19 @@ static bool level_matches(const struct level *l, const struct fact_value *v)
 	return false;
 }
 
+/* choice_miss: why a value matches no level (an error, hence cold). */
+__attribute__((cold))
+static const char *choice_miss(struct eval *e, const struct factor *fac,
+		const struct factor_result *r)
+{
+	char buf[FACTOR_INPUT_MAX];
+
+	return arena_printf(e->a, "%s \"%s\" matches no level of factor %s (%s)",
+			    fac->input, factor_result_input(r, buf), fac->id, fac->source);
+}
+
 static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	char buf[256];
 	struct fact_value v;
 	const struct level *best = NULL, *other = NULL;
 
@@ -199,9 +207,15 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	/* A text is the application's own string, which outlives the card. */
-	r->input = v.type == FACT_TEXT ? v.text
-		 : arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
+	/* A text is the application's own string, which outlives the card;
+	 * a set is described when shown (factor_result_input). */
+	if (v.type == FACT_TEXT) {
+		r->input = v.text;
+	} else {
+		r->input_type = FACT_SET;
+		r->input_set = v.set;
+		r->input_nset = v.nset;
+	}
 	/* A set input (credentials) may match several levels: the best counts. */
 	for (size_t i = 0; i < fac->nlevels; i++) {
 		const struct level *l = &fac->levels[i];
@@ -228,9 +242,7 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 	if (!best)
 		best = other;
 	if (!best) {
-		fail(e, fac->input, e->f->app->pos,
-		     arena_printf(e->a, "%s \"%s\" matches no level of factor %s (%s)",
-				  fac->input, r->input, fac->id, fac->source));
+		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
 		return;
 	}
 	r->level = best->label;
