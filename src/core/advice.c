@@ -390,9 +390,10 @@ static int64_t raw_gain(const struct cand *k, points_t points)
 }
 
 /* prepare_prune: top (room for (ncands + 1) x MAX_COMBO) from each
- * candidate's best option.  False (no pruning, which is never needed for
- * correctness) when a weight is negative. */
-static bool prepare_prune(const struct ctx *c, int64_t *top)
+ * candidate's best option, for combinations of up to `most` changes (the
+ * rest of each row is not read).  False (no pruning, which is never needed
+ * for correctness) when a weight is negative. */
+static bool prepare_prune(const struct ctx *c, int64_t *top, size_t most)
 {
 	int64_t best[MAX_COMBO] = {0};
 
@@ -403,15 +404,15 @@ static bool prepare_prune(const struct ctx *c, int64_t *top)
 		const struct cand *k = &c->cands[i];
 		int64_t g = k->nopts ? raw_gain(k, k->opts[k->nopts - 1]->points) : 0;
 
-		/* keep the MAX_COMBO largest gains from i on, largest first */
-		for (size_t m = 0; m < MAX_COMBO; m++) {
+		/* keep the `most` largest gains from i on, largest first */
+		for (size_t m = 0; m < most; m++) {
 			if (g > best[m]) {
 				int64_t t = best[m];
 				best[m] = g;
 				g = t;
 			}
 		}
-		for (size_t m = 0; m < MAX_COMBO; m++)
+		for (size_t m = 0; m < most; m++)
 			top[i * MAX_COMBO + m] = best[m] + (m ? top[i * MAX_COMBO + m - 1] : 0);
 	}
 	return true;
@@ -486,8 +487,10 @@ static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
 	struct search s = {0};
-	bool prune = prepare_prune(c, top);
-	size_t most_changes = prune ? MAX_COMBO : MAX_COMBO_UNPRUNED;
+	/* no combination has more changes than there are candidates */
+	size_t most = c->ncands < MAX_COMBO ? c->ncands : MAX_COMBO;
+	bool prune = prepare_prune(c, top, most);
+	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED;
 
 	for (size_t k = 2; k <= most_changes && k <= c->ncands; k++) {
 		memset(&s, 0, sizeof s);
