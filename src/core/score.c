@@ -26,6 +26,10 @@ struct eval {
 	const struct factor **judged;
 	size_t njudged;
 	const struct expert_score **scores;
+	/* Results not yet handed out: eval_track takes room for a part's
+	 * factors and their sub-factors at once, not one block per sum. */
+	struct factor_result *pool;
+	size_t npool;
 };
 
 const char *factor_state_name(enum factor_state s)
@@ -365,12 +369,26 @@ static void eval_gate(struct eval *e, const struct factor *fac, struct factor_re
 
 static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r);
 
+/* results: n zeroed factor results for a sum's sub-factors from the room
+ * eval_track took (see struct eval), or from the arena when it has none
+ * left (sums within sums). */
+static struct factor_result *results(struct eval *e, size_t n)
+{
+	struct factor_result *r = e->pool;
+
+	if (!r || n > e->npool)
+		return arena_array(e->a, n, sizeof *r);
+	e->pool += n;
+	e->npool -= n;
+	return r;
+}
+
 static void eval_sum(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	points_t sum = 0, lo = 0, hi = 0;
 	enum factor_state state = FSTATE_SCORED;
 
-	r->subs = arena_array(e->a, fac->nsubs, sizeof *r->subs);
+	r->subs = results(e, fac->nsubs);
 	if (!r->subs) {
 		fail(e, "", e->f->app->pos, NULL);
 		return;
@@ -394,8 +412,8 @@ static void eval_sum(struct eval *e, const struct factor *fac, struct factor_res
 	r->max = hi < fac->max ? hi : fac->max;
 }
 
-/* eval_factor: r is zeroed already (every result array comes from
- * arena_array, which zeroes). */
+/* eval_factor: r is zeroed already (every result comes from results(),
+ * which zeroes). */
 static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	r->factor = fac;
@@ -434,12 +452,14 @@ static bool gate_failed(const struct factor_result *r, size_t n)
 static bool eval_track(struct eval *e, const struct track *t, struct scorecard *out)
 {
 	points_t score[8], lo[8], hi[8];
+	size_t nres;
 
 	if (t->nparts > 8)
 		return fail(e, "programme", e->f->app->pos, "policy has more than 8 parts");
 	out->parts = arena_array(e->a, t->nparts, sizeof *out->parts);
 	if (!out->parts)
 		return fail(e, "", e->f->app->pos, NULL);
+
 	out->nparts = t->nparts;
 	out->complete = true;
 	for (size_t i = 0; i < t->nparts; i++) {
@@ -448,9 +468,15 @@ static bool eval_track(struct eval *e, const struct track *t, struct scorecard *
 
 		pr->part = p;
 		pr->complete = true;
-		pr->factors = arena_array(e->a, p->nfactors, sizeof *pr->factors);
+		/* the part's results and its sums' sub-factors' in one block */
+		nres = p->nfactors;
+		for (size_t j = 0; j < p->nfactors; j++)
+			nres += p->factors[j].nsubs;
+		pr->factors = arena_array(e->a, nres, sizeof *pr->factors);
 		if (!pr->factors)
 			return fail(e, "", e->f->app->pos, NULL);
+		e->pool = pr->factors + p->nfactors;
+		e->npool = nres - p->nfactors;
 		pr->nfactors = p->nfactors;
 		for (size_t j = 0; j < p->nfactors && !e->failed; j++) {
 			struct factor_result *r = &pr->factors[j];
@@ -683,7 +709,7 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 bool score_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct scorecard *out, struct core_error *err)
 {
-	struct eval e = {pol, f, a, err, false, NULL, 0, NULL};
+	struct eval e = {.pol = pol, .f = f, .a = a, .err = err};
 	const struct application *app = f->app;
 	const struct track *t;
 
