@@ -718,7 +718,7 @@ static void put_level(const struct words *w, const struct factor *fac, const str
 	}
 	if (!w->f->wage || __builtin_mul_overflow(l->from, w->f->wage->annual_cny, &need))
 		return;
-	/* bracket_hit in score.c: salary x 100 >= from x wage */
+	/* bracket_level in score.c: salary x 100 >= from x wage */
 	put_lit(w, ", CNY ");
 	put_cny(w, (need + 99) / 100);
 	put_lit(w, " a year");

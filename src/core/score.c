@@ -92,18 +92,33 @@ static struct srcpos fact_pos(const struct eval *e, const char *fact)
 	return e->f->app->pos;
 }
 
-/* bracket_hit: v (hundredths of the input) falls in level l. */
-static bool bracket_hit(const struct eval *e, const struct factor *fac,
-		const struct level *l, int64_t v)
+/* bracket_level: the level of fac that v (hundredths of the input) falls
+ * in, the one that starts highest when several do; NULL when none. */
+static const struct level *bracket_level(const struct eval *e, const struct factor *fac,
+		int64_t v)
 {
-	__int128 lo = l->from, hi = l->to, x = v;
+	const struct level *best = NULL;
 
-	if (fac->unit != UNIT_AVERAGE_WAGE) /* most: the bounds are the input's unit */
-		return v >= l->from && (!l->has_to || v <= l->to);
-	/* v is CNY hundredths; bounds are multiples (hundredths) */
-	lo *= e->f->wage->annual_cny;
-	hi *= e->f->wage->annual_cny;
-	return x >= lo && (!l->has_to || x <= hi);
+	if (fac->unit != UNIT_AVERAGE_WAGE) { /* most: the bounds are the input's unit */
+		for (size_t i = 0; i < fac->nlevels; i++) {
+			const struct level *l = &fac->levels[i];
+
+			if (v >= l->from && (!l->has_to || v <= l->to) &&
+			    (!best || l->from > best->from))
+				best = l;
+		}
+		return best;
+	}
+	/* v is CNY hundredths; bounds are multiples (hundredths) of the wage */
+	for (size_t i = 0; i < fac->nlevels; i++) {
+		const struct level *l = &fac->levels[i];
+		__int128 wage = e->f->wage->annual_cny, x = v;
+
+		if (x >= l->from * wage && (!l->has_to || x <= l->to * wage) &&
+		    (!best || l->from > best->from))
+			best = l;
+	}
+	return best;
 }
 
 /* bracket_miss: why a value fits no level, in the words of its fact. */
@@ -155,11 +170,7 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		if (bracket_hit(e, fac, l, v.num) && (!best || l->from > best->from))
-			best = l;
-	}
+	best = bracket_level(e, fac, v.num);
 	if (!best) {
 		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r));
 		return;
