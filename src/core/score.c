@@ -182,23 +182,31 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 	set_scored(r, best->points);
 }
 
-/* same_text: a == b; most values differ from most levels' in the first
- * byte, which settles it without a call. */
+/* same_text: a == b; most factor ids differ in the first byte, which
+ * settles it without a call. */
 static bool same_text(const char *a, const char *b)
 {
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-static bool level_matches(const struct level *l, const struct fact_value *v)
+/* choice_best: the level v selects (policy_choice_level); a set input
+ * (credentials) may select several: the one with the most points counts,
+ * the first in the policy's order on ties, as if the levels were compared
+ * in order.  NULL when no value selects one. */
+static const struct level *choice_best(const struct factor *fac, const struct fact_value *v)
 {
-	for (size_t i = 0; i < l->nmatch; i++) {
-		if (v->type == FACT_TEXT && same_text(v->text, l->match[i]))
-			return true;
-		for (size_t j = 0; v->type == FACT_SET && j < v->nset; j++)
-			if (same_text(v->set[j], l->match[i]))
-				return true;
+	const struct level *best = NULL;
+
+	if (v->type == FACT_TEXT)
+		return policy_choice_level(fac, v->text);
+	for (size_t j = 0; j < v->nset; j++) {
+		const struct level *l = policy_choice_level(fac, v->set[j]);
+
+		if (l && (!best || l->points > best->points ||
+			  (l->points == best->points && l < best)))
+			best = l;
 	}
-	return false;
+	return best;
 }
 
 /* choice_miss: why a value matches no level (an error, hence cold). */
@@ -215,7 +223,7 @@ static const char *choice_miss(struct eval *e, const struct factor *fac,
 static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	struct fact_value v;
-	const struct level *best = NULL, *other = NULL;
+	const struct level *best;
 
 	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) ||
 	    (v.type != FACT_TEXT && v.type != FACT_SET)) {
@@ -231,14 +239,7 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 		r->input_set = v.set;
 		r->input_nset = v.nset;
 	}
-	/* A set input (credentials) may match several levels: the best counts. */
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		if (l->otherwise && !other)
-			other = l;
-		else if (level_matches(l, &v) && (!best || l->points > best->points))
-			best = l;
-	}
+	best = choice_best(fac, &v);
 	if (v.partial) {
 		/* Some values are unknown: scored only if the known ones already
 		 * reach the top level; otherwise the range runs from them up. */
@@ -255,7 +256,7 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 		}
 	}
 	if (!best)
-		best = other;
+		best = fac->otherwise;
 	if (!best) {
 		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
 		return;
