@@ -642,8 +642,11 @@ static void expert_points(const struct eval *e, size_t i, const struct factor_re
 		return;
 	case FACTOR_SUM:
 		for (size_t k = 0; k < r->nsubs; k++) {
-			points_t a, b, c;
-			expert_points(e, i, &r->subs[k], &a, &b, &c);
+			const struct factor_result *s = &r->subs[k];
+			points_t a = s->points, b = s->min, c = s->max;
+
+			if (s->factor->has_judged)
+				expert_points(e, i, s, &a, &b, &c);
 			sp += a;
 			slo += b;
 			shi += c;
@@ -689,10 +692,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 	}
 	for (size_t i = 0; i < app->nexperts; i++) {
 		points_t score[8], lo[8], hi[8], total;
+		size_t k;
 
 		if (!judged_everything(e, i))
 			continue;
-		for (size_t k = 0; k < out->nparts; k++) {
+		for (k = 0; k < out->nparts; k++) {
 			const struct part_result *pr = &out->parts[k];
 
 			score[k] = same[k];
@@ -710,8 +714,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			}
 		}
 		/* Gates give no points: an expert's total is known as soon as
-		 * every factor with points is known. */
-		if (score_weighted_total(t, lo) != score_weighted_total(t, hi))
+		 * every factor with points is known (most cards: every part's
+		 * range is one number). */
+		for (k = 0; k < out->nparts && lo[k] == hi[k]; k++)
+			;
+		if (k < out->nparts && score_weighted_total(t, lo) != score_weighted_total(t, hi))
 			continue;
 		total = score_weighted_total(t, score);
 		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
