@@ -190,7 +190,7 @@ static inline points_t visit(struct ctx *c, const struct factor_result *r,
 	case FACTOR_BRACKET:
 	case FACTOR_CHOICE:
 		c->facts_open |= r->state == FSTATE_NOT_PROVIDED;
-		if (fac->input && facts_advisable_id(fac->input_id, fac->input))
+		if (fac->advisable)
 			add_cand(c, r, sum);
 		return r->points;
 	default: /* a gate: no points */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "facts.h"
+
 const struct programme_policy *policy_find(const struct policy_bundle *b,
 		const char *programme, const char *edition, date_t date)
 {
@@ -166,6 +168,7 @@ static bool derive_factors(struct track *t, struct factor *fs, size_t n,
 		if (judged && f->kind == FACTOR_CHOICE && !derive_choice(f, a))
 			return false;
 		f->any_provisional = levels_provisional(f);
+		f->advisable = f->input && facts_advisable_id(f->input_id, f->input);
 		if (f->kind == FACTOR_JUDGED) {
 			if (judged)
 				judged[t->njudged] = f;

@@ -121,6 +121,7 @@ struct factor {
 	/* Derived by policy_track_derive() (the loader calls it): */
 	bool any_provisional; /* max_provisional, or some level is provisional */
 	bool has_judged;      /* judged, or a sum with a judged sub-factor */
+	bool advisable;       /* its input is the applicant's to change (facts_advisable) */
 	size_t judged_index;  /* judged: its place in its track's `judged` */
 	/* choice: every match value once, with the level it selects (the one
 	 * with the most points, the first in the policy's order on ties), in
