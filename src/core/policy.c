@@ -16,7 +16,9 @@ const struct programme_policy *policy_find(const struct policy_bundle *b,
 		return NULL;
 	for (size_t i = 0; i < b->nprogrammes; i++) {
 		const struct programme_policy *p = &b->programmes[i];
-		if (strcmp(p->programme, programme) != 0)
+
+		/* most editions are another programme's: the first byte tells */
+		if (p->programme[0] != programme[0] || strcmp(p->programme, programme) != 0)
 			continue;
 		if (edition) {
 			if (strcmp(p->edition, edition) == 0)
