@@ -535,12 +535,20 @@ static bool find_judged(struct eval *e, const struct track *t)
 	return true;
 }
 
-/* judged_by: the judged factor of the track named id, or NULL. */
+/* judged_by: the judged factor of the track named id (ids are distinct),
+ * its index in *j; NULL when there is none.  The search starts at *j:
+ * experts mostly list their scores in the track's order, so the one after
+ * the previous score's factor is usually it. */
 static const struct factor *judged_by(const struct eval *e, const char *id, size_t *j)
 {
-	for (*j = 0; *j < e->njudged; (*j)++)
-		if (same_text(e->judged[*j]->id, id))
-			return e->judged[*j];
+	size_t k = *j < e->njudged ? *j : 0;
+
+	for (size_t n = 0; n < e->njudged; n++, k = k + 1 < e->njudged ? k + 1 : 0) {
+		if (same_text(e->judged[k]->id, id)) {
+			*j = k;
+			return e->judged[k];
+		}
+	}
 	return NULL;
 }
 
@@ -577,9 +585,10 @@ static bool check_experts(struct eval *e, const struct track *t)
 				return fail(e, arena_printf(e->a, "experts[%zu].id", i), x->pos,
 					    arena_printf(e->a, "expert \"%s\" appears twice; "
 							 "each expert scores once", x->id));
-		for (size_t j = 0; j < x->nscores; j++) {
+		size_t k = 0; /* where the search for a score's factor starts */
+
+		for (size_t j = 0; j < x->nscores; j++, k++) {
 			const struct expert_score *s = &x->scores[j];
-			size_t k;
 			const struct factor *fac = judged_by(e, s->factor, &k);
 			const char *path, *quoted, *near;
 			struct srcpos vpos;
