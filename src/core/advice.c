@@ -190,7 +190,7 @@ static inline points_t visit(struct ctx *c, const struct factor_result *r,
 	case FACTOR_BRACKET:
 	case FACTOR_CHOICE:
 		c->facts_open |= r->state == FSTATE_NOT_PROVIDED;
-		if (fac->input && facts_advisable_id(fac->input_id, fac->input))
+		if (fac->advisable)
 			add_cand(c, r, sum);
 		return r->points;
 	default: /* a gate: no points */
@@ -390,9 +390,10 @@ static int64_t raw_gain(const struct cand *k, points_t points)
 }
 
 /* prepare_prune: top (room for (ncands + 1) x MAX_COMBO) from each
- * candidate's best option.  False (no pruning, which is never needed for
- * correctness) when a weight is negative. */
-static bool prepare_prune(const struct ctx *c, int64_t *top)
+ * candidate's best option, for combinations of up to `most` changes (the
+ * rest of each row is not read).  False (no pruning, which is never needed
+ * for correctness) when a weight is negative. */
+static bool prepare_prune(const struct ctx *c, int64_t *top, size_t most)
 {
 	int64_t best[MAX_COMBO] = {0};
 
@@ -403,15 +404,15 @@ static bool prepare_prune(const struct ctx *c, int64_t *top)
 		const struct cand *k = &c->cands[i];
 		int64_t g = k->nopts ? raw_gain(k, k->opts[k->nopts - 1]->points) : 0;
 
-		/* keep the MAX_COMBO largest gains from i on, largest first */
-		for (size_t m = 0; m < MAX_COMBO; m++) {
+		/* keep the `most` largest gains from i on, largest first */
+		for (size_t m = 0; m < most; m++) {
 			if (g > best[m]) {
 				int64_t t = best[m];
 				best[m] = g;
 				g = t;
 			}
 		}
-		for (size_t m = 0; m < MAX_COMBO; m++)
+		for (size_t m = 0; m < most; m++)
 			top[i * MAX_COMBO + m] = best[m] + (m ? top[i * MAX_COMBO + m - 1] : 0);
 	}
 	return true;
@@ -486,8 +487,10 @@ static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
 	struct search s = {0};
-	bool prune = prepare_prune(c, top);
-	size_t most_changes = prune ? MAX_COMBO : MAX_COMBO_UNPRUNED;
+	/* no combination has more changes than there are candidates */
+	size_t most = c->ncands < MAX_COMBO ? c->ncands : MAX_COMBO;
+	bool prune = prepare_prune(c, top, most);
+	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED;
 
 	for (size_t k = 2; k <= most_changes && k <= c->ncands; k++) {
 		memset(&s, 0, sizeof s);
@@ -715,7 +718,7 @@ static void put_level(const struct words *w, const struct factor *fac, const str
 	}
 	if (!w->f->wage || __builtin_mul_overflow(l->from, w->f->wage->annual_cny, &need))
 		return;
-	/* bracket_hit in score.c: salary x 100 >= from x wage */
+	/* bracket_level in score.c: salary x 100 >= from x wage */
 	put_lit(w, ", CNY ");
 	put_cny(w, (need + 99) / 100);
 	put_lit(w, " a year");
@@ -724,6 +727,8 @@ static void put_level(const struct words *w, const struct factor *fac, const str
 static void put_now(const struct words *w, const struct factor_result *r)
 {
 	struct fact_value v;
+	char num[FACTOR_INPUT_MAX];
+	const char *input;
 
 	if (wage_bracket(r->factor) &&
 	    facts_lookup(w->f, r->factor->input_id, r->factor->input, &v) &&
@@ -733,7 +738,8 @@ static void put_now(const struct words *w, const struct factor_result *r)
 		put_lit(w, " a year");
 		return;
 	}
-	put(w, r->level ? r->level : r->input ? r->input : "?");
+	input = factor_result_input(r, num);
+	put(w, r->level ? r->level : input ? input : "?");
 }
 
 static void put_factor_name(const struct words *w, const struct factor *fac, bool capital)

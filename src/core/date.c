@@ -39,14 +39,16 @@ void date_to_ymd(date_t day, int *y, int *m, int *d)
 {
 	int z = day + 719468;
 	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = z - era * 146097;
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
+	/* within an era nothing is negative: unsigned division by a constant
+	 * is a multiplication and a shift, without the sign's corrections */
+	unsigned doe = (unsigned)(z - era * 146097);                          /* 0..146096 */
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* 0..365 */
+	unsigned mp = (5 * doy + 2) / 153;                                    /* 0..11 */
 
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)yoe + era * 400 + (*m <= 2);
 }
 
 static bool digits(const char *s, size_t n, int *out)

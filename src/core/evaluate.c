@@ -73,16 +73,17 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 {
 	const struct programme_policy *pol;
 
-	memset(out, 0, sizeof *out);
+	/* Every part of *out is set below (each *_compute and facts_init
+	 * start from zero), so it is not cleared first; on failure it is. */
 	pol = policy_find(b, app->programme, edition, app->date);
 	if (!pol)
-		return no_edition(b, app, edition, a, err);
+		goto fail_edition;
 	out->policy = pol;
+	out->full_marks = NULL;
 	facts_init(&out->facts, app, b);
-	if (!check_qualifications(&out->facts, a, err))
-		return false;
-	if (!score_compute(pol, &out->facts, a, &out->scorecard, err))
-		return false;
+	if (!check_qualifications(&out->facts, a, err) ||
+	    !score_compute(pol, &out->facts, a, &out->scorecard, err))
+		goto fail;
 	if (!eligibility_compute(pol, &out->facts, a, &out->eligibility) ||
 	    !checklist_compute(pol, &out->facts, a, &out->checklist, err) ||
 	    !advice_compute(&out->scorecard, &out->facts, a, &out->advice)) {
@@ -90,7 +91,7 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 			err->path = "";
 			err->reason = "out of memory";
 		}
-		return false;
+		goto fail;
 	}
 	if (pol->scored) {
 		out->passes = out->scorecard.passes ? TRI_TRUE : TRI_FALSE;
@@ -101,6 +102,11 @@ bool evaluate_application(const struct policy_bundle *b, const struct applicatio
 		out->scorecard.complete = out->eligibility.eligible != TRI_UNKNOWN;
 	}
 	return true;
+fail_edition:
+	no_edition(b, app, edition, a, err);
+fail:
+	memset(out, 0, sizeof *out);
+	return false;
 }
 
 /* any_not_provided: some factor of the card (or sub-factor) lacks a fact. */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "facts.h"
+
 const struct programme_policy *policy_find(const struct policy_bundle *b,
 		const char *programme, const char *edition, date_t date)
 {
@@ -14,7 +16,9 @@ const struct programme_policy *policy_find(const struct policy_bundle *b,
 		return NULL;
 	for (size_t i = 0; i < b->nprogrammes; i++) {
 		const struct programme_policy *p = &b->programmes[i];
-		if (strcmp(p->programme, programme) != 0)
+
+		/* most editions are another programme's: the first byte tells */
+		if (p->programme[0] != programme[0] || strcmp(p->programme, programme) != 0)
 			continue;
 		if (edition) {
 			if (strcmp(p->edition, edition) == 0)
@@ -104,15 +108,69 @@ static bool levels_provisional(const struct factor *f)
 	return false;
 }
 
+/* choice_slot_of: the slot of `value` in f's table, or the free slot
+ * where it goes. */
+static struct choice_slot *choice_slot_of(struct factor *f, const char *value)
+{
+	size_t h = policy_choice_hash(value) & f->choice_mask;
+
+	while (f->choice_table[h].value && strcmp(f->choice_table[h].value, value) != 0)
+		h = (h + 1) & f->choice_mask;
+	return &f->choice_table[h];
+}
+
+/* derive_choice: choice factor f's table of match values and its first
+ * `otherwise` level (see struct factor); false when a is exhausted.  As
+ * the levels were once compared in order: the first `otherwise` level
+ * matches nothing, and a value in several levels selects the one with
+ * the most points, the first of them on ties. */
+static bool derive_choice(struct factor *f, struct arena *a)
+{
+	size_t nvalues = 0, size = 1;
+
+	f->choice_table = NULL;
+	f->choice_mask = 0;
+	f->otherwise = NULL;
+	for (size_t i = 0; i < f->nlevels; i++) {
+		if (f->levels[i].otherwise && !f->otherwise)
+			f->otherwise = &f->levels[i];
+		else
+			nvalues += f->levels[i].nmatch;
+	}
+	while (size <= 2 * nvalues) /* at most half full: searches stay short */
+		size *= 2;
+	if (!(f->choice_table = arena_array(a, size, sizeof *f->choice_table)))
+		return false;
+	f->choice_mask = size - 1;
+	for (size_t i = 0; i < f->nlevels; i++) {
+		const struct level *l = &f->levels[i];
+
+		for (size_t k = 0; l != f->otherwise && k < l->nmatch; k++) {
+			struct choice_slot *s = choice_slot_of(f, l->match[k]);
+
+			if (!s->value)
+				*s = (struct choice_slot){l->match[k], l};
+			else if (l->points > s->level->points)
+				s->level = l;
+		}
+	}
+	return true;
+}
+
 /* derive_factors: any_provisional of fs and their sub-factors, and the
- * track's counts; with `judged` not NULL, the judged factors into it. */
-static void derive_factors(struct track *t, struct factor *fs, size_t n,
-		const struct factor **judged)
+ * track's counts; with `judged` not NULL (the second pass), the judged
+ * factors into it and each choice's table from a.  False when a is
+ * exhausted. */
+static bool derive_factors(struct track *t, struct factor *fs, size_t n,
+		const struct factor **judged, struct arena *a)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct factor *f = &fs[i];
 
+		if (judged && f->kind == FACTOR_CHOICE && !derive_choice(f, a))
+			return false;
 		f->any_provisional = levels_provisional(f);
+		f->advisable = f->input && facts_advisable_id(f->input_id, f->input);
 		if (f->kind == FACTOR_JUDGED) {
 			if (judged)
 				judged[t->njudged] = f;
@@ -122,11 +180,13 @@ static void derive_factors(struct track *t, struct factor *fs, size_t n,
 			t->has_gate = true;
 		if (f->kind != FACTOR_SUM)
 			t->nleaves++;
-		derive_factors(t, f->subs, f->nsubs, judged);
+		if (!derive_factors(t, f->subs, f->nsubs, judged, a))
+			return false;
 		f->has_judged = f->kind == FACTOR_JUDGED;
 		for (size_t k = 0; k < f->nsubs; k++)
 			f->has_judged |= f->subs[k].has_judged;
 	}
+	return true;
 }
 
 bool policy_track_derive(struct track *t, struct arena *a)
@@ -141,7 +201,9 @@ bool policy_track_derive(struct track *t, struct arena *a)
 		t->njudged = t->nleaves = 0;
 		t->has_gate = false;
 		for (size_t i = 0; i < t->nparts; i++)
-			derive_factors(t, t->parts[i].factors, t->parts[i].nfactors, judged);
+			if (!derive_factors(t, t->parts[i].factors, t->parts[i].nfactors,
+					    judged, a))
+				return false;
 	}
 	t->judged = judged;
 	return true;

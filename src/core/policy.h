@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "application.h" /* struct srcpos */
 #include "calendar.h"
@@ -82,6 +83,12 @@ struct level {
 					 * (NULL when built by hand) */
 };
 
+/* A slot of a choice factor's table of match values (policy_choice_level). */
+struct choice_slot {
+	const char *value;         /* NULL: the slot is free */
+	const struct level *level; /* the level the value selects */
+};
+
 /* A band of a judged factor's rubric: scores >= from carry this label. */
 struct rubric_band {
 	points_t from;
@@ -114,7 +121,17 @@ struct factor {
 	/* Derived by policy_track_derive() (the loader calls it): */
 	bool any_provisional; /* max_provisional, or some level is provisional */
 	bool has_judged;      /* judged, or a sum with a judged sub-factor */
+	bool advisable;       /* its input is the applicant's to change (facts_advisable) */
 	size_t judged_index;  /* judged: its place in its track's `judged` */
+	/* choice: every match value once, with the level it selects (the one
+	 * with the most points, the first in the policy's order on ties), in
+	 * an open-addressing table of choice_mask + 1 slots, so that scoring
+	 * finds a value's level with one hash instead of comparing it with
+	 * every level's values; and the first `otherwise` level, which no
+	 * value selects (NULL when there is none). */
+	struct choice_slot *choice_table;
+	size_t choice_mask;
+	const struct level *otherwise;
 };
 
 struct part {
@@ -334,6 +351,34 @@ const struct programme_policy *policy_find(const struct policy_bundle *b,
  * exhausted.  The loader calls it for every track; code that builds a
  * track by hand must call it too. */
 bool policy_track_derive(struct track *t, struct arena *a);
+
+/* policy_choice_hash: the hash of a match value in a choice factor's table:
+ * its length and three of its bytes, which tell a closed list of values
+ * apart ("title:senior" and "title:associate-senior" differ in both). */
+static inline size_t policy_choice_hash(const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n == 0)
+		return 0;
+	return n * 31 + (unsigned char)value[0] + ((size_t)(unsigned char)value[n / 2] << 7) +
+	       ((size_t)(unsigned char)value[n - 1] << 14);
+}
+
+/* policy_choice_level: the level of choice factor f that `value` selects,
+ * or NULL when none does (f's `otherwise` level, if any, then applies). */
+static inline const struct level *policy_choice_level(const struct factor *f, const char *value)
+{
+	const struct choice_slot *t = f->choice_table;
+
+	if (!t)
+		return NULL;
+	for (size_t h = policy_choice_hash(value) & f->choice_mask; t[h].value;
+	     h = (h + 1) & f->choice_mask)
+		if (t[h].value[0] == value[0] && strcmp(t[h].value, value) == 0)
+			return t[h].level;
+	return NULL;
+}
 
 /* policy_track: the track with id `track` (NULL: the programme's only track). */
 const struct track *policy_track(const struct programme_policy *p, const char *track);

@@ -26,6 +26,10 @@ struct eval {
 	const struct factor **judged;
 	size_t njudged;
 	const struct expert_score **scores;
+	/* Results not yet handed out: eval_track takes room for a part's
+	 * factors and their sub-factors at once, not one block per sum. */
+	struct factor_result *pool;
+	size_t npool;
 };
 
 const char *factor_state_name(enum factor_state s)
@@ -88,24 +92,42 @@ static struct srcpos fact_pos(const struct eval *e, const char *fact)
 	return e->f->app->pos;
 }
 
-/* bracket_hit: v (hundredths of the input) falls in level l. */
-static bool bracket_hit(const struct eval *e, const struct factor *fac,
-		const struct level *l, int64_t v)
+/* bracket_level: the level of fac that v (hundredths of the input) falls
+ * in, the one that starts highest when several do; NULL when none. */
+static const struct level *bracket_level(const struct eval *e, const struct factor *fac,
+		int64_t v)
 {
-	__int128 lo = l->from, hi = l->to, x = v;
+	const struct level *best = NULL;
 
-	if (fac->unit != UNIT_AVERAGE_WAGE) /* most: the bounds are the input's unit */
-		return v >= l->from && (!l->has_to || v <= l->to);
-	/* v is CNY hundredths; bounds are multiples (hundredths) */
-	lo *= e->f->wage->annual_cny;
-	hi *= e->f->wage->annual_cny;
-	return x >= lo && (!l->has_to || x <= hi);
+	if (fac->unit != UNIT_AVERAGE_WAGE) { /* most: the bounds are the input's unit */
+		for (size_t i = 0; i < fac->nlevels; i++) {
+			const struct level *l = &fac->levels[i];
+
+			if (v >= l->from && (!l->has_to || v <= l->to) &&
+			    (!best || l->from > best->from))
+				best = l;
+		}
+		return best;
+	}
+	/* v is CNY hundredths; bounds are multiples (hundredths) of the wage */
+	for (size_t i = 0; i < fac->nlevels; i++) {
+		const struct level *l = &fac->levels[i];
+		__int128 wage = e->f->wage->annual_cny, x = v;
+
+		if (x >= l->from * wage && (!l->has_to || x <= l->to * wage) &&
+		    (!best || l->from > best->from))
+			best = l;
+	}
+	return best;
 }
 
 /* bracket_miss: why a value fits no level, in the words of its fact. */
-static const char *bracket_miss(struct eval *e, const struct factor *fac, const char *value)
+__attribute__((cold))
+static const char *bracket_miss(struct eval *e, const struct factor *fac,
+		const struct factor_result *r)
 {
-	char d[DATE_FMT_MAX], lo[POINTS_FMT_MAX];
+	char d[DATE_FMT_MAX], lo[POINTS_FMT_MAX], num[FACTOR_INPUT_MAX];
+	const char *value = factor_result_input(r, num);
 	int64_t lowest = INT64_MAX;
 
 	for (size_t i = 0; i < fac->nlevels; i++)
@@ -122,19 +144,14 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac, const 
 			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
 }
 
-/* number_text: hundredths as facts_describe() says them ("41", "12.50"),
- * formatted straight into the arena. */
-static const char *number_text(struct eval *e, int64_t v)
+const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
 {
-	char *p = arena_alloc(e->a, POINTS_FMT_MAX);
-	size_t n;
+	struct fact_value v = {
+		.type = r->input_type, .num = r->input_num, .set = r->input_set,
+		.nset = r->input_nset,
+	};
 
-	if (!p)
-		return NULL;
-	n = points_format_n(v, p);
-	if (v % 100 == 0)
-		p[n - 3] = '\0'; /* whole numbers without ".00": 41 years, 900000 CNY */
-	return p;
+	return v.type == FACT_MISSING ? r->input : facts_describe(&v, buf, FACTOR_INPUT_MAX);
 }
 
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
@@ -146,19 +163,16 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	r->input = number_text(e, v.num);
+	r->input_type = FACT_NUMBER; /* described when shown: factor_result_input */
+	r->input_num = v.num;
 	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
 		r->level = "no average wage in force on the application date";
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		if (bracket_hit(e, fac, l, v.num) && (!best || l->from > best->from))
-			best = l;
-	}
+	best = bracket_level(e, fac, v.num);
 	if (!best) {
-		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r->input));
+		fail(e, fact_path(fac->input), fact_pos(e, fac->input), bracket_miss(e, fac, r));
 		return;
 	}
 	r->level = best->label;
@@ -168,47 +182,64 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 	set_scored(r, best->points);
 }
 
-/* same_text: a == b; most values differ from most levels' in the first
- * byte, which settles it without a call. */
+/* same_text: a == b; most factor ids differ in the first byte, which
+ * settles it without a call. */
 static bool same_text(const char *a, const char *b)
 {
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-static bool level_matches(const struct level *l, const struct fact_value *v)
+/* choice_best: the level v selects (policy_choice_level); a set input
+ * (credentials) may select several: the one with the most points counts,
+ * the first in the policy's order on ties, as if the levels were compared
+ * in order.  NULL when no value selects one. */
+static const struct level *choice_best(const struct factor *fac, const struct fact_value *v)
 {
-	for (size_t i = 0; i < l->nmatch; i++) {
-		if (v->type == FACT_TEXT && same_text(v->text, l->match[i]))
-			return true;
-		for (size_t j = 0; v->type == FACT_SET && j < v->nset; j++)
-			if (same_text(v->set[j], l->match[i]))
-				return true;
+	const struct level *best = NULL;
+
+	if (v->type == FACT_TEXT)
+		return policy_choice_level(fac, v->text);
+	for (size_t j = 0; j < v->nset; j++) {
+		const struct level *l = policy_choice_level(fac, v->set[j]);
+
+		if (l && (!best || l->points > best->points ||
+			  (l->points == best->points && l < best)))
+			best = l;
 	}
-	return false;
+	return best;
+}
+
+/* choice_miss: why a value matches no level (an error, hence cold). */
+__attribute__((cold))
+static const char *choice_miss(struct eval *e, const struct factor *fac,
+		const struct factor_result *r)
+{
+	char buf[FACTOR_INPUT_MAX];
+
+	return arena_printf(e->a, "%s \"%s\" matches no level of factor %s (%s)",
+			    fac->input, factor_result_input(r, buf), fac->id, fac->source);
 }
 
 static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	char buf[256];
 	struct fact_value v;
-	const struct level *best = NULL, *other = NULL;
+	const struct level *best;
 
 	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) ||
 	    (v.type != FACT_TEXT && v.type != FACT_SET)) {
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
-	/* A text is the application's own string, which outlives the card. */
-	r->input = v.type == FACT_TEXT ? v.text
-		 : arena_strdup(e->a, facts_describe(&v, buf, sizeof buf));
-	/* A set input (credentials) may match several levels: the best counts. */
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		if (l->otherwise && !other)
-			other = l;
-		else if (level_matches(l, &v) && (!best || l->points > best->points))
-			best = l;
+	/* A text is the application's own string, which outlives the card;
+	 * a set is described when shown (factor_result_input). */
+	if (v.type == FACT_TEXT) {
+		r->input = v.text;
+	} else {
+		r->input_type = FACT_SET;
+		r->input_set = v.set;
+		r->input_nset = v.nset;
 	}
+	best = choice_best(fac, &v);
 	if (v.partial) {
 		/* Some values are unknown: scored only if the known ones already
 		 * reach the top level; otherwise the range runs from them up. */
@@ -225,11 +256,9 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 		}
 	}
 	if (!best)
-		best = other;
+		best = fac->otherwise;
 	if (!best) {
-		fail(e, fac->input, e->f->app->pos,
-		     arena_printf(e->a, "%s \"%s\" matches no level of factor %s (%s)",
-				  fac->input, r->input, fac->id, fac->source));
+		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
 		return;
 	}
 	r->level = best->label;
@@ -301,6 +330,7 @@ static const char *mean_text(struct eval *e, unsigned n)
 	return count_text(e, "mean of ", n, " experts");
 }
 
+__attribute__((noinline))
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	const struct application *app = e->f->app;
@@ -336,6 +366,7 @@ static void eval_judged(struct eval *e, const struct factor *fac, struct factor_
 	r->level = rubric_label(fac, r->points);
 }
 
+__attribute__((noinline))
 static void eval_gate(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	r->holds = fac->gate ? predicate_eval(fac->gate, e->f) : TRI_UNKNOWN;
@@ -352,12 +383,27 @@ static void eval_gate(struct eval *e, const struct factor *fac, struct factor_re
 
 static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r);
 
+/* results: n zeroed factor results for a sum's sub-factors from the room
+ * eval_track took (see struct eval), or from the arena when it has none
+ * left (sums within sums). */
+static struct factor_result *results(struct eval *e, size_t n)
+{
+	struct factor_result *r = e->pool;
+
+	if (!r || n > e->npool)
+		return arena_array(e->a, n, sizeof *r);
+	e->pool += n;
+	e->npool -= n;
+	return r;
+}
+
+__attribute__((noinline))
 static void eval_sum(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	points_t sum = 0, lo = 0, hi = 0;
 	enum factor_state state = FSTATE_SCORED;
 
-	r->subs = arena_array(e->a, fac->nsubs, sizeof *r->subs);
+	r->subs = results(e, fac->nsubs);
 	if (!r->subs) {
 		fail(e, "", e->f->app->pos, NULL);
 		return;
@@ -381,8 +427,11 @@ static void eval_sum(struct eval *e, const struct factor *fac, struct factor_res
 	r->max = hi < fac->max ? hi : fac->max;
 }
 
-/* eval_factor: r is zeroed already (every result array comes from
- * arena_array, which zeroes). */
+/* eval_factor: r is zeroed already (every result comes from results(),
+ * which zeroes).  It runs for every factor and sub-factor, so it stays a
+ * small dispatcher: each kind is evaluated out of line (eval_judged,
+ * eval_gate and eval_sum are marked so), which spares every call saving
+ * registers and a stack guard it does not use. */
 static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	r->factor = fac;
@@ -421,12 +470,14 @@ static bool gate_failed(const struct factor_result *r, size_t n)
 static bool eval_track(struct eval *e, const struct track *t, struct scorecard *out)
 {
 	points_t score[8], lo[8], hi[8];
+	size_t nres;
 
 	if (t->nparts > 8)
 		return fail(e, "programme", e->f->app->pos, "policy has more than 8 parts");
 	out->parts = arena_array(e->a, t->nparts, sizeof *out->parts);
 	if (!out->parts)
 		return fail(e, "", e->f->app->pos, NULL);
+
 	out->nparts = t->nparts;
 	out->complete = true;
 	for (size_t i = 0; i < t->nparts; i++) {
@@ -435,9 +486,15 @@ static bool eval_track(struct eval *e, const struct track *t, struct scorecard *
 
 		pr->part = p;
 		pr->complete = true;
-		pr->factors = arena_array(e->a, p->nfactors, sizeof *pr->factors);
+		/* the part's results and its sums' sub-factors' in one block */
+		nres = p->nfactors;
+		for (size_t j = 0; j < p->nfactors; j++)
+			nres += p->factors[j].nsubs;
+		pr->factors = arena_array(e->a, nres, sizeof *pr->factors);
 		if (!pr->factors)
 			return fail(e, "", e->f->app->pos, NULL);
+		e->pool = pr->factors + p->nfactors;
+		e->npool = nres - p->nfactors;
 		pr->nfactors = p->nfactors;
 		for (size_t j = 0; j < p->nfactors && !e->failed; j++) {
 			struct factor_result *r = &pr->factors[j];
@@ -478,12 +535,20 @@ static bool find_judged(struct eval *e, const struct track *t)
 	return true;
 }
 
-/* judged_by: the judged factor of the track named id, or NULL. */
+/* judged_by: the judged factor of the track named id (ids are distinct),
+ * its index in *j; NULL when there is none.  The search starts at *j:
+ * experts mostly list their scores in the track's order, so the one after
+ * the previous score's factor is usually it. */
 static const struct factor *judged_by(const struct eval *e, const char *id, size_t *j)
 {
-	for (*j = 0; *j < e->njudged; (*j)++)
-		if (same_text(e->judged[*j]->id, id))
-			return e->judged[*j];
+	size_t k = *j < e->njudged ? *j : 0;
+
+	for (size_t n = 0; n < e->njudged; n++, k = k + 1 < e->njudged ? k + 1 : 0) {
+		if (same_text(e->judged[k]->id, id)) {
+			*j = k;
+			return e->judged[k];
+		}
+	}
 	return NULL;
 }
 
@@ -520,9 +585,10 @@ static bool check_experts(struct eval *e, const struct track *t)
 				return fail(e, arena_printf(e->a, "experts[%zu].id", i), x->pos,
 					    arena_printf(e->a, "expert \"%s\" appears twice; "
 							 "each expert scores once", x->id));
-		for (size_t j = 0; j < x->nscores; j++) {
+		size_t k = 0; /* where the search for a score's factor starts */
+
+		for (size_t j = 0; j < x->nscores; j++, k++) {
 			const struct expert_score *s = &x->scores[j];
-			size_t k;
 			const struct factor *fac = judged_by(e, s->factor, &k);
 			const char *path, *quoted, *near;
 			struct srcpos vpos;
@@ -585,8 +651,11 @@ static void expert_points(const struct eval *e, size_t i, const struct factor_re
 		return;
 	case FACTOR_SUM:
 		for (size_t k = 0; k < r->nsubs; k++) {
-			points_t a, b, c;
-			expert_points(e, i, &r->subs[k], &a, &b, &c);
+			const struct factor_result *s = &r->subs[k];
+			points_t a = s->points, b = s->min, c = s->max;
+
+			if (s->factor->has_judged)
+				expert_points(e, i, s, &a, &b, &c);
 			sp += a;
 			slo += b;
 			shi += c;
@@ -632,10 +701,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 	}
 	for (size_t i = 0; i < app->nexperts; i++) {
 		points_t score[8], lo[8], hi[8], total;
+		size_t k;
 
 		if (!judged_everything(e, i))
 			continue;
-		for (size_t k = 0; k < out->nparts; k++) {
+		for (k = 0; k < out->nparts; k++) {
 			const struct part_result *pr = &out->parts[k];
 
 			score[k] = same[k];
@@ -653,8 +723,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			}
 		}
 		/* Gates give no points: an expert's total is known as soon as
-		 * every factor with points is known. */
-		if (score_weighted_total(t, lo) != score_weighted_total(t, hi))
+		 * every factor with points is known (most cards: every part's
+		 * range is one number). */
+		for (k = 0; k < out->nparts && lo[k] == hi[k]; k++)
+			;
+		if (k < out->nparts && score_weighted_total(t, lo) != score_weighted_total(t, hi))
 			continue;
 		total = score_weighted_total(t, score);
 		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
@@ -670,7 +743,7 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 bool score_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct scorecard *out, struct core_error *err)
 {
-	struct eval e = {pol, f, a, err, false, NULL, 0, NULL};
+	struct eval e = {.pol = pol, .f = f, .a = a, .err = err};
 	const struct application *app = f->app;
 	const struct track *t;
 

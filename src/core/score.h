@@ -26,7 +26,15 @@ struct factor_result {
 	enum factor_state state;
 	points_t points;   /* scored: the points; else the reachable minimum */
 	points_t min, max; /* reachable range (min == max == points when scored) */
-	const char *input; /* what it used, as text ("41", "master"), or NULL */
+	const char *input; /* what it used, as text ("master"), or NULL; but see
+			    * input_type: read it through factor_result_input() */
+	/* FACT_NUMBER, FACT_SET: the value is described only when shown
+	 * (a bracket's number, a choice's set such as the credentials, which
+	 * lives in the facts the card was computed from); FACT_MISSING: none */
+	enum fact_type input_type;
+	int64_t input_num;
+	const char *const *input_set;
+	size_t input_nset;
 	const char *level; /* matched level / rubric band / "holds", or NULL */
 	bool provisional;  /* the points rest on a value marked provisional */
 	enum tri holds;    /* gate: whether it holds */
@@ -73,6 +81,13 @@ bool score_compute(const struct programme_policy *pol, const struct facts *f,
 
 /* score_weighted_total: sum of weight x part score over parts, / 100, half-up. */
 points_t score_weighted_total(const struct track *t, const points_t *part_scores);
+
+/* factor_result_input: what r used, as text ("41", "12.50", "master",
+ * "title:senior, catalog:urgent"), or NULL.  A number or a set is
+ * described here, into buf, as facts_describe() says it (cut to fit):
+ * most cards are computed to be compared, not shown. */
+#define FACTOR_INPUT_MAX 256
+const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX]);
 
 const char *factor_state_name(enum factor_state s); /* "scored", ... */
 const char *factor_kind_name(enum factor_kind k);   /* "bracket", ... */

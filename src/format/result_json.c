@@ -45,6 +45,14 @@ static void str_or_null(struct strbuf *sb, const char *s)
 		lit(sb, "null");
 }
 
+/* input: what factor result r used (factor_result_input), or null. */
+static void input(struct strbuf *sb, const struct factor_result *r)
+{
+	char buf[FACTOR_INPUT_MAX];
+
+	str_or_null(sb, factor_result_input(r, buf));
+}
+
 /* dec: p as points_format() writes it, in quotes ("12.30"), formatted
  * straight into the buffer (a result has some 60).  Points from 0.00 to
  * 999.99, nearly all a result holds, are written here two digits at a
@@ -528,7 +536,7 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 
 	if (k < f->nlevels) { /* most results: three copies */
 		put(sb, &fp->scored_head[k]);
-		str_or_null(sb, r->input);
+		input(sb, r);
 		put(sb, &fp->scored_tail[k]);
 		return;
 	}
@@ -552,7 +560,7 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		dec(sb, r->max);
 		lit(sb, "}, \"input\": ");
 	}
-	str_or_null(sb, r->input);
+	input(sb, r);
 	if (lv)
 		put(sb, lv);
 	else

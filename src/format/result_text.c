@@ -85,7 +85,9 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 		const struct style *st)
 {
 	char p[POINTS_FMT_MAX], m[POINTS_FMT_MAX], lo[POINTS_FMT_MAX], hi[POINTS_FMT_MAX], what[160];
+	char num[FACTOR_INPUT_MAX];
 	const struct factor *f = r->factor;
+	const char *input = factor_result_input(r, num);
 
 	strbuf_addrep(sb, "  ", (size_t)depth + 1);
 	pad(sb, f->id, 22 - 2 * depth);
@@ -98,12 +100,12 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 	} else {
 		strbuf_addf(sb, "%s%6s / %5s%s", st->warn, "?", fmt(f->max, m), st->off);
 	}
-	if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE && r->input && r->level &&
-	    strcmp(r->input, r->level) == 0)
+	if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE && input && r->level &&
+	    strcmp(input, r->level) == 0)
 		snprintf(what, sizeof what, "%s", r->level);
 	else if (r->state == FSTATE_SCORED && f->kind != FACTOR_GATE)
-		snprintf(what, sizeof what, "%s%s%s", r->input ? r->input : "",
-			 r->input && r->level ? " → " : "", r->level ? r->level : "");
+		snprintf(what, sizeof what, "%s%s%s", input ? input : "",
+			 input && r->level ? " → " : "", r->level ? r->level : "");
 	else if (r->state == FSTATE_NOT_JUDGED) /* a sum may hold scored parts already */
 		snprintf(what, sizeof what, "not judged yet (%s to %s)", fmt(r->min, lo),
 			 fmt(r->max, hi));
@@ -113,7 +115,7 @@ static void factor_line(struct strbuf *sb, const struct factor_result *r, int de
 	else if (f->kind == FACTOR_SUM)
 		snprintf(what, sizeof what, "sum of %zu, capped at %s", r->nsubs, m);
 	else
-		snprintf(what, sizeof what, "%s", r->input ? r->input : "");
+		snprintf(what, sizeof what, "%s", input ? input : "");
 	strbuf_addstr(sb, "  ");
 	pad_cut(sb, what, 44, true);
 	if (r->provisional)

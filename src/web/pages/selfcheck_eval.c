@@ -120,6 +120,8 @@ static void add_factor(const struct request *rq, struct view *list,
 	struct view *subs = view_set_list(fv, "subs");
 	bool gate = f->kind == FACTOR_GATE;
 	struct sc_bar bar = {r->min, r->max, f->max, false, 0, false, NULL};
+	char num[FACTOR_INPUT_MAX];
+	const char *input;
 
 	view_set_str(fv, "id", f->id);
 	view_set_str(fv, "name", factor_name(rq, f));
@@ -141,7 +143,10 @@ static void add_factor(const struct request *rq, struct view *list,
 	}
 	view_set_bool(fv, "scored", r->state == FSTATE_SCORED);
 	view_set_str(fv, "state", T(rq, state_key(r->state)));
-	view_set_str(fv, "input", r->input ? r->input : T(rq, "sc_not_answered"));
+	input = factor_result_input(r, num);
+	if (input == num) /* a number, formatted on the stack: the view keeps a copy */
+		input = arena_strdup(rq->a, num);
+	view_set_str(fv, "input", input ? input : T(rq, "sc_not_answered"));
 	view_set_bool(fv, "has_input", f->kind != FACTOR_JUDGED && f->kind != FACTOR_SUM);
 	view_set_str(fv, "level", r->level ? r->level : "");
 	view_set_bool(fv, "has_level", r->level != NULL);
