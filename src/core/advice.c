@@ -375,7 +375,17 @@ struct search {
 	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
 	 * most m candidates from i on can add to the weighted sum. */
 	const int64_t *top;
+	size_t *budget;               /* choices still to try (SEARCH_BUDGET) */
 };
+
+/* The most choices the search for a combination tries, over all its sizes:
+ * pruning keeps a published policy's cards far below it (some hundreds),
+ * but a threshold far above a card's reach with many candidates could
+ * take a fifth of a second, on every self-check page.  Past it the advice
+ * falls back to the best level per factor (advice.h), as when no
+ * combination reaches; a count, not a clock, so the result is the same on
+ * every machine. */
+#define SEARCH_BUDGET 50000
 
 /* The bound behind the pruning: a change of a candidate by d points adds
  * at most weight x d to the weighted sum of the part scores (a capped sum
@@ -470,6 +480,9 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 				continue;
 			if (top && w + rest < reach)
 				continue; /* a higher option may */
+			if (*s->budget == 0)
+				return;
+			--*s->budget;
 			s->ch[depth].k = k;
 			s->ch[depth].points = k->opts[o]->points;
 			s->lv[depth] = k->opts[o];
@@ -490,16 +503,19 @@ static bool combination(struct ctx *c, int64_t *top)
 	/* no combination has more changes than there are candidates */
 	size_t most = c->ncands < MAX_COMBO ? c->ncands : MAX_COMBO;
 	bool prune = prepare_prune(c, top, most);
-	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED;
+	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED, budget = SEARCH_BUDGET;
 
-	for (size_t k = 2; k <= most_changes && k <= c->ncands; k++) {
+	for (size_t k = 2; k <= most_changes && k <= c->ncands && budget; k++) {
 		memset(&s, 0, sizeof s);
 		s.k = k;
 		s.top = prune ? top : NULL;
+		s.budget = &budget;
 		search(c, &s, 0, 0, c->weighted);
-		if (s.found)
+		if (s.found || !budget)
 			break;
 	}
+	if (!budget) /* cut short: what it found may not be the smallest */
+		s.found = false;
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)
