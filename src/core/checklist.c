@@ -805,8 +805,11 @@ static void bad_slot(struct ctx *c, size_t i, struct core_error *err)
 			      : c->pol->slots[k].id;
 	err->path = arena_printf(c->a, "documents[%zu].slot", i);
 	err->pos = d->pos;
-	err->reason = d->slot
-		? arena_printf(c->a, "'%s' is not a document slot of %s; valid slots: %s", d->slot,
+	/* the slot as JSON writes it: no control character reaches a terminal */
+	const char *slot = d->slot ? strbuf_json_quoted(c->a, d->slot) : NULL;
+
+	err->reason = slot
+		? arena_printf(c->a, "%s is not a document slot of %s; valid slots: %s", slot,
 			       c->pol->programme, valid ? valid : "none")
 		: arena_printf(c->a, "the document names no slot; valid slots of %s: %s",
 			       c->pol->programme, valid ? valid : "none");

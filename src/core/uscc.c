@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/strbuf.h"
+
 /* The 31 characters of the code; a character's value is its index. */
 static const char charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -272,10 +274,14 @@ static const char *unused_hint(char c)
 static void explain_non_ascii(const char *s, size_t n, size_t pos, char *buf, size_t size)
 {
 	const unsigned char *u = (const unsigned char *)s + pos;
-	size_t len = utf8_len(u, n - pos);
+	size_t len = utf8_len(u, n - pos), ctl = strbuf_control_len_n(s + pos, n - pos);
 	char ascii = full_width(u, n - pos);
 
-	if (ascii)
+	if (ctl) /* never sent to a terminal as it is */
+		snprintf(buf, size, "control character U+%04X at position %zu is not used in "
+			 "codes: they have only the digits 0-9 and capital letters",
+			 (unsigned)strbuf_control_cp(s + pos, ctl), pos + 1);
+	else if (ascii)
 		snprintf(buf, size, "full-width character '%.3s' at position %zu: type the "
 			 "code in half-width (ASCII) characters ('%c')", s + pos, pos + 1, ascii);
 	else if (len)

@@ -9,6 +9,7 @@
 
 #include "core/date.h"
 #include "core/points.h"
+#include "lib/strbuf.h"
 
 #define SHOW_MAX 40 /* bytes of a user's value quoted in a message */
 #define EDIT_MAX 64 /* longer names get no "did you mean" */
@@ -58,31 +59,46 @@ static void pop(struct ctx *c)
 }
 
 /* add_text: s[0..n) to buf at *o (buf holds cap bytes), each control
- * character as JSON writes it (\u001b), and with quotes also '"' and '\\'
- * escaped; stops short rather than overflow.  buf stays NUL-terminated. */
-static void add_text(char *buf, size_t cap, size_t *o, const char *s, size_t n, bool quotes)
+ * character (strbuf_control_len: C0, DEL, C1, bidirectional controls) as
+ * \uXXXX, and with quotes also '"' and '\\' escaped; whole characters
+ * only, stopping short rather than overflow.  buf stays NUL-terminated.
+ * False when it stopped short. */
+static bool add_text(char *buf, size_t cap, size_t *o, const char *s, size_t n, bool quotes)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+	bool whole = true;
 
-	for (size_t k = 0; k < n; k++) {
+	while (k < n) {
 		unsigned char ch = (unsigned char)s[k];
-		bool ctl = ch < 0x20 || ch == 0x7f, q = quotes && (ch == '"' || ch == '\\');
-		size_t need = ctl ? 6 : q ? 2 : 1;
-		if (*o + need >= cap)
+		size_t ctl = strbuf_control_len_n(s + k, n - k);
+		size_t len = ctl ? ctl : ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
+		bool q = !ctl && quotes && (ch == '"' || ch == '\\');
+		size_t need = ctl ? 6 : q ? 2 : len;
+
+		if (len > n - k)
+			len = need = n - k; /* a character cut by the end of s: as it is */
+		if (*o + need >= cap) {
+			whole = false;
 			break;
+		}
 		if (ctl) {
-			memcpy(buf + *o, "\\u00", 4);
-			buf[*o + 4] = hex[ch >> 4];
-			buf[*o + 5] = hex[ch & 15];
+			uint32_t cp = strbuf_control_cp(s + k, ctl);
+
+			memcpy(buf + *o, "\\u", 2);
+			for (int sh = 12, j = 2; sh >= 0; sh -= 4, j++)
+				buf[*o + (size_t)j] = hex[(cp >> sh) & 0xF];
 		} else if (q) {
 			buf[*o] = '\\';
 			buf[*o + 1] = (char)ch;
 		} else {
-			buf[*o] = (char)ch;
+			memcpy(buf + *o, s + k, len);
 		}
 		*o += need;
+		k += len;
 	}
 	buf[*o] = '\0';
+	return whole;
 }
 
 static void render_path(const struct ctx *c, char *buf, size_t cap)
@@ -147,10 +163,11 @@ static int show_len(const char *s, size_t n)
 const char *jd_show(const char *s, size_t n, char *buf, size_t cap)
 {
 	size_t k = (size_t)show_len(s, n), o = 1;
+	bool whole;
 
 	buf[0] = '"';
-	add_text(buf, cap - 4, &o, s, k, true); /* room for `..."` */
-	if (k < n) {
+	whole = add_text(buf, cap - 4, &o, s, k, true); /* room for `..."` */
+	if (!whole || k < n) {
 		memcpy(buf + o, "...", 3);
 		o += 3;
 	}

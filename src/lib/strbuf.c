@@ -373,35 +373,67 @@ void strbuf_setlen(struct strbuf *sb, size_t n)
 		sb->buf[n] = '\0';
 }
 
-static void add_json(struct strbuf *sb, const void *s)
+size_t strbuf_control_len_n(const char *s, size_t n)
 {
-	strbuf_add_json(sb, s);
+	char tmp[4] = {0};
+
+	memcpy(tmp, s, n < 3 ? n : 3); /* NUL after what s holds */
+	return strbuf_control_len(tmp);
+}
+
+uint32_t strbuf_control_cp(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (len == 1)
+		return u[0];
+	if (len == 2)
+		return ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+	return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+}
+
+/* add_u: "\uXXXX" for code point cp. */
+static void add_u(struct strbuf *sb, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	strbuf_addstr(sb, "\\u");
+	for (int k = 12; k >= 0; k -= 4)
+		strbuf_addch(sb, hex[(cp >> k) & 0xF]);
+}
+
+/* add_shown: s, each control character as \uXXXX and, with quotes, '"'
+ * and '\\' escaped as JSON escapes them. */
+static void add_shown(struct strbuf *sb, const char *s, bool quotes)
+{
+	while (*s) {
+		size_t n = strbuf_control_len(s);
+
+		if (n) {
+			add_u(sb, strbuf_control_cp(s, n));
+			s += n;
+		} else if (quotes && (*s == '"' || *s == '\\')) {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, *s++);
+		} else {
+			strbuf_addch(sb, *s++);
+		}
+	}
+}
+
+static void add_json_shown(struct strbuf *sb, const void *s)
+{
+	strbuf_addch(sb, '"');
+	add_shown(sb, s, true);
+	strbuf_addch(sb, '"');
 }
 
 char *strbuf_json_quoted(struct arena *a, const char *s)
 {
-	return strbuf_render(a, add_json, s);
+	return strbuf_render(a, add_json_shown, s);
 }
 
 void strbuf_add_shown(struct strbuf *sb, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	while (*s) {
-		size_t n = strbuf_control_len(s);
-		uint32_t cp;
-
-		if (!n) {
-			strbuf_addch(sb, *s++);
-			continue;
-		}
-		cp = n == 1 ? (unsigned char)s[0]
-		   : n == 2 ? (unsigned char)s[1]
-		   : 0x2000u | ((uint32_t)((unsigned char)s[1] & 0x3F) << 6) |
-			     ((unsigned char)s[2] & 0x3F);
-		strbuf_addstr(sb, "\\u");
-		for (int k = 12; k >= 0; k -= 4)
-			strbuf_addch(sb, hex[(cp >> k) & 0xF]);
-		s += n;
-	}
+	add_shown(sb, s, false);
 }

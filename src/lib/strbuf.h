@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct strbuf {
@@ -116,15 +117,27 @@ static inline size_t strbuf_control_len(const char *s)
 		return 3; /* U+200E, U+200F, U+202A..U+202E */
 	if (u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
 		return 3; /* U+2066..U+2069 */
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3; /* U+2028, U+2029: line and paragraph separators */
+	if (u[0] == 0xD8 && u[1] == 0x9C)
+		return 2; /* U+061C, the Arabic letter mark */
 	return 0;
 }
+
+/* strbuf_control_len_n: strbuf_control_len for s[0..n), which need not
+ * end with a NUL (a slice of a larger text). */
+size_t strbuf_control_len_n(const char *s, size_t n);
+/* strbuf_control_cp: the code point of the control character of length
+ * len (strbuf_control_len) at s, for its \uXXXX. */
+uint32_t strbuf_control_cp(const char *s, size_t len);
 
 /* strbuf_add_shown: s with every control character (strbuf_control_len)
  * written as \uXXXX, the rest as it is. */
 void strbuf_add_shown(struct strbuf *sb, const char *s);
 /* strbuf_json_quoted: s as a JSON string literal, quotes included, in a
- * (NULL when a is exhausted): how a message shows text a user typed, so
- * that no control character in it reaches a terminal. */
+ * (NULL when a is exhausted), every control character (strbuf_control_len)
+ * as \uXXXX: how a message shows text a user typed, so that none reaches
+ * a terminal. */
 char *strbuf_json_quoted(struct arena *a, const char *s);
 
 #endif

@@ -160,7 +160,7 @@ bad_re "expert score for an unknown factor" "$tmp/sunk.json" \
 	'experts\[0\]\.scores\.charm: .*not a factor experts judge in two-zones'
 variant slot 's/"slot": "passport"/"slot": "pasport"/'
 bad_re "unknown document slot lists the valid ones" "$tmp/slot.json" \
-	"documents\\[0\\]\\.slot: 'pasport' is not a document slot of two-zones; valid slots: .*passport"
+	'documents\[0\]\.slot: "pasport" is not a document slot of two-zones; valid slots: .*passport'
 variant nofmt '/"format":/d'
 bad_re "missing format" "$tmp/nofmt.json" 'format: required field is missing'
 variant badfmt 's|yingcai-application/1|yingcai-application/2|'
@@ -421,6 +421,11 @@ run evaluate "$tmp/ctlq.json"
 [ "$rc" = 1 ] && [[ "$err" == *'"ac\"ca\u0007" is not in the 2025 catalog'* ]] &&
 	! printf '%s' "$err" | grep -q $'\x07'
 report $? "a qualification id in a message: shown as JSON writes it, no control character"
+variant ctlk 's/"applicant": {/"applicant": {"nat\\u202eionality": "DEU", /'
+run evaluate "$tmp/ctlk.json"
+[ "$rc" = 1 ] && [[ "$err" == *'applicant.nat\u202eionality: unknown field'* ]] &&
+	! printf '%s' "$err" | grep -q $'\u202e'
+report $? "a bidirectional override in a field's name: shown as \\u202e, never raw"
 
 mkdir -p "$tmp/adir"
 run evaluate --json "$tmp/adir" "$B"

@@ -90,6 +90,9 @@ t "a letter in the division code" 1 \
 t "the organisation code's own check character" 1 \
 	"invalid: position 17 is '3' but the organisation code (positions 9-16) gives check character '2' (GB 11714): a character was probably mistyped" \
 	$U 91110108551385083U
+t "a bidirectional control: named by its code point, never echoed" 1 \
+	"invalid: control character U+202E at position 17 is not used in codes: they have only the digits 0-9 and capital letters" \
+	$U $'9111010855138508\u202eQ'
 t "an empty code" 1 "invalid: empty: a unified social credit code has 18 characters" $U ""
 t "an old registration number" 1 \
 	"invalid: 15 digits: this looks like an old business registration number (注册号); give the 18-character unified social credit code printed on the business licence" \

@@ -953,7 +953,7 @@ static void test_unknown_slot_is_an_input_error(void **state)
 	assert_string_equal(x->err.path, "documents[1].slot");
 	assert_int_equal(x->err.pos.line, 42);
 	assert_int_equal(x->err.pos.col, 7);
-	assert_string_equal(x->err.reason, "'passprot' is not a document slot of two-zones; "
+	assert_string_equal(x->err.reason, "\"passprot\" is not a document slot of two-zones; "
 			    "valid slots: passport, work_permit");
 	assert_int_equal(x->cl.nitems, 0);
 	assert_null(x->cl.items);

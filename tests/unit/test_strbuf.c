@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/arena.h"
 #include "lib/strbuf.h"
 
 #define MAXLEN 80
@@ -135,7 +136,25 @@ static void shown_text_escapes_controls(void **state)
 	assert_int_equal(strbuf_control_len("\xe2\x80\x94"), 0); /* an em dash */
 	assert_int_equal(strbuf_control_len("\xc2\xa0"), 0);     /* no-break space */
 	assert_int_equal(strbuf_control_len(""), 0);
+	assert_int_equal(strbuf_control_len("\xe2\x80\xa8"), 3); /* line separator */
+	assert_int_equal(strbuf_control_len("\xd8\x9c"), 2);     /* Arabic letter mark */
+	/* a slice that ends inside a character is not read past its end */
+	assert_int_equal(strbuf_control_len_n("\xe2\x80\xae", 2), 0);
+	assert_int_equal(strbuf_control_len_n("\xe2\x80\xae", 3), 3);
 	strbuf_release(&sb);
+}
+
+/* A value in a message: JSON-quoted, and every control character, C1 and
+ * bidirectional ones too, as \uXXXX. */
+static void json_quoted_escapes_every_control(void **state)
+{
+	struct arena a;
+	(void)state;
+
+	arena_init(&a, 0);
+	assert_string_equal(strbuf_json_quoted(&a, "a\"b\\\x1b\x7f\xc2\x9b\xe2\x80\xae" "z"),
+			    "\"a\\\"b\\\\\\u001b\\u007f\\u009b\\u202ez\"");
+	arena_release(&a);
 }
 
 static void json_escaping_latches_at_the_cap(void **state)
@@ -178,6 +197,7 @@ int main(void)
 		cmocka_unit_test(json_escaping_keeps_utf8_and_high_bytes),
 		cmocka_unit_test(json_escaping_latches_at_the_cap),
 		cmocka_unit_test(shown_text_escapes_controls),
+		cmocka_unit_test(json_quoted_escapes_every_control),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
