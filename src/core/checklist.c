@@ -356,21 +356,31 @@ static void rule_file(struct ctx *c, const struct document *d, struct notes *ns)
 		note(c, ns, NOTE_FILE_NAME, d);
 }
 
-/* native_language: no translation is needed (also: not said). */
+/* native_language: no translation is needed (a translation is attached,
+ * or the language is one of the native ones). */
 static bool native_language(const struct doc_rules *r, const struct document *d)
 {
-	if (!d->language || !*d->language || d->translated == TRI_TRUE)
+	if (d->translated == TRI_TRUE)
 		return true;
-	for (size_t i = 0; i < r->nnative_languages; i++)
+	for (size_t i = 0; d->language && i < r->nnative_languages; i++)
 		if (ieq(d->language, r->native_languages[i]))
 			return true;
 	return false;
 }
 
+/* rule_language: a document in another language needs a translation; one
+ * whose language is not said cannot be judged, which is an answer the
+ * check needs (the item is missing it), not a document to pass. */
 static void rule_language(struct ctx *c, const struct document *d, struct notes *ns)
 {
-	if (!native_language(&c->pol->docrules, d))
-		note(c, ns, NOTE_LANGUAGE, d);
+	if (native_language(&c->pol->docrules, d))
+		return;
+	if (!d->language || !*d->language) {
+		ns->missing = true;
+		note(c, ns, NOTE_LANGUAGE_UNSAID, d);
+		return;
+	}
+	note(c, ns, NOTE_LANGUAGE, d);
 }
 
 static void rule_issued(struct ctx *c, const struct doc_slot *s, const struct document *d,
@@ -512,7 +522,8 @@ static const char *note_source(const struct programme_policy *pol, const struct 
 	switch (code) {
 	case NOTE_FILE_TYPE: return pol->docrules.source_format;
 	case NOTE_FILE_NAME: return pol->docrules.source_names;
-	case NOTE_LANGUAGE: return pol->docrules.source_translation;
+	case NOTE_LANGUAGE:
+	case NOTE_LANGUAGE_UNSAID: return pol->docrules.source_translation;
 	default: return s->source;
 	}
 }

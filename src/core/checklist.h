@@ -70,6 +70,7 @@ enum check_note_code {
 	NOTE_FILE_TYPE,      /* doc: not an accepted file type */
 	NOTE_FILE_NAME,      /* doc: the name does not describe the document */
 	NOTE_LANGUAGE,       /* doc: foreign language, not translated */
+	NOTE_LANGUAGE_UNSAID, /* doc: no language given, not translated (makes the item missing) */
 	NOTE_ISSUED_NONE,    /* doc: no issue date */
 	NOTE_ISSUED_AFTER,   /* doc: issued after the application date */
 	NOTE_ISSUED_BEFORE,  /* doc: issued too long before it */

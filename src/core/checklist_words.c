@@ -248,6 +248,12 @@ static void put_note(const struct words *w, const struct check_note *n)
 		put(w, ": a certified Chinese translation with the translation company's seals "
 		    "is needed");
 		return;
+	case NOTE_LANGUAGE_UNSAID:
+		put(w, "say which language ");
+		put_quoted(w, file);
+		put(w, " is in (\"language\": an ISO 639-1 code such as \"zh\" or \"en\"): "
+		    "a document not in Chinese needs a certified Chinese translation");
+		return;
 	case NOTE_ISSUED_NONE:
 		put_quoted(w, file);
 		put(w, " has no issue date: give the date it was issued; it must be issued "

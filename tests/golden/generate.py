@@ -537,8 +537,11 @@ def doc_problems(doc, app, slot):
     base = re.sub(r"[^a-z]", "", stem.lower())
     if base in GENERIC_STEMS or base == "":
         probs.append("generic name")
-    if doc.get("language") not in (None, "zh") and doc.get("translated") is not True:
-        probs.append("untranslated")
+    if doc.get("translated") is not True:
+        if doc.get("language") is None:
+            probs.append("language unsaid")  # an answer the check needs: missing
+        elif doc.get("language") != "zh":
+            probs.append("untranslated")
     return probs
 
 
@@ -614,7 +617,8 @@ def checklist(app, card):
                     have |= set(range(month_index(r["from"]), hi + 1))
                 if not want <= have:
                     probs.append("resume gap")
-        card.checklist[s] = "problem" if probs else "ok"
+        card.checklist[s] = ("missing" if "language unsaid" in probs else
+                             "problem" if probs else "ok")
     if prog == "two-zones":
         card.checklist["application_window"] = "ok" if TZ_OPENS <= d <= TZ_CLOSES else "problem"
     card.checklist_complete = all(v not in ("missing", "problem") for v in card.checklist.values())
@@ -1241,6 +1245,12 @@ tz_docs("untranslated-foreign", "English work permit without a certified transla
 tz_docs("translated-foreign-ok", "English documents with certified translations: ok",
         [dict(x, language="en", translated=True) if x["slot"] in ("work_permit", "passport") else x
          for x in _d])
+tz_docs("language-unsaid", "work permit without a language, not translated: missing (say it)",
+        [{k: v for k, v in x.items() if k != "language"} if x["slot"] == "work_permit" else x
+         for x in _d])
+tz_docs("language-unsaid-translated", "no language but a certified translation attached: ok",
+        [dict({k: v for k, v in x.items() if k != "language"}, translated=True)
+         if x["slot"] == "work_permit" else x for x in _d])
 tz_docs("optional-uploaded", "optional honours and IP proof uploaded: ok",
         _d + docs_for(["honours", "ip_proof"]))
 tz_docs("none", "no documents at all: every required slot missing", [])

@@ -100,6 +100,7 @@ static struct document *add_doc(struct fx *x, const char *slot, const char *file
 	x->app.has_documents = true;
 	d->slot = slot;
 	d->file = file;
+	d->language = "zh"; /* a test that is about the language sets its own */
 	return d;
 }
 
@@ -541,7 +542,11 @@ static void test_language_cases(void **state)
 		{"en", TRI_UNKNOWN, CHECK_PROBLEM},
 		{"zh", TRI_UNKNOWN, CHECK_OK},
 		{"ZH", TRI_FALSE, CHECK_OK},
-		{NULL, TRI_UNKNOWN, CHECK_OK},
+		/* not said: an answer the check needs, unless a translation is attached */
+		{NULL, TRI_UNKNOWN, CHECK_MISSING},
+		{NULL, TRI_FALSE, CHECK_MISSING},
+		{"", TRI_UNKNOWN, CHECK_MISSING},
+		{NULL, TRI_TRUE, CHECK_OK},
 	};
 	struct fx *x = *state;
 
@@ -557,6 +562,23 @@ static void test_language_cases(void **state)
 		if (run(x)[0].state != cases[i].want)
 			fail_msg("case %zu: state %s", i, check_state_name(x->cl.items[0].state));
 	}
+}
+
+static void test_language_unsaid_message(void **state)
+{
+	struct fx *x = *state;
+	const struct check_item *it;
+
+	x->pol.nslots = 0;
+	x->app.ndocuments = 0;
+	add_slot(x, "passport", "Passport", SLOT_REQUIRED);
+	add_doc(x, "passport", "passport-anna-example.pdf")->language = NULL;
+	it = run(x);
+	assert_int_equal(it[0].state, CHECK_MISSING);
+	assert_false(x->cl.complete);
+	assert_string_equal(it[0].why, "say which language 'passport-anna-example.pdf' is in "
+			    "(\"language\": an ISO 639-1 code such as \"zh\" or \"en\"): a document "
+			    "not in Chinese needs a certified Chinese translation");
 }
 
 /* ---- several findings ---- */
@@ -1249,6 +1271,7 @@ int main(void)
 		T(test_three_letters_boundary),
 		T(test_foreign_language_untranslated),
 		T(test_language_cases),
+		T(test_language_unsaid_message),
 		T(test_all_problems_joined),
 		T(test_two_documents_both_checked),
 		T(test_issued_boundaries),
