@@ -371,10 +371,11 @@ static bool native_language(const struct doc_rules *r, const struct document *d)
 /* rule_language: a document in another language needs a translation; one
  * whose language is not said cannot be judged, which is an answer the
  * check needs (the item is missing it), not a document to pass. */
-static void rule_language(struct ctx *c, const struct document *d, struct notes *ns)
+static void rule_language(struct ctx *c, const struct doc_slot *s, const struct document *d,
+		struct notes *ns)
 {
-	if (native_language(&c->pol->docrules, d))
-		return;
+	if (s->pictures || native_language(&c->pol->docrules, d))
+		return; /* a photo has no language to say */
 	if (!d->language || !*d->language) {
 		ns->missing = true;
 		note(c, ns, NOTE_LANGUAGE_UNSAID, d);
@@ -629,7 +630,7 @@ static void slot_verdict(struct ctx *c, const struct doc_slot *s, struct docset 
 	}
 	for (size_t i = 0; i < ds.n; i++) {
 		rule_file(c, ds.v[i], &ns);
-		rule_language(c, ds.v[i], &ns);
+		rule_language(c, s, ds.v[i], &ns);
 		rule_issued(c, s, ds.v[i], &ns);
 	}
 	rule_covers(c, s, &ds, &ns);

@@ -185,6 +185,7 @@ struct doc_slot {
 	int issued_within_months;  /* > 0: issued within N months before the date */
 	int covers_years_before;   /* > 0: `covers` spans the N years before the date */
 	int resume_from_age;       /* > 0: the resume runs month by month from this age */
+	bool pictures;             /* pictures (photos), no text: no language to say */
 	/* Derived by checklist_derive() (the loader calls it): */
 	size_t id_len;             /* strlen(id) */
 	bool busy;                 /* its checklist item looks at the application

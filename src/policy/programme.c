@@ -108,7 +108,7 @@ static bool parse_slot(struct pctx *c, const struct ynode *n, void *item,
 {
 	static const char *const keys[] = {
 		"id", "name", "source", "need", "when", "issued_within_months",
-		"covers_years_before", "resume_from_age", NULL};
+		"covers_years_before", "resume_from_age", "pictures", NULL};
 	static const char *const needs[] = {"required", "optional", "conditional", "deferrable"};
 	struct doc_slot *s = item;
 	const struct ynode *need, *when;
@@ -149,6 +149,7 @@ static bool parse_slot(struct pctx *c, const struct ynode *n, void *item,
 	ok &= small_int(c, n, "issued_within_months", 120, &s->issued_within_months);
 	ok &= small_int(c, n, "covers_years_before", 50, &s->covers_years_before);
 	ok &= small_int(c, n, "resume_from_age", 100, &s->resume_from_age);
+	ok &= yget_bool(c, n, "pictures", &s->pictures);
 	return ok;
 }
 

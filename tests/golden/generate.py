@@ -160,6 +160,8 @@ ZGC_SLOTS = ["photos", "digital_photo", "passport_and_residence_permits", "no_cr
              "former_citizenship_documents", "resume"]
 ZGC_CONDITIONAL = {"university_approval": ("enterprise", "employer_211_or_first_batch"),
                    "former_citizenship_documents": ("applicant", "former_chinese_citizen")}
+# Photos have no text: no language to say, nothing to translate.
+PICTURE_SLOTS = {"photos", "digital_photo"}
 ZGC_COVERS_4_YEARS = {"passport_and_residence_permits", "tax_certificates", "work_permit"}
 URGENT_REQUIRED = ["application", "entity_commitment", "registration_form",
                    "applicant_commitment", "certification_materials"]
@@ -537,7 +539,7 @@ def doc_problems(doc, app, slot):
     base = re.sub(r"[^a-z]", "", stem.lower())
     if base in GENERIC_STEMS or base == "":
         probs.append("generic name")
-    if doc.get("translated") is not True:
+    if doc.get("translated") is not True and slot not in PICTURE_SLOTS:
         if doc.get("language") is None:
             probs.append("language unsaid")  # an answer the check needs: missing
         elif doc.get("language") != "zh":
@@ -1306,6 +1308,9 @@ zg("docs-medical-month-end-too-old",
    date="2026-08-31", documents=zset("medical_certificate", issued="2026-02-28"))
 zg("docs-medical-month-end-ok", "application on 08-31, certificate of 03-01: ok",
    date="2026-08-31", documents=zset("medical_certificate", issued="2026-03-01"))
+zg("docs-photos-without-language", "photos uploaded without a language: ok (pictures)",
+   documents=[{k: v for k, v in x.items() if k != "language"} if x["slot"] in PICTURE_SLOTS
+              else x for x in ZGC_BASE["documents"]])
 zg("docs-medical-after-application", "medical certificate dated after the application: problem",
    documents=zset("medical_certificate", issued="2026-03-17"))
 zg("docs-tax-missing-first-month", "tax certificates from 2022-04: 2022-03 not covered, problem",

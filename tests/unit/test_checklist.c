@@ -581,6 +581,17 @@ static void test_language_unsaid_message(void **state)
 			    "not in Chinese needs a certified Chinese translation");
 }
 
+static void test_pictures_have_no_language(void **state)
+{
+	struct fx *x = *state;
+
+	x->pol.nslots = 0;
+	x->app.ndocuments = 0;
+	add_slot(x, "photos", "Photos", SLOT_REQUIRED)->pictures = true;
+	add_doc(x, "photos", "photos-anna-example.pdf")->language = NULL;
+	assert_int_equal(run(x)[0].state, CHECK_OK);
+}
+
 /* ---- several findings ---- */
 
 static void test_all_problems_joined(void **state)
@@ -1272,6 +1283,7 @@ int main(void)
 		T(test_foreign_language_untranslated),
 		T(test_language_cases),
 		T(test_language_unsaid_message),
+		T(test_pictures_have_no_language),
 		T(test_all_problems_joined),
 		T(test_two_documents_both_checked),
 		T(test_issued_boundaries),
