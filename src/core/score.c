@@ -1,10 +1,13 @@
 /* score.c - see score.h.
  *
  * One evaluator walks the track's factors with the experts' mean for
- * judged factors (the scorecard).  Each expert who judged every judged
- * factor also gets a total of their own, which is how the split-panel
- * flag of scorecard.md is decided: that card differs from the panel's only
- * in the judged factors, so it is added up from the panel's card.
+ * judged factors (the scorecard).  Each expert also gets a card of their
+ * own, which is how the split-panel flag of scorecard.md is decided: that
+ * card differs from the panel's only in the judged factors, so it is added
+ * up from the panel's card.  A judged factor the expert left out counts
+ * from 0 to its maximum; an expert takes a side of the threshold when all
+ * of their range lies on it, and their total is listed when it is one
+ * number.
  */
 #include "score.h"
 
@@ -628,15 +631,6 @@ static bool check_experts(struct eval *e, const struct track *t)
 	return true;
 }
 
-/* judged_everything: expert i scored every judged factor of the track. */
-static bool judged_everything(const struct eval *e, size_t i)
-{
-	for (size_t j = 0; j < e->njudged; j++)
-		if (!e->scores[i * e->njudged + j])
-			return false;
-	return true;
-}
-
 /* expert_points: result r's points and range on expert i's own card.
  * Only the judged factors (and sums of them) differ from the panel's
  * card, so the rest is taken from it rather than computed again. */
@@ -646,9 +640,17 @@ static void expert_points(const struct eval *e, size_t i, const struct factor_re
 	points_t sp = 0, slo = 0, shi = 0, max = r->factor->max;
 
 	switch (r->factor->kind) {
-	case FACTOR_JUDGED: /* expert i scored it (judged_everything) */
-		*p = *lo = *hi = expert_score_of(e, i, r->factor)->points;
+	case FACTOR_JUDGED: {
+		const struct expert_score *sc = expert_score_of(e, i, r->factor);
+
+		if (sc) {
+			*p = *lo = *hi = sc->points;
+		} else { /* not scored by this expert: anything from 0 to its maximum */
+			*p = *lo = 0;
+			*hi = max;
+		}
 		return;
+	}
 	case FACTOR_SUM:
 		for (size_t k = 0; k < r->nsubs; k++) {
 			const struct factor_result *s = &r->subs[k];
@@ -703,8 +705,6 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 		points_t score[8], lo[8], hi[8], total;
 		size_t k;
 
-		if (!judged_everything(e, i))
-			continue;
 		for (k = 0; k < out->nparts; k++) {
 			const struct part_result *pr = &out->parts[k];
 
@@ -724,11 +724,18 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 		}
 		/* Gates give no points: an expert's total is known as soon as
 		 * every factor with points is known (most cards: every part's
-		 * range is one number). */
+		 * range is one number).  One whose total is not known (a
+		 * judged factor they left out, a fact not provided) still
+		 * takes a side when all of its range lies on it. */
 		for (k = 0; k < out->nparts && lo[k] == hi[k]; k++)
 			;
-		if (k < out->nparts && score_weighted_total(t, lo) != score_weighted_total(t, hi))
+		if (k < out->nparts && score_weighted_total(t, lo) != score_weighted_total(t, hi)) {
+			if (score_weighted_total(t, hi) < e->pol->threshold)
+				below = true;
+			else if (score_weighted_total(t, lo) >= e->pol->threshold)
+				above = true;
 			continue;
+		}
 		total = score_weighted_total(t, score);
 		out->expert_ids[out->nexpert_totals] = app->experts[i].id;
 		out->expert_totals[out->nexpert_totals++] = total;

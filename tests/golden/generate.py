@@ -497,20 +497,28 @@ def oracle(app):
             card.flags.add("gate-failed")
         if prog == "two-zones" and d > TZ_CLOSES:
             card.flags.add("window-closed")
-        # split panel: each expert who judged every judged factor, alone,
-        # with every points-bearing fact known.
+        # split panel: each expert alone, with their own judged scores (a
+        # judged factor they left out anywhere from 0 to its maximum) and
+        # the facts as given: below when all of that range is under 70, at
+        # or above when all of it is 70 or more.  An expert's own total is
+        # listed when it is one number (every judged factor scored, every
+        # points-bearing fact known).
         judged_ids = [f for _, _, fs in parts for f in leaf_ids(fs, "judged")]
-        if not missing_fact:
-            totals = {}
-            for ex in app.get("experts") or []:
-                if all((ex.get("scores") or {}).get(j) is not None for j in judged_ids):
-                    r, _, _ = score_factors(app, parts, card, expert=ex["id"], record=False)
-                    totals[ex["id"]] = total_of(r, 0)
-            if totals:
-                card.expert_totals = totals
-                vals = list(totals.values())
-                if any(v < THRESHOLD for v in vals) and any(v >= THRESHOLD for v in vals):
-                    card.flags.add("split-panel")
+        totals, sides = {}, set()
+        for ex in app.get("experts") or []:
+            r, _, _ = score_factors(app, parts, card, expert=ex["id"], record=False)
+            lo, hi = total_of(r, 0), total_of(r, 1)
+            if lo == hi and not missing_fact and \
+                    all((ex.get("scores") or {}).get(j) is not None for j in judged_ids):
+                totals[ex["id"]] = lo
+            if hi < THRESHOLD:
+                sides.add("below")
+            elif lo >= THRESHOLD:
+                sides.add("above")
+        if totals:
+            card.expert_totals = totals
+        if sides == {"below", "above"}:
+            card.flags.add("split-panel")
         for f in OWN_FACTORS:
             if f in card.factors and card.factors[f]["state"] == "scored":
                 card.own[f] = card.factors[f]["min"]
@@ -1194,6 +1202,17 @@ tz("split-panel-two-experts", "two experts, one alone below 70, one alone above"
    experts=[ex(1, 10, 2, 12, 12, 2), ex(2, 20, 5, 25, 25, 5)])
 tz("split-panel-three-experts", "three experts straddling 70",
    experts=[ex(1, 12, 3, 15, 14, 3), ex(2, 15, 3.5, 18, 17, 3), ex(3, 19, 4.5, 23, 22, 4.5)])
+# An expert who left a factor out still takes a side when their whole range lies on it.
+tz("split-panel-partial-expert-below",
+   "one expert gives 0 and leaves public welfare out (at most 58.40 alone), the other 90.90: split",
+   experts=[{"id": "lo", "scores": {"achievements": 0, "value_contribution": 0,
+                                    "business_leadership": 0, "innovation": 0}},
+            ex(2, 20, 5, 25, 25, 5)])
+tz("panel-partial-expert-undecided",
+   "one expert leaves innovation out: 67.10 to 74.60 alone, either side of 70: no flag",
+   experts=[{"id": "mid", "scores": {"achievements": 6, "value_contribution": 3,
+                                     "business_leadership": 10, "public_welfare": 3}},
+            ex(2, 20, 5, 25, 25, 5)])
 tz("panel-all-above", "three experts all alone at or above 70: no flag",
    experts=[ex(1, 15, 4, 20, 18, 3), ex(2, 14, 4, 19, 18, 3), ex(3, 16, 4.5, 21, 18, 3.5)])
 # Expert totals exactly 70.00 (at the threshold) and one just below.
