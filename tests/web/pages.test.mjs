@@ -52,3 +52,14 @@ describe('the employer lookup explains an invalid code in the page language', ()
 		});
 	}
 });
+
+describe('the home page counts its deadlines in words that agree with the number', () => {
+	test('"1 calendar month" and "5 working days" (English)', async () => {
+		const r = await new Client(srv.url).get('/?lang=en');
+		assert.equal(r.status, 200);
+		const text = decodeEntities(r.text.replace(/<[^>]*>/g, ''));
+		assert.match(text, /\b1 calendar month\b(?!s)/);
+		assert.doesNotMatch(text, /\b1 (calendar months|working days)\b/);
+		assert.match(text, /\b5 working days\b/);
+	});
+});

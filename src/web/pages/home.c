@@ -92,10 +92,11 @@ static void add_lists(struct request *rq, struct view *p, const struct programme
 					    d->name));
 		if (d->working_days)
 			view_set_str(dv, "span", arena_printf(rq->a, "%d %s", d->working_days,
-							      T(rq, "unit_working_days")));
+				T(rq, d->working_days == 1 ? "unit_working_day" : "unit_working_days")));
 		else if (d->calendar_months)
 			view_set_str(dv, "span", arena_printf(rq->a, "%d %s", d->calendar_months,
-							      T(rq, "unit_calendar_months")));
+				T(rq, d->calendar_months == 1 ? "unit_calendar_month"
+							     : "unit_calendar_months")));
 	}
 }
 
