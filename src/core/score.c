@@ -101,17 +101,24 @@ static const struct level *bracket_level(const struct eval *e, const struct fact
 		int64_t v)
 {
 	const struct level *best = NULL;
+	size_t k = 0, n;
 
-	if (fac->unit != UNIT_AVERAGE_WAGE) { /* most: the bounds are the input's unit */
-		for (size_t i = 0; i < fac->nlevels; i++) {
-			const struct level *l = &fac->levels[i];
+	if (fac->cut_levels) { /* most: the step function derived at load */
+		/* k: the number of cuts <= v, by halving */
+		for (n = fac->ncuts; n > 0;) {
+			size_t half = n / 2;
 
-			if (v >= l->from && (!l->has_to || v <= l->to) &&
-			    (!best || l->from > best->from))
-				best = l;
+			if (fac->cuts[k + half] <= v) {
+				k += half + 1;
+				n -= half + 1;
+			} else {
+				n = half;
+			}
 		}
-		return best;
+		return fac->cut_levels[k];
 	}
+	if (fac->unit != UNIT_AVERAGE_WAGE) /* a policy built by hand, not derived */
+		return policy_bracket_level(fac, v);
 	/* v is CNY hundredths; bounds are multiples (hundredths) of the wage */
 	for (size_t i = 0; i < fac->nlevels; i++) {
 		const struct level *l = &fac->levels[i];
@@ -159,10 +166,10 @@ const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_I
 
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	struct fact_value v;
+	struct fact_number v = facts_number(e->f, fac->input_id, fac->input);
 	const struct level *best = NULL;
 
-	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) || v.type != FACT_NUMBER) {
+	if (!v.given) {
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
@@ -223,7 +230,26 @@ static const char *choice_miss(struct eval *e, const struct factor *fac,
 			    fac->input, factor_result_input(r, buf), fac->id, fac->source);
 }
 
-static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
+/* choice_scored: r scored at level best, else at fac's `otherwise` level;
+ * an error when there is neither. */
+static void choice_scored(struct eval *e, const struct factor *fac, struct factor_result *r,
+		const struct level *best)
+{
+	if (!best)
+		best = fac->otherwise;
+	if (!best) {
+		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
+		return;
+	}
+	r->level = best->label;
+	r->provisional = best->provisional;
+	set_scored(r, best->points);
+}
+
+/* eval_choice_value: a choice on any value, a set (the credentials) or a
+ * text, given or not.  Out of line: its value lives in memory. */
+__attribute__((noinline))
+static void eval_choice_value(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	struct fact_value v;
 	const struct level *best;
@@ -258,15 +284,21 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 			return;
 		}
 	}
-	if (!best)
-		best = fac->otherwise;
-	if (!best) {
-		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
+	choice_scored(e, fac, r, best);
+}
+
+/* eval_choice: most choices are on a text the application gives, which
+ * needs no fact_value; the others go the general way. */
+static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	const char *text = facts_text(e->f, fac->input_id, fac->input);
+
+	if (!text) {
+		eval_choice_value(e, fac, r);
 		return;
 	}
-	r->level = best->label;
-	r->provisional = best->provisional;
-	set_scored(r, best->points);
+	r->input = text; /* the application's own string, which outlives the card */
+	choice_scored(e, fac, r, policy_choice_level(fac, text));
 }
 
 static const struct expert_score *expert_score_for(const struct expert *x, const char *id)
