@@ -369,11 +369,14 @@ __attribute__((noinline))
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	const struct application *app = e->f->app;
+	const size_t j = judged_index(e, fac), nj = e->njudged;
 	int64_t sum = 0;
 	unsigned n = 0;
 
 	for (size_t i = 0; i < app->nexperts; i++) {
-		const struct expert_score *s = expert_score_of(e, i, fac);
+		/* expert_score_of(), its factor's place found once */
+		const struct expert_score *s = j < nj ? e->scores[i * nj + j]
+					       : expert_score_for(&app->experts[i], fac->id);
 
 		if (s) {
 			sum += s->points;
@@ -744,11 +747,20 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			lo[k] = same_lo[k];
 			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
+				const struct factor_result *r = &pr->factors[j];
+				const struct expert_score *sc;
 				points_t a, b, c;
 
-				if (!pr->factors[j].factor->has_judged)
+				if (!r->factor->has_judged)
 					continue;
-				expert_points(e, i, &pr->factors[j], &a, &b, &c);
+				if (r->factor->kind != FACTOR_JUDGED) {
+					expert_points(e, i, r, &a, &b, &c);
+				} else if ((sc = expert_score_of(e, i, r->factor))) {
+					a = b = c = sc->points; /* expert_points(), inline */
+				} else {
+					a = b = 0;
+					c = r->factor->max;
+				}
 				score[k] += a;
 				lo[k] += b;
 				hi[k] += c;
