@@ -164,6 +164,7 @@ const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_I
 	return v.type == FACT_MISSING ? r->input : facts_describe(&v, buf, FACTOR_INPUT_MAX);
 }
 
+__attribute__((noinline))
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	struct fact_number v = facts_number(e->f, fac->input_id, fac->input);
@@ -289,6 +290,7 @@ static void eval_choice_value(struct eval *e, const struct factor *fac, struct f
 
 /* eval_choice: most choices are on a text the application gives, which
  * needs no fact_value; the others go the general way. */
+__attribute__((noinline))
 static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	const char *text = facts_text(e->f, fac->input_id, fac->input);
@@ -419,7 +421,8 @@ static void eval_gate(struct eval *e, const struct factor *fac, struct factor_re
 	r->points = r->min = r->max = 0;
 }
 
-static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r);
+static inline void eval_factor(struct eval *e, const struct factor *fac,
+		struct factor_result *r);
 
 /* results: n zeroed factor results for a sum's sub-factors from the room
  * eval_track took (see struct eval), or from the arena when it has none
@@ -466,31 +469,24 @@ static void eval_sum(struct eval *e, const struct factor *fac, struct factor_res
 }
 
 /* eval_factor: r is zeroed already (every result comes from results(),
- * which zeroes).  It runs for every factor and sub-factor, so it stays a
- * small dispatcher: each kind is evaluated out of line (eval_judged,
- * eval_gate and eval_sum are marked so), which spares every call saving
- * registers and a stack guard it does not use. */
-static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
+ * which zeroes).  It runs for every factor and sub-factor, so it is a
+ * small dispatcher inlined into the two loops that call it (a part's
+ * factors, a sum's sub-factors); each kind is evaluated out of line,
+ * with no more registers saved than it needs. */
+__attribute__((always_inline))
+static inline void eval_factor(struct eval *e, const struct factor *fac,
+		struct factor_result *r)
 {
 	r->factor = fac;
 	switch (fac->kind) {
 	case FACTOR_BRACKET: eval_bracket(e, fac, r); break;
 	case FACTOR_CHOICE: eval_choice(e, fac, r); break;
 	case FACTOR_JUDGED: eval_judged(e, fac, r); break;
-	case FACTOR_SUM: eval_sum(e, fac, r); break;
+	case FACTOR_SUM: eval_sum(e, fac, r); return; /* a sum says it itself */
 	case FACTOR_GATE: eval_gate(e, fac, r); break;
 	}
-	if (!r->provisional && r->state != FSTATE_SCORED && fac->kind != FACTOR_SUM)
+	if (!r->provisional && r->state != FSTATE_SCORED)
 		r->provisional = fac->any_provisional;
-}
-
-points_t score_weighted_total(const struct track *t, const points_t *part_scores)
-{
-	int64_t sum = 0;
-
-	for (size_t i = 0; i < t->nparts; i++)
-		sum += t->parts[i].weight * part_scores[i];
-	return points_div_round(sum, 100);
 }
 
 static bool gate_failed(const struct factor_result *r, size_t n)
