@@ -370,6 +370,7 @@ struct search {
 	const struct level *lv[MAX_COMBO];
 	bool found;
 	int64_t weighted;             /* of the best set found */
+	points_t total;               /* its total, total_of(weighted) */
 	struct change best_ch[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
 	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
@@ -441,9 +442,10 @@ static bool leaf(const struct ctx *c, struct search *s)
 
 	if (w < c->reach)
 		return false;
-	if (!s->found || total_of(w) < total_of(s->weighted)) {
+	if (!s->found || total_of(w) < s->total) {
 		s->found = true;
 		s->weighted = w;
+		s->total = total_of(w);
 		memcpy(s->best_ch, s->ch, sizeof s->ch);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
 	}

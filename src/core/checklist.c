@@ -653,11 +653,13 @@ static void window_item(struct ctx *c, struct check_item *it)
 	const struct programme_policy *p = c->pol;
 	date_t d = c->app->date;
 
-	it->slot = "application_window";
-	it->name = "Application window";
-	it->source = p->window_source;
-	it->whykind = WHY_WINDOW;
-	it->state = d < p->window_opens || d > p->window_closes ? CHECK_PROBLEM : CHECK_OK;
+	*it = (struct check_item){
+		.slot = "application_window",
+		.name = "Application window",
+		.source = p->window_source,
+		.whykind = WHY_WINDOW,
+		.state = d < p->window_opens || d > p->window_closes ? CHECK_PROBLEM : CHECK_OK,
+	};
 }
 
 /* ---- what the policy says once (checklist_derive) ---- */
@@ -870,9 +872,12 @@ bool checklist_compute(const struct programme_policy *pol, const struct facts *f
 	memset(out, 0, sizeof *out);
 	/* The lists of uploads, and the slots that have some (touched), from
 	 * the last document: the first one that names no slot is the error. */
-	c.first = arena_array(a, pol->nslots + 2 * nd, sizeof *c.first);
+	/* first[] starts empty; next[] and touched[] are written before they
+	 * are read (next[i] only for documents on a list) */
+	c.first = arena_array_uninit(a, pol->nslots + 2 * nd, sizeof *c.first);
 	if (!c.first)
 		return fail_oom(err, out);
+	memset(c.first, 0, pol->nslots * sizeof *c.first);
 	c.next = c.first + pol->nslots;
 	touched = c.next + nd;
 	for (size_t i = nd; i-- > 0;) {
@@ -891,8 +896,10 @@ bool checklist_compute(const struct programme_policy *pol, const struct facts *f
 		bad_slot(&c, bad, err);
 		return c.oom ? fail_oom(err, out) : false;
 	}
-	c.uploads = arena_array(a, nd, sizeof *c.uploads);
-	out->items = arena_array(a, n, sizeof *out->items);
+	/* uploads are written before they are read; every item is copied
+	 * in or set below */
+	c.uploads = arena_array_uninit(a, nd, sizeof *c.uploads);
+	out->items = arena_array_uninit(a, n, sizeof *out->items);
 	if (!c.uploads || !out->items)
 		return fail_oom(err, out);
 	/* Most slots have no upload and look at nothing else: their items are

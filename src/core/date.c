@@ -35,20 +35,24 @@ date_t date_from_ymd(int y, int m, int d)
 	return (date_t)(era * 146097 + doe - 719468);
 }
 
+/* date_to_ymd: Neri and Schneider's algorithm ("Euclidean affine functions
+ * and their application to calendar algorithms", 2022): the day is moved by
+ * 82 eras of 400 years so that nothing is negative, and each division by
+ * a calendar length is a multiplication and a shift.  Checked against the
+ * era-based algorithm for every day from year -768 to 12921. */
 void date_to_ymd(date_t day, int *y, int *m, int *d)
 {
-	int z = day + 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	/* within an era nothing is negative: unsigned division by a constant
-	 * is a multiplication and a shift, without the sign's corrections */
-	unsigned doe = (unsigned)(z - era * 146097);                          /* 0..146096 */
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* 0..365 */
-	unsigned mp = (5 * doy + 2) / 153;                                    /* 0..11 */
+	uint32_t n = (uint32_t)day + 12699422u; /* 719468 + 82 x 146097 */
+	uint32_t n1 = 4 * n + 3, century = n1 / 146097, nc = n1 % 146097 / 4;
+	uint64_t p2 = (uint64_t)2939745 * (4 * nc + 3);
+	uint32_t yc = (uint32_t)(p2 >> 32);               /* year of the century */
+	uint32_t doy = (uint32_t)p2 / 2939745 / 4;       /* day of the year from March 1 */
+	uint32_t n3 = 2141 * doy + 197913, mp = n3 >> 16; /* month, March = 3 */
+	uint32_t jan = doy >= 306;                        /* January or February */
 
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)yoe + era * 400 + (*m <= 2);
+	*d = (int)(n3 % 65536 / 2141) + 1;
+	*m = (int)(jan ? mp - 12 : mp);
+	*y = (int)(100 * century + yc + jan) - 32800; /* 82 x 400 */
 }
 
 static bool digits(const char *s, size_t n, int *out)

@@ -311,6 +311,50 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 	return lookup(f, fact_def_ref(id, name), out);
 }
 
+/* number_of: fact d as a number (given false when it is not one, or not
+ * given), as lookup() gives it. */
+static inline struct fact_number number_of(const struct facts *f, const struct fact_def *d)
+{
+	struct fact_number n = {false, 0};
+	const struct opt_num *o;
+
+	switch (d->src) {
+	case SRC_NUM:
+		o = (const struct opt_num *)((const char *)f->app + d->offset);
+		n.given = o->set && !__builtin_mul_overflow(o->v, 100, &n.num);
+		break;
+	case SRC_AGE:
+		n.given = f->has_age;
+		n.num = (int64_t)f->age * 100;
+		break;
+	case SRC_SHARES:
+		n.given = f->app->applicant.has_shareholding;
+		n.num = f->app->applicant.shareholding_percent;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+struct fact_number facts_number(const struct facts *f, int id, const char *name)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
+
+	if (!d)
+		return (struct fact_number){false, 0};
+	return number_of(f, d);
+}
+
+const char *facts_text(const struct facts *f, int id, const char *name)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
+
+	if (!d || d->src != SRC_TEXT)
+		return NULL;
+	return *(const char *const *)((const char *)f->app + d->offset);
+}
+
 /* put_cut: s[0..len) at buf[used..) as snprintf(buf + used, n - used, "%s")
  * puts it: cut to fit, NUL-terminated; returns used + len. */
 static size_t put_cut(char *buf, size_t n, size_t used, const char *s, size_t len)
@@ -379,10 +423,10 @@ static enum tri eval_in(const struct predicate *p, const struct fact_value *v)
 }
 
 /* compare_at_least: v >= threshold in p's unit; unknown without a wage. */
-static enum tri compare_at_least(const struct predicate *p, const struct fact_value *v,
-		const struct facts *f)
+/* compare_at_least: num >= threshold in p's unit; unknown without a wage. */
+static enum tri compare_at_least(const struct predicate *p, int64_t num, const struct facts *f)
 {
-	__int128 lhs = v->num, rhs = p->threshold;
+	__int128 lhs = num, rhs = p->threshold;
 
 	if (p->unit == UNIT_AVERAGE_WAGE) {
 		/* v (CNY hundredths) >= threshold (multiple, hundredths) x wage */
@@ -393,28 +437,44 @@ static enum tri compare_at_least(const struct predicate *p, const struct fact_va
 	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
 }
 
-/* eval_leaf: a condition on one fact.  Out of line: its value lives in
- * memory, which the combinations that call it need not pay for. */
+/* eval_in_fact: a condition IN on fact d.  Out of line: its value lives in
+ * memory, which the other conditions need not pay for. */
 __attribute__((noinline))
-static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
+static enum tri eval_in_fact(const struct predicate *p, const struct facts *f,
+		const struct fact_def *d)
 {
 	struct fact_value v;
+
+	lookup(f, d, &v);
+	return v.type == FACT_MISSING ? TRI_UNKNOWN : eval_in(p, &v);
+}
+
+/* eval_leaf: a condition on one fact.  A yes/no or a number is read
+ * straight from its field (as lookup() reads it): no fact_value. */
+static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
+{
+	const struct fact_def *d = fact_def_ref(p->fact_id, p->fact);
+	struct fact_number n;
 	enum tri t;
 
-	if (!lookup(f, fact_def_ref(p->fact_id, p->fact), &v) || v.type == FACT_MISSING)
+	if (!d)
 		return TRI_UNKNOWN;
 	switch (p->op) {
 	case PRED_IS:
-		if (v.type != FACT_BOOL)
+		if (d->src != SRC_TRI)
+			return TRI_UNKNOWN; /* not a yes/no (or missing) */
+		t = *(const enum tri *)((const char *)f->app + d->offset);
+		if (t == TRI_UNKNOWN)
 			return TRI_UNKNOWN;
-		return v.b == p->want ? TRI_TRUE : TRI_FALSE;
+		return (t == TRI_TRUE) == p->want ? TRI_TRUE : TRI_FALSE;
 	case PRED_IN:
-		return eval_in(p, &v);
+		return eval_in_fact(p, f, d);
 	case PRED_AT_LEAST:
 	case PRED_BELOW:
-		if (v.type != FACT_NUMBER)
+		n = number_of(f, d);
+		if (!n.given)
 			return TRI_UNKNOWN;
-		t = compare_at_least(p, &v, f);
+		t = compare_at_least(p, n.num, f);
 		if (p->op == PRED_BELOW && t != TRI_UNKNOWN)
 			t = t == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
 		return t;

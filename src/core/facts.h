@@ -60,6 +60,20 @@ int facts_id(const char *name);
  * the loader resolved it (id > 0), else by name (policies built by hand,
  * as in the unit tests).  False if no such fact exists. */
 bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out);
+/* A number fact as facts_number() returns it: by value, in two registers,
+ * so that the scoring of a bracket keeps nothing in memory. */
+struct fact_number {
+	bool given; /* a number fact the application gives */
+	int64_t num; /* then its value in hundredths */
+};
+
+/* facts_number: the fact a rule names (id and name as for facts_lookup)
+ * when it is a number the application gives; given false otherwise (not
+ * given, not a number, no such fact).  The same value facts_lookup gives. */
+struct fact_number facts_number(const struct facts *f, int id, const char *name);
+/* facts_text: the fact a rule names when it is a text the application
+ * gives (the application's own string), else NULL. */
+const char *facts_text(const struct facts *f, int id, const char *name);
 /* facts_name: the name of fact number i (0..), NULL past the last: every
  * name a policy may use, for "did you mean" in the loader. */
 const char *facts_name(size_t i);

@@ -83,14 +83,3 @@ char *points_format(points_t p, char *buf)
 	points_format_n(p, buf);
 	return buf;
 }
-
-int64_t points_div_round(int64_t num, int64_t den)
-{
-	int64_t q = num / den, r = num % den;
-
-	if (r < 0)
-		r = -r;
-	if (2 * r >= den)
-		q += num < 0 ? -1 : 1;
-	return q;
-}

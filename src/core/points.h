@@ -24,7 +24,18 @@ bool points_parse(const char *s, size_t n, points_t *out);
 char *points_format(points_t p, char *buf);
 /* points_format_n: the same, returning the length (without the NUL). */
 size_t points_format_n(points_t p, char *buf);
-/* points_div_round: num / den rounded half-up (den > 0). */
-int64_t points_div_round(int64_t num, int64_t den);
+/* points_div_round: num / den rounded half-up (den > 0).  Inline: every
+ * factor, part and total of a card is rounded, and most divisors (100) are
+ * constants that a multiplication can stand for. */
+static inline int64_t points_div_round(int64_t num, int64_t den)
+{
+	int64_t q = num / den, r = num % den;
+
+	if (r < 0)
+		r = -r;
+	if (2 * r >= den)
+		q += num < 0 ? -1 : 1;
+	return q;
+}
 
 #endif

@@ -157,6 +157,65 @@ static bool derive_choice(struct factor *f, struct arena *a)
 	return true;
 }
 
+const struct level *policy_bracket_level(const struct factor *f, int64_t v)
+{
+	const struct level *best = NULL;
+
+	for (size_t i = 0; i < f->nlevels; i++) {
+		const struct level *l = &f->levels[i];
+
+		if (v >= l->from && (!l->has_to || v <= l->to) && (!best || l->from > best->from))
+			best = l;
+	}
+	return best;
+}
+
+/* add_cut: v into the ascending distinct cuts[0..*n). */
+static void add_cut(int64_t *cuts, size_t *n, int64_t v)
+{
+	size_t i = *n;
+
+	while (i > 0 && cuts[i - 1] > v)
+		i--;
+	if (i > 0 && cuts[i - 1] == v)
+		return;
+	memmove(&cuts[i + 1], &cuts[i], (*n - i) * sizeof *cuts);
+	cuts[i] = v;
+	(*n)++;
+}
+
+/* derive_bracket: bracket f's step function (see struct factor).  Between
+ * two cuts no level starts or ends, so the level is the one
+ * policy_bracket_level() finds at the lower cut.  False when a is
+ * exhausted. */
+static bool derive_bracket(struct factor *f, struct arena *a)
+{
+	size_t n = 0;
+
+	f->cuts = NULL;
+	f->cut_levels = NULL;
+	f->ncuts = 0;
+	if (f->unit == UNIT_AVERAGE_WAGE)
+		return true; /* the steps move with the wage in force */
+	f->cuts = arena_array(a, 2 * f->nlevels + 1, sizeof *f->cuts);
+	f->cut_levels = arena_array(a, 2 * f->nlevels + 2, sizeof *f->cut_levels);
+	if (!f->cuts || !f->cut_levels)
+		return false;
+	for (size_t i = 0; i < f->nlevels; i++) {
+		const struct level *l = &f->levels[i];
+
+		add_cut(f->cuts, &n, l->from);
+		/* a `to` of INT64_MAX ends nowhere */
+		if (l->has_to && l->to < INT64_MAX)
+			add_cut(f->cuts, &n, l->to + 1);
+	}
+	f->cut_levels[0] = NULL; /* below every `from` */
+	for (size_t k = 0; k < n; k++)
+		f->cut_levels[k + 1] = policy_bracket_level(f, f->cuts[k]);
+	f->ncuts = n;
+	return true;
+}
+
 /* derive_factors: any_provisional of fs and their sub-factors, and the
  * track's counts; with `judged` not NULL (the second pass), the judged
  * factors into it and each choice's table from a.  False when a is
@@ -168,6 +227,8 @@ static bool derive_factors(struct track *t, struct factor *fs, size_t n,
 		struct factor *f = &fs[i];
 
 		if (judged && f->kind == FACTOR_CHOICE && !derive_choice(f, a))
+			return false;
+		if (judged && f->kind == FACTOR_BRACKET && !derive_bracket(f, a))
 			return false;
 		f->any_provisional = levels_provisional(f);
 		f->advisable = f->input && facts_advisable_id(f->input_id, f->input);

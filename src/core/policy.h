@@ -132,6 +132,15 @@ struct factor {
 	struct choice_slot *choice_table;
 	size_t choice_mask;
 	const struct level *otherwise;
+	/* bracket whose bounds are in the input's own unit: the level a value
+	 * selects is a step function of it, with a step at every `from` and
+	 * after every `to`.  cuts[0..ncuts) are those steps, ascending and
+	 * distinct; a value v selects cut_levels[k] (NULL: none), k the number
+	 * of cuts <= v, so scoring counts instead of testing every level.
+	 * NULL (ncuts 0) for a wage-unit bracket. */
+	int64_t *cuts;
+	const struct level **cut_levels; /* ncuts + 1 */
+	size_t ncuts;
 };
 
 struct part {
@@ -380,6 +389,12 @@ static inline const struct level *policy_choice_level(const struct factor *f, co
 			return t[h].level;
 	return NULL;
 }
+
+/* policy_bracket_level: the level of bracket f (bounds in the input's
+ * unit) that v falls in, the one that starts highest when several do
+ * (the first of those in the policy's order); NULL when none.  Tests
+ * every level: scoring uses the table derived from it (cuts). */
+const struct level *policy_bracket_level(const struct factor *f, int64_t v);
 
 /* policy_track: the track with id `track` (NULL: the programme's only track). */
 const struct track *policy_track(const struct programme_policy *p, const char *track);

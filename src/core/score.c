@@ -101,17 +101,24 @@ static const struct level *bracket_level(const struct eval *e, const struct fact
 		int64_t v)
 {
 	const struct level *best = NULL;
+	size_t k = 0, n;
 
-	if (fac->unit != UNIT_AVERAGE_WAGE) { /* most: the bounds are the input's unit */
-		for (size_t i = 0; i < fac->nlevels; i++) {
-			const struct level *l = &fac->levels[i];
+	if (fac->cut_levels) { /* most: the step function derived at load */
+		/* k: the number of cuts <= v, by halving */
+		for (n = fac->ncuts; n > 0;) {
+			size_t half = n / 2;
 
-			if (v >= l->from && (!l->has_to || v <= l->to) &&
-			    (!best || l->from > best->from))
-				best = l;
+			if (fac->cuts[k + half] <= v) {
+				k += half + 1;
+				n -= half + 1;
+			} else {
+				n = half;
+			}
 		}
-		return best;
+		return fac->cut_levels[k];
 	}
+	if (fac->unit != UNIT_AVERAGE_WAGE) /* a policy built by hand, not derived */
+		return policy_bracket_level(fac, v);
 	/* v is CNY hundredths; bounds are multiples (hundredths) of the wage */
 	for (size_t i = 0; i < fac->nlevels; i++) {
 		const struct level *l = &fac->levels[i];
@@ -157,12 +164,13 @@ const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_I
 	return v.type == FACT_MISSING ? r->input : facts_describe(&v, buf, FACTOR_INPUT_MAX);
 }
 
+__attribute__((noinline))
 static void eval_bracket(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	struct fact_value v;
+	struct fact_number v = facts_number(e->f, fac->input_id, fac->input);
 	const struct level *best = NULL;
 
-	if (!facts_lookup(e->f, fac->input_id, fac->input, &v) || v.type != FACT_NUMBER) {
+	if (!v.given) {
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
@@ -223,7 +231,26 @@ static const char *choice_miss(struct eval *e, const struct factor *fac,
 			    fac->input, factor_result_input(r, buf), fac->id, fac->source);
 }
 
-static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
+/* choice_scored: r scored at level best, else at fac's `otherwise` level;
+ * an error when there is neither. */
+static void choice_scored(struct eval *e, const struct factor *fac, struct factor_result *r,
+		const struct level *best)
+{
+	if (!best)
+		best = fac->otherwise;
+	if (!best) {
+		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
+		return;
+	}
+	r->level = best->label;
+	r->provisional = best->provisional;
+	set_scored(r, best->points);
+}
+
+/* eval_choice_value: a choice on any value, a set (the credentials) or a
+ * text, given or not.  Out of line: its value lives in memory. */
+__attribute__((noinline))
+static void eval_choice_value(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	struct fact_value v;
 	const struct level *best;
@@ -258,15 +285,22 @@ static void eval_choice(struct eval *e, const struct factor *fac, struct factor_
 			return;
 		}
 	}
-	if (!best)
-		best = fac->otherwise;
-	if (!best) {
-		fail(e, fac->input, e->f->app->pos, choice_miss(e, fac, r));
+	choice_scored(e, fac, r, best);
+}
+
+/* eval_choice: most choices are on a text the application gives, which
+ * needs no fact_value; the others go the general way. */
+__attribute__((noinline))
+static void eval_choice(struct eval *e, const struct factor *fac, struct factor_result *r)
+{
+	const char *text = facts_text(e->f, fac->input_id, fac->input);
+
+	if (!text) {
+		eval_choice_value(e, fac, r);
 		return;
 	}
-	r->level = best->label;
-	r->provisional = best->provisional;
-	set_scored(r, best->points);
+	r->input = text; /* the application's own string, which outlives the card */
+	choice_scored(e, fac, r, policy_choice_level(fac, text));
 }
 
 static const struct expert_score *expert_score_for(const struct expert *x, const char *id)
@@ -337,11 +371,14 @@ __attribute__((noinline))
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
 	const struct application *app = e->f->app;
+	const size_t j = judged_index(e, fac), nj = e->njudged;
 	int64_t sum = 0;
 	unsigned n = 0;
 
 	for (size_t i = 0; i < app->nexperts; i++) {
-		const struct expert_score *s = expert_score_of(e, i, fac);
+		/* expert_score_of(), its factor's place found once */
+		const struct expert_score *s = j < nj ? e->scores[i * nj + j]
+					       : expert_score_for(&app->experts[i], fac->id);
 
 		if (s) {
 			sum += s->points;
@@ -384,7 +421,8 @@ static void eval_gate(struct eval *e, const struct factor *fac, struct factor_re
 	r->points = r->min = r->max = 0;
 }
 
-static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r);
+static inline void eval_factor(struct eval *e, const struct factor *fac,
+		struct factor_result *r);
 
 /* results: n zeroed factor results for a sum's sub-factors from the room
  * eval_track took (see struct eval), or from the arena when it has none
@@ -431,31 +469,24 @@ static void eval_sum(struct eval *e, const struct factor *fac, struct factor_res
 }
 
 /* eval_factor: r is zeroed already (every result comes from results(),
- * which zeroes).  It runs for every factor and sub-factor, so it stays a
- * small dispatcher: each kind is evaluated out of line (eval_judged,
- * eval_gate and eval_sum are marked so), which spares every call saving
- * registers and a stack guard it does not use. */
-static void eval_factor(struct eval *e, const struct factor *fac, struct factor_result *r)
+ * which zeroes).  It runs for every factor and sub-factor, so it is a
+ * small dispatcher inlined into the two loops that call it (a part's
+ * factors, a sum's sub-factors); each kind is evaluated out of line,
+ * with no more registers saved than it needs. */
+__attribute__((always_inline))
+static inline void eval_factor(struct eval *e, const struct factor *fac,
+		struct factor_result *r)
 {
 	r->factor = fac;
 	switch (fac->kind) {
 	case FACTOR_BRACKET: eval_bracket(e, fac, r); break;
 	case FACTOR_CHOICE: eval_choice(e, fac, r); break;
 	case FACTOR_JUDGED: eval_judged(e, fac, r); break;
-	case FACTOR_SUM: eval_sum(e, fac, r); break;
+	case FACTOR_SUM: eval_sum(e, fac, r); return; /* a sum says it itself */
 	case FACTOR_GATE: eval_gate(e, fac, r); break;
 	}
-	if (!r->provisional && r->state != FSTATE_SCORED && fac->kind != FACTOR_SUM)
+	if (!r->provisional && r->state != FSTATE_SCORED)
 		r->provisional = fac->any_provisional;
-}
-
-points_t score_weighted_total(const struct track *t, const points_t *part_scores)
-{
-	int64_t sum = 0;
-
-	for (size_t i = 0; i < t->nparts; i++)
-		sum += t->parts[i].weight * part_scores[i];
-	return points_div_round(sum, 100);
 }
 
 static bool gate_failed(const struct factor_result *r, size_t n)
@@ -712,11 +743,20 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			lo[k] = same_lo[k];
 			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
+				const struct factor_result *r = &pr->factors[j];
+				const struct expert_score *sc;
 				points_t a, b, c;
 
-				if (!pr->factors[j].factor->has_judged)
+				if (!r->factor->has_judged)
 					continue;
-				expert_points(e, i, &pr->factors[j], &a, &b, &c);
+				if (r->factor->kind != FACTOR_JUDGED) {
+					expert_points(e, i, r, &a, &b, &c);
+				} else if ((sc = expert_score_of(e, i, r->factor))) {
+					a = b = c = sc->points; /* expert_points(), inline */
+				} else {
+					a = b = 0;
+					c = r->factor->max;
+				}
 				score[k] += a;
 				lo[k] += b;
 				hi[k] += c;

@@ -79,8 +79,17 @@ struct scorecard {
 bool score_compute(const struct programme_policy *pol, const struct facts *f,
 		struct arena *a, struct scorecard *out, struct core_error *err);
 
-/* score_weighted_total: sum of weight x part score over parts, / 100, half-up. */
-points_t score_weighted_total(const struct track *t, const points_t *part_scores);
+/* score_weighted_total: sum of weight x part score over parts, / 100,
+ * half-up.  Inline: a card with several experts takes it a few times per
+ * expert, and the advice for every total it tries. */
+static inline points_t score_weighted_total(const struct track *t, const points_t *part_scores)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < t->nparts; i++)
+		sum += t->parts[i].weight * part_scores[i];
+	return points_div_round(sum, 100);
+}
 
 /* factor_result_input: what r used, as text ("41", "12.50", "master",
  * "title:senior, catalog:urgent"), or NULL.  A number or a set is

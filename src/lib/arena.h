@@ -56,6 +56,27 @@ static inline void *arena_array(struct arena *a, size_t n, size_t sz)
 	}
 	return arena_alloc(a, bytes);
 }
+/* arena_array_uninit: arena_array without zeroing the common case, for an
+ * array the caller fills whole before reading it (an evaluation's
+ * checklist items are copied in at once). */
+static inline void *arena_array_uninit(struct arena *a, size_t n, size_t sz)
+{
+	size_t bytes, need;
+
+	if (__builtin_mul_overflow(n, sz, &bytes)) {
+		a->failed = true;
+		return NULL;
+	}
+	need = (bytes + 15) & ~(size_t)15;
+	if (bytes != 0 && need >= bytes && need <= a->left) {
+		unsigned char *p = a->next;
+
+		a->next += need;
+		a->left -= need;
+		return p;
+	}
+	return arena_alloc_block(a, bytes);
+}
 /* arena_strndup: a NUL-terminated copy of s[0..n). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
