@@ -369,6 +369,7 @@ struct search {
 	struct change ch[MAX_COMBO];
 	const struct level *lv[MAX_COMBO];
 	bool found;
+	bool done;                    /* found at the threshold itself: none gains less */
 	int64_t weighted;             /* of the best set found */
 	points_t total;               /* its total, total_of(weighted) */
 	struct change best_ch[MAX_COMBO];
@@ -382,10 +383,12 @@ struct search {
 /* The most choices the search for a combination tries, over all its sizes:
  * pruning keeps a published policy's cards far below it (some hundreds),
  * but a threshold far above a card's reach with many candidates could
- * take a fifth of a second, on every self-check page.  Past it the advice
- * falls back to the best level per factor (advice.h), as when no
- * combination reaches; a count, not a clock, so the result is the same on
- * every machine. */
+ * take a fifth of a second, on every self-check page.  Past it the search
+ * stops: a set already found still has the fewest changes (every smaller
+ * size was searched whole), though maybe not the least gain; with none
+ * found the advice falls back to the best level per factor, as when no
+ * combination reaches.  A count, not a clock, so the result is the same
+ * on every machine. */
 #define SEARCH_BUDGET 50000
 
 /* The bound behind the pruning: a change of a candidate by d points adds
@@ -448,6 +451,10 @@ static bool leaf(const struct ctx *c, struct search *s)
 		s->total = total_of(w);
 		memcpy(s->best_ch, s->ch, sizeof s->ch);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
+		/* exactly the threshold: no set reaches with less, and on ties
+		 * the first is kept, so the rest cannot change the answer (many
+		 * candidates of equal gains would otherwise be tried one by one) */
+		s->done = s->total == c->threshold;
 	}
 	return true;
 }
@@ -466,7 +473,7 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 	const int64_t reach = c->reach;
 	const size_t n = c->ncands;
 
-	for (size_t i = from; i < n; i++) {
+	for (size_t i = from; i < n && !s->done; i++) {
 		const struct cand *k = &c->cands[i];
 		int64_t rest = 0; /* the most the choices after this one can add */
 
@@ -492,12 +499,15 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 				search(c, s, depth + 1, i + 1, w);
 			else if (leaf(c, s))
 				break;
+			if (s->done)
+				break;
 		}
 	}
 }
 
-/* combination: the smallest set of 2..MAX_COMBO changes that reaches;
- * top has room for prepare_prune(). */
+/* combination: the smallest set of 2..MAX_COMBO changes that reaches (past
+ * SEARCH_BUDGET, the first found of the fewest changes); top has room for
+ * prepare_prune(). */
 static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
@@ -516,8 +526,6 @@ static bool combination(struct ctx *c, int64_t *top)
 		if (s.found || !budget)
 			break;
 	}
-	if (!budget) /* cut short: what it found may not be the smallest */
-		s.found = false;
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)

@@ -686,7 +686,7 @@ static void advise_many(struct fixture *x, points_t t)
 	check_against_rescoring(x);
 }
 
-/* Threshold 70: no change alone (6) nor three (18) reaches, so each factor's
+/* Threshold 70: no change alone (6) nor eight (48) reaches, so each factor's
  * best level, all +6: only the first eight are kept, in the track's order.
  * Threshold 10: no single change (6); the first pair that reaches with the
  * least gain (10): f00 to 3-4 (+4) and f01 to 5+ (+6). */
@@ -720,6 +720,29 @@ static void test_many_factors(void **state)
 	done(&x);
 }
 
+/* Threshold 48: only eight changes to 5+ (+6 each) reach, and the first
+ * eight factors reach it exactly: the search stops there, where trying
+ * the C(41, 8) sets of equal gain one by one would pass SEARCH_BUDGET and
+ * lose the answer.  Threshold 47: every set that reaches gains 48, more
+ * than the threshold, so the search goes on until SEARCH_BUDGET stops it;
+ * the set it found first still has the fewest changes, and is kept. */
+static void test_many_equal_sets(void **state)
+{
+	static struct fixture x;
+	points_t thresholds[] = {POINTS(48), POINTS(47)};
+
+	(void)state;
+	for (size_t t = 0; t < N(thresholds); t++) {
+		advise_many(&x, thresholds[t]);
+		assert_true(x.adv.combination);
+		assert_int_equal(x.adv.nitems, 8);
+		for (size_t i = 0; i < 8; i++)
+			assert_item(&x.adv.items[i], many_ids[i], "5+", 600, 600, false);
+		assert_int_equal(x.adv.combined_gain, 4800);
+		done(&x);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_enterprise_judged_open),
 		cmocka_unit_test(test_gains_as_rescored),
 		cmocka_unit_test(test_many_factors),
+		cmocka_unit_test(test_many_equal_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
