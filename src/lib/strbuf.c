@@ -245,9 +245,66 @@ static void __attribute__((noinline)) add_json_escaped(struct strbuf *sb, const 
 	strbuf_addch(sb, '"');
 }
 
+/* add_json_short: s[0..n), n < 32, as a JSON string when none of it needs
+ * escaping; false (and sb unchanged) otherwise.  Most strings a result
+ * holds are that short (ids, levels, choice values), and for them the
+ * scan, its loop set-up and a memcpy call cost more than the bytes: from
+ * 8 bytes on, s is tested and copied as two words (or, from 16, two SSE2
+ * vectors) that overlap in the middle, the first at s and the last
+ * ending at s + n, so every byte is covered and none read outside s;
+ * below 8, byte by byte.  Nothing is stored before the test passes
+ * except, below 8, bytes after buf[len], whose NUL stays until the end. */
+static inline bool add_json_short(struct strbuf *sb, const char *s, size_t n)
+{
+	/* 1 for the bytes JSON escapes: the C0 controls, '"' and '\\' */
+	static const unsigned char special_byte[256] = {
+		[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+	};
+	char *p;
+
+	if (n >= 32 || !strbuf_has_room(sb, n + 2))
+		return false;
+	p = sb->buf + sb->len + 1;
+	if (n >= 16) {
+#ifdef __SSE2__
+		if (json_special16(s) | json_special16(s + n - 16))
+			return false;
+		memcpy(p, s, 16);
+		memcpy(p + n - 16, s + n - 16, 16);
+#else
+		return false;
+#endif
+	} else if (n >= 8) {
+		if (!json_plain8(s) || !json_plain8(s + n - 8))
+			return false;
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else {
+		unsigned special = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			p[i] = (char)c;
+			special |= special_byte[c];
+		}
+		if (special)
+			return false;
+	}
+	p[-1] = '"';
+	p[n] = '"';
+	p[n + 1] = '\0';
+	sb->len += n + 2;
+	return true;
+}
+
 void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
 {
-	size_t i = json_plain_span(s, 0, n);
+	size_t i;
+
+	if (add_json_short(sb, s, n))
+		return;
+	i = json_plain_span(s, 0, n);
 
 	if (i == n && strbuf_has_room(sb, n + 2)) { /* most strings: copy as they are */
 		char *p = sb->buf + sb->len;
