@@ -100,11 +100,19 @@ static inline void lit(struct out *o, const char *s)
 	add(o, s, strlen(s));
 }
 
-/* str: s as a JSON string, by strbuf's escaping appender. */
+/* str: s as a JSON string: copied at the cursor when nothing in it needs
+ * escaping (nearly always), else by strbuf's escaping appender. */
 static void str(struct out *o, const char *s)
 {
+	size_t n = strlen(s);
+	char *end;
+
+	if (room(o, n + 2) && (end = strbuf_copy_json_plain(o->w, s, n)) != NULL) {
+		o->w = end;
+		return;
+	}
 	out_sync(o);
-	strbuf_add_json(o->sb, s);
+	strbuf_add_json_n(o->sb, s, n);
 	out_resume(o);
 }
 
