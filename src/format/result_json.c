@@ -370,6 +370,7 @@ static void programme_edition(struct out *o, const struct programme_policy *p)
 #define NTRI 3         /* enum tri */
 #define NCHECK 6       /* enum check_state */
 #define NCONST_WHY 3   /* the `why` kinds that depend on the slot alone */
+#define NRULE_SOURCES 3 /* doc_rules' source_format, _names, _translation */
 
 /* A value past these is still written right (without the cache), only
  * slower: a new state in the core should be counted here. */
@@ -420,6 +421,10 @@ struct programme_pieces {
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
 	struct piece window_tail;    /* source_tail of the window's source */
+	/* source_tail of each document rule's source (format, names,
+	 * translation): the source of an item with a finding on one */
+	const char *rule_sources[NRULE_SOURCES];
+	struct piece rule_tails[NRULE_SOURCES];
 	struct piece threshold;      /* threshold_part */
 };
 
@@ -607,6 +612,13 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
 	source_tail(&b->o, p->window_source);
 	keep(b, &pp->window_tail);
+	pp->rule_sources[0] = p->docrules.source_format;
+	pp->rule_sources[1] = p->docrules.source_names;
+	pp->rule_sources[2] = p->docrules.source_translation;
+	for (int k = 0; k < NRULE_SOURCES; k++) {
+		source_tail(&b->o, pp->rule_sources[k]);
+		keep(b, &pp->rule_tails[k]);
+	}
 	threshold_part(&b->o, p);
 	keep(b, &pp->threshold);
 }
@@ -842,6 +854,19 @@ static size_t const_why(const struct check_item *it)
 
 /* check_item: item number i of the checklist (slot i when the slots come
  * in the policy's order, as they do). */
+/* rule_tail: the source_tail of source, copied when it is a document
+ * rule's (a finding on the file type, name or language: their sources
+ * quote the notice and would be escaped again each time). */
+static void rule_tail(struct out *o, const char *source)
+{
+	for (int k = 0; o->pp && k < NRULE_SOURCES; k++)
+		if (source == o->pp->rule_sources[k]) {
+			put(o, &o->pp->rule_tails[k]);
+			return;
+		}
+	source_tail(o, source);
+}
+
 static void check_item(struct out *o, const struct check_item *it, size_t i)
 {
 	const struct programme_policy *pol = o->ev->policy;
@@ -877,7 +902,7 @@ static void check_item(struct out *o, const struct check_item *it, size_t i)
 	else if (o->pp && !it->def && it->source == pol->window_source)
 		put(o, &o->pp->window_tail);
 	else
-		source_tail(o, it->source);
+		rule_tail(o, it->source);
 }
 
 static void checklist(struct out *o, const struct checklist *cl)
