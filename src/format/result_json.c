@@ -395,6 +395,10 @@ struct factor_pieces {
 	 * level's points and state "scored"; the level, the tail and the
 	 * level's provisional mark to the closing brace.  NULL for others. */
 	struct piece *scored_head, *scored_tail;
+	/* A scored sum factor (input and level null) is head, its points,
+	 * sum_tail[provisional]: from the state to the opening '[' of its
+	 * subfactors.  Empty for other kinds. */
+	struct piece sum_tail[2];
 	struct factor_pieces *subs;  /* as factor->subs */
 };
 
@@ -541,6 +545,14 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels &&
 		    !build_scored(b, f, fp))
 			return NULL;
+		for (int prov = 0; f->kind == FACTOR_SUM && prov < 2; prov++) {
+			/* as factor() writes it piece by piece */
+			factor_state(&b->o, f, FSTATE_SCORED);
+			lit(&b->o, "null");
+			factor_level(&b->o, f, NULL);
+			lit(&b->o, prov ? "true, \"subfactors\": [" : "false, \"subfactors\": [");
+			keep(b, &fp->sum_tail[prov]);
+		}
 		fp->subs = build_factors(b, f->subs, f->nsubs);
 	}
 	return fps;
@@ -676,6 +688,9 @@ static size_t scored_at(const struct factor_pieces *fp, const struct factor *f,
 	return f->nlevels;
 }
 
+static void subfactors(struct out *o, const struct factor_result *r,
+		const struct factor_pieces *fp);
+
 /* factor: one factor result; fp its pieces or NULL. */
 static void factor(struct out *o, const struct factor_result *r, const struct factor_pieces *fp)
 {
@@ -687,6 +702,14 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		put(o, &fp->scored_head[k]);
 		input(o, r);
 		put(o, &fp->scored_tail[k]);
+		return;
+	}
+	if (fp && f->kind == FACTOR_SUM && r->state == FSTATE_SCORED && r->nsubs && !r->level &&
+	    r->input_type == FACT_MISSING && !r->input) { /* a sum: three copies */
+		put(o, &fp->head);
+		dec(o, r->points);
+		put(o, &fp->sum_tail[r->provisional]);
+		subfactors(o, r, fp);
 		return;
 	}
 	lv = fp ? level_piece(fp, r->level) : NULL;
@@ -732,6 +755,15 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		lit(o, "true, \"subfactors\": [");
 	else
 		lit(o, "false, \"subfactors\": [");
+	subfactors(o, r, fp);
+}
+
+/* subfactors: r's sub-factor results, after the '[' that opens them. */
+static void subfactors(struct out *o, const struct factor_result *r,
+		const struct factor_pieces *fp)
+{
+	const struct factor *f = r->factor;
+
 	for (size_t i = 0; i < r->nsubs; i++) {
 		const struct factor_result *s = &r->subs[i];
 		size_t si = fp ? INDEX_NEAR(f->subs, f->nsubs, s->factor, i) : 0;
