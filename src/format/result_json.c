@@ -24,63 +24,163 @@
 #include <stdint.h>
 #include <string.h>
 
+/* ---- the output cursor ------------------------------------------------- */
+
+/* struct out: a result being written.  A result is some 370 appends of a
+ * few bytes each; strbuf_add() checks `failed` and the room, updates len
+ * and writes the NUL on every one, from memory.  So the writers below
+ * append through a cursor instead: w, the next byte, and end, the last
+ * byte of sb's buffer (kept for the NUL).  An append is a compare and a
+ * copy; sb->len and the NUL are brought up to date (out_sync) only before
+ * something else appends to sb: the core's sentences, the escaping
+ * appenders, the caller.  Room is checked before every append, so the
+ * cap and the latching `failed` of strbuf hold as they do for
+ * strbuf_add: an append that does not fit makes sb fail, and from then on
+ * nothing more is written (end == w). */
+struct out {
+	struct strbuf *sb;
+	char *w, *end;
+	const struct evaluation *ev;
+	const struct programme_pieces *pp; /* the cache for ev's programme, or NULL */
+	struct arena scratch; /* for the rare long text (checklist_write_why) */
+};
+
+/* out_resume: the cursor at the end of o->sb, after others appended to it. */
+static void out_resume(struct out *o)
+{
+	struct strbuf *sb = o->sb;
+
+	o->w = sb->buf + sb->len;
+	/* alloc is 0 while buf is the static empty string: no room at all */
+	o->end = sb->failed || !sb->alloc ? o->w : sb->buf + sb->alloc - 1;
+}
+
+/* out_sync: what the cursor wrote becomes part of o->sb (len, NUL). */
+static void out_sync(struct out *o)
+{
+	struct strbuf *sb = o->sb;
+
+	if (o->w != sb->buf + sb->len) {
+		sb->len = (size_t)(o->w - sb->buf);
+		*o->w = '\0';
+	}
+}
+
+/* out_grow: room for n bytes at o->w, growing o->sb; false when it cannot
+ * grow (cap or memory: `failed` latches and nothing more is written). */
+static bool __attribute__((noinline)) out_grow(struct out *o, size_t n)
+{
+	out_sync(o);
+	if (!strbuf_grow(o->sb, n)) {
+		o->end = o->w;
+		return false;
+	}
+	out_resume(o);
+	return true;
+}
+
+static inline bool room(struct out *o, size_t n)
+{
+	return (size_t)(o->end - o->w) >= n || out_grow(o, n);
+}
+
+static inline void add(struct out *o, const void *s, size_t n)
+{
+	if (!room(o, n))
+		return;
+	memcpy(o->w, s, n);
+	o->w += n;
+}
+
 /* ---- small writers ----------------------------------------------------- */
 
 /* lit: a literal; inlined, its strlen() is a constant. */
-static inline void lit(struct strbuf *sb, const char *s)
+static inline void lit(struct out *o, const char *s)
 {
-	strbuf_addstr(sb, s);
+	add(o, s, strlen(s));
 }
 
-static void str(struct strbuf *sb, const char *s)
+/* str: s as a JSON string: copied at the cursor when nothing in it needs
+ * escaping (nearly always), else by strbuf's escaping appender. */
+static void str(struct out *o, const char *s)
 {
-	strbuf_add_json(sb, s);
+	size_t n = strlen(s);
+	char *end;
+
+	if (room(o, n + 2) && (end = strbuf_copy_json_plain(o->w, s, n)) != NULL) {
+		o->w = end;
+		return;
+	}
+	out_sync(o);
+	strbuf_add_json_n(o->sb, s, n);
+	out_resume(o);
 }
 
-static void str_or_null(struct strbuf *sb, const char *s)
+static void str_or_null(struct out *o, const char *s)
 {
 	if (s)
-		strbuf_add_json(sb, s);
+		str(o, s);
 	else
-		lit(sb, "null");
+		lit(o, "null");
+}
+
+/* number_input: a numeric input as factor_result_input() describes it
+ * (facts_describe: points_format_n, whole numbers without ".00": "41",
+ * "900000", "12.50"), in quotes, formatted straight into the output.  A
+ * result has some six; going through the describing buffer, strlen and
+ * the escaping scan cost four times as much, and digits, '-' and '.'
+ * never need escaping.  test_result.c and the goldens hold it to
+ * factor_result_input's text. */
+static void number_input(struct out *o, int64_t num)
+{
+	size_t n;
+
+	if (!room(o, POINTS_FMT_MAX + 2))
+		return;
+	o->w[0] = '"';
+	n = points_format_n(num, o->w + 1);
+	if (num % 100 == 0)
+		n -= 3;
+	o->w[n + 1] = '"';
+	o->w += n + 2;
 }
 
 /* input: what factor result r used (factor_result_input), or null. */
-static void input(struct strbuf *sb, const struct factor_result *r)
+static void input(struct out *o, const struct factor_result *r)
 {
 	char buf[FACTOR_INPUT_MAX];
 
-	str_or_null(sb, factor_result_input(r, buf));
+	if (r->input_type == FACT_NUMBER)
+		number_input(o, r->input_num);
+	else
+		str_or_null(o, factor_result_input(r, buf));
 }
 
 /* dec: p as points_format() writes it, in quotes ("12.30"), formatted
  * straight into the buffer (a result has some 60).  Points from 0.00 to
  * 999.99, nearly all a result holds, are written here two digits at a
  * time; points_format_n() is general and some three times slower. */
-static void dec(struct strbuf *sb, points_t p)
+static void dec(struct out *o, points_t p)
 {
 	static const char pairs[] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
 	unsigned whole, tens;
-	char *q, *w;
+	char *w;
 
-	if (!strbuf_has_room(sb, POINTS_FMT_MAX + 2) && !strbuf_grow(sb, POINTS_FMT_MAX + 2))
+	if (!room(o, POINTS_FMT_MAX + 2))
 		return;
-	q = sb->buf + sb->len;
-	q[0] = '"';
+	w = o->w;
+	*w++ = '"';
 	if (p < 0 || p >= 100000) {
-		size_t n = points_format_n(p, q + 1);
-
-		q[n + 1] = '"';
-		q[n + 2] = '\0';
-		sb->len += n + 2;
+		w += points_format_n(p, w);
+		*w++ = '"';
+		o->w = w;
 		return;
 	}
 	whole = (unsigned)p / 100;
 	tens = whole % 100;
-	w = q + 1;
 	if (whole >= 100)
 		*w++ = (char)('0' + whole / 100);
 	if (whole >= 10)
@@ -89,151 +189,179 @@ static void dec(struct strbuf *sb, points_t p)
 	*w++ = '.';
 	memcpy(w, pairs + 2 * ((unsigned)p % 100), 2);
 	w[2] = '"';
-	w[3] = '\0';
-	sb->len += (size_t)(w + 3 - q);
+	o->w = w + 3;
+}
+
+/* add_uint: v in decimal (an expert count). */
+static void add_uint(struct out *o, unsigned v)
+{
+	char buf[16];
+	size_t n = sizeof buf;
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	add(o, buf + n, sizeof buf - n);
 }
 
 /* boolean, tri: each literal in its own call, so its length is a constant */
-static void boolean(struct strbuf *sb, bool b)
+static void boolean(struct out *o, bool b)
 {
 	if (b)
-		lit(sb, "true");
+		lit(o, "true");
 	else
-		lit(sb, "false");
+		lit(o, "false");
 }
 
-static void tri(struct strbuf *sb, enum tri t)
+static void tri(struct out *o, enum tri t)
 {
 	if (t == TRI_TRUE)
-		lit(sb, "true");
+		lit(o, "true");
 	else if (t == TRI_FALSE)
-		lit(sb, "false");
+		lit(o, "false");
 	else
-		lit(sb, "null");
+		lit(o, "null");
+}
+
+/* text_here: where text the core writes into o->sb next starts, after an
+ * opening '"' written already; for text_end. */
+static size_t text_here(struct out *o)
+{
+	out_sync(o);
+	return o->sb->len;
+}
+
+/* text_start: an opening '"', then text_here. */
+static size_t text_start(struct out *o)
+{
+	lit(o, "\"");
+	return text_here(o);
 }
 
 /* text_end: bytes written by the core after an opening '"' at from
  * become a JSON string. */
-static void text_end(struct strbuf *sb, size_t from)
+static void text_end(struct out *o, size_t from)
 {
-	strbuf_json_quote_from(sb, from);
+	strbuf_json_quote_from(o->sb, from);
+	out_resume(o);
 }
 
 /* ---- fragments: what the policy alone decides -------------------------- */
 
 /* `{"id": "age", "kind": "bracket", "points": ` */
-static void factor_head(struct strbuf *sb, const struct factor *f)
+static void factor_head(struct out *o, const struct factor *f)
 {
-	lit(sb, "{\"id\": ");
-	str(sb, f->id);
-	lit(sb, ", \"kind\": ");
-	str(sb, factor_kind_name(f->kind));
-	lit(sb, ", \"points\": ");
+	lit(o, "{\"id\": ");
+	str(o, f->id);
+	lit(o, ", \"kind\": ");
+	str(o, factor_kind_name(f->kind));
+	lit(o, ", \"points\": ");
 }
 
 /* `, "max": "5.00", "state": "scored", "input": `; a factor not scored
  * goes on with its range: `... "state": "not-judged", "range": {"min": ` */
-static void factor_state(struct strbuf *sb, const struct factor *f, enum factor_state s)
+static void factor_state(struct out *o, const struct factor *f, enum factor_state s)
 {
-	lit(sb, ", \"max\": ");
-	dec(sb, f->max);
-	lit(sb, ", \"state\": ");
-	str(sb, factor_state_name(s));
-	lit(sb, s == FSTATE_SCORED ? ", \"input\": " : ", \"range\": {\"min\": ");
+	lit(o, ", \"max\": ");
+	dec(o, f->max);
+	lit(o, ", \"state\": ");
+	str(o, factor_state_name(s));
+	lit(o, s == FSTATE_SCORED ? ", \"input\": " : ", \"range\": {\"min\": ");
 }
 
 /* `, "source": "...", "provisional": ` */
-static void factor_tail(struct strbuf *sb, const struct factor *f)
+static void factor_tail(struct out *o, const struct factor *f)
 {
-	lit(sb, ", \"source\": ");
-	str_or_null(sb, f->source);
-	lit(sb, ", \"provisional\": ");
+	lit(o, ", \"source\": ");
+	str_or_null(o, f->source);
+	lit(o, ", \"provisional\": ");
 }
 
 /* `, "level": "16-25"` and then what follows up to the provisional value:
  * a judged factor's `, "experts": ` (its count comes next), else the tail. */
-static void factor_level(struct strbuf *sb, const struct factor *f, const char *level)
+static void factor_level(struct out *o, const struct factor *f, const char *level)
 {
-	lit(sb, ", \"level\": ");
-	str_or_null(sb, level);
+	lit(o, ", \"level\": ");
+	str_or_null(o, level);
 	if (f->kind == FACTOR_JUDGED)
-		lit(sb, ", \"experts\": ");
+		lit(o, ", \"experts\": ");
 	else
-		factor_tail(sb, f);
+		factor_tail(o, f);
 }
 
 /* `{"id": "personal", "weight": "0.70", "source": "...", "score": ` */
-static void part_head(struct strbuf *sb, const struct part *p)
+static void part_head(struct out *o, const struct part *p)
 {
-	lit(sb, "{\"id\": ");
-	str(sb, p->id);
-	lit(sb, ", \"weight\": ");
-	dec(sb, p->weight);
-	lit(sb, ", \"source\": ");
-	str_or_null(sb, p->source);
-	lit(sb, ", \"score\": ");
+	lit(o, "{\"id\": ");
+	str(o, p->id);
+	lit(o, ", \"weight\": ");
+	dec(o, p->weight);
+	lit(o, ", \"source\": ");
+	str_or_null(o, p->source);
+	lit(o, ", \"score\": ");
 }
 
 /* `, "max": "100.00", "complete": true, "range": {"min": ` */
-static void part_mid(struct strbuf *sb, const struct part *p, bool complete)
+static void part_mid(struct out *o, const struct part *p, bool complete)
 {
-	lit(sb, ", \"max\": ");
-	dec(sb, p->max);
-	lit(sb, ", \"complete\": ");
-	boolean(sb, complete);
-	lit(sb, ", \"range\": {\"min\": ");
+	lit(o, ", \"max\": ");
+	dec(o, p->max);
+	lit(o, ", \"complete\": ");
+	boolean(o, complete);
+	lit(o, ", \"range\": {\"min\": ");
 }
 
 /* `{"id": "...", "holds": true, "why": "` (the sentence follows) */
-static void criterion_head(struct strbuf *sb, const struct criterion *c, enum tri holds)
+static void criterion_head(struct out *o, const struct criterion *c, enum tri holds)
 {
-	lit(sb, "{\"id\": ");
-	str(sb, c->id);
-	lit(sb, ", \"holds\": ");
-	tri(sb, holds);
-	lit(sb, ", \"why\": \"");
+	lit(o, "{\"id\": ");
+	str(o, c->id);
+	lit(o, ", \"holds\": ");
+	tri(o, holds);
+	lit(o, ", \"why\": \"");
 }
 
 /* `, "source": "..."}` of a criterion or a checklist item */
-static void source_tail(struct strbuf *sb, const char *source)
+static void source_tail(struct out *o, const char *source)
 {
-	lit(sb, ", \"source\": ");
-	str_or_null(sb, source);
-	lit(sb, "}");
+	lit(o, ", \"source\": ");
+	str_or_null(o, source);
+	lit(o, "}");
 }
 
 /* `{"slot": "passport", "state": "ok", "why": ` */
-static void item_head(struct strbuf *sb, const char *slot, enum check_state s)
+static void item_head(struct out *o, const char *slot, enum check_state s)
 {
-	lit(sb, "{\"slot\": ");
-	str(sb, slot);
-	lit(sb, ", \"state\": ");
-	str(sb, check_state_name(s));
-	lit(sb, ", \"why\": ");
+	lit(o, "{\"slot\": ");
+	str(o, slot);
+	lit(o, ", \"state\": ");
+	str(o, check_state_name(s));
+	lit(o, ", \"why\": ");
 }
 
 /* `{"programme": "two-zones"` */
-static void programme_head(struct strbuf *sb, const struct programme_policy *p)
+static void programme_head(struct out *o, const struct programme_policy *p)
 {
-	lit(sb, "{\"programme\": ");
-	str(sb, p->programme);
+	lit(o, "{\"programme\": ");
+	str(o, p->programme);
 }
 
 /* `, "edition": "2025", "date": "` (the date follows) */
 /* `, "threshold": "70.00", "threshold_source": "..."` */
-static void threshold_part(struct strbuf *sb, const struct programme_policy *p)
+static void threshold_part(struct out *o, const struct programme_policy *p)
 {
-	lit(sb, ", \"threshold\": ");
-	dec(sb, p->threshold);
-	lit(sb, ", \"threshold_source\": ");
-	str_or_null(sb, p->threshold_source);
+	lit(o, ", \"threshold\": ");
+	dec(o, p->threshold);
+	lit(o, ", \"threshold_source\": ");
+	str_or_null(o, p->threshold_source);
 }
 
-static void programme_edition(struct strbuf *sb, const struct programme_policy *p)
+static void programme_edition(struct out *o, const struct programme_policy *p)
 {
-	lit(sb, ", \"edition\": ");
-	str(sb, p->edition);
-	lit(sb, ", \"date\": \"");
+	lit(o, ", \"edition\": ");
+	str(o, p->edition);
+	lit(o, ", \"date\": \"");
 }
 
 /* ---- the cache: the fragments written for a whole bundle --------------- */
@@ -242,6 +370,7 @@ static void programme_edition(struct strbuf *sb, const struct programme_policy *
 #define NTRI 3         /* enum tri */
 #define NCHECK 6       /* enum check_state */
 #define NCONST_WHY 3   /* the `why` kinds that depend on the slot alone */
+#define NRULE_SOURCES 3 /* doc_rules' source_format, _names, _translation */
 
 /* A value past these is still written right (without the cache), only
  * slower: a new state in the core should be counted here. */
@@ -266,6 +395,10 @@ struct factor_pieces {
 	 * level's points and state "scored"; the level, the tail and the
 	 * level's provisional mark to the closing brace.  NULL for others. */
 	struct piece *scored_head, *scored_tail;
+	/* A scored sum factor (input and level null) is head, its points,
+	 * sum_tail[provisional]: from the state to the opening '[' of its
+	 * subfactors.  Empty for other kinds. */
+	struct piece sum_tail[2];
 	struct factor_pieces *subs;  /* as factor->subs */
 };
 
@@ -292,6 +425,10 @@ struct programme_pieces {
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
 	struct piece window_tail;    /* source_tail of the window's source */
+	/* source_tail of each document rule's source (format, names,
+	 * translation): the source of an item with a finding on one */
+	const char *rule_sources[NRULE_SOURCES];
+	struct piece rule_tails[NRULE_SOURCES];
 	struct piece threshold;      /* threshold_part */
 };
 
@@ -314,20 +451,36 @@ static size_t index_in(const void *base, size_t n, size_t size, const void *p)
 
 #define INDEX_OF(arr, n, p) index_in((arr), (n), sizeof *(arr), (p))
 
+/* index_near: index_in, tried first at `guess`.  Results come in the
+ * policy's order (factor j of a part is nearly always its j-th factor),
+ * so one compare usually settles it without index_in's division. */
+static inline size_t index_near(const void *base, size_t n, size_t size, const void *p,
+		size_t guess)
+{
+	if (guess < n && (const char *)base + guess * size == (const char *)p)
+		return guess;
+	return index_in(base, n, size, p);
+}
+
+#define INDEX_NEAR(arr, n, p, guess) index_near((arr), (n), sizeof *(arr), (p), (guess))
+
 struct build {
 	struct arena *a;
 	struct strbuf sb;
+	struct out o; /* writing into sb */
 	bool failed;
 };
 
-/* keep: what b->sb holds as *pc, in the arena; then empty b->sb. */
+/* keep: what b->o wrote as *pc, in the arena; then empty b->sb. */
 static void keep(struct build *b, struct piece *pc)
 {
+	out_sync(&b->o);
 	pc->s = b->sb.failed ? NULL : arena_strndup(b->a, b->sb.buf, b->sb.len);
 	pc->n = b->sb.len;
 	if (!pc->s)
 		b->failed = true;
 	strbuf_reset(&b->sb);
+	out_resume(&b->o);
 }
 
 static void *alloc_n(struct build *b, size_t n, size_t size)
@@ -348,12 +501,12 @@ static bool build_scored(struct build *b, const struct factor *f, struct factor_
 	if (!fp->scored_head || !fp->scored_tail)
 		return false;
 	for (size_t j = 0; j < f->nlevels; j++) {
-		factor_head(&b->sb, f);
-		dec(&b->sb, f->levels[j].points);
-		factor_state(&b->sb, f, FSTATE_SCORED);
+		factor_head(&b->o, f);
+		dec(&b->o, f->levels[j].points);
+		factor_state(&b->o, f, FSTATE_SCORED);
 		keep(b, &fp->scored_head[j]);
-		factor_level(&b->sb, f, f->levels[j].label);
-		lit(&b->sb, f->levels[j].provisional ? "true}" : "false}");
+		factor_level(&b->o, f, f->levels[j].label);
+		lit(&b->o, f->levels[j].provisional ? "true}" : "false}");
 		keep(b, &fp->scored_tail[j]);
 	}
 	return true;
@@ -368,13 +521,13 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 		struct factor_pieces *fp = &fps[i];
 		size_t k = 0;
 
-		factor_head(&b->sb, f);
+		factor_head(&b->o, f);
 		keep(b, &fp->head);
 		for (int s = 0; s < NSTATES; s++) {
-			factor_state(&b->sb, f, (enum factor_state)s);
+			factor_state(&b->o, f, (enum factor_state)s);
 			keep(b, &fp->state[s]);
 		}
-		factor_tail(&b->sb, f);
+		factor_tail(&b->o, f);
 		keep(b, &fp->tail);
 		fp->labels = alloc_n(b, f->nlevels + f->nrubric, sizeof *fp->labels);
 		fp->level = alloc_n(b, f->nlevels + f->nrubric + 1, sizeof *fp->level);
@@ -386,12 +539,20 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 			fp->labels[k++] = f->rubric[j].label;
 		fp->nlabels = k;
 		for (size_t j = 0; j <= k; j++) {
-			factor_level(&b->sb, f, j < k ? fp->labels[j] : NULL);
+			factor_level(&b->o, f, j < k ? fp->labels[j] : NULL);
 			keep(b, &fp->level[j]);
 		}
 		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels &&
 		    !build_scored(b, f, fp))
 			return NULL;
+		for (int prov = 0; f->kind == FACTOR_SUM && prov < 2; prov++) {
+			/* as factor() writes it piece by piece */
+			factor_state(&b->o, f, FSTATE_SCORED);
+			lit(&b->o, "null");
+			factor_level(&b->o, f, NULL);
+			lit(&b->o, prov ? "true, \"subfactors\": [" : "false, \"subfactors\": [");
+			keep(b, &fp->sum_tail[prov]);
+		}
 		fp->subs = build_factors(b, f->subs, f->nsubs);
 	}
 	return fps;
@@ -404,10 +565,10 @@ static struct part_pieces *build_parts(struct build *b, const struct track *t)
 	for (size_t i = 0; pps && i < t->nparts; i++) {
 		const struct part *p = &t->parts[i];
 
-		part_head(&b->sb, p);
+		part_head(&b->o, p);
 		keep(b, &pps[i].head);
 		for (int c = 0; c < 2; c++) {
-			part_mid(&b->sb, p, c);
+			part_mid(&b->o, p, c);
 			keep(b, &pps[i].mid[c]);
 		}
 		pps[i].factors = build_factors(b, p->factors, p->nfactors);
@@ -419,20 +580,19 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 		const struct doc_slot *s, struct slot_pieces *sp)
 {
 	for (int st = 0; st < NCHECK; st++) {
-		item_head(&b->sb, s->id, (enum check_state)st);
+		item_head(&b->o, s->id, (enum check_state)st);
 		keep(b, &sp->head[st]);
 	}
 	for (int k = 0; k < NCONST_WHY; k++) {
 		size_t from;
 
-		strbuf_addch(&b->sb, '"');
-		from = b->sb.len;
+		from = text_start(&b->o);
 		checklist_write_slot_why(p, s, const_whys[k], &b->sb);
-		text_end(&b->sb, from);
-		source_tail(&b->sb, s->source);
+		text_end(&b->o, from);
+		source_tail(&b->o, s->source);
 		keep(b, &sp->why_tail[k]);
 	}
-	source_tail(&b->sb, s->source);
+	source_tail(&b->o, s->source);
 	keep(b, &sp->tail);
 }
 
@@ -444,9 +604,9 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	pp->slots = alloc_n(b, p->nslots, sizeof *pp->slots);
 	if (b->failed)
 		return;
-	programme_head(&b->sb, p);
+	programme_head(&b->o, p);
 	keep(b, &pp->head);
-	programme_edition(&b->sb, p);
+	programme_edition(&b->o, p);
 	keep(b, &pp->edition);
 	for (size_t t = 0; t < p->ntracks; t++)
 		pp->tracks[t] = build_parts(b, &p->tracks[t]);
@@ -454,28 +614,37 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		struct criterion_pieces *cp = &pp->criteria[i];
 
 		for (int h = 0; h < NTRI; h++) {
-			criterion_head(&b->sb, &p->criteria[i], (enum tri)h);
+			criterion_head(&b->o, &p->criteria[i], (enum tri)h);
 			keep(b, &cp->head[h]);
 		}
-		source_tail(&b->sb, p->criteria[i].source);
+		source_tail(&b->o, p->criteria[i].source);
 		keep(b, &cp->tail);
 	}
 	for (size_t i = 0; i < p->nslots; i++)
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
-	source_tail(&b->sb, p->window_source);
+	source_tail(&b->o, p->window_source);
 	keep(b, &pp->window_tail);
-	threshold_part(&b->sb, p);
+	pp->rule_sources[0] = p->docrules.source_format;
+	pp->rule_sources[1] = p->docrules.source_names;
+	pp->rule_sources[2] = p->docrules.source_translation;
+	for (int k = 0; k < NRULE_SOURCES; k++) {
+		source_tail(&b->o, pp->rule_sources[k]);
+		keep(b, &pp->rule_tails[k]);
+	}
+	threshold_part(&b->o, p);
 	keep(b, &pp->threshold);
 }
 
 struct result_json_cache *result_json_cache_build(const struct policy_bundle *bundle,
 		struct arena *a)
 {
-	struct build b = {a, STRBUF_INIT(1 << 24), false};
+	struct build b = {.a = a, .sb = STRBUF_INIT(1 << 24)};
 	struct result_json_cache *c = arena_alloc(a, sizeof *c);
 
 	if (!c)
 		return NULL;
+	b.o.sb = &b.sb;
+	out_resume(&b.o);
 	c->programmes = bundle->programmes;
 	c->nprogrammes = bundle->nprogrammes;
 	c->pieces = alloc_n(&b, bundle->nprogrammes, sizeof *c->pieces);
@@ -487,16 +656,9 @@ struct result_json_cache *result_json_cache_build(const struct policy_bundle *bu
 
 /* ---- writing ------------------------------------------------------------ */
 
-struct out {
-	struct strbuf *sb;
-	const struct evaluation *ev;
-	const struct programme_pieces *pp; /* the cache for ev's programme, or NULL */
-	struct arena scratch; /* for the rare long text (checklist_write_why) */
-};
-
-static void put(struct strbuf *sb, const struct piece *pc)
+static void put(struct out *o, const struct piece *pc)
 {
-	strbuf_add(sb, pc->s, pc->n);
+	add(o, pc->s, pc->n);
 }
 
 /* level_piece: fp's piece for the level label a result names (compared by
@@ -526,77 +688,95 @@ static size_t scored_at(const struct factor_pieces *fp, const struct factor *f,
 	return f->nlevels;
 }
 
+static void subfactors(struct out *o, const struct factor_result *r,
+		const struct factor_pieces *fp);
+
 /* factor: one factor result; fp its pieces or NULL. */
 static void factor(struct out *o, const struct factor_result *r, const struct factor_pieces *fp)
 {
-	struct strbuf *sb = o->sb;
 	const struct factor *f = r->factor;
 	const struct piece *lv;
 	size_t k = fp ? scored_at(fp, f, r) : f->nlevels;
 
 	if (k < f->nlevels) { /* most results: three copies */
-		put(sb, &fp->scored_head[k]);
-		input(sb, r);
-		put(sb, &fp->scored_tail[k]);
+		put(o, &fp->scored_head[k]);
+		input(o, r);
+		put(o, &fp->scored_tail[k]);
+		return;
+	}
+	if (fp && f->kind == FACTOR_SUM && r->state == FSTATE_SCORED && r->nsubs && !r->level &&
+	    r->input_type == FACT_MISSING && !r->input) { /* a sum: three copies */
+		put(o, &fp->head);
+		dec(o, r->points);
+		put(o, &fp->sum_tail[r->provisional]);
+		subfactors(o, r, fp);
 		return;
 	}
 	lv = fp ? level_piece(fp, r->level) : NULL;
 
 	if (fp)
-		put(sb, &fp->head);
+		put(o, &fp->head);
 	else
-		factor_head(sb, f);
+		factor_head(o, f);
 	if (r->state == FSTATE_SCORED)
-		dec(sb, r->points);
+		dec(o, r->points);
 	else /* formats.md: a missing fact makes its factor not-provided, never zero */
-		lit(sb, "null");
+		lit(o, "null");
 	if (fp && (unsigned)r->state < NSTATES)
-		put(sb, &fp->state[r->state]);
+		put(o, &fp->state[r->state]);
 	else
-		factor_state(sb, f, r->state);
+		factor_state(o, f, r->state);
 	if (r->state != FSTATE_SCORED) {
-		dec(sb, r->min);
-		lit(sb, ", \"max\": ");
-		dec(sb, r->max);
-		lit(sb, "}, \"input\": ");
+		dec(o, r->min);
+		lit(o, ", \"max\": ");
+		dec(o, r->max);
+		lit(o, "}, \"input\": ");
 	}
-	input(sb, r);
+	input(o, r);
 	if (lv)
-		put(sb, lv);
+		put(o, lv);
 	else
-		factor_level(sb, f, r->level);
+		factor_level(o, f, r->level);
 	if (f->kind == FACTOR_JUDGED) {
-		strbuf_add_uint(sb, r->njudges);
+		add_uint(o, r->njudges);
 		if (fp)
-			put(sb, &fp->tail);
+			put(o, &fp->tail);
 		else
-			factor_tail(sb, f);
+			factor_tail(o, f);
 	}
 	if (!r->nsubs) {
 		if (r->provisional)
-			lit(sb, "true}");
+			lit(o, "true}");
 		else
-			lit(sb, "false}");
+			lit(o, "false}");
 		return;
 	}
 	if (r->provisional)
-		lit(sb, "true, \"subfactors\": [");
+		lit(o, "true, \"subfactors\": [");
 	else
-		lit(sb, "false, \"subfactors\": [");
+		lit(o, "false, \"subfactors\": [");
+	subfactors(o, r, fp);
+}
+
+/* subfactors: r's sub-factor results, after the '[' that opens them. */
+static void subfactors(struct out *o, const struct factor_result *r,
+		const struct factor_pieces *fp)
+{
+	const struct factor *f = r->factor;
+
 	for (size_t i = 0; i < r->nsubs; i++) {
 		const struct factor_result *s = &r->subs[i];
-		size_t si = fp ? INDEX_OF(f->subs, f->nsubs, s->factor) : 0;
+		size_t si = fp ? INDEX_NEAR(f->subs, f->nsubs, s->factor, i) : 0;
 
 		if (i)
-			lit(sb, ", ");
+			lit(o, ", ");
 		factor(o, s, fp && si < f->nsubs ? &fp->subs[si] : NULL);
 	}
-	lit(sb, "]}");
+	lit(o, "]}");
 }
 
 static void parts(struct out *o, const struct scorecard *sc)
 {
-	struct strbuf *sb = o->sb;
 	const struct part_pieces *pps = NULL;
 
 	if (o->pp) {
@@ -605,42 +785,42 @@ static void parts(struct out *o, const struct scorecard *sc)
 
 		pps = t < pol->ntracks ? o->pp->tracks[t] : NULL;
 	}
-	lit(sb, "[");
+	lit(o, "[");
 	for (size_t i = 0; i < sc->nparts; i++) {
 		const struct part_result *p = &sc->parts[i];
 		const struct part *def = p->part;
-		size_t k = pps ? INDEX_OF(sc->track->parts, sc->track->nparts, def) : 0;
+		size_t k = pps ? INDEX_NEAR(sc->track->parts, sc->track->nparts, def, i) : 0;
 		const struct part_pieces *pp = pps && k < sc->track->nparts ? &pps[k] : NULL;
 
 		if (i)
-			lit(sb, ", ");
+			lit(o, ", ");
 		if (pp)
-			put(sb, &pp->head);
+			put(o, &pp->head);
 		else
-			part_head(sb, def);
-		dec(sb, p->score);
+			part_head(o, def);
+		dec(o, p->score);
 		if (pp)
-			put(sb, &pp->mid[p->complete]);
+			put(o, &pp->mid[p->complete]);
 		else
-			part_mid(sb, def, p->complete);
-		dec(sb, p->min);
-		lit(sb, ", \"max\": ");
-		dec(sb, p->max);
-		lit(sb, "}, \"factors\": [");
+			part_mid(o, def, p->complete);
+		dec(o, p->min);
+		lit(o, ", \"max\": ");
+		dec(o, p->max);
+		lit(o, "}, \"factors\": [");
 		for (size_t j = 0; j < p->nfactors; j++) {
 			const struct factor_result *r = &p->factors[j];
-			size_t fi = pp ? INDEX_OF(def->factors, def->nfactors, r->factor) : 0;
+			size_t fi = pp ? INDEX_NEAR(def->factors, def->nfactors, r->factor, j) : 0;
 
 			if (j)
-				lit(sb, ", ");
+				lit(o, ", ");
 			factor(o, r, pp && fi < def->nfactors ? &pp->factors[fi] : NULL);
 		}
-		lit(sb, "]}");
+		lit(o, "]}");
 	}
-	lit(sb, "]");
+	lit(o, "]");
 }
 
-static void flags(struct strbuf *sb, unsigned fl)
+static void flags(struct out *o, unsigned fl)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{SCORE_SPLIT_PANEL, "\"split-panel\""},
@@ -649,50 +829,49 @@ static void flags(struct strbuf *sb, unsigned fl)
 	};
 	bool first = true;
 
-	lit(sb, "[");
+	lit(o, "[");
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (!(fl & names[i].bit))
 			continue;
 		if (!first)
-			lit(sb, ", ");
-		lit(sb, names[i].name);
+			lit(o, ", ");
+		lit(o, names[i].name);
 		first = false;
 	}
-	lit(sb, "]");
+	lit(o, "]");
 }
 
 static void eligibility(struct out *o, const struct eligibility *el)
 {
-	struct strbuf *sb = o->sb;
 	const struct programme_policy *pol = o->ev->policy;
 
-	lit(sb, "{\"eligible\": ");
-	tri(sb, el->eligible);
-	lit(sb, ", \"criteria\": [");
+	lit(o, "{\"eligible\": ");
+	tri(o, el->eligible);
+	lit(o, ", \"criteria\": [");
 	for (size_t i = 0; i < el->ncriteria; i++) {
 		const struct criterion_result *c = &el->criteria[i];
-		size_t k = o->pp ? INDEX_OF(pol->criteria, pol->ncriteria, c->criterion) : 0;
+		size_t k = o->pp ? INDEX_NEAR(pol->criteria, pol->ncriteria, c->criterion, i) : 0;
 		const struct criterion_pieces *cp =
 			o->pp && k < pol->ncriteria ? &o->pp->criteria[k] : NULL;
 
 		if (i)
-			lit(sb, ", ");
+			lit(o, ", ");
 		if (cp && (unsigned)c->holds < NTRI)
-			put(sb, &cp->head[c->holds]);
+			put(o, &cp->head[c->holds]);
 		else
-			criterion_head(sb, c->criterion, c->holds);
+			criterion_head(o, c->criterion, c->holds);
 		{
-			size_t from = sb->len;
+			size_t from = text_here(o);
 
-			eligibility_write_why(&o->ev->facts, c, sb);
-			text_end(sb, from);
+			eligibility_write_why(&o->ev->facts, c, o->sb);
+			text_end(o, from);
 		}
 		if (cp)
-			put(sb, &cp->tail);
+			put(o, &cp->tail);
 		else
-			source_tail(sb, c->criterion->source);
+			source_tail(o, c->criterion->source);
 	}
-	lit(sb, "]}");
+	lit(o, "]}");
 }
 
 /* const_why: the index in const_whys of an item whose `why` is the slot's
@@ -705,154 +884,166 @@ static size_t const_why(const struct check_item *it)
 	return NCONST_WHY;
 }
 
-static void check_item(struct out *o, const struct check_item *it)
+/* check_item: item number i of the checklist (slot i when the slots come
+ * in the policy's order, as they do). */
+/* rule_tail: the source_tail of source, copied when it is a document
+ * rule's (a finding on the file type, name or language: their sources
+ * quote the notice and would be escaped again each time). */
+static void rule_tail(struct out *o, const char *source)
 {
-	struct strbuf *sb = o->sb;
+	for (int k = 0; o->pp && k < NRULE_SOURCES; k++)
+		if (source == o->pp->rule_sources[k]) {
+			put(o, &o->pp->rule_tails[k]);
+			return;
+		}
+	source_tail(o, source);
+}
+
+static void check_item(struct out *o, const struct check_item *it, size_t i)
+{
 	const struct programme_policy *pol = o->ev->policy;
 	const struct slot_pieces *sp = NULL;
 	bool own_source;
 	size_t from;
 
 	if (o->pp && it->def) {
-		size_t k = INDEX_OF(pol->slots, pol->nslots, it->def);
+		size_t k = INDEX_NEAR(pol->slots, pol->nslots, it->def, i);
 
 		if (k < pol->nslots && it->slot == it->def->id)
 			sp = &o->pp->slots[k];
 	}
 	own_source = sp && it->source == it->def->source;
 	if (sp && (unsigned)it->state < NCHECK)
-		put(sb, &sp->head[it->state]);
+		put(o, &sp->head[it->state]);
 	else
-		item_head(sb, it->slot, it->state);
+		item_head(o, it->slot, it->state);
 	if (own_source) {
 		/* most items say only what the slot is: one copy to the end */
 		size_t k = const_why(it);
 
 		if (k < NCONST_WHY) {
-			put(sb, &sp->why_tail[k]);
+			put(o, &sp->why_tail[k]);
 			return;
 		}
 	}
-	strbuf_addch(sb, '"');
-	from = sb->len;
-	checklist_write_why(pol, &o->ev->facts, it, &o->scratch, sb);
-	text_end(sb, from);
+	from = text_start(o);
+	checklist_write_why(pol, &o->ev->facts, it, &o->scratch, o->sb);
+	text_end(o, from);
 	if (own_source)
-		put(sb, &sp->tail);
+		put(o, &sp->tail);
 	else if (o->pp && !it->def && it->source == pol->window_source)
-		put(sb, &o->pp->window_tail);
+		put(o, &o->pp->window_tail);
 	else
-		source_tail(sb, it->source);
+		rule_tail(o, it->source);
 }
 
 static void checklist(struct out *o, const struct checklist *cl)
 {
-	struct strbuf *sb = o->sb;
 
-	lit(sb, "{\"complete\": ");
-	boolean(sb, cl->complete);
-	lit(sb, ", \"items\": [");
+	lit(o, "{\"complete\": ");
+	boolean(o, cl->complete);
+	lit(o, ", \"items\": [");
 	for (size_t i = 0; i < cl->nitems; i++) {
 		if (i)
-			lit(sb, ", ");
-		check_item(o, &cl->items[i]);
+			lit(o, ", ");
+		check_item(o, &cl->items[i], i);
 	}
-	lit(sb, "]}");
+	lit(o, "]}");
 }
 
-/* advice: the advice of o->ev as a JSON array; `judged`: with the item on
- * the experts' share (not for the best case, where they gave everything). */
-static void advice(struct out *o, const struct advice *ad, bool judged)
+/* advice: ad, the advice of ev, as a JSON array; `judged`: with the item
+ * on the experts' share (not for the best case, where they gave everything). */
+static void advice(struct out *o, const struct evaluation *ev, const struct advice *ad,
+		bool judged)
 {
-	struct strbuf *sb = o->sb;
 	bool first = true;
 	size_t from;
 
-	lit(sb, "[");
+	lit(o, "[");
 	for (size_t i = 0; i < ad->nitems; i++) {
 		const struct advice_item *it = &ad->items[i];
 		if (!first)
-			lit(sb, ", ");
+			lit(o, ", ");
 		first = false;
 		if (it->from_level)
-			lit(sb, "{\"kind\": \"raise\"");
+			lit(o, "{\"kind\": \"raise\"");
 		else
-			lit(sb, "{\"kind\": \"provide\"");
-		lit(sb, ", \"factor\": ");
-		str(sb, it->factor);
-		lit(sb, ", \"part\": ");
-		str_or_null(sb, it->part);
-		lit(sb, ", \"from\": ");
-		str_or_null(sb, it->from_level);
-		lit(sb, ", \"to\": ");
-		str_or_null(sb, it->to_level);
-		lit(sb, ", \"adds_part\": ");
-		dec(sb, it->part_gain);
-		lit(sb, ", \"adds_total\": ");
-		dec(sb, it->total_gain);
-		lit(sb, ", \"reaches\": ");
-		boolean(sb, it->reaches);
-		lit(sb, ", \"combination\": ");
-		boolean(sb, ad->combination);
-		lit(sb, ", \"text\": \"");
-		from = sb->len;
-		advice_write_text(&o->ev->facts, ad, it, sb);
-		text_end(sb, from);
-		lit(sb, "}");
+			lit(o, "{\"kind\": \"provide\"");
+		lit(o, ", \"factor\": ");
+		str(o, it->factor);
+		lit(o, ", \"part\": ");
+		str_or_null(o, it->part);
+		lit(o, ", \"from\": ");
+		str_or_null(o, it->from_level);
+		lit(o, ", \"to\": ");
+		str_or_null(o, it->to_level);
+		lit(o, ", \"adds_part\": ");
+		dec(o, it->part_gain);
+		lit(o, ", \"adds_total\": ");
+		dec(o, it->total_gain);
+		lit(o, ", \"reaches\": ");
+		boolean(o, it->reaches);
+		lit(o, ", \"combination\": ");
+		boolean(o, ad->combination);
+		lit(o, ", \"text\": \"");
+		from = text_here(o);
+		advice_write_text(&ev->facts, ad, it, o->sb);
+		text_end(o, from);
+		lit(o, "}");
 	}
 	if (judged && ad->has_judged_needed) {
 		if (!first)
-			lit(sb, ", ");
-		lit(sb, "{\"kind\": \"judged\", \"judged_points_needed\": ");
-		dec(sb, ad->judged_needed);
-		lit(sb, ", \"text\": \"");
-		from = sb->len;
-		advice_write_judged_text(&o->ev->scorecard, ad, sb);
-		text_end(sb, from);
-		lit(sb, "}");
+			lit(o, ", ");
+		lit(o, "{\"kind\": \"judged\", \"judged_points_needed\": ");
+		dec(o, ad->judged_needed);
+		lit(o, ", \"text\": \"");
+		from = text_here(o);
+		advice_write_judged_text(&ev->scorecard, ad, o->sb);
+		text_end(o, from);
+		lit(o, "}");
 	}
-	lit(sb, "]");
+	lit(o, "]");
 }
 
-static void totals(struct strbuf *sb, const struct evaluation *ev,
+static void totals(struct out *o, const struct evaluation *ev,
 		const struct programme_pieces *pp)
 {
 	const struct scorecard *sc = &ev->scorecard;
 
 	if (sc->scored) {
-		lit(sb, ", \"total\": ");
-		dec(sb, sc->total);
+		lit(o, ", \"total\": ");
+		dec(o, sc->total);
 		if (pp)
-			put(sb, &pp->threshold);
+			put(o, &pp->threshold);
 		else
-			threshold_part(sb, ev->policy);
+			threshold_part(o, ev->policy);
 	} else {
-		lit(sb, ", \"total\": null, \"threshold\": null, \"threshold_source\": null");
+		lit(o, ", \"total\": null, \"threshold\": null, \"threshold_source\": null");
 	}
-	lit(sb, ", \"passes\": ");
-	tri(sb, ev->passes);
+	lit(o, ", \"passes\": ");
+	tri(o, ev->passes);
 	if (sc->scored) {
-		lit(sb, ", \"range\": {\"min\": ");
-		dec(sb, sc->min);
-		lit(sb, ", \"max\": ");
-		dec(sb, sc->max);
-		lit(sb, "}");
+		lit(o, ", \"range\": {\"min\": ");
+		dec(o, sc->min);
+		lit(o, ", \"max\": ");
+		dec(o, sc->max);
+		lit(o, "}");
 	} else {
-		lit(sb, ", \"range\": null");
+		lit(o, ", \"range\": null");
 	}
-	lit(sb, ", \"flags\": ");
-	flags(sb, sc->flags);
+	lit(o, ", \"flags\": ");
+	flags(o, sc->flags);
 	if (sc->nexpert_totals) {
 		/* each expert's own total: how a split panel is decided */
-		lit(sb, ", \"expert_totals\": [");
+		lit(o, ", \"expert_totals\": [");
 		for (size_t i = 0; i < sc->nexpert_totals; i++) {
-			lit(sb, i ? ", {\"expert\": " : "{\"expert\": ");
-			str_or_null(sb, sc->expert_ids[i]);
-			lit(sb, ", \"total\": ");
-			dec(sb, sc->expert_totals[i]);
-			lit(sb, "}");
+			lit(o, i ? ", {\"expert\": " : "{\"expert\": ");
+			str_or_null(o, sc->expert_ids[i]);
+			lit(o, ", \"total\": ");
+			dec(o, sc->expert_totals[i]);
+			lit(o, "}");
 		}
-		lit(sb, "]");
+		lit(o, "]");
 	}
 }
 
@@ -861,51 +1052,50 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 {
 	const struct programme_policy *pol = ev->policy;
 	char d[DATE_FMT_MAX];
-	struct out o = {sb, ev, NULL, {0}};
+	struct out out = {.sb = sb, .ev = ev}, *o = &out;
 
 	if (cache) {
 		size_t k = INDEX_OF(cache->programmes, cache->nprogrammes, pol);
 
-		o.pp = k < cache->nprogrammes ? &cache->pieces[k] : NULL;
+		o->pp = k < cache->nprogrammes ? &cache->pieces[k] : NULL;
 	}
-	arena_init(&o.scratch, 0);
-	if (o.pp)
-		put(sb, &o.pp->head);
+	arena_init(&o->scratch, 0);
+	out_resume(o);
+	if (o->pp)
+		put(o, &o->pp->head);
 	else
-		programme_head(sb, pol);
+		programme_head(o, pol);
 	if (ev->facts.app->track) {
-		lit(sb, ", \"track\": ");
-		str(sb, ev->facts.app->track);
+		lit(o, ", \"track\": ");
+		str(o, ev->facts.app->track);
 	}
-	if (o.pp)
-		put(sb, &o.pp->edition);
+	if (o->pp)
+		put(o, &o->pp->edition);
 	else
-		programme_edition(sb, pol);
+		programme_edition(o, pol);
 	/* date_format always writes ten characters, digits and '-' (nothing
 	 * to escape), so they go between the quotes as they are */
-	strbuf_add(sb, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
-	lit(sb, "\", \"complete\": ");
-	boolean(sb, ev->scorecard.complete);
-	totals(sb, ev, o.pp);
-	lit(sb, ", \"eligibility\": ");
-	eligibility(&o, &ev->eligibility);
-	lit(sb, ", \"parts\": ");
-	parts(&o, &ev->scorecard);
-	lit(sb, ", \"checklist\": ");
-	checklist(&o, &ev->checklist);
-	lit(sb, ", \"advice\": ");
-	advice(&o, &ev->advice, true);
+	add(o, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
+	lit(o, "\", \"complete\": ");
+	boolean(o, ev->scorecard.complete);
+	totals(o, ev, o->pp);
+	lit(o, ", \"eligibility\": ");
+	eligibility(o, &ev->eligibility);
+	lit(o, ", \"parts\": ");
+	parts(o, &ev->scorecard);
+	lit(o, ", \"checklist\": ");
+	checklist(o, &ev->checklist);
+	lit(o, ", \"advice\": ");
+	advice(o, ev, &ev->advice, true);
 	if (ev->full_marks && ev->full_marks->advice.nitems) {
 		/* present only when even full expert marks cannot reach the
 		 * threshold: the changes that would reach it in that best case */
-		struct out best = o;
-
-		best.ev = ev->full_marks;
-		lit(sb, ", \"advice_full_marks\": ");
-		advice(&best, &ev->full_marks->advice, false);
+		lit(o, ", \"advice_full_marks\": ");
+		advice(o, ev->full_marks, &ev->full_marks->advice, false);
 	}
-	lit(sb, "}");
-	arena_release(&o.scratch);
+	lit(o, "}");
+	out_sync(o);
+	arena_release(&o->scratch);
 }
 
 void result_json(const struct evaluation *ev, struct strbuf *sb)

@@ -245,20 +245,82 @@ static void __attribute__((noinline)) add_json_escaped(struct strbuf *sb, const 
 	strbuf_addch(sb, '"');
 }
 
+/* copy_json_short: copy_json_plain for n < 32.  Most strings a result
+ * holds are that short (ids, levels, choice values), and for them the
+ * scan, its loop set-up and a memcpy call cost more than the bytes: from
+ * 8 bytes on, s is tested and copied as two words (or, from 16, two SSE2
+ * vectors) that overlap in the middle, the first at s and the last
+ * ending at s + n, so every byte is covered and none read outside s;
+ * below 8, byte by byte (the copy may then be left half made). */
+static inline char *copy_json_short(char *dst, const char *s, size_t n)
+{
+	/* 1 for the bytes JSON escapes: the C0 controls, '"' and '\\' */
+	static const unsigned char special_byte[256] = {
+		[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+	};
+	char *p = dst + 1;
+
+	if (n >= 16) {
+#ifdef __SSE2__
+		if (json_special16(s) | json_special16(s + n - 16))
+			return NULL;
+		memcpy(p, s, 16);
+		memcpy(p + n - 16, s + n - 16, 16);
+#else
+		if (json_plain_span(s, 0, n) != n)
+			return NULL;
+		memcpy(p, s, n);
+#endif
+	} else if (n >= 8) {
+		if (!json_plain8(s) || !json_plain8(s + n - 8))
+			return NULL;
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else {
+		unsigned special = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			p[i] = (char)c;
+			special |= special_byte[c];
+		}
+		if (special)
+			return NULL;
+	}
+	dst[0] = '"';
+	p[n] = '"';
+	return p + n + 1;
+}
+
+char *strbuf_copy_json_plain(char *dst, const char *s, size_t n)
+{
+	if (n < 32)
+		return copy_json_short(dst, s, n);
+	if (json_plain_span(s, 0, n) != n)
+		return NULL;
+	dst[0] = '"';
+	memcpy(dst + 1, s, n);
+	dst[n + 1] = '"';
+	return dst + n + 2;
+}
+
 void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n)
 {
-	size_t i = json_plain_span(s, 0, n);
+	size_t i;
 
-	if (i == n && strbuf_has_room(sb, n + 2)) { /* most strings: copy as they are */
-		char *p = sb->buf + sb->len;
+	/* most strings: copied as they are, then the NUL */
+	if (strbuf_has_room(sb, n + 2)) {
+		char *end = strbuf_copy_json_plain(sb->buf + sb->len, s, n);
 
-		p[0] = '"';
-		memcpy(p + 1, s, n);
-		p[n + 1] = '"';
-		p[n + 2] = '\0';
-		sb->len += n + 2;
-		return;
+		if (end) {
+			*end = '\0';
+			sb->len += n + 2;
+			return;
+		}
+		sb->buf[sb->len] = '\0'; /* a short copy may have overwritten it */
 	}
+	i = json_plain_span(s, 0, n);
 	add_json_escaped(sb, s, i, n);
 }
 

@@ -78,6 +78,12 @@ void strbuf_addrep(struct strbuf *sb, const char *s, size_t n);
 /* strbuf_add_json: s as a JSON string literal, quotes included. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_json_n(struct strbuf *sb, const char *s, size_t n);
+/* strbuf_copy_json_plain: s[0..n) as a JSON string literal, quotes
+ * included, at dst (room for n + 2 bytes; no NUL is written), when none of
+ * it needs escaping: returns the end of what it wrote.  NULL when some
+ * byte needs escaping (dst[0..n + 2) may then hold anything).  For
+ * writers that keep their own cursor into a buffer (result_json). */
+char *strbuf_copy_json_plain(char *dst, const char *s, size_t n);
 /* strbuf_json_quote_from: make sb->buf[from..len), text appended after an
  * opening '"', a JSON string literal: escape it in place and close the
  * quote.  For text written straight into the output (result_json). */

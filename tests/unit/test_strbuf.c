@@ -57,6 +57,17 @@ static void check(const char *s, size_t n)
 	assert_int_equal(sb.len, wn);
 	assert_memory_equal(sb.buf, want, wn);
 
+	/* after text already there, which stays (short strings are copied
+	 * before they are tested) */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "ab");
+	strbuf_add_json_n(&sb, s, n);
+	assert_int_equal(sb.len, 2 + wn);
+	assert_memory_equal(sb.buf, "ab", 2);
+	assert_memory_equal(sb.buf + 2, want, wn);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_reset(&sb);
+
 	if (!memchr(s, '\0', n)) {
 		memcpy(z, s, n);
 		z[n] = '\0';
