@@ -952,6 +952,15 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 	t.u = arena_alloc(rq->a, sizeof *t.u);
 	if (!t.u || !http_db(rq) || !session_ensure(rq))
 		return finish(r, ACCT_BUSY);
+	/* A dead or made-up token is refused before the Argon2id hash (64 MiB,
+	 * tens of milliseconds): this form has no throttle, so a hash per
+	 * guessed link would let anyone keep the server's CPU and memory busy.
+	 * The transaction checks the token again (it may be used meanwhile). */
+	e = accounts_reset_check(rq, token);
+	if (e == ACCT_BAD_TOKEN)
+		field_error(r, ACCT_F_TOKEN, "acct_err_token");
+	if (e != ACCT_OK)
+		return finish(r, e);
 	if (!password_hash(password, hash))
 		return finish(r, ACCT_ERROR);
 	token_hash(token, h);

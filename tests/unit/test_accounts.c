@@ -511,6 +511,48 @@ static void test_reset(void **state)
 			 ACCT_OK);
 }
 
+/* cpu_ms: this thread's CPU time in milliseconds (what a hash costs here,
+ * whatever else the machine is doing; PostgreSQL's work is in another
+ * process and not counted, which only makes the refusals cheaper). */
+static double cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* A made-up reset link costs no password hash: the reset form has no
+ * throttle, so an Argon2id hash (64 MiB) per guessed link would let anyone
+ * keep the server busy.  Five refusals together must cost less than one
+ * hash; before the fix each of them made one. */
+static void test_reset_bad_token_costs_no_hash(void **state)
+{
+	struct fx *f = *state;
+	struct acct_result r;
+	char hash[128];
+	double t0, one_hash, five;
+
+	t0 = cpu_ms();
+	assert_true(password_hash("a brand new password", hash));
+	one_hash = cpu_ms() - t0;
+	t0 = cpu_ms();
+	for (int i = 0; i < 5; i++) {
+		char tok[44];
+
+		memset(tok, 'A' + i, 43);
+		tok[43] = '\0';
+		assert_int_equal(accounts_reset(new_browser(f, "192.0.2.99"), tok,
+						"a brand new password", &r), ACCT_BAD_TOKEN);
+		expect_field(&r, ACCT_F_TOKEN, "acct_err_token");
+		assert_null(f->rq.user);
+	}
+	five = cpu_ms() - t0;
+	if (five >= one_hash)
+		fail_msg("five refused reset links took %.1f ms of CPU, one password hash %.1f ms: "
+			 "a made-up link is being hashed", five, one_hash);
+}
+
 /* ---- two uses of one reset link at the same moment ---- */
 
 struct resetter {
@@ -1070,6 +1112,7 @@ int main(void)
 		BOTH(test_logout_keeps_old_cookie_dead),
 		BOTH(test_throttle),
 		BOTH(test_reset),
+		BOTH(test_reset_bad_token_costs_no_hash),
 		BOTH(test_reset_link_used_twice_at_once),
 		BOTH(test_reset_expires),
 		BOTH(test_reset_mail_in_user_language),
