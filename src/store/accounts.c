@@ -313,6 +313,15 @@ enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64
 	return q_end(&q, q_insert(&q, id));
 }
 
+enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_WITHDRAW);
+	q_int(&q, 1, id);
+	return q_end(&q, q_write(&q));
+}
+
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
 		struct mail *out)
 {

@@ -158,6 +158,9 @@ static const struct query queries[Q__COUNT] = {
 	  "FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1",
 	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
 	  "FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1" },
+	{ Q_OUTBOX_WITHDRAW, "outbox_withdraw",
+	  "DELETE FROM outbox WHERE id = ?1 AND sent_at IS NULL",
+	  "DELETE FROM outbox WHERE id = $1 AND sent_at IS NULL" },
 
 	{ Q_AUDIT_ADD, "audit_add",
 	  "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

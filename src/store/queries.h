@@ -71,6 +71,7 @@ enum query_id {
 	/* outbox */
 	Q_OUTBOX_ADD,
 	Q_OUTBOX_LATEST,
+	Q_OUTBOX_WITHDRAW,
 	/* audit */
 	Q_AUDIT_ADD,
 	Q_AUDIT_BY_SUBJECT,

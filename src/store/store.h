@@ -253,6 +253,9 @@ struct mail {
 	int64_t created_at, sent_at; /* sent_at 0: not yet sent */
 };
 enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64_t *id);
+/* store_outbox_withdraw: remove mail id before it is sent; STORE_NOTFOUND
+ * when there is no such mail or it has been sent. */
+enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id);
 /* store_outbox_latest: the newest mail to `to` (tests and the admin view). */
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
 		struct mail *out);
