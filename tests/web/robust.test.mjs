@@ -349,6 +349,18 @@ describe('what a user types comes back escaped', () => {
 			});
 		}
 	}
+	for (const p of ['//evil.example/x', '/%5Cevil.example/x', '/%2F%2Fevil.example/x']) {
+		test(`GET ${p}: the language links of the 404 page stay on this site`, async () => {
+			const r = await plainGet(srv.port, p);
+			assert.equal(r.status, 404);
+			const links = [...r.body.matchAll(/<a href="([^"]*lang=[a-z]+)"/g)].map((m) => decodeEntities(m[1]));
+			assert.equal(links.length, 3, 'three language links');
+			for (const l of links) {
+				assert.ok(!/^\/[\/\\]/.test(l), `${l} leads to another host`);
+				assert.equal(new URL(l, 'https://portal.example/').host, 'portal.example', `${l} leaves the site`);
+			}
+		});
+	}
 	test('a query value in the language links is escaped in the attribute', async () => {
 		const r = await plainGet(srv.port, `/catalog?q=${encodeURIComponent('"onmouseover="x')}`);
 		assert.ok(!/href="[^"]*"onmouseover=/.test(r.body));
