@@ -367,6 +367,29 @@ describe('what a user types comes back escaped', () => {
 	});
 });
 
+describe('no open redirect through ?next=', () => {
+	const offsite = ['//evil.example/', '/\\evil.example/', '/\t/evil.example/', 'https://evil.example/',
+		'/\r\nSet-Cookie: x=y', 'javascript:alert(1)'];
+	test('after login, a next= that leaves the site goes to the dashboard; a local one is followed', async () => {
+		if (srv.usersError)
+			assert.fail(`accounts are needed: ${srv.usersError}`);
+		const u = srv.users.registry;
+		for (const next of [...offsite, '/catalog?q=IEEE']) {
+			const c = new Client(srv.url);
+			await c.get('/login?next=' + encodeURIComponent(next));
+			const r = await c.post('/login', { email: u.email, password: u.password, next }, { csrf: true });
+			assert.equal(r.status, 303, `login with next=${JSON.stringify(next)}: ${r.status}`);
+			const want = next.startsWith('/catalog') ? next : '/dashboard';
+			assert.equal(r.location, want, `next=${JSON.stringify(next)} sent the browser to ${r.location}`);
+			assert.equal(new URL(r.location, 'https://portal.example/').host, 'portal.example');
+			assert.ok(!r.setCookies.some((x) => x.startsWith('x=')), 'no header injected');
+			// Logged in already: GET /login?next= redirects at once, as safely.
+			const g = await c.get('/login?next=' + encodeURIComponent(next));
+			assert.equal(g.location, want, `GET /login?next=${JSON.stringify(next)} sent the browser to ${g.location}`);
+		}
+	});
+});
+
 describe('login throttle', () => {
 	test(`after ${LOGIN_MAX_FAILURES} failed logins the right password is refused with 429`, async () => {
 		if (srv.usersError)
