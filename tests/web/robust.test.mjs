@@ -242,6 +242,8 @@ describe('security headers on every kind of answer', () => {
 			assert.match(csp, /default-src 'self'/);
 			assert.equal(h.get('x-content-type-options'), 'nosniff');
 			assert.match(h.get('referrer-policy') || '', /^(same-origin|no-referrer|strict-origin|strict-origin-when-cross-origin)$/);
+			for (const f of ['camera', 'microphone', 'geolocation'])
+				assert.match(h.get('permissions-policy') || '', new RegExp(`(^|, )${f}=\\(\\)`), `${kind}: ${f} not denied`);
 		});
 	}
 	test('pages with a session are not cached', async () => {
