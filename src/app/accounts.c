@@ -760,25 +760,36 @@ static const char *replace(struct arena *a, const char *text, const char *name,
 
 /* A reset link, as app_tx runs it: the token (hashed), the mail in the
  * outbox (a table: a rollback takes it back; nothing is sent from here)
- * and the audit entry.  Token and mail are made before. */
+ * and the audit entry.  Token and mail are made before.
+ *
+ * An address without an account goes through the same steps, so that
+ * neither the answer nor its time tells whether the account exists: a
+ * token is drawn and hashed, the mail is composed and written to the
+ * outbox, and the same transaction withdraws it again (in place of the
+ * token's row, which needs an account) before the audit entry (subject
+ * "user:unknown", the address asked for) and the commit.  Nothing is
+ * ever mailed to such an address. */
 struct reset_request_tx {
 	const unsigned char *h;
-	int64_t user_id, actor, now;
-	const char *subject;
+	int64_t user_id, actor, now; /* user_id 0: no such account */
+	const char *subject, *after;
 	const struct mail *mail;
 };
 
 static enum store_rc reset_request_run(struct store_conn *c, void *arg)
 {
 	struct reset_request_tx *t = arg;
-	int64_t mail_id;
-	enum store_rc rc;
+	int64_t mail_id = 0;
+	enum store_rc rc = STORE_OK;
 
-	rc = store_reset_create(c, t->h, t->user_id, t->now + ACCT_RESET_TTL);
+	if (t->user_id)
+		rc = store_reset_create(c, t->h, t->user_id, t->now + ACCT_RESET_TTL);
 	if (rc == STORE_OK)
 		rc = store_outbox_add(c, t->mail, &mail_id);
+	if (rc == STORE_OK && !t->user_id)
+		rc = store_outbox_withdraw(c, mail_id);
 	if (rc == STORE_OK)
-		rc = audit(c, t->now, t->actor, "user.reset_requested", t->subject, NULL);
+		rc = audit(c, t->now, t->actor, "user.reset_requested", t->subject, t->after);
 	return rc;
 }
 
@@ -792,6 +803,7 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 	struct mail m;
 	enum store_rc rc;
 	enum acct_err ae;
+	bool known;
 
 	result_init(r);
 	e = check_email(rq->a, email, r);
@@ -803,10 +815,11 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 	if ((ae = form_limit(rq, FORM_FORGOT, e, r)) != ACCT_OK)
 		return finish(r, ae);
 	rc = store_user_by_email(rq->db, e, rq->a, &u);
-	if (rc == STORE_NOTFOUND)
-		return finish(r, ACCT_OK);     /* the same answer: nothing to send */
-	if (rc != STORE_OK)
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return finish(r, from_store(rc));
+	known = rc == STORE_OK;
+	if (!known)                     /* the same work from here on */
+		u = (struct user){ .id = 0, .email = e, .name = "", .lang = NULL };
 
 	tok = token_new(rq->a, 32);
 	if (!tok)
@@ -833,9 +846,11 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 	t.user_id = u.id;
 	t.actor = session_user_id(rq);
 	t.subject = user_subject(rq->a, u.id);
+	t.after = known ? NULL : user_json(rq->a, e, 0);
 	t.mail = &m;
 	t.now = rq->now;
-	ae = t.subject ? outcome(app_tx(rq->db, reset_request_run, &t), ACCT_OK) : ACCT_ERROR;
+	ae = t.subject && (known || t.after)
+		? outcome(app_tx(rq->db, reset_request_run, &t), ACCT_OK) : ACCT_ERROR;
 	sodium_memzero(h, sizeof h);
 	return finish(r, ae);
 }
@@ -952,6 +967,15 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
 	t.u = arena_alloc(rq->a, sizeof *t.u);
 	if (!t.u || !http_db(rq) || !session_ensure(rq))
 		return finish(r, ACCT_BUSY);
+	/* A dead or made-up token is refused before the Argon2id hash (64 MiB,
+	 * tens of milliseconds): this form has no throttle, so a hash per
+	 * guessed link would let anyone keep the server's CPU and memory busy.
+	 * The transaction checks the token again (it may be used meanwhile). */
+	e = accounts_reset_check(rq, token);
+	if (e == ACCT_BAD_TOKEN)
+		field_error(r, ACCT_F_TOKEN, "acct_err_token");
+	if (e != ACCT_OK)
+		return finish(r, e);
 	if (!password_hash(password, hash))
 		return finish(r, ACCT_ERROR);
 	token_hash(token, h);

@@ -142,7 +142,8 @@ enum store_rc store_session_by_hash(struct store_conn *c, const unsigned char ha
 }
 
 enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user_id,
-		const unsigned char new_hash[32], const char *new_csrf, int64_t expires_at)
+		const unsigned char new_hash[32], const char *new_csrf, int64_t created_at,
+		int64_t expires_at)
 {
 	struct q q;
 
@@ -152,6 +153,17 @@ enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user
 	q_bytes(&q, 3, new_hash, 32);
 	q_text(&q, 4, new_csrf);
 	q_int(&q, 5, expires_at);
+	q_int(&q, 6, created_at);
+	return q_end(&q, q_write(&q));
+}
+
+enum store_rc store_session_extend(struct store_conn *c, int64_t id, int64_t expires_at)
+{
+	struct q q;
+
+	q_start(&q, c, Q_SESSION_EXTEND);
+	q_int(&q, 1, id);
+	q_int(&q, 2, expires_at);
 	return q_end(&q, q_write(&q));
 }
 
@@ -311,6 +323,15 @@ enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64
 	q_text(&q, 3, m->body);
 	q_int(&q, 4, m->created_at);
 	return q_end(&q, q_insert(&q, id));
+}
+
+enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_WITHDRAW);
+	q_int(&q, 1, id);
+	return q_end(&q, q_write(&q));
 }
 
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,

@@ -103,10 +103,14 @@ static const struct query queries[Q__COUNT] = {
 	  "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
 	  "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = $1 AND expires_at > $2" },
 	{ Q_SESSION_LOGIN, "session_login",
-	  "UPDATE sessions SET user_id = ?2, token_hash = ?3, csrf = ?4, expires_at = ?5 "
-	  "WHERE id = ?1",
-	  "UPDATE sessions SET user_id = $2, token_hash = $3, csrf = $4, expires_at = $5 "
-	  "WHERE id = $1" },
+	  "UPDATE sessions SET user_id = ?2, token_hash = ?3, csrf = ?4, expires_at = ?5, "
+	  "created_at = ?6 WHERE id = ?1",
+	  "UPDATE sessions SET user_id = $2, token_hash = $3, csrf = $4, expires_at = $5, "
+	  "created_at = $6 WHERE id = $1" },
+	/* a later end for a session in use (never an earlier one) */
+	{ Q_SESSION_EXTEND, "session_extend",
+	  "UPDATE sessions SET expires_at = ?2 WHERE id = ?1 AND expires_at < ?2",
+	  "UPDATE sessions SET expires_at = $2 WHERE id = $1 AND expires_at < $2" },
 	{ Q_SESSION_DELETE, "session_delete",
 	  "DELETE FROM sessions WHERE id = ?1",
 	  "DELETE FROM sessions WHERE id = $1" },
@@ -158,6 +162,9 @@ static const struct query queries[Q__COUNT] = {
 	  "FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1",
 	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
 	  "FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1" },
+	{ Q_OUTBOX_WITHDRAW, "outbox_withdraw",
+	  "DELETE FROM outbox WHERE id = ?1 AND sent_at IS NULL",
+	  "DELETE FROM outbox WHERE id = $1 AND sent_at IS NULL" },
 
 	{ Q_AUDIT_ADD, "audit_add",
 	  "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -196,9 +196,15 @@ enum store_rc store_session_create(struct store_conn *c, const struct session *s
 enum store_rc store_session_by_hash(struct store_conn *c, const unsigned char hash[32],
 		int64_t now, struct arena *a, struct session *out);
 /* store_session_login: bind the session to user_id with a fresh token hash
- * and CSRF token (session fixation defence). */
+ * and CSRF token (session fixation defence); it counts as created at
+ * created_at (the login) and ends at expires_at. */
 enum store_rc store_session_login(struct store_conn *c, int64_t id, int64_t user_id,
-		const unsigned char new_hash[32], const char *new_csrf, int64_t expires_at);
+		const unsigned char new_hash[32], const char *new_csrf, int64_t created_at,
+		int64_t expires_at);
+/* store_session_extend: move the end of session id to expires_at when that
+ * is later than its end now (STORE_NOTFOUND when it is not, or there is no
+ * such session). */
+enum store_rc store_session_extend(struct store_conn *c, int64_t id, int64_t expires_at);
 /* store_session_delete: STORE_OK also if there was no such session (a
  * second logout, or a purge got there first). */
 enum store_rc store_session_delete(struct store_conn *c, int64_t id);
@@ -253,6 +259,9 @@ struct mail {
 	int64_t created_at, sent_at; /* sent_at 0: not yet sent */
 };
 enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64_t *id);
+/* store_outbox_withdraw: remove mail id before it is sent; STORE_NOTFOUND
+ * when there is no such mail or it has been sent. */
+enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id);
 /* store_outbox_latest: the newest mail to `to` (tests and the admin view). */
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
 		struct mail *out);

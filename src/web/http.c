@@ -79,20 +79,33 @@ char *http_url_decode(struct arena *a, const char *s, size_t n, bool plus_is_spa
 	return out;
 }
 
-void http_url_encode(struct strbuf *sb, const char *s)
+/* add_encoded: c as itself when unreserved (RFC 3986), else as %XX. */
+static void add_encoded(struct strbuf *sb, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '_' || c == '.' || c == '~') {
+		strbuf_addch(sb, (char)c);
+	} else {
+		char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+		strbuf_add(sb, e, 3);
+	}
+}
 
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			strbuf_addch(sb, (char)c);
-		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-			strbuf_add(sb, e, 3);
-		}
+void http_url_encode(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++)
+		add_encoded(sb, (unsigned char)*s);
+}
+
+void http_path_encode(struct strbuf *sb, const char *path)
+{
+	for (size_t i = 0; path[i]; i++) {
+		if (path[i] == '/' && i != 1)
+			strbuf_addch(sb, '/');
+		else
+			add_encoded(sb, (unsigned char)path[i]);
 	}
 }
 

@@ -86,6 +86,11 @@ int http_parse_urlencoded(struct arena *a, const char *s, size_t n, struct kv **
 char *http_url_decode(struct arena *a, const char *s, size_t n, bool plus_is_space);
 /* http_url_encode: append s percent-encoded (unreserved characters kept). */
 void http_url_encode(struct strbuf *sb, const char *s);
+/* http_path_encode: append path (decoded, starting with '/') as a link to
+ * this site: percent-encoded as http_url_encode, '/' kept except right
+ * after the first, so that "//host" and "/\host" (which browsers read as
+ * another host) stay paths here. */
+void http_path_encode(struct strbuf *sb, const char *path);
 
 void http_set_header(struct response *rs, const char *name, const char *value);
 /* http_redirect: 303 See Other to a local path (must start with '/'). */

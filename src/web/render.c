@@ -26,8 +26,10 @@ static void language_switch(struct request *rq, struct view *v)
 		struct view *l = view_list_push_object(list);
 		struct strbuf href = STRBUF_INIT(2048);
 
-		/* Keep the page's own query (a self-check step) and set lang. */
-		strbuf_addstr(&href, rq->path);
+		/* Keep the page's own query (a self-check step) and set lang.
+		 * The path is the visitor's: encoded, so that "//host/" or
+		 * "/\host/" (a 404 page) cannot link to another site. */
+		http_path_encode(&href, rq->path);
 		strbuf_addch(&href, '?');
 		for (size_t q = 0; q < rq->nquery; q++) {
 			if (strcmp(rq->query[q].key, "lang") == 0)

@@ -178,6 +178,10 @@ static void security_headers(struct MHD_Response *r, const struct response *rs)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	/* No page needs the camera, microphone, location, payment or USB:
+	 * denied, also to anything a page might ever embed. */
+	MHD_add_response_header(r, "Permissions-Policy",
+		"camera=(), microphone=(), geolocation=(), payment=(), usb=()");
 	if (rs->no_store)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 }

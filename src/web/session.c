@@ -41,6 +41,29 @@ bool password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+int64_t session_end(const struct site_config *cfg, int64_t created_at, int64_t now)
+{
+	int64_t by_age = created_at + (int64_t)cfg->session_ttl_s;
+	int64_t by_idle = now + (int64_t)cfg->session_idle_s;
+
+	return by_idle < by_age ? by_idle : by_age;
+}
+
+/* extend: a session in use ends session_idle_s after this request (never
+ * past session_ttl_s after it began).  Written at most once a minute (or
+ * half the idle time, when shorter), so a page's burst of requests costs
+ * one write; a write that fails only leaves the end where it was. */
+static void extend(struct request *rq, struct session *s)
+{
+	const struct site_config *cfg = &rq->site->cfg;
+	int64_t end = session_end(cfg, s->created_at, rq->now);
+	int64_t step = cfg->session_idle_s / 2 < 60 ? cfg->session_idle_s / 2 : 60;
+
+	if (end - s->expires_at >= step && end > s->expires_at &&
+	    store_session_extend(rq->db, s->id, end) == STORE_OK)
+		s->expires_at = end;
+}
+
 bool session_load(struct request *rq)
 {
 	const char *tok = http_cookie(rq, SESSION_COOKIE);
@@ -60,6 +83,7 @@ bool session_load(struct request *rq)
 	if (rc != STORE_OK)
 		return false;
 	rq->session = s;
+	extend(rq, s);
 	if (s->user_id) {
 		struct user *u = arena_alloc(rq->a, sizeof *u);
 		if (!u)
@@ -88,7 +112,7 @@ bool session_ensure(struct request *rq)
 	s->csrf = token_new(rq->a, 24);
 	s->lang = rq->lang;
 	s->created_at = rq->now;
-	s->expires_at = rq->now + rq->site->cfg.session_ttl_s;
+	s->expires_at = session_end(&rq->site->cfg, rq->now, rq->now);
 	if (!s->csrf || store_session_create(rq->db, s, &s->id) != STORE_OK)
 		return false;
 	rq->session = s;
@@ -125,9 +149,10 @@ bool session_login(struct request *rq, const struct user *u)
 	if (!tok || !csrf)
 		return false;
 	token_hash(tok, h);
-	if (store_session_login(rq->db, rq->session->id, u->id, h, csrf,
-				rq->now + rq->site->cfg.session_ttl_s) != STORE_OK)
+	if (store_session_login(rq->db, rq->session->id, u->id, h, csrf, rq->now,
+				session_end(&rq->site->cfg, rq->now, rq->now)) != STORE_OK)
 		return false;
+	rq->session->created_at = rq->now;
 	memcpy(rq->session->token_hash, h, sizeof h);
 	rq->session->csrf = csrf;
 	rq->session->user_id = u->id;

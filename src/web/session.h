@@ -4,7 +4,9 @@
  * (`yc_session`, Secure behind TLS); the database keeps only its SHA-256,
  * so a stolen database does not yield live sessions.  Visitors get an
  * anonymous session the first time a page shows them a form, because every
- * state-changing form carries the session's CSRF token.  Logging in
+ * state-changing form carries the session's CSRF token.  A session ends
+ * session_idle_s after its last request, and session_ttl_s after login
+ * however much it is used (site.h).  Logging in
  * replaces the token and the CSRF token (no session fixation).  Everything
  * lives in the store, so any server behind the proxy can answer.
  */
@@ -20,9 +22,16 @@
 #define SESSION_COOKIE "yc_session"
 
 struct MHD_Response;
+struct site_config;
 
+/* session_end: when a session that began at created_at ends if its last
+ * request comes at now: session_idle_s after now, but never later than
+ * session_ttl_s after created_at (login, or the first form for a visitor). */
+int64_t session_end(const struct site_config *cfg, int64_t created_at, int64_t now);
 /* session_load: the session and user of the request's cookie, if any and
- * unexpired.  Returns false only when the database failed. */
+ * unexpired (neither idle for session_idle_s nor older than session_ttl_s);
+ * its end is moved on by this request.  Returns false only when the
+ * database failed. */
 bool session_load(struct request *rq);
 /* session_ensure: a session for this request, creating an anonymous one
  * (and its cookie) when there is none.  False when the database failed. */

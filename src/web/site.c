@@ -37,6 +37,7 @@ void site_config_defaults(struct site_config *c)
 	c->account_forms_max = 10;
 	c->account_forms_window_s = 3600;
 	c->session_ttl_s = 8 * 3600;
+	c->session_idle_s = 30 * 60;
 	c->housekeeping_interval_s = 600;
 }
 
@@ -78,6 +79,7 @@ static const struct ckey ckeys[] = {
 	{"account_forms_max_attempts", C_UINT, CF(account_forms_max), 1, 100000},
 	{"account_forms_window_seconds", C_UINT, CF(account_forms_window_s), 1, 86400},
 	{"session_ttl_seconds", C_UINT, CF(session_ttl_s), 60, 30 * 86400},
+	{"session_idle_seconds", C_UINT, CF(session_idle_s), 5, 30 * 86400},
 	{"housekeeping_interval_seconds", C_UINT, CF(housekeeping_interval_s), 0, 86400},
 };
 #undef CF

@@ -49,7 +49,8 @@ struct site_config {
 	 * within the window before the form answers 429. */
 	unsigned account_forms_max;
 	unsigned account_forms_window_s;
-	unsigned session_ttl_s;
+	unsigned session_ttl_s;  /* the longest a session lives after login */
+	unsigned session_idle_s; /* ... and without a request: it ends sooner */
 	/* How often expired sessions, old throttle entries and expired reset
 	 * links are removed (app/housekeeping.h); 0: never by this server. */
 	unsigned housekeeping_interval_s;

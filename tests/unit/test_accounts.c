@@ -511,6 +511,48 @@ static void test_reset(void **state)
 			 ACCT_OK);
 }
 
+/* cpu_ms: this thread's CPU time in milliseconds (what a hash costs here,
+ * whatever else the machine is doing; PostgreSQL's work is in another
+ * process and not counted, which only makes the refusals cheaper). */
+static double cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* A made-up reset link costs no password hash: the reset form has no
+ * throttle, so an Argon2id hash (64 MiB) per guessed link would let anyone
+ * keep the server busy.  Five refusals together must cost less than one
+ * hash; before the fix each of them made one. */
+static void test_reset_bad_token_costs_no_hash(void **state)
+{
+	struct fx *f = *state;
+	struct acct_result r;
+	char hash[128];
+	double t0, one_hash, five;
+
+	t0 = cpu_ms();
+	assert_true(password_hash("a brand new password", hash));
+	one_hash = cpu_ms() - t0;
+	t0 = cpu_ms();
+	for (int i = 0; i < 5; i++) {
+		char tok[44];
+
+		memset(tok, 'A' + i, 43);
+		tok[43] = '\0';
+		assert_int_equal(accounts_reset(new_browser(f, "192.0.2.99"), tok,
+						"a brand new password", &r), ACCT_BAD_TOKEN);
+		expect_field(&r, ACCT_F_TOKEN, "acct_err_token");
+		assert_null(f->rq.user);
+	}
+	five = cpu_ms() - t0;
+	if (five >= one_hash)
+		fail_msg("five refused reset links took %.1f ms of CPU, one password hash %.1f ms: "
+			 "a made-up link is being hashed", five, one_hash);
+}
+
 /* ---- two uses of one reset link at the same moment ---- */
 
 struct resetter {
@@ -876,6 +918,63 @@ static int64_t outbox_id(struct fx *f, const char *to)
 	return rc == STORE_OK ? m.id : 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double wall_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+#define FORGOT_RUNS 301
+
+/* The forgot-password form takes as long for an address without an
+ * account as for one with: both draw and hash a token, compose the mail
+ * and commit a transaction of the same writes.  Before, an unknown address
+ * was answered after the lookup, about half the time of a known one (the
+ * difference was visible over the network: user enumeration).  Requests
+ * alternate, so a busy machine slows both alike; the medians may differ by
+ * a fifth at most. */
+static void test_forgot_takes_as_long_without_account(void **state)
+{
+	struct fx *f = *state;
+	struct acct_result r;
+	static double known[FORGOT_RUNS], unknown[FORGOT_RUNS];
+	double mk, mu;
+
+	f->site.cfg.account_forms_max = 100000;
+	assert_int_equal(reg(f, "anna@example.org", "Anna", PW, ROLE_APPLICANT, &r), ACCT_OK);
+	for (int i = 0; i < FORGOT_RUNS; i++) {
+		for (int k = 0; k < 2; k++) {
+			struct request *rq = new_browser(f, "198.51.100.9");
+			double t0;
+
+			assert_non_null(http_db(rq));
+			t0 = wall_us();
+			assert_int_equal(accounts_request_reset(rq, k ? "anna@example.org"
+								 : "nobody@example.org", &r), ACCT_OK);
+			(k ? known : unknown)[i] = wall_us() - t0;
+		}
+	}
+	qsort(known, FORGOT_RUNS, sizeof known[0], cmp_double);
+	qsort(unknown, FORGOT_RUNS, sizeof unknown[0], cmp_double);
+	mk = known[FORGOT_RUNS / 2];
+	mu = unknown[FORGOT_RUNS / 2];
+	if (mu < mk * 0.8 || mu > mk * 1.25)
+		fail_msg("forgot-password: median %.1f us with an account, %.1f us without: "
+			 "the time tells whether an address has an account", mk, mu);
+	/* The work left a trace in the audit log only, never a mail. */
+	assert_null(mailed_token(f, "nobody@example.org"));
+	assert_true(audit_has(f, "user:unknown", "user.reset_requested", 0));
+}
+
 static void test_register_limit(void **state)
 {
 	struct fx *f = *state;
@@ -1070,6 +1169,7 @@ int main(void)
 		BOTH(test_logout_keeps_old_cookie_dead),
 		BOTH(test_throttle),
 		BOTH(test_reset),
+		BOTH(test_reset_bad_token_costs_no_hash),
 		BOTH(test_reset_link_used_twice_at_once),
 		BOTH(test_reset_expires),
 		BOTH(test_reset_mail_in_user_language),
@@ -1078,6 +1178,7 @@ int main(void)
 		BOTH(test_refused_reset_ends_nothing),
 		BOTH(test_register_limit),
 		BOTH(test_forgot_limit),
+		BOTH(test_forgot_takes_as_long_without_account),
 		BOTH(test_user_add),
 		BOTH(test_database_busy),
 		/* the translations: no database involved, once */

@@ -417,17 +417,26 @@ static void test_sessions(void **state)
 
 	/* login: a fresh hash and token; the old hash no longer finds it */
 	fill_hash(f, h2);
-	assert_int_equal(store_session_login(f->c, id, f->user, h2, "csrf-2", 500), STORE_OK);
+	assert_int_equal(store_session_login(f->c, id, f->user, h2, "csrf-2", 140, 500), STORE_OK);
 	assert_int_equal(store_session_by_hash(f->c, s.token_hash, 150, &f->a, &got),
 			 STORE_NOTFOUND);
 	assert_int_equal(store_session_by_hash(f->c, h2, 150, &f->a, &got), STORE_OK);
 	assert_int_equal(got.user_id, f->user);
 	assert_string_equal(got.csrf, "csrf-2");
+	assert_int_equal(got.created_at, 140); /* the login */
 	assert_int_equal(got.expires_at, 500);
-	assert_int_equal(store_session_login(f->c, id + 100, f->user, h2, "c", 500),
+	assert_int_equal(store_session_login(f->c, id + 100, f->user, h2, "c", 140, 500),
 			 STORE_NOTFOUND);
-	assert_int_equal(store_session_login(f->c, id, 9999, s.token_hash, "c", 500),
+	assert_int_equal(store_session_login(f->c, id, 9999, s.token_hash, "c", 140, 500),
 			 STORE_NOTFOUND); /* no such user */
+
+	/* extend: only ever later */
+	assert_int_equal(store_session_extend(f->c, id, 400), STORE_NOTFOUND);
+	assert_int_equal(store_session_extend(f->c, id + 100, 900), STORE_NOTFOUND);
+	assert_int_equal(store_session_extend(f->c, id, 520), STORE_OK);
+	assert_int_equal(store_session_by_hash(f->c, h2, 150, &f->a, &got), STORE_OK);
+	assert_int_equal(got.expires_at, 520);
+	assert_int_equal(store_session_extend(f->c, id, 500), STORE_NOTFOUND);
 
 	/* purge takes the expired, keeps the live */
 	fill_hash(f, s.token_hash);

@@ -148,6 +148,23 @@ describe('the register form', () => {
 });
 
 describe('the forgot-password form', () => {
+	test('an address with and without an account: the same status, headers and page', async () => {
+		// Addresses of one length, so that even Content-Length may not differ.
+		const known = uniq('known'), ghost = uniq('ghost');
+		assert.equal(known.length, ghost.length);
+		assert.equal((await register(browser('192.0.2.30'), known)).status, 303);
+		const rk = await forgot(browser('192.0.2.31'), known);
+		const rg = await forgot(browser('192.0.2.32'), ghost);
+		assert.equal(rk.status, 200);
+		assert.equal(rg.status, rk.status, 'the status must not tell whether the address has an account');
+		const heads = (r) => [...r.headers].filter(([k]) => k !== 'date');
+		assert.deepEqual(heads(rg), heads(rk), 'the headers must not tell whether the address has an account');
+		assert.deepEqual(rg.setCookies, rk.setCookies, 'no cookie is set for one and not the other');
+		assert.ok(same(rk, rg, known, ghost), 'the page must not tell whether the address has an account');
+		assert.equal(mailsTo(known).length, 1, 'a link for the account');
+		assert.equal(mailsTo(ghost).length, 0, 'no mail to an address without an account');
+	});
+
 	test(`mails ${MAX} links per client address, then 429 and no mail; an unknown address looks the same`, async () => {
 		const anna = uniq('forgot-anna'), ghost = uniq('forgot-ghost');
 		assert.equal((await register(browser('192.0.2.10'), anna)).status, 303);

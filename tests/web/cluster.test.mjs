@@ -25,8 +25,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startServer, stopAndCheck, run, binary, Client, csrfOf, parseSetCookie, PASSWORD,
-	ROOT } from './server.mjs';
+import { startServer, stopAndCheck, run, binary, routeTable, Client, csrfOf, parseSetCookie,
+	PASSWORD, ROOT } from './server.mjs';
 
 const LOGIN_MAX_FAILURES = 2; // per e-mail; per client address 4x this
 const IP_LIMIT = 4 * LOGIN_MAX_FAILURES;
@@ -288,6 +288,21 @@ describe('the deployment files', () => {
 		const r = spawnSync(path.join(ROOT, 'deploy/nginx/check-site'), [], { encoding: 'utf8', timeout: 60000 });
 		assert.equal(r.status, 0, `deploy/nginx/check-site failed:\n${r.stdout}${r.stderr}`);
 		assert.match(r.stdout, /test is successful/);
+	});
+
+	test('nginx rate-limits every account form a password is hashed for (login, register, reset)', () => {
+		const conf = fs.readFileSync(path.join(ROOT, 'deploy/nginx/yingcai.conf'), 'utf8');
+		const limited = [...conf.matchAll(/location ~ (\S+) \{([^}]*)\}/g)]
+			.filter((m) => /limit_req zone=yingcai_auth/.test(m[2])).map((m) => new RegExp(m[1]));
+		assert.ok(limited.length > 0, 'no location of deploy/nginx/yingcai.conf uses the yingcai_auth zone');
+		const forms = routeTable().filter((r) => r.methods.includes('POST') &&
+			/^(login|register|password)\./.test(r.name));
+		assert.ok(forms.length >= 4, `only ${forms.length} account forms in the route table`);
+		for (const r of forms) {
+			const p = r.pattern.replace(/\{[a-z]+\}/g, 'A'.repeat(43));
+			assert.ok(limited.some((re) => re.test(p)),
+				`POST ${r.pattern} (${r.name}) is not rate-limited by nginx: anyone could make the server hash passwords without end`);
+		}
 	});
 
 	test('every key of src/web/site.c is in docs/deploy.md and deploy/yingcai.conf.example', () => {

@@ -242,6 +242,8 @@ describe('security headers on every kind of answer', () => {
 			assert.match(csp, /default-src 'self'/);
 			assert.equal(h.get('x-content-type-options'), 'nosniff');
 			assert.match(h.get('referrer-policy') || '', /^(same-origin|no-referrer|strict-origin|strict-origin-when-cross-origin)$/);
+			for (const f of ['camera', 'microphone', 'geolocation'])
+				assert.match(h.get('permissions-policy') || '', new RegExp(`(^|, )${f}=\\(\\)`), `${kind}: ${f} not denied`);
 		});
 	}
 	test('pages with a session are not cached', async () => {
@@ -349,9 +351,44 @@ describe('what a user types comes back escaped', () => {
 			});
 		}
 	}
+	for (const p of ['//evil.example/x', '/%5Cevil.example/x', '/%2F%2Fevil.example/x']) {
+		test(`GET ${p}: the language links of the 404 page stay on this site`, async () => {
+			const r = await plainGet(srv.port, p);
+			assert.equal(r.status, 404);
+			const links = [...r.body.matchAll(/<a href="([^"]*lang=[a-z]+)"/g)].map((m) => decodeEntities(m[1]));
+			assert.equal(links.length, 3, 'three language links');
+			for (const l of links) {
+				assert.ok(!/^\/[\/\\]/.test(l), `${l} leads to another host`);
+				assert.equal(new URL(l, 'https://portal.example/').host, 'portal.example', `${l} leaves the site`);
+			}
+		});
+	}
 	test('a query value in the language links is escaped in the attribute', async () => {
 		const r = await plainGet(srv.port, `/catalog?q=${encodeURIComponent('"onmouseover="x')}`);
 		assert.ok(!/href="[^"]*"onmouseover=/.test(r.body));
+	});
+});
+
+describe('no open redirect through ?next=', () => {
+	const offsite = ['//evil.example/', '/\\evil.example/', '/\t/evil.example/', 'https://evil.example/',
+		'/\r\nSet-Cookie: x=y', 'javascript:alert(1)'];
+	test('after login, a next= that leaves the site goes to the dashboard; a local one is followed', async () => {
+		if (srv.usersError)
+			assert.fail(`accounts are needed: ${srv.usersError}`);
+		const u = srv.users.registry;
+		for (const next of [...offsite, '/catalog?q=IEEE']) {
+			const c = new Client(srv.url);
+			await c.get('/login?next=' + encodeURIComponent(next));
+			const r = await c.post('/login', { email: u.email, password: u.password, next }, { csrf: true });
+			assert.equal(r.status, 303, `login with next=${JSON.stringify(next)}: ${r.status}`);
+			const want = next.startsWith('/catalog') ? next : '/dashboard';
+			assert.equal(r.location, want, `next=${JSON.stringify(next)} sent the browser to ${r.location}`);
+			assert.equal(new URL(r.location, 'https://portal.example/').host, 'portal.example');
+			assert.ok(!r.setCookies.some((x) => x.startsWith('x=')), 'no header injected');
+			// Logged in already: GET /login?next= redirects at once, as safely.
+			const g = await c.get('/login?next=' + encodeURIComponent(next));
+			assert.equal(g.location, want, `GET /login?next=${JSON.stringify(next)} sent the browser to ${g.location}`);
+		}
 	});
 });
 
