@@ -210,10 +210,11 @@ bool login_throttled(struct request *rq, const char *email)
 	int64_t since = rq->now - rq->site->cfg.login_window_s;
 	int by_email = 0, by_ip = 0;
 
-	if (!http_db(rq))
+	/* Fails closed: a count that cannot be read must not let guesses in. */
+	if (!http_db(rq) ||
+	    store_login_failures_since(rq->db, key_email(rq, email), since, &by_email) != STORE_OK ||
+	    store_login_failures_since(rq->db, key_ip(rq), since, &by_ip) != STORE_OK)
 		return true;
-	store_login_failures_since(rq->db, key_email(rq, email), since, &by_email);
-	store_login_failures_since(rq->db, key_ip(rq), since, &by_ip);
 	return by_email >= (int)rq->site->cfg.login_max_failures ||
 	       by_ip >= 4 * (int)rq->site->cfg.login_max_failures;
 }
