@@ -22,6 +22,7 @@
 #include "result.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the output cursor ------------------------------------------------- */
@@ -340,6 +341,37 @@ static void item_head(struct out *o, const char *slot, enum check_state s)
 	lit(o, ", \"why\": ");
 }
 
+/* `{"kind": "raise", "factor": "education", "part": "personal", "from": ` */
+static void raise_head(struct out *o, const char *factor, const char *part)
+{
+	lit(o, "{\"kind\": \"raise\", \"factor\": ");
+	str(o, factor);
+	lit(o, ", \"part\": ");
+	str_or_null(o, part);
+	lit(o, ", \"from\": ");
+}
+
+/* `, "to": "master", "adds_part": ` */
+static void raise_to(struct out *o, const char *to)
+{
+	lit(o, ", \"to\": ");
+	str_or_null(o, to);
+	lit(o, ", \"adds_part\": ");
+}
+
+/* `, "adds_total": "2.10", "reaches": false, "combination": true, "text": "`
+ * (the sentence follows) */
+static void advice_marks(struct out *o, const struct advice *ad, const struct advice_item *it)
+{
+	lit(o, ", \"adds_total\": ");
+	dec(o, it->total_gain);
+	lit(o, ", \"reaches\": ");
+	boolean(o, it->reaches);
+	lit(o, ", \"combination\": ");
+	boolean(o, ad->combination);
+	lit(o, ", \"text\": \"");
+}
+
 /* `{"programme": "two-zones"` */
 static void programme_head(struct out *o, const struct programme_policy *p)
 {
@@ -400,6 +432,22 @@ struct factor_pieces {
 	 * subfactors.  Empty for other kinds. */
 	struct piece sum_tail[2];
 	struct factor_pieces *subs;  /* as factor->subs */
+	/* A raise advice item to level k of a bracket or choice factor (its
+	 * current level j) is raise_head, from[j], raise_to[k], its gains
+	 * and marks, raise_text[k] and the rest of the sentence.  raise_text
+	 * is the sentence's start, escaped, without quotes; .s is NULL for a
+	 * level whose words depend on the application (a wage level).  All
+	 * NULL for other kinds. */
+	const char *part_id;         /* the part raise_head names */
+	struct piece raise_head;     /* `{"kind": "raise", ... "from": ` */
+	struct piece *from, *raise_to, *raise_text;
+};
+
+/* A factor of a programme, sub-factors included, and its pieces: the
+ * pieces of an advice item's factor are found here by its address. */
+struct factor_ref {
+	const struct factor *f;
+	const struct factor_pieces *fp;
 };
 
 struct part_pieces {
@@ -430,6 +478,8 @@ struct programme_pieces {
 	const char *rule_sources[NRULE_SOURCES];
 	struct piece rule_tails[NRULE_SOURCES];
 	struct piece threshold;      /* threshold_part */
+	struct factor_ref *refs;     /* by address, for factor_pieces_of */
+	size_t nrefs;
 };
 
 struct result_json_cache {
@@ -469,6 +519,8 @@ struct build {
 	struct strbuf sb;
 	struct out o; /* writing into sb */
 	bool failed;
+	struct programme_pieces *pp; /* the programme being built */
+	size_t refs_alloc;
 };
 
 /* keep: what b->o wrote as *pc, in the arena; then empty b->sb. */
@@ -512,7 +564,64 @@ static bool build_scored(struct build *b, const struct factor *f, struct factor_
 	return true;
 }
 
-static struct factor_pieces *build_factors(struct build *b, const struct factor *fs, size_t n)
+/* keep_text: what the core wrote into b->sb, from its start, as the
+ * inside of a JSON string (escaped, without quotes) in *pc. */
+static void keep_text(struct build *b, struct piece *pc)
+{
+	text_end(&b->o, 0); /* escapes it and closes the quote */
+	keep(b, pc);
+	if (pc->s)
+		pc->n--; /* the closing quote */
+}
+
+/* build_raise: the pieces of f's raise advice items (f a factor of part p),
+ * written by the same fragments as advice() writes them. */
+static void build_raise(struct build *b, const struct factor *f, const struct part *p,
+		struct factor_pieces *fp)
+{
+	fp->from = alloc_n(b, f->nlevels, sizeof *fp->from);
+	fp->raise_to = alloc_n(b, f->nlevels, sizeof *fp->raise_to);
+	fp->raise_text = alloc_n(b, f->nlevels, sizeof *fp->raise_text);
+	if (b->failed)
+		return;
+	fp->part_id = p->id;
+	raise_head(&b->o, f->id, p->id);
+	keep(b, &fp->raise_head);
+	for (size_t k = 0; k < f->nlevels; k++) {
+		const struct level *l = &f->levels[k];
+
+		str(&b->o, l->label);
+		keep(b, &fp->from[k]);
+		raise_to(&b->o, l->label);
+		keep(b, &fp->raise_to[k]);
+		if (advice_level_constant(f, l)) {
+			advice_write_raise_head(NULL, f, l, &b->sb);
+			keep_text(b, &fp->raise_text[k]);
+		}
+	}
+}
+
+/* add_ref: f and its pieces into b->pp's refs. */
+static void add_ref(struct build *b, const struct factor *f, const struct factor_pieces *fp)
+{
+	struct programme_pieces *pp = b->pp;
+
+	if (pp->nrefs == b->refs_alloc) {
+		size_t n = b->refs_alloc ? 2 * b->refs_alloc : 32;
+		struct factor_ref *r = alloc_n(b, n, sizeof *r);
+
+		if (!r)
+			return;
+		if (pp->nrefs)
+			memcpy(r, pp->refs, pp->nrefs * sizeof *r);
+		pp->refs = r;
+		b->refs_alloc = n;
+	}
+	pp->refs[pp->nrefs++] = (struct factor_ref){f, fp};
+}
+
+static struct factor_pieces *build_factors(struct build *b, const struct part *p,
+		const struct factor *fs, size_t n)
 {
 	struct factor_pieces *fps = alloc_n(b, n, sizeof *fps);
 
@@ -553,7 +662,10 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 			lit(&b->o, prov ? "true, \"subfactors\": [" : "false, \"subfactors\": [");
 			keep(b, &fp->sum_tail[prov]);
 		}
-		fp->subs = build_factors(b, f->subs, f->nsubs);
+		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels)
+			build_raise(b, f, p, fp);
+		add_ref(b, f, fp);
+		fp->subs = build_factors(b, p, f->subs, f->nsubs);
 	}
 	return fps;
 }
@@ -571,7 +683,7 @@ static struct part_pieces *build_parts(struct build *b, const struct track *t)
 			part_mid(&b->o, p, c);
 			keep(b, &pps[i].mid[c]);
 		}
-		pps[i].factors = build_factors(b, p->factors, p->nfactors);
+		pps[i].factors = build_factors(b, p, p->factors, p->nfactors);
 	}
 	return pps;
 }
@@ -596,6 +708,14 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 	keep(b, &sp->tail);
 }
 
+static int ref_cmp(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)((const struct factor_ref *)x)->f;
+	uintptr_t c = (uintptr_t)((const struct factor_ref *)y)->f;
+
+	return (a > c) - (a < c);
+}
+
 static void build_programme(struct build *b, const struct programme_policy *p,
 		struct programme_pieces *pp)
 {
@@ -604,6 +724,8 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	pp->slots = alloc_n(b, p->nslots, sizeof *pp->slots);
 	if (b->failed)
 		return;
+	b->pp = pp;
+	b->refs_alloc = 0;
 	programme_head(&b->o, p);
 	keep(b, &pp->head);
 	programme_edition(&b->o, p);
@@ -633,6 +755,8 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	}
 	threshold_part(&b->o, p);
 	keep(b, &pp->threshold);
+	if (pp->nrefs)
+		qsort(pp->refs, pp->nrefs, sizeof *pp->refs, ref_cmp);
 }
 
 struct result_json_cache *result_json_cache_build(const struct policy_bundle *bundle,
@@ -951,6 +1075,63 @@ static void checklist(struct out *o, const struct checklist *cl)
 	lit(o, "]}");
 }
 
+/* factor_pieces_of: the pieces of factor f of ev's programme, or NULL. */
+static const struct factor_pieces *factor_pieces_of(const struct out *o,
+		const struct factor *f)
+{
+	size_t lo = 0, hi = o->pp ? o->pp->nrefs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct factor_ref *r = &o->pp->refs[mid];
+
+		if (r->f == f)
+			return r->fp;
+		if ((uintptr_t)r->f < (uintptr_t)f)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* raise_cached: it, a raise item, written from its factor's pieces (the
+ * sentence's start, then the rest by the core); false when they do not
+ * fit it (nothing written). */
+static bool raise_cached(struct out *o, const struct evaluation *ev, const struct advice *ad,
+		const struct advice_item *it)
+{
+	const struct factor *f = it->result->factor;
+	const struct factor_pieces *fp;
+	size_t k, j;
+
+	if (it->provide || !it->from_level || !(fp = factor_pieces_of(o, f)) || !fp->raise_text)
+		return false;
+	k = INDEX_OF(f->levels, f->nlevels, it->level);
+	if (k == f->nlevels || !fp->raise_text[k].s || it->to_level != f->levels[k].label ||
+	    it->factor != f->id || it->part != fp->part_id)
+		return false;
+	put(o, &fp->raise_head);
+	for (j = 0; j < f->nlevels && f->levels[j].label != it->from_level; j++)
+		;
+	if (j < f->nlevels)
+		put(o, &fp->from[j]);
+	else
+		str(o, it->from_level);
+	put(o, &fp->raise_to[k]);
+	dec(o, it->part_gain);
+	advice_marks(o, ad, it);
+	put(o, &fp->raise_text[k]);
+	{
+		size_t from = text_here(o);
+
+		advice_write_raise_rest(&ev->facts, ad, it, o->sb);
+		text_end(o, from);
+	}
+	lit(o, "}");
+	return true;
+}
+
 /* advice: ad, the advice of ev, as a JSON array; `judged`: with the item
  * on the experts' share (not for the best case, where they gave everything). */
 static void advice(struct out *o, const struct evaluation *ev, const struct advice *ad,
@@ -965,27 +1146,21 @@ static void advice(struct out *o, const struct evaluation *ev, const struct advi
 		if (!first)
 			lit(o, ", ");
 		first = false;
-		if (it->from_level)
-			lit(o, "{\"kind\": \"raise\"");
-		else
-			lit(o, "{\"kind\": \"provide\"");
-		lit(o, ", \"factor\": ");
-		str(o, it->factor);
-		lit(o, ", \"part\": ");
-		str_or_null(o, it->part);
-		lit(o, ", \"from\": ");
+		if (raise_cached(o, ev, ad, it))
+			continue;
+		if (it->from_level) {
+			raise_head(o, it->factor, it->part);
+		} else {
+			lit(o, "{\"kind\": \"provide\", \"factor\": ");
+			str(o, it->factor);
+			lit(o, ", \"part\": ");
+			str_or_null(o, it->part);
+			lit(o, ", \"from\": ");
+		}
 		str_or_null(o, it->from_level);
-		lit(o, ", \"to\": ");
-		str_or_null(o, it->to_level);
-		lit(o, ", \"adds_part\": ");
+		raise_to(o, it->to_level);
 		dec(o, it->part_gain);
-		lit(o, ", \"adds_total\": ");
-		dec(o, it->total_gain);
-		lit(o, ", \"reaches\": ");
-		boolean(o, it->reaches);
-		lit(o, ", \"combination\": ");
-		boolean(o, ad->combination);
-		lit(o, ", \"text\": \"");
+		advice_marks(o, ad, it);
 		from = text_here(o);
 		advice_write_text(&ev->facts, ad, it, o->sb);
 		text_end(o, from);
