@@ -154,7 +154,8 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac,
 			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
 }
 
-const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
+/* factor_result_describe: factor_result_input for a number or a set. */
+const char *factor_result_describe(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
 {
 	struct fact_value v = {
 		.type = r->input_type, .num = r->input_num, .set = r->input_set,

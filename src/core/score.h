@@ -96,7 +96,14 @@ static inline points_t score_weighted_total(const struct track *t, const points_
  * described here, into buf, as facts_describe() says it (cut to fit):
  * most cards are computed to be compared, not shown. */
 #define FACTOR_INPUT_MAX 256
-const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX]);
+const char *factor_result_describe(const struct factor_result *r, char buf[FACTOR_INPUT_MAX]);
+/* Inline: most inputs are text, r->input as it is, and a result shows
+ * some fifteen. */
+static inline const char *factor_result_input(const struct factor_result *r,
+		char buf[FACTOR_INPUT_MAX])
+{
+	return r->input_type == FACT_MISSING ? r->input : factor_result_describe(r, buf);
+}
 
 const char *factor_state_name(enum factor_state s); /* "scored", ... */
 const char *factor_kind_name(enum factor_kind k);   /* "bracket", ... */

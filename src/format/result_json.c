@@ -125,6 +125,40 @@ static void str_or_null(struct out *o, const char *s)
 		lit(o, "null");
 }
 
+/* two decimal digits for each of 0..99 */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* whole_number: v in decimal, then '"', at w (room for 22 bytes); the
+ * end.  Its length first, then two digits at a time from the right. */
+static char *whole_number(char *w, uint64_t v)
+{
+	uint64_t ten = 10;
+	size_t n = 1;
+	char *q;
+
+	while (n < 19 && v >= ten) {
+		ten *= 10;
+		n++;
+	}
+	if (v >= ten) /* 20 digits */
+		n++;
+	q = w + n;
+	*q = '"';
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return w + n + 1;
+}
+
 /* number_input: a numeric input as factor_result_input() describes it
  * (facts_describe: points_format_n, whole numbers without ".00": "41",
  * "900000", "12.50"), in quotes, formatted straight into the output.  A
@@ -139,6 +173,10 @@ static void number_input(struct out *o, int64_t num)
 	if (!room(o, POINTS_FMT_MAX + 2))
 		return;
 	o->w[0] = '"';
+	if (num >= 0 && num % 100 == 0) { /* most: ages, years, amounts */
+		o->w = whole_number(o->w + 1, (uint64_t)num / 100);
+		return;
+	}
 	n = points_format_n(num, o->w + 1);
 	if (num % 100 == 0)
 		n -= 3;
@@ -163,10 +201,6 @@ static void input(struct out *o, const struct factor_result *r)
  * time; points_format_n() is general and some three times slower. */
 static void dec(struct out *o, points_t p)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	unsigned whole, tens;
 	char *w;
 
