@@ -437,6 +437,7 @@ static void programme_edition(struct out *o, const struct programme_policy *p)
 #define NCHECK 6       /* enum check_state */
 #define NCONST_WHY 3   /* the `why` kinds that depend on the slot alone */
 #define NRULE_SOURCES 3 /* doc_rules' source_format, _names, _translation */
+#define NWINDOW_ENDS 3  /* checklist_window_end: inside, before, after */
 
 /* A value past these is still written right (without the cache), only
  * slower: a new state in the core should be counted here. */
@@ -507,6 +508,13 @@ struct programme_pieces {
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
 	struct piece window_tail;    /* source_tail of the window's source */
+	/* The window item (checklist_window_slot) in a state is
+	 * window_head[state], the application date, and the piece of its
+	 * sentence's end (one of window_ends, compared by address):
+	 * window_end_tail[k], the end and the window's source_tail. */
+	struct piece window_head[NCHECK];
+	const char *window_ends[NWINDOW_ENDS];
+	struct piece window_end_tail[NWINDOW_ENDS];
 	/* source_tail of each document rule's source (format, names,
 	 * translation): the source of an item with a finding on one */
 	const char *rule_sources[NRULE_SOURCES];
@@ -742,6 +750,37 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 	keep(b, &sp->tail);
 }
 
+/* build_window: the pieces of p's window item, as check_item() writes
+ * it with checklist_write_why. */
+static void build_window(struct build *b, const struct programme_policy *p,
+		struct programme_pieces *pp)
+{
+	/* a date in each of the three cases */
+	const date_t dates[NWINDOW_ENDS] = {p->window_opens, p->window_opens - 1,
+					    p->window_opens + 1};
+	const enum check_state states[NWINDOW_ENDS] = {CHECK_OK, CHECK_PROBLEM, CHECK_PROBLEM};
+
+	for (int st = 0; st < NCHECK; st++) {
+		size_t from;
+
+		item_head(&b->o, checklist_window_slot, (enum check_state)st);
+		from = text_start(&b->o);
+		strbuf_add(&b->sb, p->docrules.window_head, p->docrules.window_head_len);
+		text_end(&b->o, from);
+		keep(b, &pp->window_head[st]);
+		if (pp->window_head[st].s)
+			pp->window_head[st].n--; /* the closing quote */
+	}
+	for (int k = 0; k < NWINDOW_ENDS; k++) {
+		pp->window_ends[k] = checklist_window_end(p, states[k], dates[k]);
+		text_here(&b->o); /* empty: from 0 */
+		strbuf_addstr(&b->sb, pp->window_ends[k]);
+		text_end(&b->o, 0);
+		source_tail(&b->o, p->window_source);
+		keep(b, &pp->window_end_tail[k]);
+	}
+}
+
 static int ref_cmp(const void *x, const void *y)
 {
 	uintptr_t a = (uintptr_t)((const struct factor_ref *)x)->f;
@@ -780,6 +819,7 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
 	source_tail(&b->o, p->window_source);
 	keep(b, &pp->window_tail);
+	build_window(b, p, pp);
 	pp->rule_sources[0] = p->docrules.source_format;
 	pp->rule_sources[1] = p->docrules.source_names;
 	pp->rule_sources[2] = p->docrules.source_translation;
@@ -1057,6 +1097,31 @@ static void rule_tail(struct out *o, const char *source)
 	source_tail(o, source);
 }
 
+/* window_item: it, the window item, from the pieces; false when they do
+ * not fit it (nothing written). */
+static bool window_item(struct out *o, const struct check_item *it)
+{
+	const struct programme_policy *pol = o->ev->policy;
+	date_t d = o->ev->facts.app->date;
+	const char *end;
+	char buf[DATE_FMT_MAX];
+
+	if (!o->pp || it->slot != checklist_window_slot || it->whykind != WHY_WINDOW ||
+	    it->source != pol->window_source || (unsigned)it->state >= NCHECK)
+		return false;
+	end = checklist_window_end(pol, it->state, d);
+	for (size_t k = 0; k < NWINDOW_ENDS; k++) {
+		if (end != o->pp->window_ends[k])
+			continue;
+		put(o, &o->pp->window_head[it->state]);
+		/* as checklist_write_why writes it: ten characters, nothing to escape */
+		add(o, date_format(d, buf), DATE_FMT_MAX - 1);
+		put(o, &o->pp->window_end_tail[k]);
+		return true;
+	}
+	return false;
+}
+
 static void check_item(struct out *o, const struct check_item *it, size_t i)
 {
 	const struct programme_policy *pol = o->ev->policy;
@@ -1064,6 +1129,8 @@ static void check_item(struct out *o, const struct check_item *it, size_t i)
 	bool own_source;
 	size_t from;
 
+	if (!it->def && window_item(o, it))
+		return;
 	if (o->pp && it->def) {
 		size_t k = INDEX_NEAR(pol->slots, pol->nslots, it->def, i);
 
