@@ -357,6 +357,17 @@ static void criterion_head(struct out *o, const struct criterion *c, enum tri ho
 	lit(o, ", \"why\": \"");
 }
 
+/* criterion_why: the why of criterion result c, as the rest of a JSON
+ * string whose '"' is written already. */
+static void criterion_why(struct out *o, const struct facts *f,
+		const struct criterion_result *c)
+{
+	size_t from = text_here(o);
+
+	eligibility_write_why(f, c, o->sb);
+	text_end(o, from);
+}
+
 /* `, "source": "..."}` of a criterion or a checklist item */
 static void source_tail(struct out *o, const char *source)
 {
@@ -493,6 +504,9 @@ struct part_pieces {
 struct criterion_pieces {
 	struct piece head[NTRI];     /* criterion_head, by holds */
 	struct piece tail;           /* source_tail of its source */
+	/* by holds: the whole criterion when its why is constant
+	 * (eligibility_why_constant), else .s NULL */
+	struct piece whole[NTRI];
 };
 
 struct slot_pieces {
@@ -814,6 +828,14 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		}
 		source_tail(&b->o, p->criteria[i].source);
 		keep(b, &cp->tail);
+		for (int h = 0; h < NTRI && eligibility_why_constant(&p->criteria[i]); h++) {
+			struct criterion_result r = {.criterion = &p->criteria[i], .holds = h};
+
+			criterion_head(&b->o, r.criterion, r.holds);
+			criterion_why(&b->o, NULL, &r);
+			source_tail(&b->o, r.criterion->source);
+			keep(b, &cp->whole[h]);
+		}
 	}
 	for (size_t i = 0; i < p->nslots; i++)
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
@@ -1054,16 +1076,15 @@ static void eligibility(struct out *o, const struct eligibility *el)
 
 		if (i)
 			lit(o, ", ");
+		if (cp && (unsigned)c->holds < NTRI && cp->whole[c->holds].s) {
+			put(o, &cp->whole[c->holds]); /* a why of the outcome alone */
+			continue;
+		}
 		if (cp && (unsigned)c->holds < NTRI)
 			put(o, &cp->head[c->holds]);
 		else
 			criterion_head(o, c->criterion, c->holds);
-		{
-			size_t from = text_here(o);
-
-			eligibility_write_why(&o->ev->facts, c, o->sb);
-			text_end(o, from);
-		}
+		criterion_why(o, &o->ev->facts, c);
 		if (cp)
 			put(o, &cp->tail);
 		else
