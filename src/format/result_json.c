@@ -484,6 +484,12 @@ struct factor_pieces {
 	 * is the sentence's start, escaped, without quotes; .s is NULL for a
 	 * level whose words depend on the application (a wage level).  All
 	 * NULL for other kinds. */
+	/* A judged factor scored as the mean of n experts (score_mean_text)
+	 * is head, its points, judged_input[n], its level piece,
+	 * judged_tail[n][provisional] (the count, the tail, the mark).  NULL
+	 * for other kinds. */
+	struct piece *judged_input;
+	struct piece (*judged_tail)[2];
 	const char *part_id;         /* the part raise_head names */
 	struct piece raise_head;     /* `{"kind": "raise", ... "from": ` */
 	struct piece *from, *raise_to, *raise_text;
@@ -657,6 +663,27 @@ static void build_raise(struct build *b, const struct factor *f, const struct pa
 	}
 }
 
+/* build_judged: fp's judged_input and judged_tail, written by the same
+ * fragments as factor() writes a judged result, in the same order. */
+static void build_judged(struct build *b, const struct factor *f, struct factor_pieces *fp)
+{
+	fp->judged_input = alloc_n(b, SCORE_MEAN_TEXTS, sizeof *fp->judged_input);
+	fp->judged_tail = alloc_n(b, SCORE_MEAN_TEXTS, sizeof *fp->judged_tail);
+	if (b->failed)
+		return;
+	for (unsigned n = 1; n < SCORE_MEAN_TEXTS; n++) {
+		factor_state(&b->o, f, FSTATE_SCORED);
+		str_or_null(&b->o, score_mean_text(n));
+		keep(b, &fp->judged_input[n]);
+		for (int prov = 0; prov < 2; prov++) {
+			add_uint(&b->o, n);
+			factor_tail(&b->o, f);
+			lit(&b->o, prov ? "true}" : "false}");
+			keep(b, &fp->judged_tail[n][prov]);
+		}
+	}
+}
+
 /* add_ref: f and its pieces into b->pp's refs. */
 static void add_ref(struct build *b, const struct factor *f, const struct factor_pieces *fp)
 {
@@ -720,6 +747,8 @@ static struct factor_pieces *build_factors(struct build *b, const struct part *p
 		}
 		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels)
 			build_raise(b, f, p, fp);
+		if (f->kind == FACTOR_JUDGED)
+			build_judged(b, f, fp);
 		add_ref(b, f, fp);
 		fp->subs = build_factors(b, p, f->subs, f->nsubs);
 	}
@@ -922,6 +951,17 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 		put(o, &fp->scored_head[k]);
 		input(o, r);
 		put(o, &fp->scored_tail[k]);
+		return;
+	}
+	if (fp && fp->judged_input && r->state == FSTATE_SCORED && !r->nsubs &&
+	    r->input_type == FACT_MISSING && r->njudges >= 1 && r->njudges < SCORE_MEAN_TEXTS &&
+	    r->input == score_mean_text(r->njudges) && (lv = level_piece(fp, r->level)) != NULL) {
+		/* a judged factor: five copies */
+		put(o, &fp->head);
+		dec(o, r->points);
+		put(o, &fp->judged_input[r->njudges]);
+		put(o, lv);
+		put(o, &fp->judged_tail[r->njudges][r->provisional]);
 		return;
 	}
 	if (fp && f->kind == FACTOR_SUM && r->state == FSTATE_SCORED && r->nsubs && !r->level &&
