@@ -473,6 +473,9 @@ struct factor_pieces {
 	 * level's points and state "scored"; the level, the tail and the
 	 * level's provisional mark to the closing brace.  NULL for others. */
 	struct piece *scored_head, *scored_tail;
+	/* A choice factor so scored whose input is the text of match value m
+	 * of level j (most) is one piece: scored_match[j][m]. */
+	struct piece **scored_match;
 	/* A scored sum factor (input and level null) is head, its points,
 	 * sum_tail[provisional]: from the state to the opening '[' of its
 	 * subfactors.  Empty for other kinds. */
@@ -606,6 +609,28 @@ static void *alloc_n(struct build *b, size_t n, size_t size)
 	return p;
 }
 
+/* build_scored_match: fp's scored_match, as factor() writes a scored
+ * choice from scored_head, the input and scored_tail. */
+static void build_scored_match(struct build *b, const struct factor *f,
+		struct factor_pieces *fp)
+{
+	fp->scored_match = alloc_n(b, f->nlevels, sizeof *fp->scored_match);
+	for (size_t j = 0; !b->failed && j < f->nlevels; j++) {
+		const struct level *l = &f->levels[j];
+
+		fp->scored_match[j] = alloc_n(b, l->nmatch, sizeof **fp->scored_match);
+		for (size_t m = 0; !b->failed && m < l->nmatch; m++) {
+			factor_head(&b->o, f);
+			dec(&b->o, l->points);
+			factor_state(&b->o, f, FSTATE_SCORED);
+			str(&b->o, l->match[m]);
+			factor_level(&b->o, f, l->label);
+			lit(&b->o, l->provisional ? "true}" : "false}");
+			keep(b, &fp->scored_match[j][m]);
+		}
+	}
+}
+
 /* build_scored: fp's scored_head and scored_tail, written by the same
  * fragments as factor() writes a scored result, in the same order. */
 static bool build_scored(struct build *b, const struct factor *f, struct factor_pieces *fp)
@@ -623,7 +648,9 @@ static bool build_scored(struct build *b, const struct factor *f, struct factor_
 		lit(&b->o, f->levels[j].provisional ? "true}" : "false}");
 		keep(b, &fp->scored_tail[j]);
 	}
-	return true;
+	if (f->kind == FACTOR_CHOICE)
+		build_scored_match(b, f, fp);
+	return !b->failed;
 }
 
 /* keep_text: what the core wrote into b->sb, from its start, as the
@@ -947,6 +974,16 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 	const struct piece *lv;
 	size_t k = fp ? scored_at(fp, f, r) : f->nlevels;
 
+	if (k < f->nlevels && fp->scored_match && r->input_type == FACT_MISSING && r->input) {
+		/* a choice: one copy when the input is a match value of its level */
+		const struct level *l = &f->levels[k];
+
+		for (size_t m = 0; m < l->nmatch; m++)
+			if (l->match[m][0] == r->input[0] && strcmp(l->match[m], r->input) == 0) {
+				put(o, &fp->scored_match[k][m]);
+				return;
+			}
+	}
 	if (k < f->nlevels) { /* most results: three copies */
 		put(o, &fp->scored_head[k]);
 		input(o, r);
