@@ -44,6 +44,7 @@ struct out {
 	const struct evaluation *ev;
 	const struct programme_pieces *pp; /* the cache for ev's programme, or NULL */
 	struct arena scratch; /* for the rare long text (checklist_write_why) */
+	char date[DATE_FMT_MAX]; /* the application date, as date_format() writes it */
 };
 
 /* out_resume: the cursor at the end of o->sb, after others appended to it. */
@@ -1200,20 +1201,18 @@ static void rule_tail(struct out *o, const char *source)
 static bool window_item(struct out *o, const struct check_item *it)
 {
 	const struct programme_policy *pol = o->ev->policy;
-	date_t d = o->ev->facts.app->date;
 	const char *end;
-	char buf[DATE_FMT_MAX];
 
 	if (!o->pp || it->slot != checklist_window_slot || it->whykind != WHY_WINDOW ||
 	    it->source != pol->window_source || (unsigned)it->state >= NCHECK)
 		return false;
-	end = checklist_window_end(pol, it->state, d);
+	end = checklist_window_end(pol, it->state, o->ev->facts.app->date);
 	for (size_t k = 0; k < NWINDOW_ENDS; k++) {
 		if (end != o->pp->window_ends[k])
 			continue;
 		put(o, &o->pp->window_head[it->state]);
 		/* as checklist_write_why writes it: ten characters, nothing to escape */
-		add(o, date_format(d, buf), DATE_FMT_MAX - 1);
+		add(o, o->date, DATE_FMT_MAX - 1);
 		put(o, &o->pp->window_end_tail[k]);
 		return true;
 	}
@@ -1425,7 +1424,6 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 		struct strbuf *sb)
 {
 	const struct programme_policy *pol = ev->policy;
-	char d[DATE_FMT_MAX];
 	struct out out = {.sb = sb, .ev = ev}, *o = &out;
 
 	if (cache) {
@@ -1449,7 +1447,7 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 		programme_edition(o, pol);
 	/* date_format always writes ten characters, digits and '-' (nothing
 	 * to escape), so they go between the quotes as they are */
-	add(o, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
+	add(o, date_format(ev->facts.app->date, o->date), DATE_FMT_MAX - 1);
 	lit(o, "\", \"complete\": ");
 	boolean(o, ev->scorecard.complete);
 	totals(o, ev, o->pp);
