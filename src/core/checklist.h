@@ -159,6 +159,11 @@ static inline bool checklist_why_constant(const struct check_item *it)
 }
 void checklist_write_slot_why(const struct programme_policy *pol, const struct doc_slot *s,
 		enum check_why kind, struct strbuf *out);
+/* checklist_write_files: the uploads of item it as its `why` names them
+ * ("'a.pdf', 'b.pdf'").  The `why` of a WHY_UPLOADED item is what
+ * checklist_write_slot_why() writes for its slot and kind ("uploaded: "),
+ * then this. */
+void checklist_write_files(const struct check_item *it, struct strbuf *out);
 /* The window item: slot checklist_window_slot (this very pointer), its
  * `why` the window (pol->docrules.window_head), the application date d as
  * date_format() writes it, and checklist_window_end(pol, state, d), one of

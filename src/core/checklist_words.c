@@ -525,6 +525,13 @@ void checklist_write_slot_why(const struct programme_policy *pol, const struct d
 	checklist_write_why(pol, &none, &it, NULL, out);
 }
 
+void checklist_write_files(const struct check_item *it, struct strbuf *out)
+{
+	struct words w = {.it = it, .sb = out};
+
+	put_files(&w);
+}
+
 struct why_arg {
 	const struct programme_policy *pol;
 	const struct facts *f;

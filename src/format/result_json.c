@@ -524,6 +524,9 @@ struct slot_pieces {
 	struct piece why_tail[NCONST_WHY]; /* the constant `why` as a JSON
 					    * string, then the source_tail */
 	struct piece tail;           /* source_tail of the slot's source */
+	/* by state: the head and the start of an uploaded item's why
+	 * ("uploaded: "), its files follow (checklist_write_files) */
+	struct piece uploaded[NCHECK];
 };
 
 struct programme_pieces {
@@ -819,6 +822,17 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 	}
 	source_tail(&b->o, s->source);
 	keep(b, &sp->tail);
+	for (int st = 0; st < NCHECK; st++) {
+		size_t from;
+
+		item_head(&b->o, s->id, (enum check_state)st);
+		from = text_start(&b->o);
+		checklist_write_slot_why(p, s, WHY_UPLOADED, &b->sb);
+		text_end(&b->o, from);
+		keep(b, &sp->uploaded[st]);
+		if (sp->uploaded[st].s)
+			sp->uploaded[st].n--; /* the closing quote */
+	}
 }
 
 /* build_window: the pieces of p's window item, as check_item() writes
@@ -1235,6 +1249,14 @@ static void check_item(struct out *o, const struct check_item *it, size_t i)
 			sp = &o->pp->slots[k];
 	}
 	own_source = sp && it->source == it->def->source;
+	if (own_source && it->whykind == WHY_UPLOADED && (unsigned)it->state < NCHECK) {
+		put(o, &sp->uploaded[it->state]);
+		from = text_here(o);
+		checklist_write_files(it, o->sb);
+		text_end(o, from);
+		put(o, &sp->tail);
+		return;
+	}
 	if (sp && (unsigned)it->state < NCHECK)
 		put(o, &sp->head[it->state]);
 	else
