@@ -657,11 +657,12 @@ static bool build_scored(struct build *b, const struct factor *f, struct factor_
 	return !b->failed;
 }
 
-/* keep_text: what the core wrote into b->sb, from its start, as the
- * inside of a JSON string (escaped, without quotes) in *pc. */
-static void keep_text(struct build *b, struct piece *pc)
+/* keep_open: what b->o wrote as *pc, the text the core wrote from `from`
+ * on escaped as the start of a JSON string that the writer goes on with
+ * (no closing quote). */
+static void keep_open(struct build *b, size_t from, struct piece *pc)
 {
-	text_end(&b->o, 0); /* escapes it and closes the quote */
+	text_end(&b->o, from); /* escapes it and closes the quote */
 	keep(b, pc);
 	if (pc->s)
 		pc->n--; /* the closing quote */
@@ -689,7 +690,7 @@ static void build_raise(struct build *b, const struct factor *f, const struct pa
 		keep(b, &fp->raise_to[k]);
 		if (advice_level_constant(f, l)) {
 			advice_write_raise_head(NULL, f, l, &b->sb);
-			keep_text(b, &fp->raise_text[k]);
+			keep_open(b, 0, &fp->raise_text[k]);
 		}
 	}
 }
@@ -828,10 +829,7 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 		item_head(&b->o, s->id, (enum check_state)st);
 		from = text_start(&b->o);
 		checklist_write_slot_why(p, s, WHY_UPLOADED, &b->sb);
-		text_end(&b->o, from);
-		keep(b, &sp->uploaded[st]);
-		if (sp->uploaded[st].s)
-			sp->uploaded[st].n--; /* the closing quote */
+		keep_open(b, from, &sp->uploaded[st]);
 	}
 }
 
@@ -851,10 +849,7 @@ static void build_window(struct build *b, const struct programme_policy *p,
 		item_head(&b->o, checklist_window_slot, (enum check_state)st);
 		from = text_start(&b->o);
 		strbuf_add(&b->sb, p->docrules.window_head, p->docrules.window_head_len);
-		text_end(&b->o, from);
-		keep(b, &pp->window_head[st]);
-		if (pp->window_head[st].s)
-			pp->window_head[st].n--; /* the closing quote */
+		keep_open(b, from, &pp->window_head[st]);
 	}
 	for (int k = 0; k < NWINDOW_ENDS; k++) {
 		pp->window_ends[k] = checklist_window_end(p, states[k], dates[k]);
