@@ -764,8 +764,12 @@ static void put_now(const struct words *w, const struct factor_result *r)
 		put_lit(w, " a year");
 		return;
 	}
+	if (r->level) { /* most: the input is described only when needed */
+		put(w, r->level);
+		return;
+	}
 	input = factor_result_input(r, num);
-	put(w, r->level ? r->level : input ? input : "?");
+	put(w, input ? input : "?");
 }
 
 static void put_factor_name(const struct words *w, const struct factor *fac, bool capital)
@@ -819,10 +823,31 @@ void advice_write_text(const struct facts *f, const struct advice *ad,
 		put_lit(&w, ".");
 		return;
 	}
+	advice_write_raise_head(f, fac, it->level, out);
+	advice_write_raise_rest(f, ad, it, out);
+}
+
+bool advice_level_constant(const struct factor *fac, const struct level *l)
+{
+	return !wage_bracket(fac) || l->from <= 0; /* as put_level words it */
+}
+
+void advice_write_raise_head(const struct facts *f, const struct factor *fac,
+		const struct level *l, struct strbuf *out)
+{
+	struct words w = {f, NULL, out};
+
 	put_factor_name(&w, fac, true);
 	put_lit(&w, ": ");
-	put_level(&w, fac, it->level);
+	put_level(&w, fac, l);
 	put_lit(&w, " (now: ");
+}
+
+void advice_write_raise_rest(const struct facts *f, const struct advice *ad,
+		const struct advice_item *it, struct strbuf *out)
+{
+	struct words w = {f, ad, out};
+
 	put_now(&w, it->result);
 	put_lit(&w, ") adds ");
 	put_points(&w, it->part_gain);

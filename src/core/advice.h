@@ -86,6 +86,18 @@ bool advice_compute(const struct scorecard *sc, const struct facts *f,
  * facts the advice was computed from. */
 void advice_write_text(const struct facts *f, const struct advice *ad,
 		const struct advice_item *it, struct strbuf *out);
+/* advice_write_raise_head, advice_write_raise_rest: the sentence of a
+ * raise item (not `provide`) in two parts, as advice_write_text() writes
+ * it: up to its current value ("Education: doctorate (now: "), which
+ * depends on the factor and the level alone when advice_level_constant()
+ * (f may then be NULL; else it is the facts for the average wage in
+ * force), and the rest ("master) adds 2.00 personal points = 1.40
+ * total.").  So a writer may keep the first part per factor and level. */
+bool advice_level_constant(const struct factor *fac, const struct level *l);
+void advice_write_raise_head(const struct facts *f, const struct factor *fac,
+		const struct level *l, struct strbuf *out);
+void advice_write_raise_rest(const struct facts *f, const struct advice *ad,
+		const struct advice_item *it, struct strbuf *out);
 /* advice_write_judged_text: what the judged factors must bring (when
  * ad->has_judged_needed); sc is the scorecard the advice is for. */
 void advice_write_judged_text(const struct scorecard *sc, const struct advice *ad,

@@ -648,13 +648,15 @@ static void slot_verdict(struct ctx *c, const struct doc_slot *s, struct docset 
 
 /* ---- the window ---- */
 
+const char checklist_window_slot[] = "application_window";
+
 static void window_item(struct ctx *c, struct check_item *it)
 {
 	const struct programme_policy *p = c->pol;
 	date_t d = c->app->date;
 
 	*it = (struct check_item){
-		.slot = "application_window",
+		.slot = checklist_window_slot,
 		.name = "Application window",
 		.source = p->window_source,
 		.whykind = WHY_WINDOW,

@@ -152,9 +152,25 @@ void checklist_write_why(const struct programme_policy *pol, const struct facts 
  * alone (the slot's own sentence, no finding about the application: "Upload
  * the passport as PDF", optional, later); then checklist_write_slot_why()
  * writes it, and a writer may keep it from one application to the next. */
-bool checklist_why_constant(const struct check_item *it);
+static inline bool checklist_why_constant(const struct check_item *it)
+{
+	return it->def && (it->whykind == WHY_OPTIONAL || it->whykind == WHY_LATER ||
+			   (it->whykind == WHY_UPLOAD && it->nnotes == 0));
+}
 void checklist_write_slot_why(const struct programme_policy *pol, const struct doc_slot *s,
 		enum check_why kind, struct strbuf *out);
+/* checklist_write_files: the uploads of item it as its `why` names them
+ * ("'a.pdf', 'b.pdf'").  The `why` of a WHY_UPLOADED item is what
+ * checklist_write_slot_why() writes for its slot and kind ("uploaded: "),
+ * then this. */
+void checklist_write_files(const struct check_item *it, struct strbuf *out);
+/* The window item: slot checklist_window_slot (this very pointer), its
+ * `why` the window (pol->docrules.window_head), the application date d as
+ * date_format() writes it, and checklist_window_end(pol, state, d), one of
+ * three sentences' ends. */
+extern const char checklist_window_slot[];
+const char *checklist_window_end(const struct programme_policy *pol, enum check_state s,
+		date_t d);
 /* checklist_texts: fill every item's `why` from a (for callers that read
  * the fields); false when a is exhausted. */
 bool checklist_texts(const struct programme_policy *pol, const struct facts *f,

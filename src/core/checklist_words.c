@@ -39,6 +39,26 @@ static void put_month(const struct words *w, month_t m)
 	put(w, month_format(m, buf));
 }
 
+/* printable_span: how many bytes of s[0..n) from the start are printable
+ * ASCII (0x20..0x7e), tested eight at a time: none of them starts a
+ * control character (strbuf_control_len), and file names nearly always
+ * are all such bytes.  Each word is tested whole: a byte below 0x20
+ * borrows into its top bit, one above 0x7e carries into it or has it. */
+static size_t printable_span(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (((x - ones * 0x20) | (x + ones * 0x01) | x) & highs)
+			break;
+	}
+	return i;
+}
+
 /* put_quoted: "'a.pdf'", with one check for room (most findings quote a
  * file name). */
 static void put_quoted(const struct words *w, const char *s)
@@ -47,7 +67,7 @@ static void put_quoted(const struct words *w, const char *s)
 	size_t n = strlen(s);
 	char *p;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = printable_span(s, n); i < n; i++) {
 		if (strbuf_control_len(s + i)) { /* rare: a name with a control character */
 			strbuf_addch(sb, '\'');
 			strbuf_add_shown(sb, s);
@@ -410,10 +430,15 @@ static void put_window(const struct words *w, const struct check_item *it)
 	/* "the 2025 window is 2025-11-27 to 2026-01-16; " */
 	strbuf_add(w->sb, p->docrules.window_head, p->docrules.window_head_len);
 	put_date(w, d);
-	if (it->state == CHECK_OK)
-		put(w, " is inside it");
-	else
-		put(w, d < p->window_opens ? " is before it opens" : " is after it closes");
+	put(w, checklist_window_end(p, it->state, d));
+}
+
+const char *checklist_window_end(const struct programme_policy *pol, enum check_state s,
+		date_t d)
+{
+	if (s == CHECK_OK)
+		return " is inside it";
+	return d < pol->window_opens ? " is before it opens" : " is after it closes";
 }
 
 void checklist_write_why(const struct programme_policy *pol, const struct facts *f,
@@ -491,12 +516,6 @@ void checklist_write_why(const struct programme_policy *pol, const struct facts 
 	}
 }
 
-bool checklist_why_constant(const struct check_item *it)
-{
-	return it->def && (it->whykind == WHY_OPTIONAL || it->whykind == WHY_LATER ||
-			   (it->whykind == WHY_UPLOAD && it->nnotes == 0));
-}
-
 void checklist_write_slot_why(const struct programme_policy *pol, const struct doc_slot *s,
 		enum check_why kind, struct strbuf *out)
 {
@@ -504,6 +523,13 @@ void checklist_write_slot_why(const struct programme_policy *pol, const struct d
 	struct facts none = {0}; /* these sentences name nothing of the application */
 
 	checklist_write_why(pol, &none, &it, NULL, out);
+}
+
+void checklist_write_files(const struct check_item *it, struct strbuf *out)
+{
+	struct words w = {.it = it, .sb = out};
+
+	put_files(&w);
 }
 
 struct why_arg {

@@ -177,6 +177,14 @@ static void explain(struct why_out *o, const struct predicate *p, const struct f
 	}
 }
 
+bool eligibility_why_constant(const struct criterion *c)
+{
+	const struct predicate *p = &c->test;
+
+	/* as leaf() words it: no value after a derived yes/no condition */
+	return is_leaf(p) && (!p->fact || (p->node && !p->why_value));
+}
+
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out)
 {

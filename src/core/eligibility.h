@@ -43,6 +43,11 @@ bool eligibility_compute(const struct programme_policy *pol, const struct facts 
  * test; a combination names the parts that decided. */
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out);
+/* eligibility_why_constant: whether the why of criterion c depends on its
+ * outcome alone (a single condition whose value is not shown: "employer on
+ * the list: met"); then eligibility_write_why() may be given any facts (or
+ * NULL) and a result without a trace, and a writer may keep its words. */
+bool eligibility_why_constant(const struct criterion *c);
 /* eligibility_derive: fill the derived fields of c's test (policy.h: its
  * parts' numbers and the words each explanation starts with) from a;
  * false when a is exhausted.  The loader calls it for every criterion;

@@ -154,7 +154,8 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac,
 			    "starts at %s; %s)", fac->input, value, fac->id, lo, fac->source);
 }
 
-const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
+/* factor_result_describe: factor_result_input for a number or a set. */
+const char *factor_result_describe(const struct factor_result *r, char buf[FACTOR_INPUT_MAX])
 {
 	struct fact_value v = {
 		.type = r->input_type, .num = r->input_num, .set = r->input_set,
@@ -353,18 +354,23 @@ static const char *count_text(struct eval *e, const char *before, unsigned n,
 	return arena_strndup(e->a, sb.buf, sb.len);
 }
 
-/* mean_text: "1 expert", "mean of 3 experts": panels are small, so the
- * usual counts are constants. */
-static const char *mean_text(struct eval *e, unsigned n)
+const char *score_mean_text(unsigned n)
 {
-	static const char *const usual[] = {
+	static const char *const usual[SCORE_MEAN_TEXTS] = {
 		NULL, "1 expert", "mean of 2 experts", "mean of 3 experts", "mean of 4 experts",
 		"mean of 5 experts", "mean of 6 experts", "mean of 7 experts",
 	};
 
-	if (n >= 1 && n < sizeof usual / sizeof usual[0])
-		return usual[n];
-	return count_text(e, "mean of ", n, " experts");
+	return n < SCORE_MEAN_TEXTS ? usual[n] : NULL;
+}
+
+/* mean_text: "1 expert", "mean of 3 experts": panels are small, so the
+ * usual counts are constants (score_mean_text). */
+static const char *mean_text(struct eval *e, unsigned n)
+{
+	const char *usual = score_mean_text(n);
+
+	return usual ? usual : count_text(e, "mean of ", n, " experts");
 }
 
 __attribute__((noinline))

@@ -96,7 +96,21 @@ static inline points_t score_weighted_total(const struct track *t, const points_
  * described here, into buf, as facts_describe() says it (cut to fit):
  * most cards are computed to be compared, not shown. */
 #define FACTOR_INPUT_MAX 256
-const char *factor_result_input(const struct factor_result *r, char buf[FACTOR_INPUT_MAX]);
+const char *factor_result_describe(const struct factor_result *r, char buf[FACTOR_INPUT_MAX]);
+/* Inline: most inputs are text, r->input as it is, and a result shows
+ * some fifteen. */
+static inline const char *factor_result_input(const struct factor_result *r,
+		char buf[FACTOR_INPUT_MAX])
+{
+	return r->input_type == FACT_MISSING ? r->input : factor_result_describe(r, buf);
+}
+
+/* score_mean_text: the input of a judged factor scored as the mean of n
+ * experts' scores ("1 expert", "mean of 3 experts") when it is one of the
+ * usual ones, a constant a writer may compare by address (n from 1 to
+ * SCORE_MEAN_TEXTS - 1); else NULL. */
+#define SCORE_MEAN_TEXTS 8
+const char *score_mean_text(unsigned n);
 
 const char *factor_state_name(enum factor_state s); /* "scored", ... */
 const char *factor_kind_name(enum factor_kind k);   /* "bracket", ... */

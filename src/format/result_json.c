@@ -22,6 +22,7 @@
 #include "result.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the output cursor ------------------------------------------------- */
@@ -43,6 +44,7 @@ struct out {
 	const struct evaluation *ev;
 	const struct programme_pieces *pp; /* the cache for ev's programme, or NULL */
 	struct arena scratch; /* for the rare long text (checklist_write_why) */
+	char date[DATE_FMT_MAX]; /* the application date, as date_format() writes it */
 };
 
 /* out_resume: the cursor at the end of o->sb, after others appended to it. */
@@ -124,6 +126,40 @@ static void str_or_null(struct out *o, const char *s)
 		lit(o, "null");
 }
 
+/* two decimal digits for each of 0..99 */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* whole_number: v in decimal, then '"', at w (room for 22 bytes); the
+ * end.  Its length first, then two digits at a time from the right. */
+static char *whole_number(char *w, uint64_t v)
+{
+	uint64_t ten = 10;
+	size_t n = 1;
+	char *q;
+
+	while (n < 19 && v >= ten) {
+		ten *= 10;
+		n++;
+	}
+	if (v >= ten) /* 20 digits */
+		n++;
+	q = w + n;
+	*q = '"';
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return w + n + 1;
+}
+
 /* number_input: a numeric input as factor_result_input() describes it
  * (facts_describe: points_format_n, whole numbers without ".00": "41",
  * "900000", "12.50"), in quotes, formatted straight into the output.  A
@@ -138,6 +174,10 @@ static void number_input(struct out *o, int64_t num)
 	if (!room(o, POINTS_FMT_MAX + 2))
 		return;
 	o->w[0] = '"';
+	if (num >= 0 && num % 100 == 0) { /* most: ages, years, amounts */
+		o->w = whole_number(o->w + 1, (uint64_t)num / 100);
+		return;
+	}
 	n = points_format_n(num, o->w + 1);
 	if (num % 100 == 0)
 		n -= 3;
@@ -162,10 +202,6 @@ static void input(struct out *o, const struct factor_result *r)
  * time; points_format_n() is general and some three times slower. */
 static void dec(struct out *o, points_t p)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	unsigned whole, tens;
 	char *w;
 
@@ -322,6 +358,17 @@ static void criterion_head(struct out *o, const struct criterion *c, enum tri ho
 	lit(o, ", \"why\": \"");
 }
 
+/* criterion_why: the why of criterion result c, as the rest of a JSON
+ * string whose '"' is written already. */
+static void criterion_why(struct out *o, const struct facts *f,
+		const struct criterion_result *c)
+{
+	size_t from = text_here(o);
+
+	eligibility_write_why(f, c, o->sb);
+	text_end(o, from);
+}
+
 /* `, "source": "..."}` of a criterion or a checklist item */
 static void source_tail(struct out *o, const char *source)
 {
@@ -338,6 +385,37 @@ static void item_head(struct out *o, const char *slot, enum check_state s)
 	lit(o, ", \"state\": ");
 	str(o, check_state_name(s));
 	lit(o, ", \"why\": ");
+}
+
+/* `{"kind": "raise", "factor": "education", "part": "personal", "from": ` */
+static void raise_head(struct out *o, const char *factor, const char *part)
+{
+	lit(o, "{\"kind\": \"raise\", \"factor\": ");
+	str(o, factor);
+	lit(o, ", \"part\": ");
+	str_or_null(o, part);
+	lit(o, ", \"from\": ");
+}
+
+/* `, "to": "master", "adds_part": ` */
+static void raise_to(struct out *o, const char *to)
+{
+	lit(o, ", \"to\": ");
+	str_or_null(o, to);
+	lit(o, ", \"adds_part\": ");
+}
+
+/* `, "adds_total": "2.10", "reaches": false, "combination": true, "text": "`
+ * (the sentence follows) */
+static void advice_marks(struct out *o, const struct advice *ad, const struct advice_item *it)
+{
+	lit(o, ", \"adds_total\": ");
+	dec(o, it->total_gain);
+	lit(o, ", \"reaches\": ");
+	boolean(o, it->reaches);
+	lit(o, ", \"combination\": ");
+	boolean(o, ad->combination);
+	lit(o, ", \"text\": \"");
 }
 
 /* `{"programme": "two-zones"` */
@@ -371,6 +449,7 @@ static void programme_edition(struct out *o, const struct programme_policy *p)
 #define NCHECK 6       /* enum check_state */
 #define NCONST_WHY 3   /* the `why` kinds that depend on the slot alone */
 #define NRULE_SOURCES 3 /* doc_rules' source_format, _names, _translation */
+#define NWINDOW_ENDS 3  /* checklist_window_end: inside, before, after */
 
 /* A value past these is still written right (without the cache), only
  * slower: a new state in the core should be counted here. */
@@ -395,11 +474,36 @@ struct factor_pieces {
 	 * level's points and state "scored"; the level, the tail and the
 	 * level's provisional mark to the closing brace.  NULL for others. */
 	struct piece *scored_head, *scored_tail;
+	/* A choice factor so scored whose input is the text of match value m
+	 * of level j (most) is one piece: scored_match[j][m]. */
+	struct piece **scored_match;
 	/* A scored sum factor (input and level null) is head, its points,
 	 * sum_tail[provisional]: from the state to the opening '[' of its
 	 * subfactors.  Empty for other kinds. */
 	struct piece sum_tail[2];
 	struct factor_pieces *subs;  /* as factor->subs */
+	/* A raise advice item to level k of a bracket or choice factor (its
+	 * current level j) is raise_head, from[j], raise_to[k], its gains
+	 * and marks, raise_text[k] and the rest of the sentence.  raise_text
+	 * is the sentence's start, escaped, without quotes; .s is NULL for a
+	 * level whose words depend on the application (a wage level).  All
+	 * NULL for other kinds. */
+	/* A judged factor scored as the mean of n experts (score_mean_text)
+	 * is head, its points, judged_input[n], its level piece,
+	 * judged_tail[n][provisional] (the count, the tail, the mark).  NULL
+	 * for other kinds. */
+	struct piece *judged_input;
+	struct piece (*judged_tail)[2];
+	const char *part_id;         /* the part raise_head names */
+	struct piece raise_head;     /* `{"kind": "raise", ... "from": ` */
+	struct piece *from, *raise_to, *raise_text;
+};
+
+/* A factor of a programme, sub-factors included, and its pieces: the
+ * pieces of an advice item's factor are found here by its address. */
+struct factor_ref {
+	const struct factor *f;
+	const struct factor_pieces *fp;
 };
 
 struct part_pieces {
@@ -410,6 +514,9 @@ struct part_pieces {
 struct criterion_pieces {
 	struct piece head[NTRI];     /* criterion_head, by holds */
 	struct piece tail;           /* source_tail of its source */
+	/* by holds: the whole criterion when its why is constant
+	 * (eligibility_why_constant), else .s NULL */
+	struct piece whole[NTRI];
 };
 
 struct slot_pieces {
@@ -417,6 +524,9 @@ struct slot_pieces {
 	struct piece why_tail[NCONST_WHY]; /* the constant `why` as a JSON
 					    * string, then the source_tail */
 	struct piece tail;           /* source_tail of the slot's source */
+	/* by state: the head and the start of an uploaded item's why
+	 * ("uploaded: "), its files follow (checklist_write_files) */
+	struct piece uploaded[NCHECK];
 };
 
 struct programme_pieces {
@@ -425,11 +535,20 @@ struct programme_pieces {
 	struct criterion_pieces *criteria;
 	struct slot_pieces *slots;
 	struct piece window_tail;    /* source_tail of the window's source */
+	/* The window item (checklist_window_slot) in a state is
+	 * window_head[state], the application date, and the piece of its
+	 * sentence's end (one of window_ends, compared by address):
+	 * window_end_tail[k], the end and the window's source_tail. */
+	struct piece window_head[NCHECK];
+	const char *window_ends[NWINDOW_ENDS];
+	struct piece window_end_tail[NWINDOW_ENDS];
 	/* source_tail of each document rule's source (format, names,
 	 * translation): the source of an item with a finding on one */
 	const char *rule_sources[NRULE_SOURCES];
 	struct piece rule_tails[NRULE_SOURCES];
 	struct piece threshold;      /* threshold_part */
+	struct factor_ref *refs;     /* by address, for factor_pieces_of */
+	size_t nrefs;
 };
 
 struct result_json_cache {
@@ -469,6 +588,8 @@ struct build {
 	struct strbuf sb;
 	struct out o; /* writing into sb */
 	bool failed;
+	struct programme_pieces *pp; /* the programme being built */
+	size_t refs_alloc;
 };
 
 /* keep: what b->o wrote as *pc, in the arena; then empty b->sb. */
@@ -492,6 +613,28 @@ static void *alloc_n(struct build *b, size_t n, size_t size)
 	return p;
 }
 
+/* build_scored_match: fp's scored_match, as factor() writes a scored
+ * choice from scored_head, the input and scored_tail. */
+static void build_scored_match(struct build *b, const struct factor *f,
+		struct factor_pieces *fp)
+{
+	fp->scored_match = alloc_n(b, f->nlevels, sizeof *fp->scored_match);
+	for (size_t j = 0; !b->failed && j < f->nlevels; j++) {
+		const struct level *l = &f->levels[j];
+
+		fp->scored_match[j] = alloc_n(b, l->nmatch, sizeof **fp->scored_match);
+		for (size_t m = 0; !b->failed && m < l->nmatch; m++) {
+			factor_head(&b->o, f);
+			dec(&b->o, l->points);
+			factor_state(&b->o, f, FSTATE_SCORED);
+			str(&b->o, l->match[m]);
+			factor_level(&b->o, f, l->label);
+			lit(&b->o, l->provisional ? "true}" : "false}");
+			keep(b, &fp->scored_match[j][m]);
+		}
+	}
+}
+
 /* build_scored: fp's scored_head and scored_tail, written by the same
  * fragments as factor() writes a scored result, in the same order. */
 static bool build_scored(struct build *b, const struct factor *f, struct factor_pieces *fp)
@@ -509,10 +652,91 @@ static bool build_scored(struct build *b, const struct factor *f, struct factor_
 		lit(&b->o, f->levels[j].provisional ? "true}" : "false}");
 		keep(b, &fp->scored_tail[j]);
 	}
-	return true;
+	if (f->kind == FACTOR_CHOICE)
+		build_scored_match(b, f, fp);
+	return !b->failed;
 }
 
-static struct factor_pieces *build_factors(struct build *b, const struct factor *fs, size_t n)
+/* keep_open: what b->o wrote as *pc, the text the core wrote from `from`
+ * on escaped as the start of a JSON string that the writer goes on with
+ * (no closing quote). */
+static void keep_open(struct build *b, size_t from, struct piece *pc)
+{
+	text_end(&b->o, from); /* escapes it and closes the quote */
+	keep(b, pc);
+	if (pc->s)
+		pc->n--; /* the closing quote */
+}
+
+/* build_raise: the pieces of f's raise advice items (f a factor of part p),
+ * written by the same fragments as advice() writes them. */
+static void build_raise(struct build *b, const struct factor *f, const struct part *p,
+		struct factor_pieces *fp)
+{
+	fp->from = alloc_n(b, f->nlevels, sizeof *fp->from);
+	fp->raise_to = alloc_n(b, f->nlevels, sizeof *fp->raise_to);
+	fp->raise_text = alloc_n(b, f->nlevels, sizeof *fp->raise_text);
+	if (b->failed)
+		return;
+	fp->part_id = p->id;
+	raise_head(&b->o, f->id, p->id);
+	keep(b, &fp->raise_head);
+	for (size_t k = 0; k < f->nlevels; k++) {
+		const struct level *l = &f->levels[k];
+
+		str(&b->o, l->label);
+		keep(b, &fp->from[k]);
+		raise_to(&b->o, l->label);
+		keep(b, &fp->raise_to[k]);
+		if (advice_level_constant(f, l)) {
+			advice_write_raise_head(NULL, f, l, &b->sb);
+			keep_open(b, 0, &fp->raise_text[k]);
+		}
+	}
+}
+
+/* build_judged: fp's judged_input and judged_tail, written by the same
+ * fragments as factor() writes a judged result, in the same order. */
+static void build_judged(struct build *b, const struct factor *f, struct factor_pieces *fp)
+{
+	fp->judged_input = alloc_n(b, SCORE_MEAN_TEXTS, sizeof *fp->judged_input);
+	fp->judged_tail = alloc_n(b, SCORE_MEAN_TEXTS, sizeof *fp->judged_tail);
+	if (b->failed)
+		return;
+	for (unsigned n = 1; n < SCORE_MEAN_TEXTS; n++) {
+		factor_state(&b->o, f, FSTATE_SCORED);
+		str_or_null(&b->o, score_mean_text(n));
+		keep(b, &fp->judged_input[n]);
+		for (int prov = 0; prov < 2; prov++) {
+			add_uint(&b->o, n);
+			factor_tail(&b->o, f);
+			lit(&b->o, prov ? "true}" : "false}");
+			keep(b, &fp->judged_tail[n][prov]);
+		}
+	}
+}
+
+/* add_ref: f and its pieces into b->pp's refs. */
+static void add_ref(struct build *b, const struct factor *f, const struct factor_pieces *fp)
+{
+	struct programme_pieces *pp = b->pp;
+
+	if (pp->nrefs == b->refs_alloc) {
+		size_t n = b->refs_alloc ? 2 * b->refs_alloc : 32;
+		struct factor_ref *r = alloc_n(b, n, sizeof *r);
+
+		if (!r)
+			return;
+		if (pp->nrefs)
+			memcpy(r, pp->refs, pp->nrefs * sizeof *r);
+		pp->refs = r;
+		b->refs_alloc = n;
+	}
+	pp->refs[pp->nrefs++] = (struct factor_ref){f, fp};
+}
+
+static struct factor_pieces *build_factors(struct build *b, const struct part *p,
+		const struct factor *fs, size_t n)
 {
 	struct factor_pieces *fps = alloc_n(b, n, sizeof *fps);
 
@@ -553,7 +777,12 @@ static struct factor_pieces *build_factors(struct build *b, const struct factor 
 			lit(&b->o, prov ? "true, \"subfactors\": [" : "false, \"subfactors\": [");
 			keep(b, &fp->sum_tail[prov]);
 		}
-		fp->subs = build_factors(b, f->subs, f->nsubs);
+		if ((f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) && f->nlevels)
+			build_raise(b, f, p, fp);
+		if (f->kind == FACTOR_JUDGED)
+			build_judged(b, f, fp);
+		add_ref(b, f, fp);
+		fp->subs = build_factors(b, p, f->subs, f->nsubs);
 	}
 	return fps;
 }
@@ -571,7 +800,7 @@ static struct part_pieces *build_parts(struct build *b, const struct track *t)
 			part_mid(&b->o, p, c);
 			keep(b, &pps[i].mid[c]);
 		}
-		pps[i].factors = build_factors(b, p->factors, p->nfactors);
+		pps[i].factors = build_factors(b, p, p->factors, p->nfactors);
 	}
 	return pps;
 }
@@ -594,6 +823,50 @@ static void build_slot(struct build *b, const struct programme_policy *p,
 	}
 	source_tail(&b->o, s->source);
 	keep(b, &sp->tail);
+	for (int st = 0; st < NCHECK; st++) {
+		size_t from;
+
+		item_head(&b->o, s->id, (enum check_state)st);
+		from = text_start(&b->o);
+		checklist_write_slot_why(p, s, WHY_UPLOADED, &b->sb);
+		keep_open(b, from, &sp->uploaded[st]);
+	}
+}
+
+/* build_window: the pieces of p's window item, as check_item() writes
+ * it with checklist_write_why. */
+static void build_window(struct build *b, const struct programme_policy *p,
+		struct programme_pieces *pp)
+{
+	/* a date in each of the three cases */
+	const date_t dates[NWINDOW_ENDS] = {p->window_opens, p->window_opens - 1,
+					    p->window_opens + 1};
+	const enum check_state states[NWINDOW_ENDS] = {CHECK_OK, CHECK_PROBLEM, CHECK_PROBLEM};
+
+	for (int st = 0; st < NCHECK; st++) {
+		size_t from;
+
+		item_head(&b->o, checklist_window_slot, (enum check_state)st);
+		from = text_start(&b->o);
+		strbuf_add(&b->sb, p->docrules.window_head, p->docrules.window_head_len);
+		keep_open(b, from, &pp->window_head[st]);
+	}
+	for (int k = 0; k < NWINDOW_ENDS; k++) {
+		pp->window_ends[k] = checklist_window_end(p, states[k], dates[k]);
+		text_here(&b->o); /* empty: from 0 */
+		strbuf_addstr(&b->sb, pp->window_ends[k]);
+		text_end(&b->o, 0);
+		source_tail(&b->o, p->window_source);
+		keep(b, &pp->window_end_tail[k]);
+	}
+}
+
+static int ref_cmp(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)((const struct factor_ref *)x)->f;
+	uintptr_t c = (uintptr_t)((const struct factor_ref *)y)->f;
+
+	return (a > c) - (a < c);
 }
 
 static void build_programme(struct build *b, const struct programme_policy *p,
@@ -604,6 +877,8 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	pp->slots = alloc_n(b, p->nslots, sizeof *pp->slots);
 	if (b->failed)
 		return;
+	b->pp = pp;
+	b->refs_alloc = 0;
 	programme_head(&b->o, p);
 	keep(b, &pp->head);
 	programme_edition(&b->o, p);
@@ -619,11 +894,20 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 		}
 		source_tail(&b->o, p->criteria[i].source);
 		keep(b, &cp->tail);
+		for (int h = 0; h < NTRI && eligibility_why_constant(&p->criteria[i]); h++) {
+			struct criterion_result r = {.criterion = &p->criteria[i], .holds = h};
+
+			criterion_head(&b->o, r.criterion, r.holds);
+			criterion_why(&b->o, NULL, &r);
+			source_tail(&b->o, r.criterion->source);
+			keep(b, &cp->whole[h]);
+		}
 	}
 	for (size_t i = 0; i < p->nslots; i++)
 		build_slot(b, p, &p->slots[i], &pp->slots[i]);
 	source_tail(&b->o, p->window_source);
 	keep(b, &pp->window_tail);
+	build_window(b, p, pp);
 	pp->rule_sources[0] = p->docrules.source_format;
 	pp->rule_sources[1] = p->docrules.source_names;
 	pp->rule_sources[2] = p->docrules.source_translation;
@@ -633,6 +917,8 @@ static void build_programme(struct build *b, const struct programme_policy *p,
 	}
 	threshold_part(&b->o, p);
 	keep(b, &pp->threshold);
+	if (pp->nrefs)
+		qsort(pp->refs, pp->nrefs, sizeof *pp->refs, ref_cmp);
 }
 
 struct result_json_cache *result_json_cache_build(const struct policy_bundle *bundle,
@@ -698,10 +984,31 @@ static void factor(struct out *o, const struct factor_result *r, const struct fa
 	const struct piece *lv;
 	size_t k = fp ? scored_at(fp, f, r) : f->nlevels;
 
+	if (k < f->nlevels && fp->scored_match && r->input_type == FACT_MISSING && r->input) {
+		/* a choice: one copy when the input is a match value of its level */
+		const struct level *l = &f->levels[k];
+
+		for (size_t m = 0; m < l->nmatch; m++)
+			if (l->match[m][0] == r->input[0] && strcmp(l->match[m], r->input) == 0) {
+				put(o, &fp->scored_match[k][m]);
+				return;
+			}
+	}
 	if (k < f->nlevels) { /* most results: three copies */
 		put(o, &fp->scored_head[k]);
 		input(o, r);
 		put(o, &fp->scored_tail[k]);
+		return;
+	}
+	if (fp && fp->judged_input && r->state == FSTATE_SCORED && !r->nsubs &&
+	    r->input_type == FACT_MISSING && r->njudges >= 1 && r->njudges < SCORE_MEAN_TEXTS &&
+	    r->input == score_mean_text(r->njudges) && (lv = level_piece(fp, r->level)) != NULL) {
+		/* a judged factor: five copies */
+		put(o, &fp->head);
+		dec(o, r->points);
+		put(o, &fp->judged_input[r->njudges]);
+		put(o, lv);
+		put(o, &fp->judged_tail[r->njudges][r->provisional]);
 		return;
 	}
 	if (fp && f->kind == FACTOR_SUM && r->state == FSTATE_SCORED && r->nsubs && !r->level &&
@@ -856,16 +1163,15 @@ static void eligibility(struct out *o, const struct eligibility *el)
 
 		if (i)
 			lit(o, ", ");
+		if (cp && (unsigned)c->holds < NTRI && cp->whole[c->holds].s) {
+			put(o, &cp->whole[c->holds]); /* a why of the outcome alone */
+			continue;
+		}
 		if (cp && (unsigned)c->holds < NTRI)
 			put(o, &cp->head[c->holds]);
 		else
 			criterion_head(o, c->criterion, c->holds);
-		{
-			size_t from = text_here(o);
-
-			eligibility_write_why(&o->ev->facts, c, o->sb);
-			text_end(o, from);
-		}
+		criterion_why(o, &o->ev->facts, c);
 		if (cp)
 			put(o, &cp->tail);
 		else
@@ -899,6 +1205,29 @@ static void rule_tail(struct out *o, const char *source)
 	source_tail(o, source);
 }
 
+/* window_item: it, the window item, from the pieces; false when they do
+ * not fit it (nothing written). */
+static bool window_item(struct out *o, const struct check_item *it)
+{
+	const struct programme_policy *pol = o->ev->policy;
+	const char *end;
+
+	if (!o->pp || it->slot != checklist_window_slot || it->whykind != WHY_WINDOW ||
+	    it->source != pol->window_source || (unsigned)it->state >= NCHECK)
+		return false;
+	end = checklist_window_end(pol, it->state, o->ev->facts.app->date);
+	for (size_t k = 0; k < NWINDOW_ENDS; k++) {
+		if (end != o->pp->window_ends[k])
+			continue;
+		put(o, &o->pp->window_head[it->state]);
+		/* as checklist_write_why writes it: ten characters, nothing to escape */
+		add(o, o->date, DATE_FMT_MAX - 1);
+		put(o, &o->pp->window_end_tail[k]);
+		return true;
+	}
+	return false;
+}
+
 static void check_item(struct out *o, const struct check_item *it, size_t i)
 {
 	const struct programme_policy *pol = o->ev->policy;
@@ -906,6 +1235,8 @@ static void check_item(struct out *o, const struct check_item *it, size_t i)
 	bool own_source;
 	size_t from;
 
+	if (!it->def && window_item(o, it))
+		return;
 	if (o->pp && it->def) {
 		size_t k = INDEX_NEAR(pol->slots, pol->nslots, it->def, i);
 
@@ -913,6 +1244,14 @@ static void check_item(struct out *o, const struct check_item *it, size_t i)
 			sp = &o->pp->slots[k];
 	}
 	own_source = sp && it->source == it->def->source;
+	if (own_source && it->whykind == WHY_UPLOADED && (unsigned)it->state < NCHECK) {
+		put(o, &sp->uploaded[it->state]);
+		from = text_here(o);
+		checklist_write_files(it, o->sb);
+		text_end(o, from);
+		put(o, &sp->tail);
+		return;
+	}
 	if (sp && (unsigned)it->state < NCHECK)
 		put(o, &sp->head[it->state]);
 	else
@@ -951,6 +1290,63 @@ static void checklist(struct out *o, const struct checklist *cl)
 	lit(o, "]}");
 }
 
+/* factor_pieces_of: the pieces of factor f of ev's programme, or NULL. */
+static const struct factor_pieces *factor_pieces_of(const struct out *o,
+		const struct factor *f)
+{
+	size_t lo = 0, hi = o->pp ? o->pp->nrefs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct factor_ref *r = &o->pp->refs[mid];
+
+		if (r->f == f)
+			return r->fp;
+		if ((uintptr_t)r->f < (uintptr_t)f)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* raise_cached: it, a raise item, written from its factor's pieces (the
+ * sentence's start, then the rest by the core); false when they do not
+ * fit it (nothing written). */
+static bool raise_cached(struct out *o, const struct evaluation *ev, const struct advice *ad,
+		const struct advice_item *it)
+{
+	const struct factor *f = it->result->factor;
+	const struct factor_pieces *fp;
+	size_t k, j;
+
+	if (it->provide || !it->from_level || !(fp = factor_pieces_of(o, f)) || !fp->raise_text)
+		return false;
+	k = INDEX_OF(f->levels, f->nlevels, it->level);
+	if (k == f->nlevels || !fp->raise_text[k].s || it->to_level != f->levels[k].label ||
+	    it->factor != f->id || it->part != fp->part_id)
+		return false;
+	put(o, &fp->raise_head);
+	for (j = 0; j < f->nlevels && f->levels[j].label != it->from_level; j++)
+		;
+	if (j < f->nlevels)
+		put(o, &fp->from[j]);
+	else
+		str(o, it->from_level);
+	put(o, &fp->raise_to[k]);
+	dec(o, it->part_gain);
+	advice_marks(o, ad, it);
+	put(o, &fp->raise_text[k]);
+	{
+		size_t from = text_here(o);
+
+		advice_write_raise_rest(&ev->facts, ad, it, o->sb);
+		text_end(o, from);
+	}
+	lit(o, "}");
+	return true;
+}
+
 /* advice: ad, the advice of ev, as a JSON array; `judged`: with the item
  * on the experts' share (not for the best case, where they gave everything). */
 static void advice(struct out *o, const struct evaluation *ev, const struct advice *ad,
@@ -965,27 +1361,21 @@ static void advice(struct out *o, const struct evaluation *ev, const struct advi
 		if (!first)
 			lit(o, ", ");
 		first = false;
-		if (it->from_level)
-			lit(o, "{\"kind\": \"raise\"");
-		else
-			lit(o, "{\"kind\": \"provide\"");
-		lit(o, ", \"factor\": ");
-		str(o, it->factor);
-		lit(o, ", \"part\": ");
-		str_or_null(o, it->part);
-		lit(o, ", \"from\": ");
+		if (raise_cached(o, ev, ad, it))
+			continue;
+		if (it->from_level) {
+			raise_head(o, it->factor, it->part);
+		} else {
+			lit(o, "{\"kind\": \"provide\", \"factor\": ");
+			str(o, it->factor);
+			lit(o, ", \"part\": ");
+			str_or_null(o, it->part);
+			lit(o, ", \"from\": ");
+		}
 		str_or_null(o, it->from_level);
-		lit(o, ", \"to\": ");
-		str_or_null(o, it->to_level);
-		lit(o, ", \"adds_part\": ");
+		raise_to(o, it->to_level);
 		dec(o, it->part_gain);
-		lit(o, ", \"adds_total\": ");
-		dec(o, it->total_gain);
-		lit(o, ", \"reaches\": ");
-		boolean(o, it->reaches);
-		lit(o, ", \"combination\": ");
-		boolean(o, ad->combination);
-		lit(o, ", \"text\": \"");
+		advice_marks(o, ad, it);
 		from = text_here(o);
 		advice_write_text(&ev->facts, ad, it, o->sb);
 		text_end(o, from);
@@ -1051,7 +1441,6 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 		struct strbuf *sb)
 {
 	const struct programme_policy *pol = ev->policy;
-	char d[DATE_FMT_MAX];
 	struct out out = {.sb = sb, .ev = ev}, *o = &out;
 
 	if (cache) {
@@ -1075,7 +1464,7 @@ void result_json_cached(const struct evaluation *ev, const struct result_json_ca
 		programme_edition(o, pol);
 	/* date_format always writes ten characters, digits and '-' (nothing
 	 * to escape), so they go between the quotes as they are */
-	add(o, date_format(ev->facts.app->date, d), DATE_FMT_MAX - 1);
+	add(o, date_format(ev->facts.app->date, o->date), DATE_FMT_MAX - 1);
 	lit(o, "\", \"complete\": ");
 	boolean(o, ev->scorecard.complete);
 	totals(o, ev, o->pp);
