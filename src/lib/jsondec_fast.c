@@ -1055,6 +1055,27 @@ key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 	return k && len - i > kn && same(t + i, k, kn) && (unsigned char)t[i + kn] > ' ';
 }
 
+/* key_ahead: the field after f (in schema order, wrapping) whose key is
+ * at t[i] laid out as key_here() takes it; f when none is.  Optional
+ * fields left out make the key expected miss, and the one after it is most
+ * often the key there: a few 16-byte compares instead of key() after ws(). */
+static inline __attribute__((always_inline)) const struct jd_field *
+key_ahead(const char *t, size_t len, size_t i, const struct jd_field *f,
+	  const struct jd_field *fields, const struct jd_field *fend)
+{
+	const struct jd_field *g = f;
+	char c;
+
+	if (len - i < 2)
+		return f;
+	c = t[i + 1]; /* (the name's first byte: most fields differ in it) */
+	do {
+		if (++g == fend)
+			g = fields;
+	} while (g != f && !(g->name[0] == c && key_here(t, len, i, g)));
+	return g;
+}
+
 /* complete: the required fields are there and the schema's check passes. */
 static bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
 {
@@ -1072,7 +1093,7 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 	const char *t = x->t;
 	size_t len = x->len;
 	const struct jd_field *fields = s->fields, *fend = fields + s->nfields;
-	const struct jd_field *f = fields; /* tried first: the one after the previous */
+	const struct jd_field *f = fields, *g; /* f: tried first, the one after the previous */
 	uint64_t seen = 0, bit = 1; /* bit: f's in seen */
 	bool ordered = true; /* the fields seen are all before f */
 	bool empty, more;
@@ -1092,6 +1113,15 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 			/* the key expected, with ": " after it */
 			i += (size_t)f->namelen + 4;
 			if (!ordered && (seen & bit))
+				return 0;
+		} else if ((g = key_ahead(t, len, i, f, fields, fend)) != f) {
+			/* a later field's (those between are absent), or an earlier one's */
+			i += (size_t)g->namelen + 4;
+			if (g < f)
+				ordered = false;
+			f = g;
+			bit = (uint64_t)1 << (g - fields);
+			if (seen & bit)
 				return 0;
 		} else {
 			int k;
