@@ -561,6 +561,16 @@ slow:
 	return dup_str_slow(x, i, plain, out, n);
 }
 
+#ifdef __SSE2__
+/* lens_of: a bit k for each of e's constants k that is n bytes long. */
+static inline unsigned lens_of(const struct jd_enum *e, size_t n)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(ld16((const char *)e->lens),
+							  _mm_set1_epi8((char)n))) &
+	       ((1u << e->n) - 1);
+}
+#endif
+
 /* dec_enum: the string at t[i] when it is one of e's constants, compared
  * in place: a constant has no quote, backslash or non-ASCII byte, so the
  * constant's bytes and then a quote are the whole string. */
@@ -574,34 +584,44 @@ dec_enum(const char *t, size_t len, size_t i, const struct jd_enum *e, const cha
 		return 0;
 #ifdef __SSE2__
 	if (room >= 32) {
-		/* The first stop in 32 bytes: a constant is the bytes before it
-		 * when it is the closing quote, and there is none when it is not;
+		/* The first quote in 32 bytes (a constant has no backslash,
+		 * control or non-ASCII byte, so a string with one before its
+		 * first quote matches none of them anyway) ends the constant;
 		 * the constants of that length are found all at once (lens has
-		 * 16 bytes, see JD_ENUM). */
-		__m128i a = ld16(s), b = ld16(s + 16);
-		unsigned m = stops16(a) | stops16(b) << 16, cand;
+		 * 16 bytes, see JD_ENUM).  Most are shorter than 16: one
+		 * 16-byte load and compare then. */
+		__m128i a = ld16(s), b, q = _mm_set1_epi8('"');
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, q)), cand;
+		size_t n;
 		if (m) {
-			size_t n = (size_t)__builtin_ctz(m);
-			if (s[n] != '"')
-				return 0;
-			cand = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				       ld16((const char *)e->lens), _mm_set1_epi8((char)n))) &
-			       ((1u << e->n) - 1);
-			/* n < 32: the constant's first 32 bytes (JD_PAD) against
-			 * the text's, without a branch on n */
+			n = (size_t)__builtin_ctz(m);
+			cand = lens_of(e, n);
 			for (; cand; cand &= cand - 1) {
-				unsigned k = (unsigned)__builtin_ctz(cand);
-				const char *c = e->values[k];
-				uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c))) |
-					      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ld16(c + 16)))
-						      << 16;
-				if ((~eq & ((UINT32_C(1) << n) - 1)) == 0) {
+				const char *c = e->values[__builtin_ctz(cand)];
+				m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c)));
+				if ((~m & ((1u << n) - 1)) == 0) {
 					*out = c;
 					return i + n + 2;
 				}
 			}
 			return 0;
 		}
+		b = ld16(s + 16);
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, q));
+		n = 16 + (size_t)__builtin_ctz(m | 1u << 16);
+		for (cand = m ? lens_of(e, n) : 0; cand; cand &= cand - 1) {
+			const char *c = e->values[__builtin_ctz(cand)];
+			uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c))) |
+				      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ld16(c + 16)))
+					      << 16;
+			if ((~eq & ((UINT32_C(1) << n) - 1)) == 0) {
+				*out = c;
+				return i + n + 2;
+			}
+		}
+		if (m)
+			return 0;
+		/* (longer than 31: the loop below) */
 	}
 #endif
 	for (unsigned k = 0; k < e->n; k++) {
