@@ -30,7 +30,7 @@
  *  - ", " after a value is one 16-bit comparison, and the key after it
  *    checks the rest; the hot functions take the text in arguments, so the
  *    stores of values do not make the compiler read x->t again;
- *  - a string without escapes or non-ASCII bytes is found and copied 32
+ *  - a string without escapes or non-ASCII bytes is found and copied 16
  *    bytes at a time (SSE2) into memory carved from one arena block per
  *    application ("room": the strings and the arrays' final copies);
  *  - an enumerated value: its length by the first stop in 32 bytes, the
@@ -526,25 +526,23 @@ dup_str(struct fx *x, const char *t, size_t len, size_t i, bool plain, const cha
 	(void)t;
 	(void)len;
 #else
-	/* Plain ASCII, copied as it is scanned, 32 bytes at a time: what
-	 * is stored past the string is free room that later ones overwrite. */
+	/* Plain ASCII, copied as it is scanned, 16 bytes at a time (most
+	 * strings are shorter): what is stored past the string is free room
+	 * that later ones overwrite. */
 	if ((x->room_left >= ROOM_LOW || refill(x)) && len - i > 32) {
 		const char *s = t + i + 1;
 		char *p = x->room; /* (room_left >= ROOM_LOW >= 32) */
 		size_t avail = len - i - 1, left = x->room_left, k = 0, sl;
-		__m128i v = ld16(s), w = ld16(s + 16);
-		unsigned m = stops16(v) | stops16(w) << 16;
+		__m128i v = ld16(s);
+		unsigned m = stops16(v);
 		_mm_storeu_si128((__m128i *)(void *)p, v);
-		_mm_storeu_si128((__m128i *)(void *)(p + 16), w);
-		while (!m) { /* (32 bytes or more) */
-			k += 32;
-			if (avail - k < 32 || left - k < 32)
+		while (!m) { /* (16 bytes or more) */
+			k += 16;
+			if (avail - k < 16 || left - k < 16)
 				goto slow;
 			v = ld16(s + k);
-			w = ld16(s + k + 16);
-			m = stops16(v) | stops16(w) << 16;
+			m = stops16(v);
 			_mm_storeu_si128((__m128i *)(void *)(p + k), v);
-			_mm_storeu_si128((__m128i *)(void *)(p + k + 16), w);
 		}
 		sl = k + (size_t)__builtin_ctz(m);
 		if (s[sl] == '"') {
