@@ -1094,16 +1094,26 @@ key_ahead(const char *t, size_t len, size_t i, const struct jd_field *f,
 	return g;
 }
 
-/* complete: the required fields are there and the schema's check passes. */
-static bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
+/* checked: the schema's check passes (off the hot path: its buffer). */
+static __attribute__((noinline)) bool checked(const struct jd_schema *s, const char *base)
 {
 	char buf[200];
 	const char *blame = NULL;
 
-	for (unsigned k = 0; k < s->nfields && (s->fields[k].flags & JD_REQUIRED); k++)
-		if (!(seen >> k & 1))
+	return !s->check(base, buf, sizeof buf, &blame);
+}
+
+/* complete: the required fields are there and the schema's check passes.
+ * The required fields come first, so one is missing exactly when the
+ * first field not seen is a required one. */
+static inline bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
+{
+	if (~seen) {
+		unsigned k = (unsigned)__builtin_ctzll(~seen);
+		if (k < s->nfields && (s->fields[k].flags & JD_REQUIRED))
 			return false;
-	return !s->check || !s->check(base, buf, sizeof buf, &blame);
+	}
+	return !s->check || checked(s, base);
 }
 
 static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char *base)
