@@ -1122,7 +1122,6 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 	const struct jd_field *fields = s->fields, *fend = fields + s->nfields;
 	const struct jd_field *f = fields, *g; /* f: tried first, the one after the previous */
 	uint64_t seen = 0, bit = 1; /* bit: f's in seen */
-	bool ordered = true; /* the fields seen are all before f */
 	bool empty, more;
 	uint32_t lc[2];
 
@@ -1134,18 +1133,15 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 		if (f == fend) {
 			f = fields;
 			bit = 1;
-			ordered = false;
 		}
 		if (key_here(t, len, i, f)) {
 			/* the key expected, with ": " after it */
 			i += (size_t)f->namelen + 4;
-			if (!ordered && (seen & bit))
+			if (seen & bit) /* a duplicate */
 				return 0;
 		} else if ((g = key_ahead(t, len, i, f, fields, fend)) != f) {
 			/* a later field's (those between are absent), or an earlier one's */
 			i += (size_t)g->namelen + 4;
-			if (g < f)
-				ordered = false;
 			f = g;
 			bit = (uint64_t)1 << (g - fields);
 			if (seen & bit)
@@ -1155,8 +1151,6 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 			i = ws(x, t, len, i); /* (after ", " when more spaces follow) */
 			if (i >= len || t[i] != '"' || (k = key(x, i, s, (unsigned)(f - fields))) < 0)
 				return 0;
-			if (&fields[k] < f)
-				ordered = false;
 			f = &fields[k];
 			bit = (uint64_t)1 << k;
 			if (!(i = colon(x, t, len, i + f->namelen + 2)) || (seen & bit))
