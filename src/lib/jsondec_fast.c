@@ -683,7 +683,7 @@ static size_t dec_when(const char *t, size_t len, size_t i, const struct jd_fiel
 #endif
 	if (f->type == JD_DATE) {
 		if (s[4] != '-' || y < 1 || m < 1 || m > 12 || s[7] != '-' ||
-		    (d = num2(s + 8)) < 1 || d > date_days_in_month(y, m))
+		    (d = num2(s + 8)) < 1 || (d > 28 && d > date_days_in_month(y, m)))
 			return 0;
 		v = date_from_ymd(y, m, d);
 	} else {
@@ -903,6 +903,12 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 	const char *key;
 	int64_t val;
 
+	/* an entry whose members (distinct, as struct members are) fill it
+	 * whole needs no zeroing first (copy16 may then copy up to 15 bytes
+	 * of the stack past the last one: into the room carved, unused) */
+	bool whole = size == sizeof key + sizeof val + (m->pos_off != JD_NONE) * sizeof lc +
+				    (m->vpos_off != JD_NONE) * sizeof lc;
+
 	OPAQUE(es); /* (else _FORTIFY_SOURCE makes each small memcpy into it a call) */
 	if (!(i = enter(x, t, len, i, '{', &empty)))
 		return 0;
@@ -911,7 +917,8 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 		char *e = es + nent * size;
 		if (nent == m->max_entries)
 			return 0;
-		zero16(e, size);
+		if (!whole)
+			zero16(e, size);
 		nent++;
 		at(x, i, lc);
 		if (!(i = dup_str(x, t, len, i, true, &key, &n)))
