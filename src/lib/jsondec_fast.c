@@ -1056,8 +1056,9 @@ static int key(const struct fx *x, size_t i, const struct jd_schema *s, unsigned
 	return -1;
 }
 
-/* key_here: t[i..) is f's key `"name": ` (JD_NAME), and then no more
- * whitespace. */
+/* key_here: t[i..) is f's key `"name": ` (JD_NAME), and a byte after it
+ * (more whitespace there makes value() decline at its first byte, and
+ * dec_object skip it then). */
 static inline __attribute__((always_inline)) bool
 key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 {
@@ -1073,10 +1074,10 @@ key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 			eq |= (uint32_t)_mm_movemask_epi8(
 				      _mm_cmpeq_epi8(ld16(t + i + 16), ld16(k + 16)))
 			      << 16;
-		return (eq | f->keymask) == UINT32_MAX && (unsigned char)t[i + kn] > ' ';
+		return (eq | f->keymask) == UINT32_MAX; /* (kn < 32) */
 	}
 #endif
-	return k && len - i > kn && same(t + i, k, kn) && (unsigned char)t[i + kn] > ' ';
+	return k && len - i > kn && same(t + i, k, kn);
 }
 
 /* key_ahead: the field after f (in schema order, wrapping) whose key is
@@ -1131,6 +1132,7 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 	uint64_t seen = 0, bit = 1; /* bit: f's in seen */
 	bool empty, more;
 	uint32_t lc[2];
+	size_t end;
 
 	at(x, i, lc);
 	put(base, s->pos_off, lc, sizeof lc);
@@ -1164,8 +1166,15 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 				return 0;
 		}
 		seen |= bit;
-		if (!(i = value(x, t, len, i, f, base)))
-			return 0;
+		while (!(end = value(x, t, len, i, f, base))) {
+			/* more whitespace before the value than key_here took:
+			 * once more after it (value stores nothing when it
+			 * declines at its first byte) */
+			if ((unsigned char)t[i] > ' ' || (i = ws(x, t, len, i)) >= len ||
+			    (unsigned char)t[i] <= ' ')
+				return 0;
+		}
+		i = end;
 		f++;
 		bit <<= 1;
 		if (len - i >= 2 && ld2(t + i) == ld2(", ")) {
