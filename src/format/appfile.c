@@ -258,7 +258,20 @@ static const char *covers_check(const void *obj, char *buf, size_t cap, const ch
 	const struct document *d = obj;
 
 	(void)blame;
+	if (d->covers_from <= d->covers_to) /* (month_order's buffers cost each call) */
+		return NULL;
 	return month_order(d->covers_from, d->covers_to, buf, cap);
+}
+
+/* not_a_language: document_check's reason for l. */
+static __attribute__((noinline)) const char *not_a_language(const char *l, char *buf,
+							     size_t cap)
+{
+	char shown[64];
+
+	snprintf(buf, cap, "%s is not an ISO 639-1 language code (two letters, e.g. \"en\", "
+		 "\"zh\", \"de\")", jd_show(l, strlen(l), shown, sizeof shown));
+	return buf;
 }
 
 /* document_check: a language is an ISO 639-1 code, two lowercase letters
@@ -267,14 +280,11 @@ static const char *document_check(const void *obj, char *buf, size_t cap, const 
 {
 	const struct document *d = obj;
 	const char *l = d->language;
-	char shown[64];
 
 	if (!l || (l[0] >= 'a' && l[0] <= 'z' && l[1] >= 'a' && l[1] <= 'z' && !l[2]))
 		return NULL;
 	*blame = "language";
-	snprintf(buf, cap, "%s is not an ISO 639-1 language code (two letters, e.g. \"en\", "
-		 "\"zh\", \"de\")", jd_show(l, strlen(l), shown, sizeof shown));
-	return buf;
+	return not_a_language(l, buf, cap);
 }
 
 /* ---- decoding ---------------------------------------------------------- */
