@@ -53,7 +53,8 @@
 
 #include "core/date.h"
 
-#define LOCAL_BYTES 2048 /* array elements kept on the stack before the arena */
+#define LOCAL_BYTES 2048 /* a map's entries kept on the stack before the room */
+#define VEC_FIRST 4       /* elements an array has room for at first */
 #define INT_DIGITS 18     /* below 10^18: no overflow check needed */
 #define DECIMAL_DIGITS 16 /* whole part; times 100 stays below 2^63 */
 #define ROOM_CHUNK 2048   /* strings and arrays are carved from blocks this big */
@@ -398,31 +399,35 @@ static char *str_room(struct fx *x, size_t n)
 	return p;
 }
 
-/* vec: the elements of an array, on the stack while they fit (then copied
- * to the room, in whole sixteens of bytes), else in the arena, doubling. */
+/* vec: the elements of an array, decoded in place in the arena (an
+ * array's strings and arrays go to the room, a block of its own, so
+ * nothing comes between them), VEC_FIRST of them at first, doubling:
+ * the stack and a copy from it cost more than the bytes this leaves
+ * unused. */
 struct vec {
 	char *p;
 	size_t n, cap, size;
-	_Alignas(16) char local[LOCAL_BYTES + 16]; /* (16 to spare: see vec_push) */
 };
 
 static inline void vec_init(struct vec *v, size_t size)
 {
-	v->p = v->local;
-	v->n = 0;
+	v->p = NULL;
+	v->n = v->cap = 0;
 	v->size = size;
-	v->cap = LOCAL_BYTES / size;
 }
 
-/* vec_grow: room for more elements than the stack holds, in the arena. */
-static bool vec_grow(struct fx *x, struct vec *v)
+/* vec_grow: room for more elements, in the arena (16 bytes to spare:
+ * see vec_push). */
+static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
 {
-	size_t cap = v->cap ? v->cap * 2 : 4;
-	char *p = arena_array(x->a, cap, v->size); /* (zeroed) */
+	size_t cap = v->cap ? v->cap * 2 : VEC_FIRST, bytes;
+	char *p;
 
-	if (!p)
+	if (__builtin_mul_overflow(cap, v->size, &bytes) ||
+	    !(p = arena_array_uninit(x->a, bytes + 16, 1)))
 		return false;
-	memcpy(p, v->p, v->n * v->size);
+	if (v->n)
+		memcpy(p, v->p, v->n * v->size);
 	v->p = p;
 	v->cap = cap;
 	return true;
@@ -458,31 +463,15 @@ static inline char *vec_push(struct fx *x, struct vec *v)
 	if (v->n == v->cap && !vec_grow(x, v))
 		return NULL;
 	e = v->p + v->n++ * v->size;
-	if (v->p == v->local) /* (the arena's memory is zeroed already) */
-		zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
+	zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
 	return e;
 }
 
 /* vec_store: the array (NULL when empty) at off and its count at n_off. */
-static bool vec_store(struct fx *x, struct vec *v, char *base, int32_t off, int32_t n_off)
+static inline void vec_store(struct vec *v, char *base, int32_t off, int32_t n_off)
 {
-	char *p = v->n ? v->p : NULL;
-	size_t bytes = v->n * v->size;
-
-	if (p == v->local) {
-		if (bytes <= ROOM_BIG) { /* whole sixteens: copy16 */
-			if (!(p = carve(x, (bytes + 15) & ~(size_t)15)))
-				return false;
-			copy16(p, v->local, bytes);
-		} else {
-			if (!(p = carve(x, bytes)))
-				return false;
-			memcpy(p, v->local, bytes);
-		}
-	}
-	put(base, off, &p, sizeof p);
+	put(base, off, &v->p, sizeof v->p);
 	put(base, n_off, &v->n, sizeof v->n);
-	return true;
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -863,7 +852,8 @@ static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *
 		    !(i = next(x, t, len, i, ']', &more)))
 			return 0;
 	}
-	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
+	vec_store(&v, base, f->off, f->n_off);
+	return i;
 }
 
 static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char *base)
@@ -887,7 +877,8 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 			return 0;
 		memcpy(e, &s, sizeof s);
 	}
-	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
+	vec_store(&v, base, f->off, f->n_off);
+	return i;
 }
 
 /* scores_into: a map's entries into es[] (room for m->max_entries, zeroed
