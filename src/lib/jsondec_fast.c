@@ -31,8 +31,9 @@
  *    checks the rest; the hot functions take the text in arguments, so the
  *    stores of values do not make the compiler read x->t again;
  *  - a string without escapes or non-ASCII bytes is found and copied 16
- *    bytes at a time (SSE2) into memory carved from one arena block per
- *    application ("room": the strings and the arrays' final copies);
+ *    bytes at a time (SSE2) into a block of the arena of its own ("room");
+ *  - an array's elements and a map's entries are decoded in place in the
+ *    arena (vec), where nothing comes between them;
  *  - an enumerated value: its length by the first stop in 32 bytes, the
  *    constants of that length from a 16-byte compare of the lengths, the
  *    constant (NUL-padded, JD_PAD) compared 32 bytes at once;
@@ -53,11 +54,11 @@
 
 #include "core/date.h"
 
-#define LOCAL_BYTES 2048 /* a map's entries kept on the stack before the room */
 #define VEC_FIRST 4       /* elements an array has room for at first */
+#define MAP_FIRST 8       /* entries a map of scores has room for at first */
 #define INT_DIGITS 18     /* below 10^18: no overflow check needed */
 #define DECIMAL_DIGITS 16 /* whole part; times 100 stays below 2^63 */
-#define ROOM_CHUNK 2048   /* strings and arrays are carved from blocks this big */
+#define ROOM_CHUNK 2048   /* strings are copied into blocks this big */
 #define ROOM_BIG (ROOM_CHUNK / 4) /* larger ones get an allocation of their own */
 #define ROOM_LOW 64       /* fewer bytes left than this: the fast copy takes a new block */
 
@@ -67,7 +68,7 @@ struct fx {
 	struct arena *a;
 	size_t colbase;    /* column of offset off: colbase + off (mod 2^32) */
 	uint32_t line;     /* the current line */
-	char *room;        /* free bytes for strings and arrays (carve) */
+	char *room;        /* free bytes for strings */
 	size_t room_left;
 };
 
@@ -349,9 +350,8 @@ static inline void put_flag(char *base, int32_t off)
 }
 
 /* refill: a new block of room; false when the arena is exhausted.  Not
- * zeroed: every byte carved from it is written before it is read (strings
- * with their NUL, arrays copied whole), and zeroing 2 KB cost as much as
- * decoding a dozen fields. */
+ * zeroed: every byte of it is written before it is read (strings with
+ * their NUL), and zeroing 2 KB cost as much as decoding a dozen fields. */
 static bool refill(struct fx *x)
 {
 	char *p = arena_array_uninit(x->a, ROOM_CHUNK, 1);
@@ -361,26 +361,6 @@ static bool refill(struct fx *x)
 	x->room = p;
 	x->room_left = ROOM_CHUNK;
 	return true;
-}
-
-/* carve: n bytes (n > 0), 16-byte aligned, not zeroed, from the room (a
- * large one on its own, keeping the block); NULL when out of memory. */
-static char *carve(struct fx *x, size_t n)
-{
-	size_t pad = (size_t)(-(uintptr_t)x->room) & 15;
-	char *p;
-
-	if (n > ROOM_BIG)
-		return arena_alloc(x->a, n);
-	if (pad + n > x->room_left) {
-		if (!refill(x))
-			return NULL;
-		pad = 0; /* (the arena's blocks are 16-byte aligned) */
-	}
-	p = x->room + pad;
-	x->room += pad + n;
-	x->room_left -= pad + n;
-	return p;
 }
 
 /* str_room: n bytes for a string from the room (unaligned); NULL when the
@@ -401,26 +381,28 @@ static char *str_room(struct fx *x, size_t n)
 
 /* vec: the elements of an array, decoded in place in the arena (an
  * array's strings and arrays go to the room, a block of its own, so
- * nothing comes between them), VEC_FIRST of them at first, doubling:
+ * nothing comes between them), VEC_FIRST of them at first (MAP_FIRST
+ * for a map's entries), doubling:
  * the stack and a copy from it cost more than the bytes this leaves
  * unused. */
 struct vec {
 	char *p;
-	size_t n, cap, size;
+	size_t n, cap, size, first;
 };
 
-static inline void vec_init(struct vec *v, size_t size)
+static inline void vec_init(struct vec *v, size_t size, size_t first)
 {
 	v->p = NULL;
 	v->n = v->cap = 0;
 	v->size = size;
+	v->first = first;
 }
 
 /* vec_grow: room for more elements, in the arena (16 bytes to spare:
  * see vec_push). */
 static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
 {
-	size_t cap = v->cap ? v->cap * 2 : VEC_FIRST, bytes;
+	size_t cap = v->cap ? v->cap * 2 : v->first, bytes;
 	char *p;
 
 	if (__builtin_mul_overflow(cap, v->size, &bytes) ||
@@ -431,17 +413,6 @@ static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
 	v->p = p;
 	v->cap = cap;
 	return true;
-}
-
-/* copy16: n bytes from s to d sixteen at a time, so up to 15 more. */
-static inline void copy16(char *d, const char *s, size_t n)
-{
-#ifdef __SSE2__
-	for (size_t k = 0; k < n; k += 16)
-		_mm_storeu_si128((__m128i *)(void *)(d + k), ld16(s + k));
-#else
-	memcpy(d, s, n);
-#endif
 }
 
 /* zero16: n bytes at d zeroed sixteen at a time, so up to 15 more. */
@@ -844,7 +815,7 @@ static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *
 	bool empty, more = true;
 	char *e;
 
-	vec_init(&v, s->size);
+	vec_init(&v, s->size, VEC_FIRST);
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
@@ -865,7 +836,7 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 	const char *s;
 	char *e;
 
-	vec_init(&v, sizeof s);
+	vec_init(&v, sizeof s, VEC_FIRST);
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
@@ -881,13 +852,13 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 	return i;
 }
 
-/* scores_into: a map's entries into es[] (room for m->max_entries, zeroed
- * as used), *count of them; the offset past the map, or 0. */
+/* scores_into: a map's entries into v (element size m->size); the offset
+ * past the map, or 0. */
 static inline __attribute__((always_inline)) size_t
-scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *count)
+scores_into(struct fx *x, size_t i, const struct jd_map *m, struct vec *v)
 {
 	const char *t = x->t;
-	size_t len = x->len, size = m->size, nent = 0, n;
+	size_t len = x->len, size = m->size, n;
 	uint64_t lens = 0; /* bit n: a key of n bytes came before (n < 64) */
 	uint32_t lc[2];
 	bool empty, more = true;
@@ -895,22 +866,20 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 	int64_t val;
 
 	/* an entry whose members (distinct, as struct members are) fill it
-	 * whole needs no zeroing first (copy16 may then copy up to 15 bytes
-	 * of the stack past the last one: into the room carved, unused) */
+	 * whole needs no zeroing first */
 	bool whole = size == sizeof key + sizeof val + (m->pos_off != JD_NONE) * sizeof lc +
 				    (m->vpos_off != JD_NONE) * sizeof lc;
 
-	OPAQUE(es); /* (else _FORTIFY_SOURCE makes each small memcpy into it a call) */
 	if (!(i = enter(x, t, len, i, '{', &empty)))
 		return 0;
 	while (!empty && more) {
 		/* one "key": number entry */
-		char *e = es + nent * size;
-		if (nent == m->max_entries)
+		char *e;
+		if (v->n == m->max_entries || (v->n == v->cap && !vec_grow(x, v)))
 			return 0;
+		e = v->p + v->n++ * size;
 		if (!whole)
 			zero16(e, size);
-		nent++;
 		at(x, i, lc);
 		if (!(i = dup_str(x, t, len, i, true, &key, &n)))
 			return 0;
@@ -918,9 +887,9 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 			lens |= (uint64_t)1 << n;
 		} else {
 			/* an earlier key of the same length: the same key? */
-			for (size_t k = 0; k + 1 < nent; k++) {
+			for (size_t k = 0; k + 1 < v->n; k++) {
 				const char *prev;
-				memcpy(&prev, es + k * size + m->key_off, sizeof prev);
+				memcpy(&prev, v->p + k * size + m->key_off, sizeof prev);
 				if (strcmp(prev, key) == 0)
 					return 0;
 			}
@@ -940,29 +909,21 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 		if (!(i = next(x, t, len, i, '}', &more)))
 			return 0;
 	}
-	*count = nent;
 	return i;
 }
 
-/* dec_scores: a map of scores: its entries fit on the stack (at most
- * max_entries of them) and are then copied to the room at once. */
-static size_t dec_scores(struct fx *x, size_t i, const struct jd_field *f, char *base)
+/* dec_scores: a map of scores, decoded in place in the arena as arrays
+ * are (vec).  (Not inlined into value(): GCC would then call the readers
+ * of dates and numbers instead.) */
+static __attribute__((noinline)) size_t dec_scores(struct fx *x, size_t i,
+						   const struct jd_field *f, char *base)
 {
-	const struct jd_map *m = f->u.map;
-	_Alignas(16) char es[LOCAL_BYTES + 16]; /* (16 to spare: zero16, copy16) */
-	size_t count = 0, bytes;
-	char *p = NULL;
+	struct vec v;
 
-	if ((size_t)m->max_entries * m->size > LOCAL_BYTES ||
-	    !(i = scores_into(x, i, m, es, &count)))
-		return 0; /* (a map too large for the stack: the careful way) */
-	bytes = (count * m->size + 15) & ~(size_t)15;
-	if (count && !(p = carve(x, bytes)))
+	vec_init(&v, f->u.map->size, MAP_FIRST);
+	if (!(i = scores_into(x, i, f->u.map, &v)))
 		return 0;
-	if (count)
-		copy16(p, es, bytes);
-	put(base, f->off, &p, sizeof p);
-	put(base, f->n_off, &count, sizeof count);
+	vec_store(&v, base, f->off, f->n_off);
 	return i;
 }
 
