@@ -794,6 +794,30 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 	return true;
 }
 
+/* read_on: when the value at s->off may be cut by the end of the buffer
+ * (no line break after its start) and the stream is a regular file, move
+ * it to the front and read on, so that read_fast can take it whole: the
+ * careful way would read the same bytes, byte by byte after decoding
+ * twice (once in 180 applications of 1.4 KB).  A pipe is left alone (see
+ * read_fast).  True when more was read; when nothing was (the end, or an
+ * error), the stream is as if this had not been tried: the careful way
+ * reads again and finds the same. */
+static bool read_on(struct appfile_stream *s)
+{
+	size_t keep = s->len - s->off;
+
+	if (s->pipe_fd >= 0 || s->eof || s->off == 0 || memchr(s->buf + s->off, '\n', keep))
+		return false;
+	memmove(s->buf, s->buf + s->off, keep);
+	s->len = keep;
+	s->off = 0;
+	if (fill(s))
+		return true;
+	s->eof = s->ioerr = false;
+	clearerr(s->f);
+	return false;
+}
+
 /* add_open_line_hint: say that the line's application is not closed. */
 static void add_open_line_hint(struct appfile_error *err)
 {
@@ -859,7 +883,7 @@ enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_d
 
 	if (r != APPFILE_VALUE)
 		return r;
-	if (read_fast(s, d, a, out))
+	if (read_fast(s, d, a, out) || (read_on(s) && read_fast(s, d, a, out)))
 		return APPFILE_VALUE;
 	r = scan_value(s, &text, &len, &line, &col, err);
 	if (r != APPFILE_VALUE)
