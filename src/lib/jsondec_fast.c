@@ -1018,15 +1018,19 @@ key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 	size_t kn = (size_t)f->namelen + 4;
 
 #ifdef __SSE2__
-	if (f->keymask && len - i >= 32) {
-		/* k holds 16 bytes, and 32 when kn > 16 (a keymask is JD_NAME's,
-		 * which sets key too) */
+	if (len - i >= 32) {
+		/* k (JD_NAME's, required here) holds 16 bytes, 32 when kn > 16,
+		 * 48 when kn > 32; the keymask of a key longer than 31 is 0 */
 		uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ld16(t + i), ld16(k)));
-		if (kn > 16)
+		if (kn > 16) {
 			eq |= (uint32_t)_mm_movemask_epi8(
 				      _mm_cmpeq_epi8(ld16(t + i + 16), ld16(k + 16)))
 			      << 16;
-		return (eq | f->keymask) == UINT32_MAX; /* (kn < 32) */
+			if (kn > 31)
+				return eq == UINT32_MAX && len - i > kn &&
+				       same(t + i + 32, k + 32, kn - 32);
+		}
+		return (eq | f->keymask) == UINT32_MAX;
 	}
 #endif
 	return k && len - i > kn && same(t + i, k, kn);
