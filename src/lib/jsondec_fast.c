@@ -398,11 +398,11 @@ static inline void vec_init(struct vec *v, size_t size, size_t first)
 	v->first = first;
 }
 
-/* vec_grow: room for more elements, in the arena (16 bytes to spare:
- * see vec_push). */
-static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
+/* vec_alloc: room for cap elements in the arena (16 bytes to spare: see
+ * vec_push), keeping the n there are. */
+static inline bool vec_alloc(struct fx *x, struct vec *v, size_t cap)
 {
-	size_t cap = v->cap ? v->cap * 2 : v->first, bytes;
+	size_t bytes;
 	char *p;
 
 	if (__builtin_mul_overflow(cap, v->size, &bytes) ||
@@ -413,6 +413,12 @@ static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
 	v->p = p;
 	v->cap = cap;
 	return true;
+}
+
+/* vec_grow: twice the room (the first room is vec_alloc's, inline). */
+static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
+{
+	return vec_alloc(x, v, v->cap * 2);
 }
 
 /* zero16: n bytes at d zeroed sixteen at a time, so up to 15 more. */
@@ -431,7 +437,7 @@ static inline char *vec_push(struct fx *x, struct vec *v)
 {
 	char *e;
 
-	if (v->n == v->cap && !vec_grow(x, v))
+	if (v->n == v->cap && !(v->cap ? vec_grow(x, v) : vec_alloc(x, v, v->first)))
 		return NULL;
 	e = v->p + v->n++ * v->size;
 	zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
@@ -852,6 +858,16 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 	return i;
 }
 
+/* map_room: room for more of a map's entries in v, up to max in all (so
+ * that a full vec is too many entries); false when there are max already,
+ * or memory ran out. */
+static __attribute__((noinline)) bool map_room(struct fx *x, struct vec *v, size_t max)
+{
+	size_t cap = v->cap ? v->cap * 2 : v->first;
+
+	return v->n < max && vec_alloc(x, v, cap < max ? cap : max);
+}
+
 /* scores_into: a map's entries into v (element size m->size); the offset
  * past the map, or 0. */
 static inline __attribute__((always_inline)) size_t
@@ -875,7 +891,7 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, struct vec *v)
 	while (!empty && more) {
 		/* one "key": number entry */
 		char *e;
-		if (v->n == m->max_entries || (v->n == v->cap && !vec_grow(x, v)))
+		if (v->n == v->cap && !map_room(x, v, m->max_entries))
 			return 0;
 		e = v->p + v->n++ * size;
 		if (!whole)
