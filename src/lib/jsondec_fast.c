@@ -34,9 +34,11 @@
  *    bytes at a time (SSE2) into a block of the arena of its own ("room");
  *  - an array's elements and a map's entries are decoded in place in the
  *    arena (vec), where nothing comes between them;
- *  - an enumerated value: its length by the first stop in 32 bytes, the
- *    constants of that length from a 16-byte compare of the lengths, the
- *    constant (NUL-padded, JD_PAD) compared 32 bytes at once;
+ *  - an enumerated value: its length by its first quote in 16 bytes (32
+ *    when longer), the constants of that length from a 16-byte compare of
+ *    the lengths, the constant (NUL-padded, JD_PAD) compared at once;
+ *  - a key not the one expected is looked for among the fields after it
+ *    first (key_ahead: optional fields are left out);
  *  - numbers: one or two digits without a branch on which, more as eight
  *    bytes at a time (SWAR); the fraction of a decimal and a boolean
  *    without branches on their value (data-dependent branches, mispredicted
