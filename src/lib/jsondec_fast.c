@@ -778,11 +778,12 @@ static inline size_t dec_bool(const char *t, size_t len, size_t i, const struct 
 /* ---- containers -------------------------------------------------------- */
 
 /* next: after an element of a container closed by `close`: past ',' and
- * whitespace (*more) or past the closing bracket; 0 for anything else. */
+ * whitespace (*more: an element follows, but after ", " maybe more
+ * whitespace, see lead) or past the closing bracket; 0 for anything else. */
 static inline __attribute__((always_inline)) size_t
 next(struct fx *x, const char *t, size_t len, size_t i, char close, bool *more)
 {
-	if (len - i >= 3 && t[i] == ',' && t[i + 1] == ' ' && (unsigned char)t[i + 2] > ' ') {
+	if (len - i >= 3 && ld2(t + i) == ld2(", ")) {
 		*more = true;
 		return i + 2;
 	}
@@ -799,6 +800,14 @@ next(struct fx *x, const char *t, size_t len, size_t i, char close, bool *more)
 	else if (t[i] != close)
 		return 0;
 	return i < len ? i + !*more : 0;
+}
+
+/* lead: past the whitespace at t[i] (i < len) before an element, when its
+ * reader did not find it at t[i]; 0 at the end of the text. */
+static __attribute__((noinline)) size_t lead(struct fx *x, size_t i)
+{
+	i = ws_slow(x, i);
+	return i < x->len ? i : 0;
 }
 
 /* enter: past '[' or '{' at t[i] and whitespace; *empty when it closes at once. */
@@ -827,7 +836,9 @@ static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
-		if (t[i] != '{' || !(e = vec_push(x, &v)) || !(i = dec_object(x, i, s, e)) ||
+		if (t[i] != '{' && (!(i = lead(x, i)) || t[i] != '{'))
+			return 0;
+		if (!(e = vec_push(x, &v)) || !(i = dec_object(x, i, s, e)) ||
 		    !(i = next(x, t, len, i, ']', &more)))
 			return 0;
 	}
@@ -848,7 +859,7 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
-		if (!(e = vec_push(x, &v)))
+		if (!(e = vec_push(x, &v)) || (t[i] != '"' && !(i = lead(x, i))))
 			return 0;
 		i = f->u.enm ? dec_enum(t, len, i, f->u.enm, &s)
 			     : dup_str(x, t, len, i, false, &s, &n);
@@ -898,6 +909,8 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, struct vec *v)
 		e = v->p + v->n++ * size;
 		if (!whole)
 			zero16(e, size);
+		if (t[i] != '"' && !(i = lead(x, i)))
+			return 0;
 		at(x, i, lc);
 		if (!(i = dup_str(x, t, len, i, true, &key, &n)))
 			return 0;
