@@ -258,7 +258,20 @@ static const char *covers_check(const void *obj, char *buf, size_t cap, const ch
 	const struct document *d = obj;
 
 	(void)blame;
+	if (d->covers_from <= d->covers_to) /* (month_order's buffers cost each call) */
+		return NULL;
 	return month_order(d->covers_from, d->covers_to, buf, cap);
+}
+
+/* not_a_language: document_check's reason for l. */
+static __attribute__((noinline)) const char *not_a_language(const char *l, char *buf,
+							     size_t cap)
+{
+	char shown[64];
+
+	snprintf(buf, cap, "%s is not an ISO 639-1 language code (two letters, e.g. \"en\", "
+		 "\"zh\", \"de\")", jd_show(l, strlen(l), shown, sizeof shown));
+	return buf;
 }
 
 /* document_check: a language is an ISO 639-1 code, two lowercase letters
@@ -267,14 +280,11 @@ static const char *document_check(const void *obj, char *buf, size_t cap, const 
 {
 	const struct document *d = obj;
 	const char *l = d->language;
-	char shown[64];
 
 	if (!l || (l[0] >= 'a' && l[0] <= 'z' && l[1] >= 'a' && l[1] <= 'z' && !l[2]))
 		return NULL;
 	*blame = "language";
-	snprintf(buf, cap, "%s is not an ISO 639-1 language code (two letters, e.g. \"en\", "
-		 "\"zh\", \"de\")", jd_show(l, strlen(l), shown, sizeof shown));
-	return buf;
+	return not_a_language(l, buf, cap);
 }
 
 /* ---- decoding ---------------------------------------------------------- */
@@ -784,6 +794,30 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 	return true;
 }
 
+/* read_on: when the value at s->off may be cut by the end of the buffer
+ * (no line break after its start) and the stream is a regular file, move
+ * it to the front and read on, so that read_fast can take it whole: the
+ * careful way would read the same bytes, byte by byte after decoding
+ * twice (once in 180 applications of 1.4 KB).  A pipe is left alone (see
+ * read_fast).  True when more was read; when nothing was (the end, or an
+ * error), the stream is as if this had not been tried: the careful way
+ * reads again and finds the same. */
+static bool read_on(struct appfile_stream *s)
+{
+	size_t keep = s->len - s->off;
+
+	if (s->pipe_fd >= 0 || s->eof || s->off == 0 || memchr(s->buf + s->off, '\n', keep))
+		return false;
+	memmove(s->buf, s->buf + s->off, keep);
+	s->len = keep;
+	s->off = 0;
+	if (fill(s))
+		return true;
+	s->eof = s->ioerr = false;
+	clearerr(s->f);
+	return false;
+}
+
 /* add_open_line_hint: say that the line's application is not closed. */
 static void add_open_line_hint(struct appfile_error *err)
 {
@@ -849,7 +883,7 @@ enum appfile_next appfile_stream_read(struct appfile_stream *s, struct appfile_d
 
 	if (r != APPFILE_VALUE)
 		return r;
-	if (read_fast(s, d, a, out))
+	if (read_fast(s, d, a, out) || (read_on(s) && read_fast(s, d, a, out)))
 		return APPFILE_VALUE;
 	r = scan_value(s, &text, &len, &line, &col, err);
 	if (r != APPFILE_VALUE)

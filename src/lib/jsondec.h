@@ -128,7 +128,7 @@ struct jd_map {
 struct jd_field {
 	const char *name;
 	const char *key;     /* "\"name\": ", NUL-padded to a multiple of 16
-			      * bytes (JD_NAME), or NULL */
+			      * bytes (JD_NAME); jd_decode_fast needs it */
 	uint8_t namelen;     /* strlen(name), see JD_NAME */
 	uint32_t keymask;    /* bits 0..namelen+3 clear: the bytes of key to
 			      * compare (JD_NAME), 0 when more than 31 */

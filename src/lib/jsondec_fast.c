@@ -30,12 +30,15 @@
  *  - ", " after a value is one 16-bit comparison, and the key after it
  *    checks the rest; the hot functions take the text in arguments, so the
  *    stores of values do not make the compiler read x->t again;
- *  - a string without escapes or non-ASCII bytes is found and copied 32
- *    bytes at a time (SSE2) into memory carved from one arena block per
- *    application ("room": the strings and the arrays' final copies);
- *  - an enumerated value: its length by the first stop in 32 bytes, the
- *    constants of that length from a 16-byte compare of the lengths, the
- *    constant (NUL-padded, JD_PAD) compared 32 bytes at once;
+ *  - a string without escapes or non-ASCII bytes is found and copied 16
+ *    bytes at a time (SSE2) into a block of the arena of its own ("room");
+ *  - an array's elements and a map's entries are decoded in place in the
+ *    arena (vec), where nothing comes between them;
+ *  - an enumerated value: its length by its first quote in 16 bytes (32
+ *    when longer), the constants of that length from a 16-byte compare of
+ *    the lengths, the constant (NUL-padded, JD_PAD) compared at once;
+ *  - a key not the one expected is looked for among the fields after it
+ *    first (key_ahead: optional fields are left out);
  *  - numbers: one or two digits without a branch on which, more as eight
  *    bytes at a time (SWAR); the fraction of a decimal and a boolean
  *    without branches on their value (data-dependent branches, mispredicted
@@ -53,10 +56,11 @@
 
 #include "core/date.h"
 
-#define LOCAL_BYTES 2048 /* array elements kept on the stack before the arena */
+#define VEC_FIRST 4       /* elements an array has room for at first */
+#define MAP_FIRST 8       /* entries a map of scores has room for at first */
 #define INT_DIGITS 18     /* below 10^18: no overflow check needed */
 #define DECIMAL_DIGITS 16 /* whole part; times 100 stays below 2^63 */
-#define ROOM_CHUNK 2048   /* strings and arrays are carved from blocks this big */
+#define ROOM_CHUNK 2048   /* strings are copied into blocks this big */
 #define ROOM_BIG (ROOM_CHUNK / 4) /* larger ones get an allocation of their own */
 #define ROOM_LOW 64       /* fewer bytes left than this: the fast copy takes a new block */
 
@@ -66,7 +70,7 @@ struct fx {
 	struct arena *a;
 	size_t colbase;    /* column of offset off: colbase + off (mod 2^32) */
 	uint32_t line;     /* the current line */
-	char *room;        /* free bytes for strings and arrays (carve) */
+	char *room;        /* free bytes for strings */
 	size_t room_left;
 };
 
@@ -347,36 +351,18 @@ static inline void put_flag(char *base, int32_t off)
 	put(base, off, &t, sizeof t);
 }
 
-/* refill: a new block of room; false when the arena is exhausted. */
+/* refill: a new block of room; false when the arena is exhausted.  Not
+ * zeroed: every byte of it is written before it is read (strings with
+ * their NUL), and zeroing 2 KB cost as much as decoding a dozen fields. */
 static bool refill(struct fx *x)
 {
-	char *p = arena_alloc(x->a, ROOM_CHUNK);
+	char *p = arena_array_uninit(x->a, ROOM_CHUNK, 1);
 
 	if (!p)
 		return false;
 	x->room = p;
 	x->room_left = ROOM_CHUNK;
 	return true;
-}
-
-/* carve: n bytes (n > 0), 16-byte aligned, not zeroed, from the room (a
- * large one on its own, keeping the block); NULL when out of memory. */
-static char *carve(struct fx *x, size_t n)
-{
-	size_t pad = (size_t)(-(uintptr_t)x->room) & 15;
-	char *p;
-
-	if (n > ROOM_BIG)
-		return arena_alloc(x->a, n);
-	if (pad + n > x->room_left) {
-		if (!refill(x))
-			return NULL;
-		pad = 0; /* (the arena's blocks are 16-byte aligned) */
-	}
-	p = x->room + pad;
-	x->room += pad + n;
-	x->room_left -= pad + n;
-	return p;
 }
 
 /* str_room: n bytes for a string from the room (unaligned); NULL when the
@@ -395,45 +381,46 @@ static char *str_room(struct fx *x, size_t n)
 	return p;
 }
 
-/* vec: the elements of an array, on the stack while they fit (then copied
- * to the room, in whole sixteens of bytes), else in the arena, doubling. */
+/* vec: the elements of an array, decoded in place in the arena (an
+ * array's strings and arrays go to the room, a block of its own, so
+ * nothing comes between them), VEC_FIRST of them at first (MAP_FIRST
+ * for a map's entries), doubling:
+ * the stack and a copy from it cost more than the bytes this leaves
+ * unused. */
 struct vec {
 	char *p;
-	size_t n, cap, size;
-	_Alignas(16) char local[LOCAL_BYTES + 16]; /* (16 to spare: see vec_push) */
+	size_t n, cap, size, first;
 };
 
-static inline void vec_init(struct vec *v, size_t size)
+static inline void vec_init(struct vec *v, size_t size, size_t first)
 {
-	v->p = v->local;
-	v->n = 0;
+	v->p = NULL;
+	v->n = v->cap = 0;
 	v->size = size;
-	v->cap = LOCAL_BYTES / size;
+	v->first = first;
 }
 
-/* vec_grow: room for more elements than the stack holds, in the arena. */
-static bool vec_grow(struct fx *x, struct vec *v)
+/* vec_alloc: room for cap elements in the arena (16 bytes to spare: see
+ * vec_push), keeping the n there are. */
+static inline bool vec_alloc(struct fx *x, struct vec *v, size_t cap)
 {
-	size_t cap = v->cap ? v->cap * 2 : 4;
-	char *p = arena_array(x->a, cap, v->size); /* (zeroed) */
+	size_t bytes;
+	char *p;
 
-	if (!p)
+	if (__builtin_mul_overflow(cap, v->size, &bytes) ||
+	    !(p = arena_array_uninit(x->a, bytes + 16, 1)))
 		return false;
-	memcpy(p, v->p, v->n * v->size);
+	if (v->n)
+		memcpy(p, v->p, v->n * v->size);
 	v->p = p;
 	v->cap = cap;
 	return true;
 }
 
-/* copy16: n bytes from s to d sixteen at a time, so up to 15 more. */
-static inline void copy16(char *d, const char *s, size_t n)
+/* vec_grow: twice the room (the first room is vec_alloc's, inline). */
+static __attribute__((noinline)) bool vec_grow(struct fx *x, struct vec *v)
 {
-#ifdef __SSE2__
-	for (size_t k = 0; k < n; k += 16)
-		_mm_storeu_si128((__m128i *)(void *)(d + k), ld16(s + k));
-#else
-	memcpy(d, s, n);
-#endif
+	return vec_alloc(x, v, v->cap * 2);
 }
 
 /* zero16: n bytes at d zeroed sixteen at a time, so up to 15 more. */
@@ -452,34 +439,18 @@ static inline char *vec_push(struct fx *x, struct vec *v)
 {
 	char *e;
 
-	if (v->n == v->cap && !vec_grow(x, v))
+	if (v->n == v->cap && !(v->cap ? vec_grow(x, v) : vec_alloc(x, v, v->first)))
 		return NULL;
 	e = v->p + v->n++ * v->size;
-	if (v->p == v->local) /* (the arena's memory is zeroed already) */
-		zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
+	zero16(e, v->size); /* (past it: the next one's, or the 16 to spare) */
 	return e;
 }
 
 /* vec_store: the array (NULL when empty) at off and its count at n_off. */
-static bool vec_store(struct fx *x, struct vec *v, char *base, int32_t off, int32_t n_off)
+static inline void vec_store(struct vec *v, char *base, int32_t off, int32_t n_off)
 {
-	char *p = v->n ? v->p : NULL;
-	size_t bytes = v->n * v->size;
-
-	if (p == v->local) {
-		if (bytes <= ROOM_BIG) { /* whole sixteens: copy16 */
-			if (!(p = carve(x, (bytes + 15) & ~(size_t)15)))
-				return false;
-			copy16(p, v->local, bytes);
-		} else {
-			if (!(p = carve(x, bytes)))
-				return false;
-			memcpy(p, v->local, bytes);
-		}
-	}
-	put(base, off, &p, sizeof p);
+	put(base, off, &v->p, sizeof v->p);
 	put(base, n_off, &v->n, sizeof v->n);
-	return true;
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -523,25 +494,23 @@ dup_str(struct fx *x, const char *t, size_t len, size_t i, bool plain, const cha
 	(void)t;
 	(void)len;
 #else
-	/* Plain ASCII, copied as it is scanned, 32 bytes at a time: what
-	 * is stored past the string is free room that later ones overwrite. */
+	/* Plain ASCII, copied as it is scanned, 16 bytes at a time (most
+	 * strings are shorter): what is stored past the string is free room
+	 * that later ones overwrite. */
 	if ((x->room_left >= ROOM_LOW || refill(x)) && len - i > 32) {
 		const char *s = t + i + 1;
 		char *p = x->room; /* (room_left >= ROOM_LOW >= 32) */
 		size_t avail = len - i - 1, left = x->room_left, k = 0, sl;
-		__m128i v = ld16(s), w = ld16(s + 16);
-		unsigned m = stops16(v) | stops16(w) << 16;
+		__m128i v = ld16(s);
+		unsigned m = stops16(v);
 		_mm_storeu_si128((__m128i *)(void *)p, v);
-		_mm_storeu_si128((__m128i *)(void *)(p + 16), w);
-		while (!m) { /* (32 bytes or more) */
-			k += 32;
-			if (avail - k < 32 || left - k < 32)
+		while (!m) { /* (16 bytes or more) */
+			k += 16;
+			if (avail - k < 16 || left - k < 16)
 				goto slow;
 			v = ld16(s + k);
-			w = ld16(s + k + 16);
-			m = stops16(v) | stops16(w) << 16;
+			m = stops16(v);
 			_mm_storeu_si128((__m128i *)(void *)(p + k), v);
-			_mm_storeu_si128((__m128i *)(void *)(p + k + 16), w);
 		}
 		sl = k + (size_t)__builtin_ctz(m);
 		if (s[sl] == '"') {
@@ -558,6 +527,16 @@ slow:
 	return dup_str_slow(x, i, plain, out, n);
 }
 
+#ifdef __SSE2__
+/* lens_of: a bit k for each of e's constants k that is n bytes long. */
+static inline unsigned lens_of(const struct jd_enum *e, size_t n)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(ld16((const char *)e->lens),
+							  _mm_set1_epi8((char)n))) &
+	       ((1u << e->n) - 1);
+}
+#endif
+
 /* dec_enum: the string at t[i] when it is one of e's constants, compared
  * in place: a constant has no quote, backslash or non-ASCII byte, so the
  * constant's bytes and then a quote are the whole string. */
@@ -571,34 +550,44 @@ dec_enum(const char *t, size_t len, size_t i, const struct jd_enum *e, const cha
 		return 0;
 #ifdef __SSE2__
 	if (room >= 32) {
-		/* The first stop in 32 bytes: a constant is the bytes before it
-		 * when it is the closing quote, and there is none when it is not;
+		/* The first quote in 32 bytes (a constant has no backslash,
+		 * control or non-ASCII byte, so a string with one before its
+		 * first quote matches none of them anyway) ends the constant;
 		 * the constants of that length are found all at once (lens has
-		 * 16 bytes, see JD_ENUM). */
-		__m128i a = ld16(s), b = ld16(s + 16);
-		unsigned m = stops16(a) | stops16(b) << 16, cand;
+		 * 16 bytes, see JD_ENUM).  Most are shorter than 16: one
+		 * 16-byte load and compare then. */
+		__m128i a = ld16(s), b, q = _mm_set1_epi8('"');
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, q)), cand;
+		size_t n;
 		if (m) {
-			size_t n = (size_t)__builtin_ctz(m);
-			if (s[n] != '"')
-				return 0;
-			cand = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				       ld16((const char *)e->lens), _mm_set1_epi8((char)n))) &
-			       ((1u << e->n) - 1);
-			/* n < 32: the constant's first 32 bytes (JD_PAD) against
-			 * the text's, without a branch on n */
+			n = (size_t)__builtin_ctz(m);
+			cand = lens_of(e, n);
 			for (; cand; cand &= cand - 1) {
-				unsigned k = (unsigned)__builtin_ctz(cand);
-				const char *c = e->values[k];
-				uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c))) |
-					      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ld16(c + 16)))
-						      << 16;
-				if ((~eq & ((UINT32_C(1) << n) - 1)) == 0) {
+				const char *c = e->values[__builtin_ctz(cand)];
+				m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c)));
+				if ((~m & ((1u << n) - 1)) == 0) {
 					*out = c;
 					return i + n + 2;
 				}
 			}
 			return 0;
 		}
+		b = ld16(s + 16);
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, q));
+		n = 16 + (size_t)__builtin_ctz(m | 1u << 16);
+		for (cand = m ? lens_of(e, n) : 0; cand; cand &= cand - 1) {
+			const char *c = e->values[__builtin_ctz(cand)];
+			uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ld16(c))) |
+				      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ld16(c + 16)))
+					      << 16;
+			if ((~eq & ((UINT32_C(1) << n) - 1)) == 0) {
+				*out = c;
+				return i + n + 2;
+			}
+		}
+		if (m)
+			return 0;
+		/* (longer than 31: the loop below) */
 	}
 #endif
 	for (unsigned k = 0; k < e->n; k++) {
@@ -662,7 +651,7 @@ static size_t dec_when(const char *t, size_t len, size_t i, const struct jd_fiel
 #endif
 	if (f->type == JD_DATE) {
 		if (s[4] != '-' || y < 1 || m < 1 || m > 12 || s[7] != '-' ||
-		    (d = num2(s + 8)) < 1 || d > date_days_in_month(y, m))
+		    (d = num2(s + 8)) < 1 || (d > 28 && d > date_days_in_month(y, m)))
 			return 0;
 		v = date_from_ymd(y, m, d);
 	} else {
@@ -789,11 +778,12 @@ static inline size_t dec_bool(const char *t, size_t len, size_t i, const struct 
 /* ---- containers -------------------------------------------------------- */
 
 /* next: after an element of a container closed by `close`: past ',' and
- * whitespace (*more) or past the closing bracket; 0 for anything else. */
+ * whitespace (*more: an element follows, but after ", " maybe more
+ * whitespace, see lead) or past the closing bracket; 0 for anything else. */
 static inline __attribute__((always_inline)) size_t
 next(struct fx *x, const char *t, size_t len, size_t i, char close, bool *more)
 {
-	if (len - i >= 3 && t[i] == ',' && t[i + 1] == ' ' && (unsigned char)t[i + 2] > ' ') {
+	if (len - i >= 3 && ld2(t + i) == ld2(", ")) {
 		*more = true;
 		return i + 2;
 	}
@@ -810,6 +800,14 @@ next(struct fx *x, const char *t, size_t len, size_t i, char close, bool *more)
 	else if (t[i] != close)
 		return 0;
 	return i < len ? i + !*more : 0;
+}
+
+/* lead: past the whitespace at t[i] (i < len) before an element, when its
+ * reader did not find it at t[i]; 0 at the end of the text. */
+static __attribute__((noinline)) size_t lead(struct fx *x, size_t i)
+{
+	i = ws_slow(x, i);
+	return i < x->len ? i : 0;
 }
 
 /* enter: past '[' or '{' at t[i] and whitespace; *empty when it closes at once. */
@@ -834,15 +832,18 @@ static size_t dec_array(struct fx *x, size_t i, const struct jd_field *f, char *
 	bool empty, more = true;
 	char *e;
 
-	vec_init(&v, s->size);
+	vec_init(&v, s->size, VEC_FIRST);
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
-		if (t[i] != '{' || !(e = vec_push(x, &v)) || !(i = dec_object(x, i, s, e)) ||
+		if (t[i] != '{' && (!(i = lead(x, i)) || t[i] != '{'))
+			return 0;
+		if (!(e = vec_push(x, &v)) || !(i = dec_object(x, i, s, e)) ||
 		    !(i = next(x, t, len, i, ']', &more)))
 			return 0;
 	}
-	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
+	vec_store(&v, base, f->off, f->n_off);
+	return i;
 }
 
 static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char *base)
@@ -854,11 +855,11 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 	const char *s;
 	char *e;
 
-	vec_init(&v, sizeof s);
+	vec_init(&v, sizeof s, VEC_FIRST);
 	if (!(i = enter(x, t, len, i, '[', &empty)))
 		return 0;
 	while (!empty && more) {
-		if (!(e = vec_push(x, &v)))
+		if (!(e = vec_push(x, &v)) || (t[i] != '"' && !(i = lead(x, i))))
 			return 0;
 		i = f->u.enm ? dec_enum(t, len, i, f->u.enm, &s)
 			     : dup_str(x, t, len, i, false, &s, &n);
@@ -866,32 +867,50 @@ static size_t dec_strings(struct fx *x, size_t i, const struct jd_field *f, char
 			return 0;
 		memcpy(e, &s, sizeof s);
 	}
-	return vec_store(x, &v, base, f->off, f->n_off) ? i : 0;
+	vec_store(&v, base, f->off, f->n_off);
+	return i;
 }
 
-/* scores_into: a map's entries into es[] (room for m->max_entries, zeroed
- * as used), *count of them; the offset past the map, or 0. */
+/* map_room: room for more of a map's entries in v, up to max in all (so
+ * that a full vec is too many entries); false when there are max already,
+ * or memory ran out. */
+static __attribute__((noinline)) bool map_room(struct fx *x, struct vec *v, size_t max)
+{
+	size_t cap = v->cap ? v->cap * 2 : v->first;
+
+	return v->n < max && vec_alloc(x, v, cap < max ? cap : max);
+}
+
+/* scores_into: a map's entries into v (element size m->size); the offset
+ * past the map, or 0. */
 static inline __attribute__((always_inline)) size_t
-scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *count)
+scores_into(struct fx *x, size_t i, const struct jd_map *m, struct vec *v)
 {
 	const char *t = x->t;
-	size_t len = x->len, size = m->size, nent = 0, n;
+	size_t len = x->len, size = m->size, n;
 	uint64_t lens = 0; /* bit n: a key of n bytes came before (n < 64) */
 	uint32_t lc[2];
 	bool empty, more = true;
 	const char *key;
 	int64_t val;
 
-	OPAQUE(es); /* (else _FORTIFY_SOURCE makes each small memcpy into it a call) */
+	/* an entry whose members (distinct, as struct members are) fill it
+	 * whole needs no zeroing first */
+	bool whole = size == sizeof key + sizeof val + (m->pos_off != JD_NONE) * sizeof lc +
+				    (m->vpos_off != JD_NONE) * sizeof lc;
+
 	if (!(i = enter(x, t, len, i, '{', &empty)))
 		return 0;
 	while (!empty && more) {
 		/* one "key": number entry */
-		char *e = es + nent * size;
-		if (nent == m->max_entries)
+		char *e;
+		if (v->n == v->cap && !map_room(x, v, m->max_entries))
 			return 0;
-		zero16(e, size);
-		nent++;
+		e = v->p + v->n++ * size;
+		if (!whole)
+			zero16(e, size);
+		if (t[i] != '"' && !(i = lead(x, i)))
+			return 0;
 		at(x, i, lc);
 		if (!(i = dup_str(x, t, len, i, true, &key, &n)))
 			return 0;
@@ -899,9 +918,9 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 			lens |= (uint64_t)1 << n;
 		} else {
 			/* an earlier key of the same length: the same key? */
-			for (size_t k = 0; k + 1 < nent; k++) {
+			for (size_t k = 0; k + 1 < v->n; k++) {
 				const char *prev;
-				memcpy(&prev, es + k * size + m->key_off, sizeof prev);
+				memcpy(&prev, v->p + k * size + m->key_off, sizeof prev);
 				if (strcmp(prev, key) == 0)
 					return 0;
 			}
@@ -921,29 +940,21 @@ scores_into(struct fx *x, size_t i, const struct jd_map *m, char *es, size_t *co
 		if (!(i = next(x, t, len, i, '}', &more)))
 			return 0;
 	}
-	*count = nent;
 	return i;
 }
 
-/* dec_scores: a map of scores: its entries fit on the stack (at most
- * max_entries of them) and are then copied to the room at once. */
-static size_t dec_scores(struct fx *x, size_t i, const struct jd_field *f, char *base)
+/* dec_scores: a map of scores, decoded in place in the arena as arrays
+ * are (vec).  (Not inlined into value(): GCC would then call the readers
+ * of dates and numbers instead.) */
+static __attribute__((noinline)) size_t dec_scores(struct fx *x, size_t i,
+						   const struct jd_field *f, char *base)
 {
-	const struct jd_map *m = f->u.map;
-	_Alignas(16) char es[LOCAL_BYTES + 16]; /* (16 to spare: zero16, copy16) */
-	size_t count = 0, bytes;
-	char *p = NULL;
+	struct vec v;
 
-	if ((size_t)m->max_entries * m->size > LOCAL_BYTES ||
-	    !(i = scores_into(x, i, m, es, &count)))
-		return 0; /* (a map too large for the stack: the careful way) */
-	bytes = (count * m->size + 15) & ~(size_t)15;
-	if (count && !(p = carve(x, bytes)))
+	vec_init(&v, f->u.map->size, MAP_FIRST);
+	if (!(i = scores_into(x, i, f->u.map, &v)))
 		return 0;
-	if (count)
-		copy16(p, es, bytes);
-	put(base, f->off, &p, sizeof p);
-	put(base, f->n_off, &count, sizeof count);
+	vec_store(&v, base, f->off, f->n_off);
 	return i;
 }
 
@@ -971,7 +982,7 @@ static inline size_t value(struct fx *x, const char *t, size_t len, size_t i,
 	if (f->pos_off != JD_NONE)
 		at(x, i, lc); /* before the value's own strings are counted */
 
-	switch (f->type & 15) { /* (& 15, with 13-15 a case: no range check) */
+	switch (f->type) { /* (every type has a case: no range check, see default) */
 	case JD_STRING:
 		if ((end = dup_str(x, t, len, i, false, &s, &n)))
 			put(base, f->off, &s, sizeof s);
@@ -994,9 +1005,8 @@ static inline size_t value(struct fx *x, const char *t, size_t len, size_t i,
 	case JD_ARRAY: end = dec_array(x, i, f, base); break;
 	case JD_STRINGS: end = dec_strings(x, i, f, base); break;
 	case JD_SCORES: end = dec_scores(x, i, f, base); break;
-	case 13:
-	case 14:
-	case 15: break;
+	default: /* the schema tables are constants of ours: a type is one of the above */
+		__builtin_unreachable();
 	}
 	if (!end) /* every case declines null (at its first byte, storing nothing): absent */
 		return t[i] == 'n' && !(f->flags & JD_REQUIRED) && len - i >= 4 &&
@@ -1029,8 +1039,9 @@ static int key(const struct fx *x, size_t i, const struct jd_schema *s, unsigned
 	return -1;
 }
 
-/* key_here: t[i..) is f's key `"name": ` (JD_NAME), and then no more
- * whitespace. */
+/* key_here: t[i..) is f's key `"name": ` (JD_NAME), and a byte after it
+ * (more whitespace there makes value() decline at its first byte, and
+ * dec_object skip it then). */
 static inline __attribute__((always_inline)) bool
 key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 {
@@ -1038,30 +1049,65 @@ key_here(const char *t, size_t len, size_t i, const struct jd_field *f)
 	size_t kn = (size_t)f->namelen + 4;
 
 #ifdef __SSE2__
-	if (f->keymask && len - i >= 32) {
-		/* k holds 16 bytes, and 32 when kn > 16 (a keymask is JD_NAME's,
-		 * which sets key too) */
+	if (len - i >= 32) {
+		/* k (JD_NAME's, required here) holds 16 bytes, 32 when kn > 16,
+		 * 48 when kn > 32; the keymask of a key longer than 31 is 0 */
 		uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ld16(t + i), ld16(k)));
-		if (kn > 16)
+		if (kn > 16) {
 			eq |= (uint32_t)_mm_movemask_epi8(
 				      _mm_cmpeq_epi8(ld16(t + i + 16), ld16(k + 16)))
 			      << 16;
-		return (eq | f->keymask) == UINT32_MAX && (unsigned char)t[i + kn] > ' ';
+			if (kn > 31)
+				return eq == UINT32_MAX && len - i > kn &&
+				       same(t + i + 32, k + 32, kn - 32);
+		}
+		return (eq | f->keymask) == UINT32_MAX;
 	}
 #endif
-	return k && len - i > kn && same(t + i, k, kn) && (unsigned char)t[i + kn] > ' ';
+	return k && len - i > kn && same(t + i, k, kn);
 }
 
-/* complete: the required fields are there and the schema's check passes. */
-static bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
+/* key_ahead: the field after f (in schema order, wrapping) whose key is
+ * at t[i] laid out as key_here() takes it; f when none is.  Optional
+ * fields left out make the key expected miss, and the one after it is most
+ * often the key there: a few 16-byte compares instead of key() after ws(). */
+static inline __attribute__((always_inline)) const struct jd_field *
+key_ahead(const char *t, size_t len, size_t i, const struct jd_field *f,
+	  const struct jd_field *fields, const struct jd_field *fend)
+{
+	const struct jd_field *g = f;
+	char c;
+
+	if (len - i < 2)
+		return f;
+	c = t[i + 1]; /* (the name's first byte: most fields differ in it) */
+	do {
+		if (++g == fend)
+			g = fields;
+	} while (g != f && !(g->name[0] == c && key_here(t, len, i, g)));
+	return g;
+}
+
+/* checked: the schema's check passes (off the hot path: its buffer). */
+static __attribute__((noinline)) bool checked(const struct jd_schema *s, const char *base)
 {
 	char buf[200];
 	const char *blame = NULL;
 
-	for (unsigned k = 0; k < s->nfields && (s->fields[k].flags & JD_REQUIRED); k++)
-		if (!(seen >> k & 1))
+	return !s->check(base, buf, sizeof buf, &blame);
+}
+
+/* complete: the required fields are there and the schema's check passes.
+ * The required fields come first, so one is missing exactly when the
+ * first field not seen is a required one. */
+static inline bool complete(const struct jd_schema *s, const char *base, uint64_t seen)
+{
+	if (~seen) {
+		unsigned k = (unsigned)__builtin_ctzll(~seen);
+		if (k < s->nfields && (s->fields[k].flags & JD_REQUIRED))
 			return false;
-	return !s->check || !s->check(base, buf, sizeof buf, &blame);
+	}
+	return !s->check || checked(s, base);
 }
 
 static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char *base)
@@ -1069,11 +1115,11 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 	const char *t = x->t;
 	size_t len = x->len;
 	const struct jd_field *fields = s->fields, *fend = fields + s->nfields;
-	const struct jd_field *f = fields; /* tried first: the one after the previous */
+	const struct jd_field *f = fields, *g; /* f: tried first, the one after the previous */
 	uint64_t seen = 0, bit = 1; /* bit: f's in seen */
-	bool ordered = true; /* the fields seen are all before f */
 	bool empty, more;
 	uint32_t lc[2];
+	size_t end;
 
 	at(x, i, lc);
 	put(base, s->pos_off, lc, sizeof lc);
@@ -1083,28 +1129,39 @@ static size_t dec_object(struct fx *x, size_t i, const struct jd_schema *s, char
 		if (f == fend) {
 			f = fields;
 			bit = 1;
-			ordered = false;
 		}
 		if (key_here(t, len, i, f)) {
 			/* the key expected, with ": " after it */
 			i += (size_t)f->namelen + 4;
-			if (!ordered && (seen & bit))
+			if (seen & bit) /* a duplicate */
+				return 0;
+		} else if ((g = key_ahead(t, len, i, f, fields, fend)) != f) {
+			/* a later field's (those between are absent), or an earlier one's */
+			i += (size_t)g->namelen + 4;
+			f = g;
+			bit = (uint64_t)1 << (g - fields);
+			if (seen & bit)
 				return 0;
 		} else {
 			int k;
 			i = ws(x, t, len, i); /* (after ", " when more spaces follow) */
 			if (i >= len || t[i] != '"' || (k = key(x, i, s, (unsigned)(f - fields))) < 0)
 				return 0;
-			if (&fields[k] < f)
-				ordered = false;
 			f = &fields[k];
 			bit = (uint64_t)1 << k;
 			if (!(i = colon(x, t, len, i + f->namelen + 2)) || (seen & bit))
 				return 0;
 		}
 		seen |= bit;
-		if (!(i = value(x, t, len, i, f, base)))
-			return 0;
+		while (!(end = value(x, t, len, i, f, base))) {
+			/* more whitespace before the value than key_here took:
+			 * once more after it (value stores nothing when it
+			 * declines at its first byte) */
+			if ((unsigned char)t[i] > ' ' || (i = ws(x, t, len, i)) >= len ||
+			    (unsigned char)t[i] <= ' ')
+				return 0;
+		}
+		i = end;
 		f++;
 		bit <<= 1;
 		if (len - i >= 2 && ld2(t + i) == ld2(", ")) {
