@@ -625,9 +625,14 @@ enum acct_err accounts_login(struct request *rq, const char *email, const char *
 		key = arena_strndup(rq->a, key, ACCT_EMAIL_MAX);
 	if (!key || !http_db(rq))
 		return finish(r, ACCT_BUSY);
-	if (login_throttled(rq, key)) {
+	switch (login_throttled(rq, key)) {
+	case LOGIN_ALLOWED:
+		break;
+	case LOGIN_THROTTLED:
 		r->retry_minutes = retry_minutes(rq);
 		return finish(r, ACCT_THROTTLED);
+	case LOGIN_UNREADABLE: /* fails closed, and says so as a busy database */
+		return finish(r, ACCT_BUSY);
 	}
 
 	u = arena_alloc(rq->a, sizeof *u);

@@ -205,18 +205,18 @@ static const char *key_ip(struct request *rq)
 	return arena_printf(rq->a, "ip:%s", rq->remote);
 }
 
-bool login_throttled(struct request *rq, const char *email)
+enum login_throttle login_throttled(struct request *rq, const char *email)
 {
 	int64_t since = rq->now - rq->site->cfg.login_window_s;
 	int by_email = 0, by_ip = 0;
 
-	/* Fails closed: a count that cannot be read must not let guesses in. */
 	if (!http_db(rq) ||
 	    store_login_failures_since(rq->db, key_email(rq, email), since, &by_email) != STORE_OK ||
 	    store_login_failures_since(rq->db, key_ip(rq), since, &by_ip) != STORE_OK)
-		return true;
+		return LOGIN_UNREADABLE;
 	return by_email >= (int)rq->site->cfg.login_max_failures ||
-	       by_ip >= 4 * (int)rq->site->cfg.login_max_failures;
+	       by_ip >= 4 * (int)rq->site->cfg.login_max_failures
+		? LOGIN_THROTTLED : LOGIN_ALLOWED;
 }
 
 void login_failed(struct request *rq, const char *email)

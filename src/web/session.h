@@ -53,8 +53,13 @@ void session_set_cookies(struct request *rq, struct MHD_Response *r);
 bool password_hash(const char *password, char out[128]);
 bool password_verify(const char *hash, const char *password);
 
-/* The login throttle, keyed by e-mail and by client address. */
-bool login_throttled(struct request *rq, const char *email);
+/* The login throttle, keyed by e-mail and by client address.
+ * login_throttled: whether the failures counted for email, or for the
+ * client's address, have reached their limit; LOGIN_UNREADABLE when the
+ * counts cannot be read, which the caller refuses like a busy database
+ * (fails closed: an error must not let guesses through). */
+enum login_throttle { LOGIN_ALLOWED, LOGIN_THROTTLED, LOGIN_UNREADABLE };
+enum login_throttle login_throttled(struct request *rq, const char *email);
 void login_failed(struct request *rq, const char *email);
 void login_succeeded(struct request *rq, const char *email);
 

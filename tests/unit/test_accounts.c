@@ -32,6 +32,7 @@
 #include <libpq-fe.h>
 #include "testdb.h"
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "app/accounts.h"
 #include "store/store.h"
@@ -976,6 +977,47 @@ static void test_forgot_takes_as_long_without_account(void **state)
 	assert_true(audit_has(f, "user:unknown", "user.reset_requested", 0));
 }
 
+/* drop_table: the test database loses a table behind the store's back
+ * (the name is a constant of the test). */
+static void drop_table(struct fx *f, const char *table)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "DROP TABLE %s", table);
+	if (f->be == BE_PG) {
+		PGconn *pg = pg_admin();
+
+		assert_true(pg_ok(pg_param(pg, "SELECT set_config('search_path', $1, false)",
+					   f->schema)));
+		assert_true(pg_ok(pg_param(pg, sql, NULL)));
+		PQfinish(pg);
+	} else {
+		char path[128];
+		sqlite3 *db;
+
+		snprintf(path, sizeof path, "%s/yc.db", f->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+}
+
+/* The login throttle fails closed: when the failures cannot be counted
+ * (here their table is gone), a login is refused as with a busy database,
+ * even with the right password, instead of going on as if none had
+ * failed. */
+static void test_login_throttle_fails_closed(void **state)
+{
+	struct fx *f = *state;
+	struct acct_result r;
+
+	assert_int_equal(reg(f, "anna@example.org", "Anna", PW, ROLE_APPLICANT, &r), ACCT_OK);
+	drop_table(f, "login_failures");
+	assert_int_equal(accounts_login(new_browser(f, "192.0.2.7"), "anna@example.org", PW, &r),
+			 ACCT_BUSY);
+	assert_null(f->rq.user);
+}
+
 static void test_register_limit(void **state)
 {
 	struct fx *f = *state;
@@ -1180,6 +1222,7 @@ int main(void)
 		BOTH(test_register_limit),
 		BOTH(test_forgot_limit),
 		BOTH(test_forgot_takes_as_long_without_account),
+		BOTH(test_login_throttle_fails_closed),
 		BOTH(test_user_add),
 		BOTH(test_database_busy),
 		/* the translations: no database involved, once */
