@@ -595,21 +595,6 @@ static enum scan_end scan_bytes(const char *buf, size_t len, size_t *i, struct s
 	return SCAN_MORE;
 }
 
-/* rest_of_line_blank: only blanks follow buf[from] up to a line break
- * (which the buffer holds). */
-static bool rest_of_line_blank(const struct appfile_stream *s, size_t from)
-{
-	for (size_t i = from; i < s->len; i++) {
-		char c = s->buf[i];
-
-		if (c == '\n')
-			return true;
-		if (c != ' ' && c != '\t' && c != '\r')
-			return false;
-	}
-	return false;
-}
-
 /* cut_open_first_line: a value that began a line, ran on over lines that
  * start with '{' and grew past the cap: the first line of a JSON Lines file
  * left open, which would take every line after it.  It ends at its line's
@@ -671,9 +656,9 @@ static enum appfile_next scan_value(struct appfile_stream *s, const char **text,
 		snprintf(why, sizeof why, "the application is larger than %zu bytes", s->max);
 		return stream_error(err, APPFILE_ETOOBIG, l0, c0, why);
 	}
-	/* An application alone on its line: JSON Lines. */
-	if (how == SCAN_CLOSED && sc.nl == 0 && c0 == 1 && rest_of_line_blank(s, i))
-		s->lines = true;
+	/* An application alone on its line makes the file JSON Lines: next_start
+	 * sees whether the line ends after it. */
+	s->alone_so_far = how == SCAN_CLOSED && sc.nl == 0 && c0 == 1;
 	end = i;
 	s->cut = how == SCAN_LINE_END;
 	if (s->cut) { /* the value is the line, without its line break */
@@ -733,6 +718,7 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 		}
 		c = s->buf[s->off];
 		if (s->resync && !(s->col == 1 && c == '{')) {
+			s->alone_so_far = false;
 			skip_line(s);
 			continue;
 		}
@@ -740,6 +726,9 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
 			s->off++;
 			if (c == '\n') {
+				/* the last value was alone on its line: JSON Lines */
+				s->lines |= s->alone_so_far;
+				s->alone_so_far = false;
 				s->line++;
 				s->col = 1;
 			} else {
@@ -747,6 +736,7 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 			}
 			continue;
 		}
+		s->alone_so_far = false; /* something after it on its line */
 		if (c == '{')
 			return APPFILE_VALUE;
 		s->resync = true;
@@ -784,9 +774,7 @@ static bool read_fast(struct appfile_stream *s, struct appfile_decoder *d, struc
 		return false;
 	if (s->lines && end.lc[0] != s->line)
 		return false; /* JSON Lines: a value ends with its line (scan_value cuts it) */
-	if (!s->lines && s->col == 1 && end.lc[0] == s->line &&
-	    rest_of_line_blank(s, s->off + end.off))
-		s->lines = true; /* as scan_value decides */
+	s->alone_so_far = s->col == 1 && end.lc[0] == s->line; /* as scan_value */
 	s->cut = false;
 	s->line = end.lc[0]; /* where the stream goes on */
 	s->col = end.lc[1];

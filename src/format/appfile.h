@@ -115,6 +115,9 @@ struct appfile_stream {
 	bool started;       /* past a byte order mark at the start */
 	bool lines;         /* JSON Lines: an application began a line and ended on
 			     * it, so from now on a value ends with its line */
+	bool alone_so_far;  /* the last value began a line and closed on it: a
+			     * line break before anything else sets `lines`
+			     * (decided by next_start, wherever the buffer ends) */
 	bool cut;           /* the last value was cut at the end of its line */
 };
 
