@@ -17,6 +17,15 @@ const char *T(const struct request *rq, const char *key)
 	return i18n_get(rq->site->i18n, rq->lang, key);
 }
 
+const char *T_n(struct request *rq, const char *key, int n)
+{
+	const char *msg = T(rq, key), *hit = strstr(msg, "{n}");
+
+	if (!hit)
+		return msg;
+	return arena_printf(rq->a, "%.*s%d%s", (int)(hit - msg), msg, n, hit + 3);
+}
+
 static void language_switch(struct request *rq, struct view *v)
 {
 	static const char *const native[I18N_NLANGS] = {"中文", "English", "Deutsch"};

@@ -21,5 +21,8 @@ void render_page(struct request *rq, struct response *rs, int status, const char
 		const char *title_key, struct view *view);
 /* T: the request's translation of key. */
 const char *T(const struct request *rq, const char *key);
+/* T_n: the same with "{n}" replaced by n (the messages are worded so that
+ * they need no plural forms). */
+const char *T_n(struct request *rq, const char *key, int n);
 
 #endif

@@ -134,3 +134,14 @@ describe('an application whose id is in the URL', () => {
 			'the application is unchanged');
 	});
 });
+
+describe('the edit form', () => {
+	test('says when an idle session ends, so that typing is saved in time', async () => {
+		const c = await as('applicant');
+		const id = await newDraft(c);
+		const r = await c.get(`/applications/${id}/edit?lang=en`);
+		assert.equal(r.status, 200);
+		// the default session_idle_seconds, 1800
+		assert.match(r.text, /signed out after 30 minutes without activity/);
+	});
+});

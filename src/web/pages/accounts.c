@@ -27,16 +27,6 @@ static const char *safe_next(const char *n)
 	return n;
 }
 
-/* subst: a message with "{n}" replaced by a number. */
-static const char *subst_n(struct request *rq, const char *msg, int n)
-{
-	const char *hit = strstr(msg, "{n}");
-
-	if (!hit)
-		return msg;
-	return arena_printf(rq->a, "%.*s%d%s", (int)(hit - msg), msg, n, hit + 3);
-}
-
 /* add_errors: the error summary and the per-field errors of r, as
  * has_errors, errors[{href, text}] and err_<field>. */
 static void add_errors(struct request *rq, struct view *v, const struct acct_result *r)
@@ -161,7 +151,7 @@ void page_register_post(struct request *rq, struct response *rs)
 		return;
 	case ACCT_THROTTLED:
 		register_form(rq, rs, 429, NULL,
-			      subst_n(rq, T(rq, "acct_err_register_throttled"), r.retry_minutes));
+			      T_n(rq, "acct_err_register_throttled", r.retry_minutes));
 		retry_after(rq, rs, r.retry_minutes);
 		return;
 	default:
@@ -220,7 +210,7 @@ void page_login_post(struct request *rq, struct response *rs)
 		return;
 	case ACCT_THROTTLED:
 		login_form(rq, rs, 429, NULL,
-			   subst_n(rq, T(rq, "acct_err_throttled"), r.retry_minutes));
+			   T_n(rq, "acct_err_throttled", r.retry_minutes));
 		retry_after(rq, rs, r.retry_minutes);
 		return;
 	default:
@@ -278,7 +268,7 @@ void page_forgot_post(struct request *rq, struct response *rs)
 		forgot_form(rq, rs, 422, &r, false, NULL);
 	} else if (e == ACCT_THROTTLED) {
 		forgot_form(rq, rs, 429, NULL, false,
-			    subst_n(rq, T(rq, "acct_err_forgot_throttled"), r.retry_minutes));
+			    T_n(rq, "acct_err_forgot_throttled", r.retry_minutes));
 		retry_after(rq, rs, r.retry_minutes);
 	} else {
 		fail_reply(rq, rs, e);

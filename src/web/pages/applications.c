@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "web/i18n.h"
 #include "web/render.h"
+#include "web/site.h"
 
 #define ID_DIGITS_MAX 18 /* below INT64_MAX whatever the digits */
 
@@ -167,6 +168,10 @@ static void render_form(struct request *rq, struct response *rs, int status,
 
 	view_set_int(v, "version", version);
 	view_set_str(v, "notice", notice_key ? T(rq, notice_key) : "");
+	/* the idle timeout ends the session, and what was typed since the last
+	 * save is lost with the form: say so where it matters */
+	view_set_str(v, "idle_note", T_n(rq, "app_idle_note",
+		rq->site->cfg.session_idle_s >= 120 ? (int)(rq->site->cfg.session_idle_s / 60) : 1));
 	view_set_str(form, "action", arena_printf(rq->a, "/applications/%" PRId64 "/edit", rec->id));
 	view_set_int(form, "version", version);
 	view_set_str(form, "form_track", appform_track(f) ? appform_track(f) : "");
