@@ -13,7 +13,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { startServer, stopAndCheck, Client, PASSWORD } from './server.mjs';
+import { startServer, stopAndCheck, Client, PASSWORD, newDraft } from './server.mjs';
 
 let srv;
 
@@ -27,14 +27,6 @@ after(async () => {
 	if (srv)
 		await stopAndCheck(srv, assert);
 });
-
-/* The answers of a two-zones self-check, as its result page's save form sends them. */
-const ANSWERS = {
-	birth_date: '1984-05-17', nationality: 'DEU', education: 'master', position: 'director',
-	title: 'none', years_work: '12', years_china: '4', visibility: 'listed', salary: '900000',
-	social_duty: 'municipal', employer: 'Example Technology', uscc: '91110108551385082Q',
-	key_entity: 'yes', sector: 'finance', revenue: '250000000', tax: '12000000', jobs: '420',
-};
 
 const uniq = (who) => `${who}-${crypto.randomBytes(4).toString('hex')}@test.yingcai.example`;
 
@@ -53,15 +45,6 @@ async function registered(role) {
 		password: PASSWORD }, { csrf: true });
 	assert.equal(r.status, 303, `registering another ${role}: ${r.status}`);
 	return c;
-}
-
-async function newDraft(c) {
-	await c.get('/self-check/two-zones/result?' + new URLSearchParams(ANSWERS));
-	const r = await c.post('/self-check/two-zones/save', ANSWERS, { csrf: true });
-	assert.equal(r.status, 303, `saving a draft: ${r.status}`);
-	const id = /saved=(\d+)/.exec(r.location)?.[1];
-	assert.ok(id, `the save should redirect to /dashboard?saved=<id>, got ${r.location}`);
-	return id;
 }
 
 /* editForm: the owner's edit form as [name, value] pairs. */

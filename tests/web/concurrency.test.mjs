@@ -21,7 +21,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	Client, PASSWORD, ROOT, binary, dbArgs, decodeEntities, run, stopAndCheck, words,
+	Client, PASSWORD, ROOT, binary, dbArgs, decodeEntities, newDraft, run, stopAndCheck,
+	words,
 } from './server.mjs';
 
 const EN = words('en');
@@ -152,14 +153,6 @@ function row(html, field) {
 	return m ? text(m[1]) : null;
 }
 
-/* The answers of a two-zones self-check, as its result page's save form sends them. */
-const ANSWERS = {
-	birth_date: '1984-05-17', nationality: 'DEU', education: 'master', position: 'director',
-	title: 'none', years_work: '12', years_china: '4', visibility: 'listed', salary: '900000',
-	social_duty: 'municipal', employer: 'Example Technology', uscc: '91110108551385082Q',
-	key_entity: 'yes', sector: 'finance', revenue: '250000000', tax: '12000000', jobs: '420',
-};
-
 /* ---- the two servers ---- */
 
 let dataDir, A, B;
@@ -203,16 +196,6 @@ function onOther(c, srv) {
 	o.cookies = new Map(c.cookies);
 	o.csrf = c.csrf;
 	return o;
-}
-
-/* newDraft: save the self-check answers as a draft on srv; its id. */
-async function newDraft(c, answers = ANSWERS) {
-	await c.get('/self-check/two-zones/result?' + new URLSearchParams(answers));
-	const r = await c.post('/self-check/two-zones/save', answers, { csrf: true });
-	assert.equal(r.status, 303, `saving a draft: ${r.status}`);
-	const id = /saved=(\d+)/.exec(r.location)?.[1];
-	assert.ok(id, `the save should redirect to /dashboard?saved=<id>, got ${r.location}`);
-	return id;
 }
 
 async function editForm(c, id) {

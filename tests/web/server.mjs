@@ -374,3 +374,25 @@ export function words(locale) {
 }
 
 export const LOCALE = { zh: 'zh_CN', en: 'en', de: 'de' };
+
+/* The answers of a two-zones self-check, as its result page's save form sends them. */
+export const ANSWERS = {
+	birth_date: '1984-05-17', nationality: 'DEU', education: 'master', position: 'director',
+	title: 'none', years_work: '12', years_china: '4', visibility: 'listed', salary: '900000',
+	social_duty: 'municipal', employer: 'Example Technology', uscc: '91110108551385082Q',
+	key_entity: 'yes', sector: 'finance', revenue: '250000000', tax: '12000000', jobs: '420',
+};
+
+/* newDraft: c (logged in) saves the self-check answers as a draft, as the
+ * result page's save form does; the new application's id.  Throws (an
+ * assertion) when the save is not answered with a redirect to it. */
+export async function newDraft(c, answers = ANSWERS) {
+	await c.get('/self-check/two-zones/result?' + new URLSearchParams(answers));
+	const r = await c.post('/self-check/two-zones/save', answers, { csrf: true });
+	if (r.status !== 303)
+		throw new Error(`saving a draft: ${r.status}`);
+	const id = /saved=(\d+)/.exec(r.location || '')?.[1];
+	if (!id)
+		throw new Error(`the save should redirect to /dashboard?saved=<id>, got ${r.location}`);
+	return id;
+}
