@@ -23,7 +23,27 @@ struct why_out {
 	size_t start;   /* where the explanation begins in sb */
 	bool full;      /* a piece did not fit: nothing more is written */
 	uint64_t trace; /* the outcomes eligibility_compute found (facts.h) */
+	const struct why_words *w; /* another language's words, or NULL: English */
 };
+
+static const char *const english[WHY_NPIECES] = {
+	[WHY_MET] = "met", [WHY_NOT_MET] = "not met", [WHY_NOT_ANSWERED] = "not answered",
+	[WHY_COLON] = ": ", [WHY_DASH] = " — ", [WHY_NOT] = "not: ", [WHY_SEP] = "; ",
+	[WHY_OPEN] = " (", [WHY_CLOSE] = ")", [WHY_LIST_SEP] = ", ", [WHY_NONE] = "none",
+	[WHY_WAGE] = "; the {year} average wage: CNY {cny}", [WHY_PROVISIONAL] = ", provisional",
+};
+
+/* word: piece k in the explanation's language. */
+static const char *word(const struct why_out *o, enum why_piece k)
+{
+	return o->w && o->w->piece[k] ? o->w->piece[k] : english[k];
+}
+
+/* label_words: a label of the policy in the explanation's language. */
+static const char *label_words(const struct why_out *o, const char *s)
+{
+	return o->w && o->w->label ? o->w->label(o->w->ctx, s) : s;
+}
 
 /* fits: whether a piece of n more bytes fits (else nothing more does). */
 static bool fits(struct why_out *o, size_t n)
@@ -51,16 +71,16 @@ static void add(struct why_out *o, const char *s)
 		strbuf_add(o->sb, s, n);
 }
 
-static const char *tri_word(enum tri t)
+static enum why_piece tri_piece(enum tri t)
 {
-	return t == TRI_TRUE ? "met" : t == TRI_FALSE ? "not met" : "not answered";
+	return t == TRI_TRUE ? WHY_MET : t == TRI_FALSE ? WHY_NOT_MET : WHY_NOT_ANSWERED;
 }
 
 /* put_derived: p's derived start for outcome t (policy.h), when it has
  * one and it fits; false: the caller words it piece by piece. */
 static bool put_derived(struct why_out *o, const struct predicate *p, enum tri t)
 {
-	if ((unsigned)t >= 3 || !p->why[t] || !room(o, p->why_len[t]))
+	if (o->w || (unsigned)t >= 3 || !p->why[t] || !room(o, p->why_len[t]))
 		return false;
 	if (p->why_len[t])
 		strbuf_add(o->sb, p->why[t], p->why_len[t]);
@@ -90,18 +110,49 @@ static bool is_leaf(const struct predicate *p)
  * the wage table says it is provisional (scorecard.md: never hidden). */
 static void put_wage(struct why_out *o, const struct wage *w)
 {
-	char buf[96];
+	char buf[256];
 	struct strbuf sb;
 
 	strbuf_init_fixed(&sb, buf, sizeof buf);
-	strbuf_addstr(&sb, "; the ");
-	strbuf_add_uint(&sb, (unsigned)w->year);
-	strbuf_addstr(&sb, " average wage: CNY ");
-	strbuf_add_uint(&sb, (unsigned)w->annual_cny);
+	for (const char *s = word(o, WHY_WAGE); *s; s++) {
+		if (strncmp(s, "{year}", 6) == 0) {
+			strbuf_add_uint(&sb, (unsigned)w->year);
+			s += 5;
+		} else if (strncmp(s, "{cny}", 5) == 0) {
+			strbuf_add_uint(&sb, (unsigned)w->annual_cny);
+			s += 4;
+		} else {
+			strbuf_addch(&sb, *s);
+		}
+	}
 	if (w->provisional)
-		strbuf_addstr(&sb, ", provisional");
-	if (!sb.failed && fits(o, sb.len + 1))
+		strbuf_addstr(&sb, word(o, WHY_PROVISIONAL));
+	if (!sb.failed && fits(o, sb.len + strlen(word(o, WHY_CLOSE))))
 		strbuf_add(o->sb, sb.buf, sb.len);
+}
+
+/* put_value: v (a set: each member) in the explanation's language, into
+ * buf of n bytes, cut as facts_describe cuts; NULL when nothing is shown. */
+static const char *put_value(const struct why_out *o, const char *fact,
+		const struct fact_value *v, char *buf, size_t n)
+{
+	struct strbuf sb;
+
+	if (v->type == FACT_MISSING || v->type == FACT_BOOL)
+		return NULL;
+	if (v->type == FACT_TEXT)
+		return o->w && o->w->value ? o->w->value(o->w->ctx, fact, v->text) : v->text;
+	if (!o->w || !o->w->value || v->type != FACT_SET)
+		return facts_describe(v, buf, n);
+	if (v->nset == 0)
+		return word(o, WHY_NONE);
+	strbuf_init_fixed(&sb, buf, n);
+	for (size_t i = 0; i < v->nset; i++) {
+		if (i)
+			strbuf_addstr(&sb, word(o, WHY_LIST_SEP));
+		strbuf_addstr(&sb, o->w->value(o->w->ctx, fact, v->set[i]));
+	}
+	return sb.failed ? facts_describe(v, buf, n) : buf;
 }
 
 /* leaf: "label: met (director)": the condition, its outcome, and the value
@@ -110,32 +161,31 @@ static void leaf(struct why_out *o, const struct predicate *p, const struct fact
 		enum tri t)
 {
 	struct fact_value v;
-	const char *value = NULL;
+	const char *value, *open, *close;
 	char buf[256];
 	size_t n;
 
 	if (!put_derived(o, p, t)) {
-		add(o, p->label ? p->label : p->fact);
-		add(o, ": ");
-		add(o, tri_word(t));
+		add(o, p->label ? label_words(o, p->label) : p->fact);
+		add(o, word(o, WHY_COLON));
+		add(o, word(o, tri_piece(t)));
 	}
 	/* derived: the fact is known to be a yes/no (or none): no value */
 	if (!p->fact || (p->node && !p->why_value))
 		return;
 	facts_lookup(f, p->fact_id, p->fact, &v);
-	if (v.type == FACT_TEXT)
-		value = v.text;
-	else if (v.type != FACT_MISSING && v.type != FACT_BOOL)
-		value = facts_describe(&v, buf, sizeof buf);
+	value = put_value(o, p->fact, &v, buf, sizeof buf);
 	if (!value)
 		return;
+	open = word(o, WHY_OPEN);
+	close = word(o, WHY_CLOSE);
 	n = strlen(value);
-	if (fits(o, n + 3)) {
-		strbuf_add(o->sb, " (", 2);
+	if (fits(o, strlen(open) + n + strlen(close))) {
+		strbuf_addstr(o->sb, open);
 		strbuf_add(o->sb, value, n);
 		if (p->unit == UNIT_AVERAGE_WAGE && f->wage)
 			put_wage(o, f->wage);
-		strbuf_addch(o->sb, ')');
+		strbuf_addstr(o->sb, close);
 	}
 }
 
@@ -157,11 +207,11 @@ static void explain(struct why_out *o, const struct predicate *p, const struct f
 	only_decisive = t == decisive && p->op != PRED_NOT;
 	if (!put_derived(o, p, t)) {
 		if (p->label) {
-			add(o, p->label);
-			add(o, " — ");
+			add(o, label_words(o, p->label));
+			add(o, word(o, WHY_DASH));
 		}
 		if (p->op == PRED_NOT)
-			add(o, "not: ");
+			add(o, word(o, WHY_NOT));
 	}
 	for (size_t i = 0; i < p->nsubs; i++) {
 		enum tri ti = outcome(o, &p->subs[i], f);
@@ -169,7 +219,7 @@ static void explain(struct why_out *o, const struct predicate *p, const struct f
 		if (only_decisive && ti != decisive)
 			continue;
 		if (!first)
-			add(o, "; ");
+			add(o, word(o, WHY_SEP));
 		explain(o, &p->subs[i], f, ti);
 		first = false;
 		if (only_decisive)
@@ -185,12 +235,18 @@ bool eligibility_why_constant(const struct criterion *c)
 	return is_leaf(p) && (!p->fact || (p->node && !p->why_value));
 }
 
+void eligibility_write_why_in(const struct facts *f, const struct criterion_result *r,
+		const struct why_words *w, struct strbuf *out)
+{
+	struct why_out o = {out, out->len, false, r->trace, w};
+
+	explain(&o, &r->criterion->test, f, r->holds);
+}
+
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out)
 {
-	struct why_out o = {out, out->len, false, r->trace};
-
-	explain(&o, &r->criterion->test, f, r->holds);
+	eligibility_write_why_in(f, r, NULL, out);
 }
 
 bool eligibility_compute(const struct programme_policy *pol, const struct facts *f,
@@ -274,11 +330,12 @@ static bool derive(struct predicate *p, unsigned *n, struct arena *a)
 
 			if (!label)
 				break; /* nothing to join: leaf() words it as it can */
-			p->why[t] = join(a, label, ": ", tri_word(t), &p->why_len[t]);
+			p->why[t] = join(a, label, english[WHY_COLON], english[tri_piece(t)],
+					 &p->why_len[t]);
 		} else {
 			/* as explain() words it before the parts */
-			p->why[t] = join(a, p->label ? p->label : "", p->label ? " — " : "",
-					 p->op == PRED_NOT ? "not: " : "", &p->why_len[t]);
+			p->why[t] = join(a, p->label ? p->label : "", p->label ? english[WHY_DASH] : "",
+					 p->op == PRED_NOT ? english[WHY_NOT] : "", &p->why_len[t]);
 		}
 		if (!p->why[t])
 			return false;

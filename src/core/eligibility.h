@@ -43,6 +43,40 @@ bool eligibility_compute(const struct programme_policy *pol, const struct facts 
  * test; a combination names the parts that decided. */
 void eligibility_write_why(const struct facts *f, const struct criterion_result *r,
 		struct strbuf *out);
+/* The pieces an explanation is made of besides the policy's labels and the
+ * facts' values: the English words of eligibility_write_why, or another
+ * language's (struct why_words).  WHY_WAGE has the fields {year} and {cny}. */
+enum why_piece {
+	WHY_MET, WHY_NOT_MET, WHY_NOT_ANSWERED, /* a condition's outcome */
+	WHY_COLON,      /* between a condition and its outcome: ": " */
+	WHY_DASH,       /* between a combination's label and its parts: " — " */
+	WHY_NOT,        /* before the parts of an unlabelled NOT: "not: " */
+	WHY_SEP,        /* between the parts listed: "; " */
+	WHY_OPEN, WHY_CLOSE, /* around the value looked at: " (" ")" */
+	WHY_LIST_SEP,   /* between the values of a set: ", " */
+	WHY_NONE,       /* an empty set: "none" */
+	WHY_WAGE,       /* "; the {year} average wage: CNY {cny}" */
+	WHY_PROVISIONAL, /* after it when the wage is provisional: ", provisional" */
+	WHY_NPIECES
+};
+
+/* why_words: an explanation in another language (the portal's pages).
+ * piece[] are its words for the pieces above; label() gives the words for
+ * a label of the policy (a condition's or a combination's, in English),
+ * value() a fact's value (one member of a set at a time) as the reader
+ * reads it; each returns its argument itself when it has none. */
+struct why_words {
+	const char *piece[WHY_NPIECES];
+	const char *(*label)(const void *ctx, const char *english);
+	const char *(*value)(const void *ctx, const char *fact, const char *value);
+	const void *ctx;
+};
+
+/* eligibility_write_why_in: eligibility_write_why in the words of w (NULL:
+ * English, the same as eligibility_write_why). */
+void eligibility_write_why_in(const struct facts *f, const struct criterion_result *r,
+		const struct why_words *w, struct strbuf *out);
+
 /* eligibility_why_constant: whether the why of criterion c depends on its
  * outcome alone (a single condition whose value is not shown: "employer on
  * the list: met"); then eligibility_write_why() may be given any facts (or

@@ -178,7 +178,7 @@ static void eval_bracket(struct eval *e, const struct factor *fac, struct factor
 	r->input_type = FACT_NUMBER; /* described when shown: factor_result_input */
 	r->input_num = v.num;
 	if (fac->unit == UNIT_AVERAGE_WAGE && !e->f->wage) {
-		r->level = "no average wage in force on the application date";
+		r->level = SCORE_LEVEL_NO_WAGE;
 		set_open(r, FSTATE_NOT_PROVIDED);
 		return;
 	}
@@ -419,10 +419,10 @@ static void eval_gate(struct eval *e, const struct factor *fac, struct factor_re
 	r->input = fac->gate ? fac->gate->label : NULL;
 	if (r->holds == TRI_UNKNOWN) {
 		r->state = FSTATE_NOT_PROVIDED;
-		r->level = "unknown";
+		r->level = SCORE_LEVEL_UNKNOWN;
 	} else {
 		r->state = FSTATE_SCORED;
-		r->level = r->holds == TRI_TRUE ? "holds" : "fails";
+		r->level = r->holds == TRI_TRUE ? SCORE_LEVEL_HOLDS : SCORE_LEVEL_FAILS;
 	}
 	r->points = r->min = r->max = 0;
 }

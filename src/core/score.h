@@ -72,6 +72,13 @@ struct scorecard {
 	size_t nexpert_totals;
 };
 
+/* The levels the core words itself (the others are the policy's labels);
+ * pages translate them with the policy's words (po/<lang>/policy_words.po). */
+#define SCORE_LEVEL_NO_WAGE "no average wage in force on the application date"
+#define SCORE_LEVEL_UNKNOWN "unknown"
+#define SCORE_LEVEL_HOLDS "holds"
+#define SCORE_LEVEL_FAILS "fails"
+
 /* score_compute: the scorecard of f->app under pol.  Returns false with *err
  * for an input error (an unknown track, an expert score on a factor that is
  * not judged, above its maximum or off its step, a value no level covers

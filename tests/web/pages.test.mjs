@@ -63,3 +63,61 @@ describe('the home page counts its deadlines in words that agree with the number
 		assert.match(text, /\b5 working days\b/);
 	});
 });
+
+describe('a result speaks the visitor\'s language: reasons, answers, levels and advice', () => {
+	const strong = {
+		birth_date: '1984-05-17', nationality: 'DEU', education: 'doctorate', position: 'director',
+		title: 'senior', years_work: '12', years_china: '4', visibility: 'listed', salary: '900000',
+		social_duty: 'none', employer: 'X', uscc: '91110108551385082Q', key_entity: 'yes',
+		sector: 'finance', revenue: '2000000', tax: '200000', jobs: '30',
+	};
+	// out of reach even with the experts' maximum: the advice names levels
+	const weak = { ...strong, education: 'bachelor', title: 'intermediate', years_work: '4',
+		       years_china: '1', visibility: 'other', salary: '200000', sector: 'other' };
+	const page = async (lang, answers = strong) => {
+		const q = new URLSearchParams(answers);
+		const r = await new Client(srv.url).get(`/self-check/two-zones/result?${q}&lang=${lang}`);
+		assert.equal(r.status, 200);
+		return r.text;
+	};
+	const whys = (html) => [...html.matchAll(/<p class="sc-why"( lang="en")?>([^<]*)<\/p>/g)]
+		.map((m) => ({ en: !!m[1], text: decodeEntities(m[2]) }));
+	const detail = (html, dt) => [...html.matchAll(new RegExp(`<dt>${dt}</dt><dd( lang="en")?>([^<]*)</dd>`, 'g'))]
+		.map((m) => ({ en: !!m[1], text: decodeEntities(m[2]) }));
+
+	for (const lang of ['zh', 'de']) {
+		test(lang, async () => {
+			const w = words(LOCALE[lang]);
+			const html = await page(lang);
+			const reasons = whys(html);
+			assert.equal(reasons.length, 2, 'the two criteria of two-zones');
+			for (const r of reasons)
+				assert.ok(!r.en, `a reason marked English: "${r.text}"`);
+			// "director-level position or above: met (director)", in its words
+			const profile = reasons[1].text;
+			for (const part of [w['director-level position or above'], w.why_met, w.sc_o_position_director])
+				assert.ok(profile.includes(part), `"${profile}" lacks "${part}"`);
+			assert.doesNotMatch(reasons.map((r) => r.text).join(' '), /\bmet\b|director-level/);
+
+			const answers = detail(html, w.sc_input), levels = detail(html, w.sc_level);
+			assert.ok(answers.some((a) => a.text === w.sc_o_education_doctorate),
+				`the education answer is not "${w.sc_o_education_doctorate}"`);
+			assert.ok(levels.some((l) => l.text === w.doctorate), `no level "${w.doctorate}"`);
+			for (const d of [...answers, ...levels])
+				assert.ok(!d.en, `"${d.text}" is marked English`);
+			assert.doesNotMatch(answers.map((a) => a.text).join(' '), /doctorate|title:|catalog:/);
+
+			const advice = decodeEntities(/<ul class="sc-advice">([\s\S]*?)<\/ul>/.exec(await page(lang, weak))?.[1] ?? '');
+			assert.ok(advice.includes(w['6x the average wage or more']), `advice in other words: ${advice}`);
+		});
+	}
+
+	test('en: the same words as the policy, and the answers as the questions word them', async () => {
+		const w = words('en');
+		const html = await page('en');
+		const profile = whys(html)[1].text;
+		assert.equal(profile, 'director-level position or above, associate-senior title or above, head of a '
+			+ `major project, or talent in a field of urgent need — director-level position or above: met (${w.sc_o_position_director})`);
+		assert.ok(detail(html, w.sc_level).some((l) => l.text === 'doctorate'));
+	});
+});

@@ -220,6 +220,9 @@ const char *sc_step_title(const struct request *rq, const struct sc_programme *p
 		unsigned step);
 
 /* selfcheck_eval.c */
+/* sc_policy_word: a label of the policy (a level, a condition) in the
+ * request's language (po/<lang>/policy_words.po), or its English text. */
+const char *sc_policy_word(const struct request *rq, const char *english);
 /* sc_points: points as the request's language writes decimals (82.50,
  * 82,50), an arena string. */
 const char *sc_points(const struct request *rq, points_t p);

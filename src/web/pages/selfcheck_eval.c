@@ -8,8 +8,12 @@
  * application page both show it (templates/evaluation.mustache).
  *
  * Names of factors, parts and criteria are translated (message keys
- * factor_<id>, sc_part_<id>, sc_crit_<id>); levels, reasons and clauses
- * are the policy's own English words and are marked lang="en".
+ * factor_<id>, sc_part_<id>, sc_crit_<id>).  The policy's labels (of
+ * levels and of the conditions a reason names) are translated by their
+ * English text (po/<lang>/policy.po), the answers a reason or a factor
+ * shows by the option words of the self-check's questions (sc_o_<field>_
+ * <value>); what has no translation stays English and is marked lang="en",
+ * as the clauses quoted from the source texts always are.
  */
 #define YC_SELFCHECK_INTERNAL
 #include "pages_selfcheck.h"
@@ -76,11 +80,146 @@ static const char *points_text(const struct request *rq, bool done, points_t poi
 		      "total", sc_points(rq, max), (const char *)NULL);
 }
 
+/* ---- the policy's words and the answers, in the visitor's language ---------- */
+
+/* The self-check question (sc_o_<field>_<value> words) whose answer is the
+ * value of each fact shown by its value. */
+static const struct {
+	const char *fact, *field;
+} fact_fields[] = {
+	{"applicant.education", "education"},
+	{"applicant.position", "position"},
+	{"applicant.title", "title"},
+	{"applicant.employer_visibility", "visibility"},
+	{"applicant.social_duty", "social_duty"},
+	{"enterprise.sector", "sector"},
+	{"enterprise.conditions", "conditions"},
+};
+
+/* words: the words of the visitor's language for an English text, or NULL
+ * (key is the message key, english the text shown without one). */
+static const char *words(const struct request *rq, const char *key)
+{
+	const char *s = T(rq, key);
+
+	return strcmp(s, key) == 0 ? NULL : s;
+}
+
+/* A translation looked up for a page: *english_left records that some
+ * text had none (the page then marks it lang="en"). */
+struct tr {
+	const struct request *rq;
+	bool english_left;
+};
+
+/* tr_label: a label of the policy (msgctxt "policy", msgid its English
+ * text, po/<lang>/policy_words.po); a label without letters ("26-55") is
+ * the same in every language. */
+static const char *tr_label(const void *ctx, const char *english)
+{
+	struct tr *t = (struct tr *)ctx;
+	const char *s = words(t->rq, arena_printf(t->rq->a, "policy\004%s", english));
+	bool letters = false;
+
+	for (const char *c = english; *c && !letters; c++)
+		letters = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+	if (!s && letters && strcmp(t->rq->lang, "en") != 0)
+		t->english_left = true;
+	return s ? s : english;
+}
+
+/* tr_value: a fact's value (one member of a set) as the self-check's
+ * question words it: "doctorate" is 博士 in Chinese; a credential
+ * "title:senior" is the title question's answer, "catalog:urgent" the
+ * catalog list's name. */
+static const char *tr_value(const void *ctx, const char *fact, const char *value)
+{
+	struct tr *t = (struct tr *)ctx;
+	const struct request *rq = t->rq;
+	const char *key = NULL, *s;
+
+	if (strcmp(fact, "applicant.credentials") == 0) {
+		if (strncmp(value, "title:", 6) == 0)
+			key = arena_printf(rq->a, "sc_o_title_%s", value + 6);
+		else if (strncmp(value, "catalog:", 8) == 0)
+			key = arena_printf(rq->a, "catalog_list_%s", value + 8);
+	}
+	for (size_t i = 0; !key && i < sizeof fact_fields / sizeof fact_fields[0]; i++)
+		if (strcmp(fact, fact_fields[i].fact) == 0)
+			key = arena_printf(rq->a, "sc_o_%s_%s", fact_fields[i].field, value);
+	s = key ? words(rq, key) : NULL;
+	if (!s && key && strcmp(rq->lang, "en") != 0)
+		t->english_left = true;
+	return s ? s : value;
+}
+
+const char *sc_policy_word(const struct request *rq, const char *english)
+{
+	struct tr t = {rq, false};
+
+	return tr_label(&t, english);
+}
+
+/* factor_input: what factor result r used, in the visitor's language. */
+static const char *factor_input(const struct request *rq, const struct factor_result *r,
+		struct tr *t)
+{
+	char num[FACTOR_INPUT_MAX];
+	const char *input = factor_result_input(r, num);
+	struct strbuf sb = STRBUF_INIT(1024);
+	const char *out;
+
+	if (!input)
+		return NULL;
+	if (r->input_type == FACT_NUMBER)
+		return arena_strdup(rq->a, num);
+	if (!r->factor->input) /* a gate: the condition it asks (its label) */
+		return tr_label(t, input);
+	if (r->input_type != FACT_SET)
+		return tr_value(t, r->factor->input, input);
+	for (size_t i = 0; i < r->input_nset; i++) {
+		if (i)
+			strbuf_addstr(&sb, T(rq, "sc_list_sep"));
+		strbuf_addstr(&sb, tr_value(t, r->factor->input, r->input_set[i]));
+	}
+	out = sb.failed ? input : arena_strdup(rq->a, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+static const char *const why_keys[WHY_NPIECES] = {
+	[WHY_MET] = "why_met", [WHY_NOT_MET] = "why_not_met",
+	[WHY_NOT_ANSWERED] = "why_not_answered", [WHY_COLON] = "why_colon",
+	[WHY_DASH] = "why_dash", [WHY_NOT] = "why_not", [WHY_SEP] = "why_sep",
+	[WHY_OPEN] = "why_open", [WHY_CLOSE] = "why_close", [WHY_LIST_SEP] = "why_list_sep",
+	[WHY_NONE] = "why_none", [WHY_WAGE] = "why_wage", [WHY_PROVISIONAL] = "why_provisional",
+};
+
+/* criterion_why: why criterion result c holds or not, in the visitor's
+ * language; *english_left as in struct tr. */
+static const char *criterion_why(const struct request *rq, const struct facts *f,
+		const struct criterion_result *c, bool *english_left)
+{
+	struct tr t = {rq, false};
+	struct why_words w = {.label = tr_label, .value = tr_value, .ctx = &t};
+	struct strbuf sb = STRBUF_INIT(4096);
+	const char *out;
+
+	for (size_t k = 0; k < WHY_NPIECES; k++)
+		w.piece[k] = words(rq, why_keys[k]);
+	eligibility_write_why_in(f, c, &w, &sb);
+	out = sb.failed ? "" : arena_strdup(rq->a, sb.buf);
+	strbuf_release(&sb);
+	*english_left = t.english_left;
+	return out ? out : "";
+}
+
 /* ---- eligibility ---------------------------------------------------------- */
 
 static void add_eligibility(const struct request *rq, struct view *v,
-		const struct eligibility *el)
+		const struct evaluation *ev)
 {
+	const struct eligibility *el = &ev->eligibility;
 	struct view *e = view_set_object(v, "eligibility");
 	struct view *list = view_set_list(e, "criteria");
 	const char *k = tri_word(el->eligible);
@@ -96,7 +235,10 @@ static void add_eligibility(const struct request *rq, struct view *v,
 							c->criterion->id), c->criterion->name));
 		view_set_str(cv, "holds", holds(rq, c->holds));
 		view_set_str(cv, "cls", tri_class(c->holds));
-		view_set_str(cv, "why", c->why ? c->why : "");
+		bool english_left;
+
+		view_set_str(cv, "why", criterion_why(rq, &ev->facts, c, &english_left));
+		view_set_bool(cv, "why_en", english_left);
 		view_set_str(cv, "source", c->criterion->source ? c->criterion->source : "");
 	}
 }
@@ -120,8 +262,8 @@ static void add_factor(const struct request *rq, struct view *list,
 	struct view *subs = view_set_list(fv, "subs");
 	bool gate = f->kind == FACTOR_GATE;
 	struct sc_bar bar = {r->min, r->max, f->max, false, 0, false, NULL};
-	char num[FACTOR_INPUT_MAX];
-	const char *input;
+	struct tr t = {rq, false};
+	const char *input, *level = NULL;
 
 	view_set_str(fv, "id", f->id);
 	view_set_str(fv, "name", factor_name(rq, f));
@@ -143,12 +285,17 @@ static void add_factor(const struct request *rq, struct view *list,
 	}
 	view_set_bool(fv, "scored", r->state == FSTATE_SCORED);
 	view_set_str(fv, "state", T(rq, state_key(r->state)));
-	input = factor_result_input(r, num);
-	if (input == num) /* a number, formatted on the stack: the view keeps a copy */
-		input = arena_strdup(rq->a, num);
-	view_set_str(fv, "input", input ? input : T(rq, "sc_not_answered"));
-	view_set_bool(fv, "has_input", f->kind != FACTOR_JUDGED && f->kind != FACTOR_SUM);
-	view_set_str(fv, "level", r->level ? r->level : "");
+	if (f->kind != FACTOR_JUDGED && f->kind != FACTOR_SUM) {
+		input = factor_input(rq, r, &t);
+		view_set_str(fv, "input", input ? input : T(rq, "sc_not_answered"));
+		view_set_bool(fv, "input_en", t.english_left);
+		view_set_bool(fv, "has_input", true);
+	}
+	t.english_left = false;
+	if (r->level)
+		level = tr_label(&t, r->level);
+	view_set_str(fv, "level", level ? level : "");
+	view_set_bool(fv, "level_en", t.english_left);
 	view_set_bool(fv, "has_level", r->level != NULL);
 	view_set_str(fv, "source", f->source ? f->source : "");
 	view_set_bool(fv, "has_subs", r->nsubs > 0);
@@ -262,7 +409,7 @@ static void add_score(const struct request *rq, struct view *v, const struct eva
 void sc_evaluation_view(struct request *rq, struct view *v, const struct evaluation *ev)
 {
 	view_set_str(v, "edition", ev->policy->edition);
-	add_eligibility(rq, v, &ev->eligibility);
+	add_eligibility(rq, v, ev);
 	view_set_bool(v, "scored", ev->scorecard.scored);
 	if (ev->scorecard.scored)
 		add_score(rq, v, ev);

@@ -52,15 +52,17 @@ static size_t advice_items(const struct request *rq, struct view *v, const char 
 		const struct advice_item *it = &ad->items[i];
 		struct view *a = view_list_push_object(list);
 		const char *factor = advice_factor(rq, ev, it->factor);
+		const char *to = sc_policy_word(rq, it->to_level);
+		const char *part = part_name(rq, it->part);
 
 		view_set_str(a, "text", it->from_level
-			? sc_fmt(rq, "sc_adv_raise", "factor", factor, "from", it->from_level,
-				 "to", it->to_level, "part", sc_points(rq, it->part_gain), "partname",
-				 part_name(rq, it->part), "total", sc_points(rq, it->total_gain),
-				 (const char *)NULL)
-			: sc_fmt(rq, "sc_adv_provide", "factor", factor, "to", it->to_level,
-				 "part", sc_points(rq, it->part_gain), "partname", part_name(rq, it->part),
-				 "total", sc_points(rq, it->total_gain), (const char *)NULL));
+			? sc_fmt(rq, "sc_adv_raise", "factor", factor, "from",
+				 sc_policy_word(rq, it->from_level), "to", to, "part",
+				 sc_points(rq, it->part_gain), "partname", part, "total",
+				 sc_points(rq, it->total_gain), (const char *)NULL)
+			: sc_fmt(rq, "sc_adv_provide", "factor", factor, "to", to, "part",
+				 sc_points(rq, it->part_gain), "partname", part, "total",
+				 sc_points(rq, it->total_gain), (const char *)NULL));
 		view_set_bool(a, "reaches", it->reaches);
 	}
 	return ad->nitems;
