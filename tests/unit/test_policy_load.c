@@ -394,6 +394,49 @@ static void test_calendar_notices(void **state)
 	assert_int_equal(out, day("2026-02-27"));
 }
 
+/* What scorecard.md says is published is not provisional, and every default
+ * the platform ships below a published maximum is: two-zones publishes the
+ * primary factors' maxima (not the secondary factors' nor any level's
+ * points), zgc only "70 points" (every maximum is a default), and the 2024
+ * average wage is published while the 2023 one is provisional. */
+static void test_provisional_marks(void **state)
+{
+	const struct policy_bundle *b = &((struct loaded *)*state)->b;
+	const struct programme_policy *p = policy_find(b, "two-zones", NULL, day("2025-12-01"));
+	const struct track *t = policy_track(p, NULL);
+	static const char *const tracks[] = {"startup", "technical"};
+
+	for (size_t i = 0; i < t->nparts; i++)
+		for (size_t j = 0; j < t->parts[i].nfactors; j++) {
+			const struct factor *f = &t->parts[i].factors[j];
+
+			assert_false(f->max_provisional);
+			for (size_t k = 0; k < f->nlevels; k++)
+				assert_true(f->levels[k].provisional);
+			for (size_t s = 0; s < f->nsubs; s++) {
+				assert_true(f->subs[s].max_provisional);
+				for (size_t k = 0; k < f->subs[s].nlevels; k++)
+					assert_true(f->subs[s].levels[k].provisional);
+			}
+			/* a judged primary factor: its maximum is all there is */
+			if (f->kind == FACTOR_JUDGED)
+				assert_false(f->any_provisional);
+		}
+
+	p = policy_find(b, "zgc", NULL, day("2025-12-01"));
+	for (size_t n = 0; n < 2; n++) {
+		t = policy_track(p, tracks[n]);
+		for (size_t j = 0; j < t->parts[0].nfactors; j++) {
+			const struct factor *f = &t->parts[0].factors[j];
+
+			assert_true(f->kind == FACTOR_GATE || f->max_provisional);
+		}
+	}
+
+	assert_false(policy_wage_on(b, day("2025-07-01"))->provisional);
+	assert_true(policy_wage_on(b, day("2025-06-30"))->provisional);
+}
+
 /* ---- broken documents ------------------------------------------------ */
 
 /* Lines 1-12 of a scored programme; its factors start on line 13. */
@@ -964,6 +1007,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_urgent, setup_real, teardown_real),
 		cmocka_unit_test_setup_teardown(test_tables, setup_real, teardown_real),
 		cmocka_unit_test_setup_teardown(test_calendar_notices, setup_real, teardown_real),
+		cmocka_unit_test_setup_teardown(test_provisional_marks, setup_real, teardown_real),
 		cmocka_unit_test(test_editions),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_cross_file),
