@@ -321,6 +321,122 @@ static void test_tables(void **state)
 	}
 }
 
+/* Every day of 2025 and 2026 in policy/calendar/, against the State
+ * Council notices themselves, transcribed here a second time:
+ * 国办发明电〔2024〕12号 for 2025 and 国办发明电〔2025〕7号 for 2026.  The
+ * counts checked in test_tables would not notice a holiday or an adjusted
+ * working day moved to another date; this does. */
+static void test_calendar_notices(void **state)
+{
+	const struct policy_bundle *b = &((struct loaded *)*state)->b;
+	static const struct {
+		const char *from, *to;
+	} off[] = {
+		{"2025-01-01", "2025-01-01"}, /* 元旦: Wed */
+		{"2025-01-28", "2025-02-04"}, /* 春节: Tue (除夕) - Tue */
+		{"2025-04-04", "2025-04-06"}, /* 清明: Fri - Sun */
+		{"2025-05-01", "2025-05-05"}, /* 劳动节: Thu - Mon */
+		{"2025-05-31", "2025-06-02"}, /* 端午: Sat - Mon */
+		{"2025-10-01", "2025-10-08"}, /* 国庆、中秋: Wed - Wed */
+		{"2026-01-01", "2026-01-03"}, /* 元旦: Thu - Sat */
+		{"2026-02-15", "2026-02-23"}, /* 春节: Sun (腊月二十八) - Mon */
+		{"2026-04-04", "2026-04-06"}, /* 清明: Sat - Mon */
+		{"2026-05-01", "2026-05-05"}, /* 劳动节: Fri - Tue */
+		{"2026-06-19", "2026-06-21"}, /* 端午: Fri - Sun */
+		{"2026-09-25", "2026-09-27"}, /* 中秋: Fri - Sun */
+		{"2026-10-01", "2026-10-07"}, /* 国庆: Thu - Wed */
+	};
+	static const char *const worked[] = {
+		"2025-01-26", "2025-02-08", /* 春节 */
+		"2025-04-27",               /* 劳动节 */
+		"2025-09-28", "2025-10-11", /* 国庆、中秋 */
+		"2026-01-04",               /* 元旦 */
+		"2026-02-14", "2026-02-28", /* 春节 */
+		"2026-05-09",               /* 劳动节 */
+		"2026-09-20", "2026-10-10", /* 国庆 (中秋 2026 has none) */
+	};
+	int working_count[2] = {0, 0};
+	bool working = false;
+	date_t out = 0;
+
+	for (date_t d = day("2025-01-01"); d <= day("2026-12-31"); d++) {
+		bool want = date_weekday(d) <= 5;
+
+		for (size_t i = 0; i < sizeof worked / sizeof worked[0]; i++)
+			if (d == day(worked[i])) {
+				assert_true(date_weekday(d) >= 6);
+				want = true;
+			}
+		for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+			if (d >= day(off[i].from) && d <= day(off[i].to))
+				want = false;
+		assert_int_equal(calendar_is_working_day(&b->calendar, d, &working), CAL_OK);
+		if (working != want) {
+			char buf[DATE_FMT_MAX];
+
+			fail_msg("%s: policy/calendar/ says %s, the notice %s", date_format(d, buf),
+				 working ? "working day" : "day off", want ? "working day" : "day off");
+		}
+		working_count[d >= day("2026-01-01")] += want;
+	}
+	/* 248 working days in each year */
+	assert_int_equal(working_count[0], 248);
+	assert_int_equal(working_count[1], 248);
+	/* no data before 2025 or after 2026: an error, never a guess */
+	assert_int_equal(calendar_is_working_day(&b->calendar, day("2024-12-31"), &working),
+			 CAL_OUT_OF_RANGE);
+	assert_int_equal(calendar_is_working_day(&b->calendar, day("2027-01-01"), &working),
+			 CAL_OUT_OF_RANGE);
+	/* the urgent measures' deadlines over Spring Festival 2026 */
+	assert_int_equal(calendar_add_working_days(&b->calendar, day("2026-02-13"), 2, &out), CAL_OK);
+	assert_int_equal(out, day("2026-02-24"));
+	assert_int_equal(calendar_add_working_days(&b->calendar, day("2026-02-13"), 5, &out), CAL_OK);
+	assert_int_equal(out, day("2026-02-27"));
+}
+
+/* What scorecard.md says is published is not provisional, and every default
+ * the platform ships below a published maximum is: two-zones publishes the
+ * primary factors' maxima (not the secondary factors' nor any level's
+ * points), zgc only "70 points" (every maximum is a default), and the 2024
+ * average wage is published while the 2023 one is provisional. */
+static void test_provisional_marks(void **state)
+{
+	const struct policy_bundle *b = &((struct loaded *)*state)->b;
+	const struct programme_policy *p = policy_find(b, "two-zones", NULL, day("2025-12-01"));
+	const struct track *t = policy_track(p, NULL);
+	static const char *const tracks[] = {"startup", "technical"};
+
+	for (size_t i = 0; i < t->nparts; i++)
+		for (size_t j = 0; j < t->parts[i].nfactors; j++) {
+			const struct factor *f = &t->parts[i].factors[j];
+
+			assert_false(f->max_provisional);
+			for (size_t k = 0; k < f->nlevels; k++)
+				assert_true(f->levels[k].provisional);
+			for (size_t s = 0; s < f->nsubs; s++) {
+				assert_true(f->subs[s].max_provisional);
+				for (size_t k = 0; k < f->subs[s].nlevels; k++)
+					assert_true(f->subs[s].levels[k].provisional);
+			}
+			/* a judged primary factor: its maximum is all there is */
+			if (f->kind == FACTOR_JUDGED)
+				assert_false(f->any_provisional);
+		}
+
+	p = policy_find(b, "zgc", NULL, day("2025-12-01"));
+	for (size_t n = 0; n < 2; n++) {
+		t = policy_track(p, tracks[n]);
+		for (size_t j = 0; j < t->parts[0].nfactors; j++) {
+			const struct factor *f = &t->parts[0].factors[j];
+
+			assert_true(f->kind == FACTOR_GATE || f->max_provisional);
+		}
+	}
+
+	assert_false(policy_wage_on(b, day("2025-07-01"))->provisional);
+	assert_true(policy_wage_on(b, day("2025-06-30"))->provisional);
+}
+
 /* ---- broken documents ------------------------------------------------ */
 
 /* Lines 1-12 of a scored programme; its factors start on line 13. */
@@ -890,6 +1006,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zgc, setup_real, teardown_real),
 		cmocka_unit_test_setup_teardown(test_urgent, setup_real, teardown_real),
 		cmocka_unit_test_setup_teardown(test_tables, setup_real, teardown_real),
+		cmocka_unit_test_setup_teardown(test_calendar_notices, setup_real, teardown_real),
+		cmocka_unit_test_setup_teardown(test_provisional_marks, setup_real, teardown_real),
 		cmocka_unit_test(test_editions),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_cross_file),
