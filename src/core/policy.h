@@ -266,6 +266,12 @@ struct deadline {
 struct contact {
 	const char *id, *name, *phone;
 };
+/* What applicants must know that no rule checks ("an interview may be
+ * required", "photocopies A4"), quoted from the notice. */
+struct note {
+	const char *id, *text;
+	const char *source;
+};
 
 struct programme_policy {
 	const char *programme; /* two-zones | zgc | urgent */
@@ -297,6 +303,8 @@ struct programme_policy {
 	size_t ndeadlines;
 	struct contact *contacts;
 	size_t ncontacts;
+	struct note *notes;
+	size_t nnotes;
 };
 
 /* Beijing all-caliber average wage of urban employees, by effective date. */

@@ -1,6 +1,6 @@
 /* programme.c - one programme edition (policy/<programme>/<edition>.yaml):
  * its dates, threshold and experts, eligibility criteria, document slots
- * and rules, fees, service centres, deadlines and contacts.  The scorecard
+ * and rules, fees, service centres, deadlines, contacts and notes.  The scorecard
  * itself (tracks, parts, factors) is read by factors.c.
  */
 #include "internal.h"
@@ -14,7 +14,7 @@
 static const char *const programme_keys[] = {
 	"programme", "edition", "title", "source", "in_force_from", "window",
 	"scored", "threshold", "threshold_source", "experts", "parts", "tracks", "criteria",
-	"documents", "fees", "centres", "deadlines", "contacts", NULL};
+	"documents", "fees", "centres", "deadlines", "contacts", "notes", NULL};
 
 /* parse_list: the list under `key` (optional) into an array of `size`-byte
  * items, one call of fn per item. */
@@ -316,6 +316,22 @@ static bool parse_contact(struct pctx *c, const struct ynode *n, void *item,
 	return ok;
 }
 
+static bool parse_note(struct pctx *c, const struct ynode *n, void *item,
+		struct idlist *ids, const struct programme_policy *p)
+{
+	static const char *const keys[] = {"id", "text", "source", NULL};
+	struct note *nt = item;
+	bool ok = true;
+
+	(void)p;
+	if (!ymap_check(c, n, "note", keys))
+		return false;
+	ok &= item_id(c, n, "note", ids, &nt->id);
+	ok &= yneed_str(c, n, "note", "text", &nt->text);
+	ok &= yneed_str(c, n, "note", "source", &nt->source);
+	return ok;
+}
+
 /* ---- the edition ----------------------------------------------------- */
 
 static bool parse_experts(struct pctx *c, const struct ynode *root,
@@ -480,6 +496,9 @@ bool parse_programme(struct pctx *c, const char *kind, const struct ynode *root,
 	ok &= parse_list(c, root, "contacts", sizeof *p->contacts, &arr, &p->ncontacts,
 			 parse_contact, p);
 	p->contacts = arr;
+	arr = NULL;
+	ok &= parse_list(c, root, "notes", sizeof *p->notes, &arr, &p->nnotes, parse_note, p);
+	p->notes = arr;
 	if (ok)
 		ok = check_unique(c, root, b, p);
 	return ok;

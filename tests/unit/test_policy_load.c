@@ -199,6 +199,9 @@ static void test_two_zones_2025(void **state)
 	assert_int_equal(p->deadlines[0].calendar_months, 1);
 	assert_int_equal(p->ncontacts, 3);
 	assert_string_equal(p->contacts[0].phone, "+86-10-68869983");
+	assert_int_equal(p->nnotes, 3);
+	assert_string_equal(p->notes[0].id, "interview");
+	assert_non_null(strstr(p->notes[0].source, "Notice VI.(I)"));
 }
 
 static void test_zgc(void **state)
@@ -248,6 +251,8 @@ static void test_zgc(void **state)
 	}
 	assert_int_equal(p->ncriteria, 4);
 	assert_string_equal(p->criteria[0].track, "startup");
+	assert_int_equal(p->nnotes, 5);
+	assert_string_equal(p->notes[4].id, "household_registration");
 }
 
 static void test_urgent(void **state)
@@ -496,7 +501,10 @@ static const struct bad bad_docs[] = {
 	 "t.yaml:14:1: policy: unknown key 'colour' (known keys: programme, edition, title, "
 	 "source, in_force_from, window, scored, threshold, threshold_source, experts, parts, tracks, "
 	 "criteria, "
-	 "documents, fees, centres, deadlines, contacts)\n"},
+	 "documents, fees, centres, deadlines, contacts, notes)\n"},
+	{"a note without the clause it quotes", "two-zones",
+	 ONE_FACTOR "notes:\n  - {id: a4, text: Photocopies are A4., sorce: s}\n",
+	 "t.yaml:15:41: note: unknown key 'sorce' (did you mean 'source'?)\n"},
 	{"key cut short", "two-zones",
 	 ONE_FACTOR "in_force: 2025-01-01\n",
 	 "t.yaml:14:1: policy: unknown key 'in_force' (did you mean 'in_force_from'?)\n"},

@@ -121,3 +121,25 @@ describe('a result speaks the visitor\'s language: reasons, answers, levels and 
 		assert.ok(detail(html, w.sc_level).some((l) => l.text === 'doctorate'));
 	});
 });
+
+describe('the home page gives each programme\'s points for attention from its notice', () => {
+	for (const lang of ['zh', 'en', 'de']) {
+		test(lang, async () => {
+			const w = words(LOCALE[lang]);
+			const r = await new Client(srv.url).get(`/?lang=${lang}`);
+			assert.equal(r.status, 200);
+			const cards = decodeEntities(r.text).split('<section class="card"');
+			const card = (id) => cards.find((c) => c.includes(`aria-labelledby="prog-${id}"`)) ?? '';
+			const notes = (c) => [...(/<details class="notes">[\s\S]*?<\/details>/.exec(c)?.[0] ?? '')
+				.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
+			assert.deepEqual(notes(card('two-zones')),
+				['interview', 'translation_seals', 'originals'].map((id) => w[`note_two-zones_${id}`]));
+			assert.deepEqual(notes(card('zgc')),
+				['embassy_certification', 'translation_seal', 'a4_copies', 'chinese_name',
+				 'household_registration'].map((id) => w[`note_zgc_${id}`]));
+			assert.deepEqual(notes(card('urgent')), [], 'the urgent measures have no such notes');
+			if (lang !== 'en')
+				assert.doesNotMatch(notes(card('zgc')).join(' '), /photocop|household/i);
+		});
+	}
+});

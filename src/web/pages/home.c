@@ -1,6 +1,6 @@
 /* home.c - the front door: the four programmes, who they are for, their
- * windows and deadlines, fees, service centres and hotlines, all from the
- * policy in force today; and /healthz. */
+ * windows and deadlines, fees, service centres, hotlines and points for
+ * attention, all from the policy in force today; and /healthz. */
 #include <string.h>
 #include <time.h>
 
@@ -46,11 +46,13 @@ static void add_lists(struct request *rq, struct view *p, const struct programme
 	struct view *centres = view_set_list(p, "centres");
 	struct view *contacts = view_set_list(p, "contacts");
 	struct view *deadlines = view_set_list(p, "deadlines");
+	struct view *notes = view_set_list(p, "notes");
 
 	view_set_bool(p, "has_fees", pol->nfees > 0);
 	view_set_bool(p, "has_centres", pol->ncentres > 0);
 	view_set_bool(p, "has_contacts", pol->ncontacts > 0);
 	view_set_bool(p, "has_deadlines", pol->ndeadlines > 0);
+	view_set_bool(p, "has_notes", pol->nnotes > 0);
 
 	for (size_t i = 0; i < pol->nfees; i++) {
 		struct view *f = view_list_push_object(fees);
@@ -98,6 +100,9 @@ static void add_lists(struct request *rq, struct view *p, const struct programme
 				T(rq, d->calendar_months == 1 ? "unit_calendar_month"
 							     : "unit_calendar_months")));
 	}
+	for (size_t i = 0; i < pol->nnotes; i++)
+		view_list_push_str(notes, Tr(rq, arena_printf(rq->a, "note_%s_%s", id,
+						pol->notes[i].id), pol->notes[i].text));
 }
 
 static void add_programme(struct request *rq, struct view *list, const char *id, date_t now)
