@@ -92,6 +92,10 @@ SECTOR = dict({s: 10 for s in KEY_SECTORS}, **{"other-service": 6, "other": 2})
 REVENUE = bracket_lower_bounds([(10**9, 15), (10**8, 12), (10**7, 8), (10**6, 4), (0, 0)])
 TAX = bracket_lower_bounds([(10**8, 10), (10**7, 8), (10**6, 5), (10**5, 2), (0, 0)])
 JOBS = bracket_lower_bounds([(1000, 10), (300, 8), (100, 6), (20, 3), (0, 1)])
+# The rubric of the judged achievements factor (scorecard.md: "16-20
+# outstanding, 11-15 significant, 6-10 some, 0-5 little"); a mean between two
+# ranges (15.5, 10.67) has not reached the next range's lower bound.
+RUBRIC = {"achievements": [(16, "outstanding"), (11, "significant"), (6, "some"), (0, "little")]}
 
 # The level values each choice/bracket factor can take (for advice).
 LEVEL_VALUES = {
@@ -289,6 +293,7 @@ class Card:
         self.expert_totals = None  # {expert id: Fraction} or None
         self.checklist = {}    # slot -> state
         self.checklist_complete = None
+        self.gaps = {}         # slot -> (the first missing run "YYYY-MM[ to YYYY-MM]", how many more)
         self.own = {}          # factor id -> current points (for advice)
         self.part_of = {}      # factor id -> part weight
 
@@ -555,6 +560,24 @@ def doc_problems(doc, app, slot):
     return probs
 
 
+def month_name(i):
+    return "%04d-%02d" % (i // 12, i % 12 + 1)
+
+
+def gap_runs(missing):
+    """The first run of consecutive missing months as the checklist names it
+    ("2015-01 to 2015-02", or one month alone) and how many runs follow."""
+    ms = sorted(missing)
+    runs = [[ms[0], ms[0]]]
+    for m in ms[1:]:
+        if m == runs[-1][1] + 1:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    a, b = runs[0]
+    return (month_name(a) if a == b else "%s to %s" % (month_name(a), month_name(b)), len(runs) - 1)
+
+
 def checklist(app, card):
     prog = app["programme"]
     d = parse_date(app["date"])
@@ -613,6 +636,8 @@ def checklist(app, card):
                     have |= set(range(month_index(c["from"]), month_index(c["to"]) + 1))
             if not want <= have:
                 probs.append("does not cover 48 months")
+                if have:  # nothing at all: the whole period is the gap
+                    card.gaps[s] = gap_runs(want - have)
         if prog == "zgc" and s == "resume":
             a = app.get("applicant") or {}
             if not present(a, "birth_date"):
@@ -627,7 +652,12 @@ def checklist(app, card):
                     have |= set(range(month_index(r["from"]), hi + 1))
                 if not want <= have:
                     probs.append("resume gap")
-        card.checklist[s] = ("missing" if "language unsaid" in probs else
+                    if have:
+                        card.gaps[s] = gap_runs(want - have)
+        # An answer the check needs and nobody gave (the document's language;
+        # the birth date the resume is checked from) is missing, like the
+        # language (docs/scoring.md: "missing that answer").
+        card.checklist[s] = ("missing" if {"language unsaid", "no birth date"} & set(probs) else
                              "problem" if probs else "ok")
     if prog == "two-zones":
         card.checklist["application_window"] = "ok" if TZ_OPENS <= d <= TZ_CLOSES else "problem"
@@ -695,6 +725,15 @@ def compare(card, r, app):
                 want("expert_totals", {k: fmt2(v) for k, v in card.expert_totals.items()},
                      {k: fmt2(v) for k, v in got.items()})
     items = {i["slot"]: i["state"] for i in r["checklist"]["items"]}
+    # a gap in the resume or the 4 years' evidence is named (the first one,
+    # and how many more follow)
+    whys = {i["slot"]: i.get("why") or "" for i in r["checklist"]["items"]}
+    for slot, (first, more) in card.gaps.items():
+        if "cover %s" % first not in whys.get(slot, "") and \
+                "covers %s" % first not in whys.get(slot, ""):
+            bad.append("%s: the gap %s is not named: %r" % (slot, first, whys.get(slot)))
+        if more and "and %d more gap" % more not in whys.get(slot, ""):
+            bad.append("%s: %d more gap(s) not counted: %r" % (slot, more, whys.get(slot)))
     want("checklist", card.checklist, items)
     want("checklist.complete", card.checklist_complete, r["checklist"]["complete"])
     if card.programme != "urgent":
@@ -753,6 +792,9 @@ def compare_factor(card, g, want, bad, seen):
     want("%s max" % g["id"], o["fmax"], D(g["max"]))
     if o["state"] == "scored":
         want("%s points" % g["id"], o["min"], D(g["points"]))
+        if g["id"] in RUBRIC:
+            want("%s level" % g["id"],
+                 next(lab for lo, lab in RUBRIC[g["id"]] if o["min"] >= lo), g.get("level"))
     else:
         # formats.md: a missing fact makes its factor not-provided, never zero
         want("%s points" % g["id"], None, g.get("points"))
@@ -1048,6 +1090,18 @@ for age, note in [(16, "lower edge of 16-25"), (25, "upper edge of 16-25"),
 tz("age-25-day-before-26th-birthday", "birthday the day after the application date: still 25",
    **{A + "birth_date": "1999-12-02"})
 
+for age in (55, 65):
+    tz("age-%d-day-before-%dth-birthday" % (age, age + 1),
+       "birthday the day after the application date: still %d, the last day of the bracket" % age,
+       **{A + "birth_date": "%04d-12-02" % (2025 - age - 1)})
+# Age 15 (the day before the 16th birthday) is an input error: tests/cli/evaluate.sh.
+# Born on 29 February: the birthday of a common year is not reached on 28 February
+# (whole years on the date: the 29th has not come) and is on 1 March.
+tz("age-65-leap-day-birth-on-feb-28", "born 1960-02-29, application 2026-02-28: still 65 (window closed)",
+   date="2026-02-28", **{A + "birth_date": "1960-02-29"})
+tz("age-66-leap-day-birth-on-mar-1", "born 1960-02-29, application 2026-03-01: 66 (window closed)",
+   date="2026-03-01", **{A + "birth_date": "1960-02-29"})
+
 # ---- education ------------------------------------------------------------
 for ed in EDUCATION:
     tz("education-" + ed, "education level %s" % ed, **{A + "education": ed})
@@ -1084,9 +1138,25 @@ tz("qualification-pending-urgent-and-associate-senior",
    "pending urgent-list qualification plus associate-senior title: the title's 7",
    **{A + "title": "associate-senior",
       A + "qualifications": [{"id": "ieee-senior-member", "status": "pending"}]})
+tz("qualification-title-missing-none-verified",
+   "title not given, only a pending qualification: not provided, 0 to 10",
+   **{A + "title": DELETE, A + "qualifications": [{"id": "acm-fellow", "status": "pending"}]})
 tz("qualification-title-missing-urgent-verified",
    "title not given but a verified urgent-list qualification: the top level, so scored 10",
    **{A + "title": DELETE})
+
+tz("qualification-urgent-list-unverifiable",
+   "urgent-list qualification that could not be verified: not counted",
+   **dict(NOQ, **{A + "qualifications": [{"id": "leed-fellow", "status": "unverifiable"}]}))
+tz("qualification-verified-among-pending",
+   "one pending and one verified urgent-list qualification: the verified one's 10",
+   **dict(NOQ, **{A + "qualifications": [{"id": "ieee-fellow", "status": "pending"},
+                                         {"id": "acm-distinguished-member", "status": "verified"}]}))
+# Every confirmed urgent-list entry of the catalog, verified, alone (acca-fellow above).
+for _q in sorted(URGENT_CATALOG - {"acca-fellow"}):
+    tz("qualification-catalog-%s-verified" % _q,
+       "catalog entry %s (urgently-in-demand list), verified, no title: 10" % _q,
+       **dict(NOQ, **{A + "qualifications": [{"id": _q, "status": "verified"}]}))
 
 # ---- job hierarchy ---------------------------------------------------------
 for pos in HIERARCHY:
@@ -1105,8 +1175,8 @@ for sd in SOCIAL_DUTY:
     tz("social-duty-" + sd, "social duty %s" % sd, **{A + "social_duty": sd})
 
 # ---- sector classes --------------------------------------------------------
-for sec, note in [("science-technology", "key service sector"), ("elderly-care", "key service sector"),
-                  ("other-service", "other service industry"), ("other", "other")]:
+for sec, note in [(k, "key service sector") for k in KEY_SECTORS] + [
+        ("other-service", "other service industry"), ("other", "other")]:
     tz("sector-" + sec, "enterprise sector %s (%s)" % (sec, note), **{E + "sector": sec})
 
 # ---- revenue and tax edges (each scenario checks one edge of each) --------
@@ -1127,6 +1197,16 @@ for j in (1000, 999, 300, 299, 100, 99, 20, 19):
 # ---- eligibility -------------------------------------------------------------
 tz("not-key-entity", "employer not on the key-entity list: not eligible (the score still passes)",
    **{E + "key_entity": False})
+tz("key-entity-unknown", "key-entity list not answered: eligibility undecided",
+   **{E + "key_entity": DELETE})
+tz("profile-chief-only", "chief, no title, no major project, no urgent field: eligible (position)",
+   **{A + "position": "chief"})
+tz("profile-deputy-director-only", "deputy director, nothing else: not eligible (below director level)",
+   **{A + "position": "deputy-director"})
+tz("profile-senior-title", "team lead with a senior title: eligible",
+   **{A + "position": "team-lead", A + "title": "senior"})
+tz("profile-intermediate-title", "team lead with an intermediate title: not eligible",
+   **{A + "position": "team-lead", A + "title": "intermediate"})
 tz("profile-none", "team lead, no title, no major project, no urgent field: not eligible",
    **{A + "position": "team-lead"})
 tz("profile-associate-senior-title", "team lead with an associate-senior title: eligible",
@@ -1233,6 +1313,22 @@ tz("total-rounds-half-up",
 tz("mean-thirds", "three experts: means of thirds round to .33 and .67",
    experts=[ex(1, 15, 4, 20, 18, 3), ex(2, 15, 4, 20, 18, 3), ex(3, 16, 5, 21, 19, 4.5)])
 
+# The pass threshold itself (total >= 70.00).
+tz("total-exactly-70", "one expert; personal 70.00, enterprise 70.00: total exactly 70.00, passes",
+   experts=[ex(1, 2, 3, 15, 15, 2)])
+tz("total-69-95", "one expert; personal 68.00, enterprise 74.50: 69.95, fails",
+   experts=[ex(1, 0, 3, 19.5, 15, 2)])
+tz("total-69-99",
+   "three experts, means 2.17/3.17/2.17: personal 70.34, enterprise 69.17, 69.989 -> 69.99, fails "
+   "(experts alone either side: split)",
+   experts=[ex(1, 2, 3, 15, 14, 2), ex(2, 2, 3, 15, 14, 2), ex(3, 2.5, 3.5, 15, 14, 2.5)])
+# The achievements rubric (16-20 outstanding, 11-15 significant, 6-10 some,
+# 0-5 little): both sides of each edge, one expert.
+for _a in (5.5, 6, 10.5, 11, 15.5, 16, 20, 0):
+    tz("achievements-rubric-%s" % str(_a).replace(".", "-"),
+       "achievements %s: rubric level %s" % (_a, next(l for lo, l in RUBRIC["achievements"] if _a >= lo)),
+       experts=[ex(1, _a, 4, 20, 18, 3)])
+
 # ---- advice ------------------------------------------------------------------
 tz("failing-single-change", "66.23: one change (an urgent-list qualification or senior title) reaches 70",
    **dict(LOW, **{A + "annual_salary_cny": 900000}))
@@ -1275,6 +1371,17 @@ tz_docs("language-unsaid-translated", "no language but a certified translation a
 tz_docs("optional-uploaded", "optional honours and IP proof uploaded: ok",
         _d + docs_for(["honours", "ip_proof"]))
 tz_docs("none", "no documents at all: every required slot missing", [])
+tz_docs("pdf-uppercase-extension", "passport as PASSPORT-TEST-APPLICANT.PDF: a PDF, ok",
+        [dict(x, file="PASSPORT-TEST-APPLICANT.PDF") if x["slot"] == "passport" else x for x in _d])
+tz_docs("pdf-then-other-extension", "passport as passport-test-applicant.pdf.jpg: not a PDF, problem",
+        [dict(x, file="passport-test-applicant.pdf.jpg") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-chinese", "passport as 扫描件.pdf ('scanned copy'): problem (name)",
+        [dict(x, file="扫描件.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("descriptive-name-with-digits", "passport as passport-2025-test-applicant.pdf: ok",
+        [dict(x, file="passport-2025-test-applicant.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("optional-not-pdf", "optional honours uploaded as a PNG: problem (the rules apply to optional uploads)",
+        _d + [{"slot": "honours", "file": "honours-test-applicant.png", "language": "zh"}])
+
 
 # ---- zgc -----------------------------------------------------------------
 def zg(name, what, **ch):
@@ -1301,6 +1408,18 @@ zg("technical-all-maxima", "every expert gives every maximum: 100.00",
 zg("technical-no-experts", "no expert scores: not judged, range 0 to 100", experts=[])
 zg("technical-split-panel", "experts alone at 78.00, 71.50 and 67.00: split panel",
    experts=SPLIT_ZGC)
+zg("technical-total-exactly-70", "one expert: 40 + 30 + 0 = 70.00, passes",
+   experts=[{"id": "x1", "scores": {"working_ability": 40, "urgency": 30, "potential_contribution": 0}}])
+zg("technical-total-69-50", "one expert: 40 + 29.5 + 0 = 69.50, fails",
+   experts=[{"id": "x1", "scores": {"working_ability": 40, "urgency": 29.5, "potential_contribution": 0}}])
+zg("technical-total-69-99",
+   "three experts, every mean 23.33: 69.99, fails (experts alone at 69.00, 69.00, 72.00: split)",
+   experts=[{"id": "x%d" % i, "scores": {"working_ability": v, "urgency": v, "potential_contribution": v}}
+            for i, v in ((1, 23), (2, 23), (3, 24))])
+zg("technical-deputy-director-no-rd", "deputy director not leading R&D: the role gate fails",
+   **{A + "position": "deputy-director", A + "leads_rd_team": False})
+zg("technical-rd-lead-unknown", "position other, R&D lead not answered: the role gate is not provided",
+   **{A + "position": "other", A + "leads_rd_team": DELETE})
 zg("startup-board-director", "start-up member, board director, company in ZGC: passes",
    track="startup", experts=ZGC_STARTUP_SCORES, **{A + "board_director": True})
 zg("startup-shareholding-5", "start-up member holding exactly 5%: the gate holds",
@@ -1313,6 +1432,31 @@ zg("startup-not-registered", "company not registered in ZGC: gate fails",
    track="startup", experts=ZGC_STARTUP_SCORES,
    **{A + "board_director": True, E + "zgc_registered": False})
 
+zg("startup-shareholding-unknown", "not a director, shareholding not given: the role gate is not provided",
+   track="startup", experts=ZGC_STARTUP_SCORES,
+   **{A + "board_director": False, A + "shareholding_percent": DELETE})
+zg("startup-registration-unknown", "ZGC registration not answered: gate not provided, incomplete",
+   track="startup", experts=ZGC_STARTUP_SCORES,
+   **{A + "board_director": True, E + "zgc_registered": DELETE})
+zg("startup-total-exactly-70", "start-up, one expert: 30 + 25 + 15 + 0 = 70.00, passes",
+   track="startup", **{A + "board_director": True},
+   experts=[{"id": "s1", "scores": {"potential": 30, "growth": 25, "team": 15, "contribution": 0}}])
+zg("startup-total-69-50", "start-up, one expert: 30 + 25 + 14.5 + 0 = 69.50, fails",
+   track="startup", **{A + "board_director": True},
+   experts=[{"id": "s1", "scores": {"potential": 30, "growth": 25, "team": 14.5, "contribution": 0}}])
+zg("startup-total-69-99",
+   "start-up, three experts, means 23.33 + 23.33 + 13.33 + 10: 69.99, fails "
+   "(experts alone 69.00/69.00/72.00: split)",
+   track="startup", **{A + "board_director": True},
+   experts=[{"id": "s%d" % i, "scores": {"potential": v, "growth": v, "team": v - 10, "contribution": 10}}
+            for i, v in ((1, 23), (2, 23), (3, 24))])
+zg("startup-split-panel", "start-up, experts alone at 75.00 and 60.00: split panel",
+   track="startup", **{A + "board_director": True},
+   experts=[{"id": "s1", "scores": {"potential": 25, "growth": 20, "team": 15, "contribution": 15}},
+            {"id": "s2", "scores": {"potential": 20, "growth": 15, "team": 10, "contribution": 15}}])
+zg("startup-no-experts", "start-up, no expert scores: not judged, range 0 to 100",
+   track="startup", experts=[], **{A + "board_director": True})
+
 # ---- zgc documents ---------------------------------------------------------
 def zset(slot, **kv):
     return [dict(x, **kv) if x["slot"] == slot else dict(x) for x in ZGC_BASE["documents"]]
@@ -1320,6 +1464,10 @@ def zset(slot, **kv):
 
 zg("docs-medical-exactly-6-months", "medical certificate issued exactly 6 months before: ok",
    documents=zset("medical_certificate", issued="2025-09-16"))
+zg("docs-medical-issued-on-application-day", "medical certificate issued on the application date: ok",
+   documents=zset("medical_certificate", issued="2026-03-16"))
+zg("docs-medical-no-issue-date", "medical certificate without an issue date: problem",
+   documents=[{k: v for k, v in x.items() if k != "issued"} for x in ZGC_BASE["documents"]])
 zg("docs-medical-older-than-6-months", "medical certificate issued 6 months and a day before: problem",
    documents=zset("medical_certificate", issued="2025-09-15"))
 zg("docs-medical-month-end-too-old",
@@ -1334,6 +1482,40 @@ zg("docs-medical-after-application", "medical certificate dated after the applic
    documents=zset("medical_certificate", issued="2026-03-17"))
 zg("docs-tax-missing-first-month", "tax certificates from 2022-04: 2022-03 not covered, problem",
    documents=zset("tax_certificates", covers={"from": "2022-04", "to": "2026-02"}))
+zg("docs-tax-missing-last-month", "tax certificates up to 2026-01: 2026-02 not covered, problem",
+   documents=zset("tax_certificates", covers={"from": "2022-03", "to": "2026-01"}))
+zg("docs-tax-covers-application-month", "tax certificates 2022-03..2026-03 (more than needed): ok",
+   documents=zset("tax_certificates", covers={"from": "2022-03", "to": "2026-03"}))
+zg("docs-tax-no-covers", "tax certificates without the months they cover: not ok",
+   documents=[{k: v for k, v in x.items() if k != "covers"} if x["slot"] == "tax_certificates" else x
+              for x in ZGC_BASE["documents"]])
+zg("docs-work-permit-missing-first-month", "work permit from 2022-04: 2022-03 not covered, problem",
+   documents=zset("work_permit", covers={"from": "2022-04", "to": "2026-02"}))
+zg("docs-work-permit-missing-last-month", "work permit up to 2026-01: problem",
+   documents=zset("work_permit", covers={"from": "2022-03", "to": "2026-01"}))
+zg("docs-residence-permits-missing-first-month",
+   "residence permits from 2022-04: the past 4 years not covered, problem",
+   documents=zset("passport_and_residence_permits", covers={"from": "2022-04", "to": "2026-02"}))
+zg("docs-tax-year-boundary", "application 2026-01-01: tax 2022-01..2025-12 exactly, ok",
+   date="2026-01-01",
+   documents=[dict(x, covers={"from": "2022-01", "to": "2025-12"}) if x["slot"] in ZGC_COVERS_4_YEARS
+              else x for x in ZGC_BASE["documents"]])
+zg("docs-tax-year-boundary-short", "application 2026-01-01: tax 2022-02..2025-12, 2022-01 missing",
+   date="2026-01-01",
+   documents=[dict(x, covers={"from": "2022-02" if x["slot"] == "tax_certificates" else "2022-01",
+                              "to": "2025-12"}) if x["slot"] in ZGC_COVERS_4_YEARS
+              else x for x in ZGC_BASE["documents"]])
+zg("docs-not-pdf", "no-criminal-record certificate as a JPEG: problem (PDF only)",
+   documents=zset("no_criminal_record", file="no-criminal-record-zhang-test.jpg"))
+zg("docs-generic-name", "employment certificate as scan001.pdf: problem (name)",
+   documents=zset("employment_certificate", file="scan001.pdf"))
+zg("docs-untranslated-foreign", "no-criminal-record certificate in German, no translation: problem",
+   documents=zset("no_criminal_record", language="de", translated=False))
+zg("docs-translated-foreign-ok", "no-criminal-record certificate in German with a translation: ok",
+   documents=zset("no_criminal_record", language="de", translated=True))
+zg("docs-language-unsaid", "employment certificate without a language: missing (say it)",
+   documents=[{k: v for k, v in x.items() if k != "language"} if x["slot"] == "employment_certificate"
+              else x for x in ZGC_BASE["documents"]])
 zg("docs-tax-two-files-contiguous", "tax in two files, 2022-03..2023-12 and 2024-01..2026-02: ok",
    documents=[x for x in ZGC_BASE["documents"] if x["slot"] != "tax_certificates"] + [
        {"slot": "tax_certificates", "file": "individual-tax-2022-2023.pdf", "language": "zh",
@@ -1357,6 +1539,45 @@ zg("docs-resume-starts-after-18", "resume starting 1997-09, a month after the 18
    **{A + "resume": [
        {"from": "1997-09", "to": "2014-12", "what": "Studies and work"},
        {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-ends-before-application-month",
+   "resume up to 2026-02, application 2026-03-16: the current month is missing, problem",
+   **{A + "resume": [
+       {"from": "1997-08", "to": "2005-06", "what": "BSc and PhD, ETH Zurich"},
+       {"from": "2005-07", "to": "2014-12", "what": "Research engineer, Zurich"},
+       {"from": "2015-01", "to": "2026-02", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-ends-in-application-month", "resume up to 2026-03 (the application month): ok",
+   **{A + "resume": [
+       {"from": "1997-08", "to": "2005-06", "what": "BSc and PhD, ETH Zurich"},
+       {"from": "2005-07", "to": "2014-12", "what": "Research engineer, Zurich"},
+       {"from": "2015-01", "to": "2026-03", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-starts-before-18", "resume from 1997-07, the month before the 18th birthday: ok",
+   **{A + "resume": [
+       {"from": "1997-07", "to": "2014-12", "what": "Studies and work"},
+       {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-overlapping", "overlapping resume entries, no month missing: ok",
+   **{A + "resume": [
+       {"from": "1997-08", "to": "2006-01", "what": "BSc and PhD, ETH Zurich"},
+       {"from": "2005-07", "to": "2015-03", "what": "Research engineer, Zurich"},
+       {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-one-month-gap-mid", "resume missing one month (2005-07): problem",
+   **{A + "resume": [
+       {"from": "1997-08", "to": "2005-06", "what": "BSc and PhD, ETH Zurich"},
+       {"from": "2005-08", "to": "2014-12", "what": "Research engineer, Zurich"},
+       {"from": "2015-01", "to": "present", "what": "Director of R&D, Beijing"}]})
+zg("docs-resume-no-birth-date", "resume but no birth date: its start cannot be checked",
+   **{A + "birth_date": DELETE})
+zg("docs-resume-three-gaps",
+   "resume from 1997-10 with a gap at 2000-02 and ending 2026-01: the first gap named, 2 more counted",
+   **{A + "resume": [{"from": "1997-10", "to": "2000-01", "what": "Studies"},
+                     {"from": "2000-03", "to": "2026-01", "what": "Work"}]})
+zg("docs-resume-empty", "an empty resume: problem", **{A + "resume": []})
+zg("docs-tax-two-files-two-gaps",
+   "tax files 2022-01..2022-12 and 2024-01..2025-06: 2023 named, one more gap counted",
+   documents=[x for x in ZGC_BASE["documents"] if x["slot"] != "tax_certificates"] + [
+       {"slot": "tax_certificates", "file": "individual-tax-2022.pdf", "language": "zh",
+        "covers": {"from": "2022-01", "to": "2022-12"}},
+       {"slot": "tax_certificates", "file": "individual-tax-2024-2025.pdf", "language": "zh",
+        "covers": {"from": "2024-01", "to": "2025-06"}}])
 zg("docs-former-citizen-missing", "formerly a Chinese citizen: the extra documents are needed",
    **{A + "former_chinese_citizen": True})
 zg("docs-former-citizen-provided", "formerly a Chinese citizen, documents uploaded: ok",
@@ -1397,6 +1618,22 @@ ur("eligible-salary-2023-wage", "2025-06-30, salary 4 x 141,132 = 564,528 (2023 
    date="2025-06-30", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
 ur("not-eligible-salary-2024-wage", "2025-07-01, the same 564,528 is below 4 x 143,244",
    date="2025-07-01", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
+ur("not-eligible-salary-2023-wage-minus-1", "2025-06-30, salary 564,527: one CNY below 4 x 141,132",
+   date="2025-06-30", **dict(NOTALENT, **{A + "annual_salary_cny": 564527}))
+ur("eligible-salary-2023-wage-first-day", "2024-07-01, the 2023 wage's first day: 564,528 is 4x",
+   date="2024-07-01", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
+ur("undecided-salary-no-wage-in-force",
+   "2024-06-30, before any wage in force: the salary route cannot be decided (never a guess)",
+   date="2024-06-30", **dict(NOTALENT, **{A + "annual_salary_cny": 564528}))
+ur("eligible-no-wage-in-force-other-route",
+   "2024-06-30, no wage in force, but a master with 7 years: eligible by the first route",
+   date="2024-06-30")
+ur("eligible-doctorate-2-years", "doctorate with exactly 2 years: eligible",
+   **dict(NOTALENT, **{A + "education": "doctorate", A + "years_professional_work": 2}))
+ur("not-eligible-junior-college-with-experience", "junior college with 7 years, no other route: not eligible",
+   **dict(NOTALENT, **{A + "years_professional_work": 7}))
+ur("undecided-years-unknown", "bachelor, years of work not given, no other route: undecided",
+   **dict(NOTALENT, **{A + "education": "bachelor", A + "years_professional_work": DELETE}))
 ur("eligible-urgent-field", "other urgently needed professional",
    **dict(NOTALENT, **{A + "urgent_field": True}))
 ur("not-eligible-sector", "sector other and not a high-end industry: not eligible",
@@ -1414,6 +1651,38 @@ ur("not-eligible-penalties", "penalties in the past two years: not eligible",
    **{E + "penalties_last_two_years": True})
 ur("undecided-penalties-unknown", "penalties not answered: eligibility undecided",
    **{E + "penalties_last_two_years": DELETE})
+for _sec in KEY_SECTORS:
+    if _sec != "elderly-care":
+        ur("eligible-sector-" + _sec, "key service sector %s: eligible" % _sec, **{E + "sector": _sec})
+ur("not-eligible-sector-other-service", "other service industry, not high-end: not eligible",
+   **{E + "sector": "other-service"})
+ur("undecided-sector-unknown", "sector not given, not high-end: undecided",
+   **{E + "sector": DELETE})
+ur("not-eligible-real-estate-tax-contribution",
+   "condition 1 (tax contribution 2x) in real estate: not eligible",
+   **{E + "conditions": ["tax-contribution-2x"], E + "real_estate": True})
+ur("undecided-fortune-500-real-estate-unknown",
+   "condition 2 only, real estate not answered: undecided",
+   **{E + "conditions": ["fortune-500"], E + "real_estate": DELETE})
+for _c in ["tax-contribution-2x", "foreign-investment-or-rd-centre", "research-institution",
+           "university-or-international-school", "national-high-tech-or-incubator",
+           "pilot-programme-project", "four-centres-innovator"]:
+    ur("eligible-condition-" + _c, "condition %s alone: eligible" % _c, **{E + "conditions": [_c]})
+_ud = docs_for(URGENT_REQUIRED, "dana-test")
+ur("docs-not-pdf", "certification materials as a Word file: problem (PDF only)",
+   documents=[dict(x, file="certification-materials-dana-test.docx")
+              if x["slot"] == "certification_materials" else x for x in _ud])
+ur("docs-generic-name", "application uploaded as document.pdf: problem (name)",
+   documents=[dict(x, file="document.pdf") if x["slot"] == "application" else x for x in _ud])
+ur("docs-untranslated-foreign", "certification materials in English, no translation: problem",
+   documents=[dict(x, language="en", translated=False)
+              if x["slot"] == "certification_materials" else x for x in _ud])
+ur("docs-translated-foreign-ok", "certification materials in English with a translation: ok",
+   documents=[dict(x, language="en", translated=True)
+              if x["slot"] == "certification_materials" else x for x in _ud])
+ur("docs-deferrable-not-pdf", "a deferrable proof uploaded as a JPEG: problem (checked once uploaded)",
+   documents=_ud + [{"slot": "education_proof", "file": "education-proof-dana-test.jpg",
+                     "language": "zh"}])
 ur("docs-deferrable-uploaded", "education and experience proofs already uploaded: ok",
    documents=URGENT_BASE["documents"] + docs_for(["education_proof", "work_experience_proof"],
                                                  "dana-test"))
