@@ -175,8 +175,27 @@ URGENT_DEFERRABLE = ["education_proof", "work_experience_proof", "no_criminal_re
 URGENT_UNLISTED_ONLY = {"entity_commitment", "registration_form", "applicant_commitment"}
 # File names that do not say what they are (product.md: "clear, descriptive
 # file names"; docs/scoring.md: "not scan001.pdf").
+# The same words in Chinese: scan, scanned copy, file, new, untitled.  A name
+# made only of such words (and digits, separators) does not say what it is
+# either: "New Document.pdf", "新建文件.pdf" ("new file").
 GENERIC_STEMS = {"scan", "scanned", "img", "image", "dsc", "doc", "document", "file",
-                 "untitled", "new", "copy", "upload", "pdf"}
+                 "untitled", "new", "copy", "upload", "pdf",
+                 "扫描", "扫描件", "文件", "新建", "未命名"}
+
+
+def generic_name(stem):
+    """Only generic words once digits and separators are taken out (or
+    nothing at all); a stem ending in ".pdf" again is judged without it."""
+    while stem.lower().endswith(".pdf"):
+        stem = stem[:-4]
+    rest = "".join(ch for ch in stem.lower() if ch.isalpha())
+    ok = [True] + [False] * len(rest)  # ok[i]: rest[:i] is generic words
+    for i in range(len(rest)):
+        if ok[i]:
+            for w in GENERIC_STEMS:
+                if rest.startswith(w, i):
+                    ok[i + len(w)] = True
+    return ok[len(rest)]
 
 
 # ===========================================================================
@@ -549,8 +568,7 @@ def doc_problems(doc, app, slot):
     stem, _, ext = f.rpartition(".")
     if ext.lower() != "pdf":
         probs.append("not a PDF")
-    base = re.sub(r"[^a-z]", "", stem.lower())
-    if base in GENERIC_STEMS or base == "":
+    if generic_name(stem):
         probs.append("generic name")
     if doc.get("translated") is not True and slot not in PICTURE_SLOTS:
         if doc.get("language") is None:
@@ -1381,6 +1399,16 @@ tz_docs("pdf-then-other-extension", "passport as passport-test-applicant.pdf.jpg
         [dict(x, file="passport-test-applicant.pdf.jpg") if x["slot"] == "passport" else x for x in _d])
 tz_docs("generic-name-chinese", "passport as 扫描件.pdf ('scanned copy'): problem (name)",
         [dict(x, file="扫描件.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("descriptive-name-chinese", "passport as 护照-张三.pdf ('passport - Zhang San'): ok",
+        [dict(x, file="护照-张三.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-repeated-extension", "passport as scan001.pdf.pdf: problem (name)",
+        [dict(x, file="scan001.pdf.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-two-words", "passport as 'New Document (2).pdf': problem (name)",
+        [dict(x, file="New Document (2).pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-two-words-chinese", "passport as 新建文件.pdf ('new file'): problem (name)",
+        [dict(x, file="新建文件.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("descriptive-name-with-generic-word", "passport as scan-of-passport.pdf: ok",
+        [dict(x, file="scan-of-passport.pdf") if x["slot"] == "passport" else x for x in _d])
 tz_docs("descriptive-name-with-digits", "passport as passport-2025-test-applicant.pdf: ok",
         [dict(x, file="passport-2025-test-applicant.pdf") if x["slot"] == "passport" else x for x in _d])
 tz_docs("optional-not-pdf", "optional honours uploaded as a PNG: problem (the rules apply to optional uploads)",
