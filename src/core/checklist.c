@@ -262,27 +262,58 @@ static bool has_letters(const char *s, size_t n, size_t want)
 	return i < n && more_letters(s, n, i, letters, want);
 }
 
-/* generic_stem: a generic name followed only by digits and separators.
- * (A stem of digits alone fails the three-letter rule anyway.)  Only the
- * generic names with the stem's first letter are tried: most stems have
- * none. */
+/* noise_len: the length of the digit or separator at s[i] (is_noise), or 0. */
+static size_t noise_len(const char *s, size_t n, size_t i)
+{
+	size_t j = i;
+
+	return only_noise(s + i, 1) ? 1
+	       : (unsigned char)s[i] >= 0x80 && is_noise(utf8_next((const unsigned char *)s, n, &j))
+	       ? j - i : 0;
+}
+
+/* A longer stem is judged by its first GENERIC_STEM_MAX bytes. */
+#define GENERIC_STEM_MAX 512
+
+/* generic_stem: the stem is made of generic names, digits and separators
+ * only: "scan001", "IMG_1234", "New Document (2)", "newfile", "新建文件".
+ * Two generic words say no more than one ("New Document.pdf" is not a
+ * description); one other word is enough ("scan-of-passport").  reach[i]:
+ * stem[0..i) is such a run; at each reached position only the generic
+ * names with that byte are tried, so most stems stop at their first byte.
+ * (A stem of digits alone fails the three-letter rule anyway.) */
 static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 {
-	unsigned char first;
+	bool reach[GENERIC_STEM_MAX + 1];
+	size_t far = 0; /* the furthest position reached */
 
-	if (r->generic_empty && only_noise(stem, n))
-		return true;
-	if (n == 0)
-		return false;
-	first = (unsigned char)lower(stem[0]);
-	for (size_t i = r->generic_at[first]; i < r->generic_at[first + 1]; i++) {
-		size_t gl = r->generic_sorted_lens[i];
+	if (only_noise(stem, n))
+		return r->generic_empty;
+	if (n > GENERIC_STEM_MAX)
+		n = GENERIC_STEM_MAX;
+	memset(reach, 0, (n + 1) * sizeof reach[0]);
+	reach[0] = true;
+	for (size_t i = 0; i < n && i <= far; i++) {
+		unsigned char first;
+		size_t nl;
 
-		if (gl <= n && ieq_lowered(stem, r->generic_sorted[i], gl) &&
-		    only_noise(stem + gl, n - gl))
-			return true;
+		if (!reach[i])
+			continue;
+		if ((nl = noise_len(stem, n, i))) {
+			reach[i + nl] = true;
+			far = i + nl > far ? i + nl : far;
+		}
+		first = (unsigned char)lower(stem[i]);
+		for (size_t k = r->generic_at[first]; k < r->generic_at[first + 1]; k++) {
+			size_t gl = r->generic_sorted_lens[k];
+
+			if (gl <= n - i && ieq_lowered(stem + i, r->generic_sorted[k], gl)) {
+				reach[i + gl] = true;
+				far = i + gl > far ? i + gl : far;
+			}
+		}
 	}
-	return false;
+	return reach[n];
 }
 
 /* type_suffix: the length of ".<an accepted type>" that stem[0..n) ends

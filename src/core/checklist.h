@@ -30,8 +30,10 @@
  *  - File names: the name must end in ".<type>" for one of
  *    docrules.file_types (case-insensitive), and its stem must describe the
  *    document: not only digits and separators, not a generic name
- *    (docrules.generic_names, case-insensitive) followed only by digits and
- *    separators ("scan001", "IMG_1234", "document (2)", "扫描件1"), and at
+ *    (docrules.generic_names, case-insensitive) or several of them, with only
+ *    digits and separators besides ("scan001", "IMG_1234", "document (2)",
+ *    "扫描件1", "New Document", "newfile"; stems over 512 bytes are judged
+ *    by their first 512), and at
  *    least 3 letters (letters of any script; an ideograph counts as 2).
  *
  * States: a missing or problem item makes the checklist incomplete; later,

@@ -497,6 +497,39 @@ static void test_names_descriptive(void **state)
 			fail_msg("'%s' should count as descriptive", good[i]);
 }
 
+/* Generic names together describe no more than one alone ("New
+ * Document.pdf", "newfile.pdf"); one other word is enough. */
+static void test_names_generic_words_together(void **state)
+{
+	static const char *bad[] = {
+		"scan document.pdf", "Document_IMG_2.pdf", "imgscan.pdf", "ScanScan.pdf",
+		"扫描件 scan（2）.pdf", "document-扫描件.pdf", "IMG 0001 scan 0002.pdf",
+	};
+	static const char *good[] = {
+		"scan document passport.pdf", "img-scan-contract.pdf", "scans.pdf",
+		"documentary.pdf", "扫描件 护照.pdf",
+	};
+	struct fx *x = *state;
+	struct doc_rules r = name_rules(x, 4);
+	char longname[1200];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (checklist_name_descriptive(&r, bad[i]))
+			fail_msg("'%s' should not count as descriptive", bad[i]);
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (!checklist_name_descriptive(&r, good[i]))
+			fail_msg("'%s' should count as descriptive", good[i]);
+	/* a stem over 512 bytes: judged by its first 512 */
+	for (size_t i = 0; i + 4 < 1100; i += 4)
+		memcpy(longname + i, "scan", 4);
+	memcpy(longname + 1100, ".pdf", 5);
+	assert_false(checklist_name_descriptive(&r, longname));
+	memset(longname, 'a', 1100);
+	assert_true(checklist_name_descriptive(&r, longname));
+	memcpy(longname, "scan", 4);
+	assert_true(checklist_name_descriptive(&r, longname));
+}
+
 static void test_three_letters_boundary(void **state)
 {
 	struct fx *x = *state;
@@ -1279,6 +1312,7 @@ int main(void)
 		T(test_rename_hint_without_applicant_name),
 		T(test_names_not_descriptive),
 		T(test_names_descriptive),
+		T(test_names_generic_words_together),
 		T(test_three_letters_boundary),
 		T(test_foreign_language_untranslated),
 		T(test_language_cases),
