@@ -118,6 +118,7 @@ struct enterprise {
 	enum tri zgc_registered;
 	enum tri zgc_high_tech;
 	enum tri employer_211_or_first_batch;
+	enum tri beijing_registered_and_taxed; /* urgent: registered in and pays tax in Beijing */
 };
 
 struct application {

@@ -59,6 +59,7 @@ static const struct fact_def fact_defs[] = {
 	{"enterprise.zgc_registered", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_registered), false},
 	{"enterprise.zgc_high_tech", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_high_tech), false},
 	{"enterprise.employer_211_or_first_batch", FACT_BOOL, SRC_TRI, APP(enterprise.employer_211_or_first_batch), false},
+	{"enterprise.beijing_registered_and_taxed", FACT_BOOL, SRC_TRI, APP(enterprise.beijing_registered_and_taxed), false},
 	{"applicant.credentials", FACT_SET, SRC_CREDENTIALS, 0, true},
 	{"enterprise.conditions", FACT_SET, SRC_CONDITIONS, 0, false},
 };

@@ -141,6 +141,7 @@ static const struct jd_field enterprise_fields[] = {
 	TRI(E, "zgc_registered", zgc_registered),
 	TRI(E, "zgc_high_tech", zgc_high_tech),
 	TRI(E, "employer_211_or_first_batch", employer_211_or_first_batch),
+	TRI(E, "beijing_registered_and_taxed", beijing_registered_and_taxed),
 };
 static const struct jd_schema enterprise_schema = {
 	enterprise_fields, sizeof enterprise_fields / sizeof enterprise_fields[0], JD_NONE,

@@ -193,6 +193,7 @@ static void enterprise(struct obj *parent, const struct enterprise *e)
 	w_tri(&o, "zgc_registered", e->zgc_registered);
 	w_tri(&o, "zgc_high_tech", e->zgc_high_tech);
 	w_tri(&o, "employer_211_or_first_batch", e->employer_211_or_first_batch);
+	w_tri(&o, "beijing_registered_and_taxed", e->beijing_registered_and_taxed);
 	obj_close(&o);
 }
 

@@ -114,6 +114,7 @@ export const CHOICES = {
 	high_end: 'yes',
 	real_estate: 'no',
 	penalties: 'no',
+	beijing: 'yes',
 };
 
 /* fillStep: answer every question of the self-check step on screen.

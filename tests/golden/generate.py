@@ -488,6 +488,7 @@ def oracle(app):
         if present(a, "annual_salary_cny") and w is not None:
             salary = a["annual_salary_cny"] >= 4 * w
         card.eligible = k_and(
+            k_is(e, "beijing_registered_and_taxed", True),  # Measures I
             k_or(k_in(e, "sector", KEY_SECTORS), k_is(e, "high_end_industry", True)),
             k_or(k_and(k_in(e, "conditions", ["tax-contribution-2x", "fortune-500"]),
                        None if e.get("real_estate") is None else not e["real_estate"]),
@@ -1064,6 +1065,7 @@ URGENT_BASE = {
         "conditions": ["hospital"],
         "penalties_last_two_years": False,
         "key_entity": True,
+        "beijing_registered_and_taxed": True,
     },
     "documents": docs_for(URGENT_REQUIRED, "dana-test"),
 }
@@ -1691,6 +1693,10 @@ ur("not-eligible-penalties", "penalties in the past two years: not eligible",
    **{E + "penalties_last_two_years": True})
 ur("undecided-penalties-unknown", "penalties not answered: eligibility undecided",
    **{E + "penalties_last_two_years": DELETE})
+ur("not-eligible-not-beijing", "employer not registered and taxed in Beijing: not eligible",
+   **{E + "beijing_registered_and_taxed": False})
+ur("undecided-beijing-unknown", "registered and taxed in Beijing not answered: eligibility undecided",
+   **{E + "beijing_registered_and_taxed": DELETE})
 for _sec in KEY_SECTORS:
     if _sec != "elderly-care":
         ur("eligible-sector-" + _sec, "key service sector %s: eligible" % _sec, **{E + "sector": _sec})
@@ -1915,10 +1921,11 @@ def coverage_requirements():
                                                k_at_least(ap, "years_professional_work", 2)),
                    "vocational certificate": k_is(ap, "intl_vocational_certificate", True),
                    "salary 4x": sal, "urgently needed": k_is(ap, "urgent_field", True)}
-        return {"sector": k_or(k_in(e, "sector", KEY_SECTORS), k_is(e, "high_end_industry", True)),
+        return {"beijing": k_is(e, "beijing_registered_and_taxed", True),
+                "sector": k_or(k_in(e, "sector", KEY_SECTORS), k_is(e, "high_end_industry", True)),
                 "penalties": k_is(e, "penalties_last_two_years", False),
                 "talent": k_or(*routes_.values()), "routes": routes_}
-    for crit in ("sector", "penalties", "talent"):
+    for crit in ("beijing", "sector", "penalties", "talent"):
         req("urgent eligibility", crit, *kv(lambda a, crit=crit: ur_crit(a)[crit] if UR_(a) else "n/a"))
     req("urgent eligibility", "talent, each route alone",
         *[(r, lambda a, c, r=r: UR_(a) and ur_crit(a)["routes"][r] is True and

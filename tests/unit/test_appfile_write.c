@@ -138,6 +138,8 @@ static void enterprise_eq(const struct enterprise *a, const struct enterprise *b
 	int_eq("enterprise.zgc_high_tech", a->zgc_high_tech, b->zgc_high_tech);
 	int_eq("enterprise.employer_211_or_first_batch", a->employer_211_or_first_batch,
 	       b->employer_211_or_first_batch);
+	int_eq("enterprise.beijing_registered_and_taxed", a->beijing_registered_and_taxed,
+	       b->beijing_registered_and_taxed);
 }
 
 static void application_eq(const struct application *a, const struct application *b)

@@ -27,7 +27,8 @@ static const char *const names[] = {
 	"applicant.board_director", "applicant.leads_rd_team", "enterprise.key_entity",
 	"enterprise.penalties_last_two_years", "enterprise.high_end_industry",
 	"enterprise.real_estate", "enterprise.zgc_registered", "enterprise.zgc_high_tech",
-	"enterprise.employer_211_or_first_batch", "applicant.credentials",
+	"enterprise.employer_211_or_first_batch", "enterprise.beijing_registered_and_taxed",
+	"applicant.credentials",
 	"enterprise.conditions",
 };
 

@@ -264,10 +264,11 @@ static void test_urgent(void **state)
 	assert_non_null(p);
 	assert_null(policy_find(b, "urgent", NULL, day("2019-12-31")));
 	assert_false(p->scored);
-	assert_int_equal(p->ncriteria, 4);
-	assert_string_equal(p->criteria[3].test.subs[2].fact, "applicant.annual_salary_cny");
-	assert_int_equal(p->criteria[3].test.subs[2].threshold, 400);
-	assert_int_equal(p->criteria[3].test.subs[2].unit, UNIT_AVERAGE_WAGE);
+	assert_int_equal(p->ncriteria, 5);
+	assert_string_equal(p->criteria[0].test.fact, "enterprise.beijing_registered_and_taxed");
+	assert_string_equal(p->criteria[4].test.subs[2].fact, "applicant.annual_salary_cny");
+	assert_int_equal(p->criteria[4].test.subs[2].threshold, 400);
+	assert_int_equal(p->criteria[4].test.subs[2].unit, UNIT_AVERAGE_WAGE);
 	for (size_t i = 0; i < p->nslots; i++)
 		deferrable += p->slots[i].need == SLOT_DEFERRABLE;
 	assert_int_equal(p->nslots, 8);

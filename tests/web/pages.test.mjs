@@ -143,3 +143,15 @@ describe('the home page gives each programme\'s points for attention from its no
 		});
 	}
 });
+
+describe('the hint about unknown answers fits the programme', () => {
+	for (const lang of ['zh', 'en']) {
+		test(`urgent has no points, so no range of points (${lang})`, async () => {
+			const w = words(LOCALE[lang]);
+			const hint = async (prog) => decodeEntities(/<p class="hint">([^<]*)<\/p>/.exec(
+				(await new Client(srv.url).get(`/self-check/${prog}?lang=${lang}`)).text)?.[1] ?? '');
+			assert.equal(await hint('urgent'), w.sc_unknown_ok_unscored);
+			assert.equal(await hint('two-zones'), w.sc_unknown_ok);
+		});
+	}
+});

@@ -31,6 +31,7 @@ void appform_fields_view(const struct appform *f, struct view *v, bool show_erro
 	struct request *rq = f->sc.rq;
 	struct view *sections = view_set_list(v, "sections");
 
+	view_set_str(v, "unknown_ok", sc_unknown_ok(&f->sc));
 	for (unsigned s = 1; s <= f->sc.prog->nsteps; s++) {
 		struct view *sec = view_list_push_object(sections);
 		struct view *fields = view_set_list(sec, "fields");

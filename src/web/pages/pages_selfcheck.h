@@ -66,7 +66,7 @@ enum sc_target {
 	SC_T_QUALS, SC_T_SALARY, SC_T_SOCIAL_DUTY, SC_T_VOCATIONAL, SC_T_BOARD, SC_T_SHARES,
 	SC_T_RD_TEAM, SC_T_EMPLOYER, SC_T_USCC, SC_T_KEY_ENTITY, SC_T_SECTOR, SC_T_REVENUE,
 	SC_T_TAX, SC_T_JOBS, SC_T_ZGC_REGISTERED, SC_T_ZGC_HIGH_TECH, SC_T_HIGH_END,
-	SC_T_CONDITIONS, SC_T_REAL_ESTATE, SC_T_PENALTIES,
+	SC_T_CONDITIONS, SC_T_REAL_ESTATE, SC_T_PENALTIES, SC_T_BEIJING,
 };
 
 struct sc_field {
@@ -220,6 +220,9 @@ const char *sc_step_title(const struct request *rq, const struct sc_programme *p
 		unsigned step);
 
 /* selfcheck_eval.c */
+/* sc_unknown_ok: the hint that an answer may be left open, as it applies to
+ * sc's programme (a range of points, or criteria not decided yet). */
+const char *sc_unknown_ok(const struct selfcheck *sc);
 /* sc_policy_word: a label of the policy (a level, a condition) in the
  * request's language (po/<lang>/policy_words.po), or its English text. */
 const char *sc_policy_word(const struct request *rq, const char *english);

@@ -53,6 +53,7 @@ struct sc_member sc_member(struct application *app, enum sc_target t)
 	case SC_T_HIGH_END: m.tri = &e->high_end_industry; break;
 	case SC_T_REAL_ESTATE: m.tri = &e->real_estate; break;
 	case SC_T_PENALTIES: m.tri = &e->penalties_last_two_years; break;
+	case SC_T_BEIJING: m.tri = &e->beijing_registered_and_taxed; break;
 	case SC_T_QUALS:      /* lists: see struct sc_member */
 	case SC_T_CONDITIONS:
 		break;

@@ -10,6 +10,7 @@
 
 #include "web/i18n.h"
 #include "web/render.h"
+#include "web/site.h"
 
 /* ---- words -------------------------------------------------------------- */
 
@@ -51,6 +52,14 @@ const char *sc_fmt(const struct request *rq, const char *key, ...)
 	out = sb.failed ? T(rq, key) : arena_strdup(rq->a, sb.buf);
 	strbuf_release(&sb);
 	return out;
+}
+
+const char *sc_unknown_ok(const struct selfcheck *sc)
+{
+	const struct programme_policy *pol =
+		policy_find(&sc->rq->site->bundle, sc->prog->id, NULL, sc->today);
+
+	return T(sc->rq, pol && !pol->scored ? "sc_unknown_ok_unscored" : "sc_unknown_ok");
 }
 
 const char *sc_label(const struct selfcheck *sc, const struct sc_field *f)

@@ -80,7 +80,8 @@ static const struct sc_field
 	f_high_end = {"high_end", SC_TRI, SC_T_HIGH_END, NULL, 0, true, false},
 	f_conditions = {"conditions", SC_MULTI, SC_T_CONDITIONS, OPTS(o_conditions), true, false},
 	f_real_estate = {"real_estate", SC_TRI, SC_T_REAL_ESTATE, NULL, 0, false, false},
-	f_penalties = {"penalties", SC_TRI, SC_T_PENALTIES, NULL, 0, true, false};
+	f_penalties = {"penalties", SC_TRI, SC_T_PENALTIES, NULL, 0, true, false},
+	f_beijing = {"beijing", SC_TRI, SC_T_BEIJING, NULL, 0, true, false};
 
 static const char *const s_two_zones[] = {"about", "work", "pay", "employer"};
 static const struct sc_question q_two_zones[] = {
@@ -107,8 +108,9 @@ static const struct sc_question q_urgent[] = {
 	{1, NULL, &f_birth}, {1, NULL, &f_nation}, {1, NULL, &f_education},
 	{2, NULL, &f_years_work}, {2, NULL, &f_vocational}, {2, NULL, &f_urgent},
 	{2, NULL, &f_salary},
-	{3, NULL, &f_employer}, {3, NULL, &f_uscc}, {3, NULL, &f_sector}, {3, NULL, &f_high_end},
-	{3, NULL, &f_conditions}, {3, NULL, &f_real_estate}, {3, NULL, &f_penalties},
+	{3, NULL, &f_employer}, {3, NULL, &f_uscc}, {3, NULL, &f_beijing}, {3, NULL, &f_sector},
+	{3, NULL, &f_high_end}, {3, NULL, &f_conditions}, {3, NULL, &f_real_estate},
+	{3, NULL, &f_penalties},
 };
 
 static const struct sc_programme programmes[] = {

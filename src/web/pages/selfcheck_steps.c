@@ -135,6 +135,7 @@ static void render_step(struct selfcheck *sc, struct response *rs, unsigned step
 
 	view_set_str(v, "programme", sc_programme_name(rq, sc->prog));
 	view_set_str(v, "step_title", sc_step_title(rq, sc->prog, step));
+	view_set_str(v, "unknown_ok", sc_unknown_ok(sc));
 	sc_add_steps(sc, v, step);
 	view_set_str(v, "action", base_path(sc));
 	view_set_int(v, "from", step);
