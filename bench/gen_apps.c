@@ -427,6 +427,8 @@ static void put_enterprise(struct line *l, enum prog g)
 		put_bool(l, "high_end_industry", chance(30));
 		put(l, ", ");
 		put_bool(l, "real_estate", chance(5));
+		put(l, ", ");
+		put_bool(l, "beijing_registered_and_taxed", chance(95));
 	} else if (g == ZGC_STARTUP || g == ZGC_TECHNICAL) {
 		put(l, ", ");
 		put_bool(l, "zgc_registered", chance(85));
