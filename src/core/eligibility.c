@@ -8,7 +8,9 @@
  * once, keeping the outcome of every part it looked at (a trace, facts.h),
  * so the explanation reads the outcomes instead of evaluating again.
  * Without derived fields or a trace (policies or results built by hand)
- * the same words are put together piece by piece, as they always were.
+ * the same words are put together piece by piece, as they always were;
+ * so are the words of another language (struct why_words: the derived
+ * fields hold the English).
  */
 #include "eligibility.h"
 

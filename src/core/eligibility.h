@@ -67,9 +67,9 @@ enum why_piece {
  * reads it; each returns its argument itself when it has none. */
 struct why_words {
 	const char *piece[WHY_NPIECES];
-	const char *(*label)(const void *ctx, const char *english);
-	const char *(*value)(const void *ctx, const char *fact, const char *value);
-	const void *ctx;
+	const char *(*label)(void *ctx, const char *english);
+	const char *(*value)(void *ctx, const char *fact, const char *value);
+	void *ctx;
 };
 
 /* eligibility_write_why_in: eligibility_write_why in the words of w (NULL:

@@ -96,8 +96,8 @@ static const struct {
 	{"enterprise.conditions", "conditions"},
 };
 
-/* words: the words of the visitor's language for an English text, or NULL
- * (key is the message key, english the text shown without one). */
+/* words: the message `key` in the visitor's language, or NULL when the
+ * catalogs have none (the caller then shows the English it has). */
 static const char *words(const struct request *rq, const char *key)
 {
 	const char *s = T(rq, key);
@@ -115,9 +115,9 @@ struct tr {
 /* tr_label: a label of the policy (msgctxt "policy", msgid its English
  * text, po/<lang>/policy_words.po); a label without letters ("26-55") is
  * the same in every language. */
-static const char *tr_label(const void *ctx, const char *english)
+static const char *tr_label(void *ctx, const char *english)
 {
-	struct tr *t = (struct tr *)ctx;
+	struct tr *t = ctx;
 	const char *s = words(t->rq, arena_printf(t->rq->a, "policy\004%s", english));
 	bool letters = false;
 
@@ -132,9 +132,9 @@ static const char *tr_label(const void *ctx, const char *english)
  * question words it: "doctorate" is 博士 in Chinese; a credential
  * "title:senior" is the title question's answer, "catalog:urgent" the
  * catalog list's name. */
-static const char *tr_value(const void *ctx, const char *fact, const char *value)
+static const char *tr_value(void *ctx, const char *fact, const char *value)
 {
-	struct tr *t = (struct tr *)ctx;
+	struct tr *t = ctx;
 	const struct request *rq = t->rq;
 	const char *key = NULL, *s;
 
