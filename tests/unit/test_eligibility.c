@@ -301,6 +301,49 @@ static void test_appended(void **state)
 	arena_release(&r.a);
 }
 
+/* Another language's words (struct why_words): every piece, label and value
+ * goes through them, derived words or not; with NULL pieces and callbacks
+ * the English is unchanged. */
+static const char *upper_label(void *ctx, const char *s)
+{
+	++*(int *)ctx;
+	return strcmp(s, "a talent") == 0 ? "EIN TALENT" : strcmp(s, "associate-senior title or above")
+		== 0 ? "TITEL" : s;
+}
+
+static const char *value_words(void *ctx, const char *fact, const char *v)
+{
+	++*(int *)ctx;
+	return strcmp(fact, "applicant.credentials") == 0 && strcmp(v, "title:senior") == 0
+		? "Höchste Stufe" : v;
+}
+
+static void test_other_language(void **state)
+{
+	static struct run r;
+	int calls = 0;
+	struct why_words de = {.label = upper_label, .value = value_words, .ctx = &calls};
+	struct why_words none = {0};
+	char buf[512];
+	struct strbuf sb;
+
+	(void)state;
+	de.piece[WHY_MET] = "erfüllt";
+	de.piece[WHY_COLON] = "：";
+	de.piece[WHY_DASH] = " / ";
+	de.piece[WHY_OPEN] = " [";
+	de.piece[WHY_CLOSE] = "]";
+	run(&r, templates, N(templates), 0, true);
+	strbuf_init_fixed(&sb, buf, sizeof buf);
+	eligibility_write_why_in(&r.f, &r.el.criteria[1], &de, &sb);
+	assert_string_equal(sb.buf, "EIN TALENT / TITEL：erfüllt [Höchste Stufe]");
+	assert_int_equal(calls, 3);
+	strbuf_init_fixed(&sb, buf, sizeof buf);
+	eligibility_write_why_in(&r.f, &r.el.criteria[1], &none, &sb);
+	assert_string_equal(sb.buf, r.el.criteria[1].why);
+	arena_release(&r.a);
+}
+
 /* The trace: the outcome of every part evaluated, none of those after the
  * one that decided an ANY; nothing for parts without a number. */
 static void test_trace(void **state)
@@ -367,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_missing_and_failing),
 		cmocka_unit_test(test_cut_at_2047),
 		cmocka_unit_test(test_appended),
+		cmocka_unit_test(test_other_language),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_derived),
 	};
