@@ -175,12 +175,17 @@ URGENT_DEFERRABLE = ["education_proof", "work_experience_proof", "no_criminal_re
 URGENT_UNLISTED_ONLY = {"entity_commitment", "registration_form", "applicant_commitment"}
 # File names that do not say what they are (product.md: "clear, descriptive
 # file names"; docs/scoring.md: "not scan001.pdf").
-# The same words in Chinese: scan, scanned copy, file, new, untitled.  A name
+# The same words in Chinese: scan, scanned copy, file, new, untitled; and what
+# phones and messengers name files: photo, screenshot, WeChat ("WeChat
+# Image_2024...", "微信图片_2024...", "mmexport1700..."), CamScanner
+# ("扫描全能王"), QQ; picture, photo, screenshot, document in Chinese.  A name
 # made only of such words (and digits, separators) does not say what it is
 # either: "New Document.pdf", "新建文件.pdf" ("new file").
 GENERIC_STEMS = {"scan", "scanned", "img", "image", "dsc", "doc", "document", "file",
                  "untitled", "new", "copy", "upload", "pdf",
-                 "扫描", "扫描件", "文件", "新建", "未命名"}
+                 "photo", "screenshot", "wechat", "mmexport", "camscanner", "qq",
+                 "扫描", "扫描件", "文件", "新建", "未命名", "图片", "照片", "截图", "文档",
+                 "微信", "扫描全能王"}
 
 
 def generic_name(stem):
@@ -1409,6 +1414,14 @@ tz_docs("generic-name-two-words", "passport as 'New Document (2).pdf': problem (
         [dict(x, file="New Document (2).pdf") if x["slot"] == "passport" else x for x in _d])
 tz_docs("generic-name-two-words-chinese", "passport as 新建文件.pdf ('new file'): problem (name)",
         [dict(x, file="新建文件.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-wechat", "passport as 'WeChat Image_20251102093015.pdf': problem (name)",
+        [dict(x, file="WeChat Image_20251102093015.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-wechat-chinese", "passport as 微信图片_20251102093015.pdf: problem (name)",
+        [dict(x, file="微信图片_20251102093015.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("generic-name-camscanner", "passport as 'CamScanner 11-02-2025 09.30.pdf': problem (name)",
+        [dict(x, file="CamScanner 11-02-2025 09.30.pdf") if x["slot"] == "passport" else x for x in _d])
+tz_docs("descriptive-name-photo-of", "passport as passport-photo-page.pdf: ok",
+        [dict(x, file="passport-photo-page.pdf") if x["slot"] == "passport" else x for x in _d])
 tz_docs("descriptive-name-with-generic-word", "passport as scan-of-passport.pdf: ok",
         [dict(x, file="scan-of-passport.pdf") if x["slot"] == "passport" else x for x in _d])
 tz_docs("descriptive-name-with-digits", "passport as passport-2025-test-applicant.pdf: ok",
