@@ -155,3 +155,25 @@ describe('the hint about unknown answers fits the programme', () => {
 		});
 	}
 });
+
+describe('every number on the home page opens to its clause', () => {
+	test('window, points needed, deadlines and fees (zh)', async () => {
+		const r = await new Client(srv.url).get('/?lang=zh');
+		assert.equal(r.status, 200);
+		const cards = decodeEntities(r.text).split('<section class="card"');
+		const sources = (id) => {
+			const c = cards.find((x) => x.includes(`aria-labelledby="prog-${id}"`)) ?? '';
+			const dl = /<details class="sources">[\s\S]*?<\/details>/.exec(c)?.[0] ?? '';
+			return [...dl.matchAll(/<dt>([^<]*)<\/dt><dd lang="en">([^<]*)<\/dd>/g)].map((m) => [m[1], m[2]]);
+		};
+		const tz = sources('two-zones');
+		assert.ok(tz.some(([w, s]) => w.includes('2025年11月27日') && s.includes('Application Period')), 'the window');
+		assert.ok(tz.some(([w, s]) => w.includes('70.00') && s.includes('70 points or above')), 'the threshold');
+		assert.ok(tz.some(([w, s]) => w.includes('1 个自然月') && s.includes('within one month')), 'the deadline');
+		const zgc = sources('zgc');
+		assert.ok(zgc.some(([w, s]) => w.includes('¥1,500') && s.includes('CNY 1,500')), 'the first fee');
+		assert.equal(zgc.filter(([w]) => /¥/.test(w)).length, 4, 'every fee');
+		const urgent = sources('urgent');
+		assert.equal(urgent.filter(([w]) => /工作日/.test(w)).length, 2, 'both deadlines in working days');
+	});
+});

@@ -39,6 +39,27 @@ static void add_window(struct request *rq, struct view *p, const struct programm
 	view_set_bool(p, "window_upcoming", now < pol->window_opens);
 }
 
+static const char *fee_name(struct request *rq, const struct fee *f)
+{
+	return Tr(rq, arena_printf(rq->a, "fee_%s", f->id), f->name);
+}
+
+static const char *deadline_name(struct request *rq, const struct programme_policy *pol,
+		const struct deadline *d)
+{
+	return Tr(rq, arena_printf(rq->a, "deadline_%s_%s", pol->programme, d->id), d->name);
+}
+
+/* deadline_span: "5 working days", "1 calendar month", in the page's words. */
+static const char *deadline_span(struct request *rq, const struct deadline *d)
+{
+	if (d->working_days)
+		return arena_printf(rq->a, "%d %s", d->working_days,
+			T(rq, d->working_days == 1 ? "unit_working_day" : "unit_working_days"));
+	return arena_printf(rq->a, "%d %s", d->calendar_months,
+		T(rq, d->calendar_months == 1 ? "unit_calendar_month" : "unit_calendar_months"));
+}
+
 static void add_lists(struct request *rq, struct view *p, const struct programme_policy *pol)
 {
 	const char *id = pol->programme;
@@ -56,8 +77,7 @@ static void add_lists(struct request *rq, struct view *p, const struct programme
 
 	for (size_t i = 0; i < pol->nfees; i++) {
 		struct view *f = view_list_push_object(fees);
-		view_set_str(f, "name", Tr(rq, arena_printf(rq->a, "fee_%s", pol->fees[i].id),
-					   pol->fees[i].name));
+		view_set_str(f, "name", fee_name(rq, &pol->fees[i]));
 		view_set_str(f, "amount", i18n_money(rq->a, rq->lang, pol->fees[i].amount_cny));
 	}
 	for (size_t i = 0; i < pol->ncentres; i++) {
@@ -90,19 +110,49 @@ static void add_lists(struct request *rq, struct view *p, const struct programme
 	for (size_t i = 0; i < pol->ndeadlines; i++) {
 		const struct deadline *d = &pol->deadlines[i];
 		struct view *dv = view_list_push_object(deadlines);
-		view_set_str(dv, "name", Tr(rq, arena_printf(rq->a, "deadline_%s_%s", id, d->id),
-					    d->name));
-		if (d->working_days)
-			view_set_str(dv, "span", arena_printf(rq->a, "%d %s", d->working_days,
-				T(rq, d->working_days == 1 ? "unit_working_day" : "unit_working_days")));
-		else if (d->calendar_months)
-			view_set_str(dv, "span", arena_printf(rq->a, "%d %s", d->calendar_months,
-				T(rq, d->calendar_months == 1 ? "unit_calendar_month"
-							     : "unit_calendar_months")));
+		view_set_str(dv, "name", deadline_name(rq, pol, d));
+		view_set_str(dv, "span", deadline_span(rq, d));
 	}
 	for (size_t i = 0; i < pol->nnotes; i++)
 		view_list_push_str(notes, Tr(rq, arena_printf(rq->a, "note_%s_%s", id,
 						pol->notes[i].id), pol->notes[i].text));
+}
+
+static void add_source(struct view *list, const char *what, const char *source)
+{
+	struct view *s;
+
+	if (!source)
+		return;
+	s = view_list_push_object(list);
+	view_set_str(s, "what", what);
+	view_set_str(s, "source", source);
+}
+
+/* add_sources: the clause behind every number the card shows (the window,
+ * the points needed, each deadline and fee), quoted from the source texts. */
+static void add_sources(struct request *rq, struct view *p, const struct programme_policy *pol)
+{
+	struct view *list = view_set_list(p, "sources");
+	char th[POINTS_FMT_MAX];
+
+	if (pol->has_window)
+		add_source(list, arena_printf(rq->a, "%s %s – %s", T(rq, "home_window"),
+				i18n_date(rq->a, rq->lang, pol->window_opens),
+				i18n_date(rq->a, rq->lang, pol->window_closes)), pol->window_source);
+	if (pol->scored)
+		add_source(list, arena_printf(rq->a, "%s %s", T(rq, "home_threshold"),
+				points_format(pol->threshold, th)), pol->threshold_source);
+	for (size_t i = 0; i < pol->ndeadlines; i++)
+		add_source(list, arena_printf(rq->a, "%s: %s",
+				deadline_name(rq, pol, &pol->deadlines[i]),
+				deadline_span(rq, &pol->deadlines[i])), pol->deadlines[i].source);
+	for (size_t i = 0; i < pol->nfees; i++)
+		add_source(list, arena_printf(rq->a, "%s %s", fee_name(rq, &pol->fees[i]),
+				i18n_money(rq->a, rq->lang, pol->fees[i].amount_cny)),
+			   pol->fees[i].source);
+	view_set_bool(p, "has_sources", pol->has_window || pol->scored || pol->ndeadlines ||
+				     pol->nfees);
 }
 
 static void add_programme(struct request *rq, struct view *list, const char *id, date_t now)
@@ -126,6 +176,7 @@ static void add_programme(struct request *rq, struct view *list, const char *id,
 	}
 	add_window(rq, p, pol, now);
 	add_lists(rq, p, pol);
+	add_sources(rq, p, pol);
 }
 
 static void add_catalog(struct request *rq, struct view *v, date_t now)
