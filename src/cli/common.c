@@ -50,6 +50,21 @@ static const char *beside_exe(void)
 	return NULL;
 }
 
+const char *cli_shown(const char *s)
+{
+	static char slots[CLI_SHOWN_SLOTS][1024];
+	static unsigned next;
+	char *buf = slots[next++ % CLI_SHOWN_SLOTS];
+	struct strbuf sb;
+
+	/* room for "..." and the NUL after the text */
+	strbuf_init_fixed(&sb, buf, sizeof slots[0] - 3);
+	strbuf_add_shown_arg(&sb, s);
+	if (sb.failed)
+		memcpy(buf + sb.len, "...", 4);
+	return buf;
+}
+
 const char *cli_policy_dir(const char *dir)
 {
 	const char *p;
