@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "yingcai: '%s' is not a command\n", argv[1]);
+	fprintf(stderr, "yingcai: '%s' is not a command\n", cli_shown(argv[1]));
 	usage(stderr);
 	return EXIT_USAGE;
 }
