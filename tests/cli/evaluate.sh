@@ -521,4 +521,41 @@ run evaluate "$tmp/esckey.json"
 [ "$rc" = 1 ] && [[ "$err" == *'applicant.edu\u001bcation: unknown field'* ]] && [[ "$err" != *$'\e'* ]]
 report $? "a control character in a key is escaped in the message"
 
+
+# ---- names typed on the command line, shown in messages
+mkdir -p "$tmp/esc"
+cp "$tmp/esckey.json" "$tmp/esc/"$'a\e[31mb\xff.json'
+run evaluate "$tmp/esc/"$'a\e[31mb\xff.json'
+[ "$rc" = 1 ] && [[ "$err" == "$tmp/esc/"'a\u001b[31mb\xFF.json:'*'applicant.edu\u001bcation: unknown field'* ]] &&
+	[[ "$err" != *$'\e'* ]] && printf '%s' "$err" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+report $? "a file name with an escape and a stray byte: shown escaped in file:line:column"
+run evaluate --json "$tmp/esc/"$'no\e[2J.json' "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] &&
+	[ "$err" = "yingcai evaluate: $tmp/esc/no\u001b[2J.json: No such file or directory" ]
+report $? "a missing file's name is shown escaped; the other file is still scored"
+mkdir -p "$tmp/esc/"$'d\ex'
+run evaluate "$tmp/esc/"$'d\ex'
+[ "$rc" = 1 ] && [[ "$err" == *'d\u001bx: is a directory'* ]] && [[ "$err" != *$'\e'* ]]
+report $? "a directory's name is shown escaped"
+run evaluate --json "" "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] &&
+	[ "$err" = "yingcai evaluate: '' (an empty argument) is not a file name: give an application file, or - for standard input" ]
+report $? "an empty FILE argument is named as such (not ': No such file'), the other file scored"
+run_in "$tmp" evaluate --json -
+[ "$rc" = 1 ] && [ -z "$out" ] &&
+	[ "$err" = "yingcai evaluate: standard input is a directory; give the application files in it instead of -" ]
+report $? "standard input that is a directory is named as one (not 'read error')"
+run evaluate $'--x\e[2J' "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: unknown option --x\u001b[2J"* ]]
+report $? "an unknown option is shown escaped (exit 2)"
+run evaluate --edition $'\e[2J' "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == 'yingcai evaluate: --edition \u001b[2J: no programme has an edition "\u001b[2J"'* ]]
+report $? "an unknown --edition is shown escaped (exit 2)"
+run evaluate --policy= "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: --policy needs a value"$'\n'* ]]
+report $? "--policy= names the option (not '--policy=')"
+run evaluate --help
+[ "$rc" = 0 ] && [[ "$out" != *"./policy"* ]] && [[ "$out" == *"policy/ directory beside the build"* ]]
+report $? "--help says where the policy directory is looked for (not ./policy)"
+
 [ "$fails" = 0 ]
