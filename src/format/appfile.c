@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/uscc.h"
 #include "lib/jsondec.h"
 
 /* jsondec stores tri-state booleans, positions, dates and points by layout. */
@@ -66,6 +67,7 @@ static const char *app_check(const void *obj, char *buf, size_t cap, const char 
 static const char *resume_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *document_check(const void *obj, char *buf, size_t cap, const char **blame);
+static const char *enterprise_check(const void *obj, char *buf, size_t cap, const char **blame);
 
 #define Q struct qualification
 static const struct jd_field qual_fields[] = {
@@ -144,7 +146,7 @@ static const struct jd_field enterprise_fields[] = {
 };
 static const struct jd_schema enterprise_schema = {
 	enterprise_fields, sizeof enterprise_fields / sizeof enterprise_fields[0], JD_NONE,
-	sizeof(E), NULL,
+	sizeof(E), enterprise_check,
 };
 #undef E
 
@@ -285,6 +287,31 @@ static const char *document_check(const void *obj, char *buf, size_t cap, const 
 		return NULL;
 	*blame = "language";
 	return not_a_language(l, buf, cap);
+}
+
+/* not_a_uscc: enterprise_check's reason for code. */
+static __attribute__((noinline)) const char *not_a_uscc(const char *code, char *buf,
+							 size_t cap)
+{
+	char shown[64], why[USCC_REASON_MAX];
+
+	uscc_explain(code, strlen(code), why, sizeof why);
+	snprintf(buf, cap, "%s is not a unified social credit code: %s",
+		 jd_show(code, strlen(code), shown, sizeof shown), why);
+	return buf;
+}
+
+/* enterprise_check: a unified social credit code, when given, is one
+ * (GB 32100-2015, as `yingcai check uscc` checks it): a mistyped code must
+ * not pass unnoticed onto an application. */
+static const char *enterprise_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct enterprise *e = obj;
+
+	if (!e->uscc || uscc_check(e->uscc, strlen(e->uscc), NULL) == USCC_OK)
+		return NULL;
+	*blame = "uscc";
+	return not_a_uscc(e->uscc, buf, cap);
 }
 
 /* ---- decoding ---------------------------------------------------------- */

@@ -963,7 +963,7 @@ static int find_field(struct ctx *c, unsigned j, const struct jd_schema *s, unsi
 static unsigned check_object(struct ctx *c, unsigned i, const struct jd_schema *s,
 			     const char *base, uint64_t seen, const unsigned *keys)
 {
-	char buf[200];
+	char buf[400];
 	const char *blame = NULL, *why;
 	size_t at = json_tok_off(c->doc, i);
 

@@ -522,6 +522,26 @@ run evaluate "$tmp/esckey.json"
 report $? "a control character in a key is escaped in the message"
 
 
+# ---- enterprise.uscc is checked as `yingcai check uscc` checks it
+variant usccok 's/"key_entity": true,/"uscc": "91110108551385082Q", "key_entity": true,/'
+run evaluate --json "$tmp/usccok.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [[ "$out" == *'"total": "82.50"'* ]]
+report $? "a valid enterprise.uscc is accepted"
+variant usccbad 's/"key_entity": true,/"uscc": "91110108551385092Q", "key_entity": true,/'
+bad "a mistyped enterprise.uscc is an input error naming the character" "$tmp/usccbad.json" \
+	'22:13: enterprise.uscc: "91110108551385092Q" is not a unified social credit code: check character is '"'Q'"' but the first 17 characters give '"'R'"': a character was probably mistyped'
+variant usccO 's/"key_entity": true,/"uscc": "91110108O51385082Q", "key_entity": true,/'
+bad "a letter O for a zero in enterprise.uscc" "$tmp/usccO.json" \
+	'22:13: enterprise.uscc: "91110108O51385082Q" is not a unified social credit code: character '"'O'"' at position 9 is not used in codes (the letters I, O, S, V, Z never appear): did you mean the digit 0?'
+{ one_line "$B"; one_line "$tmp/usccbad.json"; one_line "$tmp/usccok.json"; } >"$tmp/uscc.jsonl"
+run evaluate --json "$tmp/uscc.jsonl"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] && [[ "$err" == "$tmp/uscc.jsonl:2:"*'enterprise.uscc: "91110108551385092Q" is not a unified social credit code'* ]]
+report $? "JSON Lines: a bad enterprise.uscc on line 2, lines 1 and 3 still scored"
+variant usccnull 's/"key_entity": true,/"uscc": null, "key_entity": true,/'
+run evaluate --json "$tmp/usccnull.json"
+[ "$rc" = 0 ] && [ -z "$err" ]
+report $? "enterprise.uscc null is not provided (no error)"
+
 # ---- names typed on the command line, shown in messages
 mkdir -p "$tmp/esc"
 cp "$tmp/esckey.json" "$tmp/esc/"$'a\e[31mb\xff.json'
