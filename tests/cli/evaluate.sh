@@ -175,8 +175,13 @@ bad "a track on a programme without tracks" "$tmp/track.json" \
 variant notrack 's/"programme": "two-zones"/"programme": "zgc"/'
 bad_re "zgc without a track" "$tmp/notrack.json" 'track: zgc needs a track'
 variant early 's/"date": "2025-12-01"/"date": "2025-11-26"/'
-bad_re "no edition in force on the application date" "$tmp/early.json" \
-	'date: no edition of two-zones is in force on 2025-11-26'
+bad "no edition in force on the application date: says when the first starts, and what to do" \
+	"$tmp/early.json" \
+	'5:11: date: no edition of two-zones is in force on 2025-11-26: the first, 2025, is in force from 2025-11-27; check the application date, or name an edition to use (--edition)'
+variant unborn 's/"birth_date": "1984-05-17"/"birth_date": "2025-12-02"/'
+bad "a birth date after the application date says so (not 'the applicant is -1')" \
+	"$tmp/unborn.json" \
+	'8:19: applicant.birth_date: the birth date 2025-12-02 is after the application date 2025-12-01: check both dates'
 variant json 's/"jobs": 420,/"jobs": 420,,/'
 bad_re "invalid JSON" "$tmp/json.json" 'invalid JSON'
 run evaluate "$tmp/json.json"
