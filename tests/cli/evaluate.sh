@@ -518,6 +518,9 @@ bad_re "an unknown judged factor: did you mean" "$tmp/styp.json" \
 printf '\xff\xfe{\0\n\0}\0' >"$tmp/utf16.json"
 bad "a UTF-16 file is named as such" "$tmp/utf16.json" \
 	'1:1: the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8'
+printf '{"format": "yingcai-application/1", "programme": "two-zones", "date": "2025-12-01",\n "applicant": {"name": "\xd5\xc5\xc8\xfd"}}\n' >"$tmp/gbk.json"
+bad "a name saved as GBK: where, and to save the file as UTF-8" "$tmp/gbk.json" \
+	'2:25: applicant.name: invalid JSON: invalid UTF-8 in a string: save the file as UTF-8 (text saved as GBK or Latin-1 must be converted)'
 variant lang 's/"language": "en"/"language": "english"/'
 bad_re "a language that is not an ISO 639-1 code" "$tmp/lang.json" \
 	'documents\[0\]\.language: "english" is not an ISO 639-1 language code \(two letters, e\.g\. "en", "zh", "de"\)$'

@@ -553,7 +553,8 @@ static void strings_and_escapes(void **state)
 	bad_at(HEAD ", \"applicant\": {\"name\": \"\\ud83d x\"}}", "\\ud83d", "applicant.name",
 	       "invalid JSON: invalid \\u escape or unpaired surrogate in a string");
 	bad_at(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}", "\xe9", "applicant.name",
-	       "invalid JSON: invalid UTF-8 in a string");
+	       "invalid JSON: invalid UTF-8 in a string: save the file as UTF-8 (text saved "
+	       "as GBK or Latin-1 must be converted)");
 	/* at the escape itself, not at the string's opening quote */
 	bad_at(HEAD ", \"applicant\": {\"name\": \"a\\\\u0000\\u0000b\"}}", "\\u0000b",
 	       "applicant.name", "a string must not contain \\u0000");
