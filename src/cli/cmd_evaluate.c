@@ -395,6 +395,7 @@ int cmd_evaluate(int argc, char **argv)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "yingcai evaluate: writing the results failed: %s\n", strerror(errno));
 		r.status = EXIT_INVALID;
+		clearerr(stdout); /* said once: main() need not say it again */
 	}
 	strbuf_release(&r.out);
 	strbuf_release(&r.err);

@@ -176,6 +176,16 @@ run $C is-working-day --policy "$tmp/none" 2026-02-14
 [ "$rc" = 1 ] && [ -z "$out" ] && [ -n "$err" ]
 report $? "a missing policy directory is an error (exit 1, message on stderr)"
 
+# an answer that cannot be written is not a success
+if [ -w /dev/full ]; then
+	"$YINGCAI" $C is-working-day 2026-02-14 >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai calendar: writing to standard output failed: No space left on device" ]
+	report $? "is-working-day on a full disk: exit 1 and says so (not exit 0 with the answer lost)"
+	"$YINGCAI" evaluate --json "$tmp/none.json" >/dev/full 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$(grep -c 'writing' "$tmp/err")" = 0 ]
+	report $? "evaluate with nothing written: no message about writing"
+fi
+
 # usage errors: exit 2
 u "no command" $C
 u "an unknown command" $C add-days 2026-01-05 1

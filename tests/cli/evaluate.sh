@@ -550,6 +550,12 @@ run evaluate --json "$tmp/usccnull.json"
 [ "$rc" = 0 ] && [ -z "$err" ]
 report $? "enterprise.uscc null is not provided (no error)"
 
+if [ -w /dev/full ]; then
+	"$YINGCAI" evaluate --json "$B" >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai evaluate: writing the results failed: No space left on device" ]
+	report $? "results that cannot be written: exit 1, said once"
+fi
+
 # ---- names typed on the command line, shown in messages
 mkdir -p "$tmp/esc"
 cp "$tmp/esckey.json" "$tmp/esc/"$'a\e[31mb\xff.json'

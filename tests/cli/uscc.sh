@@ -138,6 +138,19 @@ run $'\e[2J'
 [ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"yingcai: '\u001b[2J' is not a command"* ]]
 report $? "an unknown command of yingcai is shown escaped"
 
+# an answer that cannot be written is not a success
+if [ -w /dev/full ]; then
+	"$YINGCAI" $U 91350100M000100Y43 >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai check: writing to standard output failed: No space left on device" ]
+	report $? "check uscc on a full disk: exit 1 and says so (not exit 0 with the answer lost)"
+	"$YINGCAI" --help >/dev/full 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai: writing to standard output failed: No space left on device" ]
+	report $? "yingcai --help on a full disk: exit 1"
+fi
+"$YINGCAI" $U 91350100M000100Y43 >&- 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+[ "$rc" = 1 ] && [[ "$err" == "yingcai check: writing to standard output failed: "* ]]
+report $? "check uscc with standard output closed: exit 1 and says so"
+
 # usage errors: exit 2
 u "no check named" check
 u "an unknown check" check iban DE89370400440532013000
