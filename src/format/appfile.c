@@ -506,6 +506,18 @@ static enum appfile_next stream_error(struct appfile_error *err, enum appfile_rc
 	return APPFILE_BAD;
 }
 
+/* read_error: the reason for a failed read, with the system's word for it,
+ * in buf[0..size). */
+static const char *read_error(const struct appfile_stream *s, char *buf, size_t size)
+{
+	if (s->ioerrno == EBADF)
+		return "read error: the input is closed (bad file descriptor)";
+	if (!s->ioerrno)
+		return "read error";
+	snprintf(buf, size, "read error: %s", strerror(s->ioerrno));
+	return buf;
+}
+
 /* fill: read more after buf[len); false at the end of the file or an error. */
 static bool fill(struct appfile_stream *s)
 {
@@ -518,7 +530,7 @@ static bool fill(struct appfile_stream *s)
 		s->buf = malloc(first);
 		if (!s->buf) {
 			s->eof = s->ioerr = true;
-			errno = ENOMEM;
+			s->ioerrno = errno = ENOMEM;
 			return false;
 		}
 		s->alloc = first;
@@ -534,6 +546,7 @@ static bool fill(struct appfile_stream *s)
 		if (got <= 0)
 			s->eof = true;
 		s->ioerr = got < 0;
+		s->ioerrno = got < 0 ? errno : 0;
 		return n > 0;
 	}
 	n = fread(s->buf + s->len, 1, s->alloc - s->len, s->f);
@@ -541,6 +554,7 @@ static bool fill(struct appfile_stream *s)
 	if (n == 0) {
 		s->eof = true;
 		s->ioerr = ferror(s->f) != 0;
+		s->ioerrno = s->ioerr ? errno : 0;
 	}
 	return n > 0;
 }
@@ -675,8 +689,11 @@ static enum appfile_next scan_value(struct appfile_stream *s, const char **text,
 	s->line = l0 + sc.nl;
 	s->col = sc.nl ? 1 + sc.cols : c0 + sc.cols;
 	if (s->ioerr) {
+		char why_io[128];
+
 		s->ioerr = false;
-		return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+		return stream_error(err, APPFILE_EIO, s->line, s->col,
+				    read_error(s, why_io, sizeof why_io));
 	}
 	if (toobig) {
 		char why[96];
@@ -724,10 +741,13 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 		if (s->off == s->len) {
 			s->off = s->len = 0;
 			if (!fill(s)) {
+				char why_io[128];
+
 				if (!s->ioerr)
 					return APPFILE_END;
 				s->ioerr = false;
-				return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+				return stream_error(err, APPFILE_EIO, s->line, s->col,
+						    read_error(s, why_io, sizeof why_io));
 			}
 		}
 		if (!s->started) {

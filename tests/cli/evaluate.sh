@@ -579,6 +579,9 @@ run_in "$tmp" evaluate --json -
 [ "$rc" = 1 ] && [ -z "$out" ] &&
 	[ "$err" = "yingcai evaluate: standard input is a directory; give the application files in it instead of -" ]
 report $? "standard input that is a directory is named as one (not 'read error')"
+"$YINGCAI" evaluate --json - <&- >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+[ "$rc" = 1 ] && [ -z "$out" ] && [ "$err" = "<stdin>:1:1: read error: the input is closed (bad file descriptor)" ]
+report $? "standard input closed: a read error that says why"
 run evaluate $'--x\e[2J' "$B"
 [ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: unknown option --x\u001b[2J"* ]]
 report $? "an unknown option is shown escaped (exit 2)"
