@@ -114,9 +114,18 @@ t "add-months: up to 9999-12" 9999-12-30 $C add-months 9999-11-30 1
 e "a day that does not exist: the message says why" 1 \
 	"yingcai calendar: DATE: '2026-02-30' is not a date: February 2026 has 28 days" \
 	$C is-working-day 2026-02-30
-e "a date without leading zeros" 1 \
-	"yingcai calendar: DATE: '2026-2-3' is not a date (expected YYYY-MM-DD)" \
+e "a date without leading zeros: how to write it" 1 \
+	"yingcai calendar: DATE: '2026-2-3' is not a date in the form YYYY-MM-DD: write 2026-02-03" \
 	$C add-working-days 2026-2-3 1
+e "a date with slashes: how to write it" 1 \
+	"yingcai calendar: DATE: '2026/02/14' is not a date in the form YYYY-MM-DD: write 2026-02-14" \
+	$C is-working-day 2026/02/14
+e "a date without separators: how to write it" 1 \
+	"yingcai calendar: DATE: '20260214' is not a date in the form YYYY-MM-DD: write 2026-02-14" \
+	$C add-months 20260214 1
+e "something that is no date at all" 1 \
+	"yingcai calendar: DATE: 'tomorrow' is not a date (expected YYYY-MM-DD)" \
+	$C is-working-day tomorrow
 e "add-months checks the date too" 1 \
 	"yingcai calendar: DATE: '2025-02-29' is not a date: 2025 has no 29 February (2025 is not a leap year)" \
 	$C add-months 2025-02-29 1
