@@ -147,38 +147,6 @@ static int parse(int argc, char **argv, struct cal_opts *o)
 	return 0;
 }
 
-/* date_as_meant: the YYYY-MM-DD form of a date typed another common way
- * (2026-1-5, 2026/01/05, 2026.1.5, 20260105) into buf, or NULL. */
-static const char *date_as_meant(const char *s, char buf[DATE_FMT_MAX])
-{
-	int part[3] = {0, 0, 0}, len[3] = {0, 0, 0}, k = 0;
-	char sep = 0;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9') {
-			if (++len[k] > 8)
-				return NULL;
-			part[k] = part[k] * 10 + (*s - '0');
-		} else if ((*s == '-' || *s == '/' || *s == '.') && k < 2 && len[k] &&
-			   (!sep || *s == sep)) {
-			sep = *s;
-			k++;
-		} else {
-			return NULL;
-		}
-	}
-	if (k == 0 && len[0] == 8) { /* 20260105 */
-		part[2] = part[0] % 100;
-		part[1] = part[0] / 100 % 100;
-		part[0] /= 10000;
-	} else if (k != 2 || len[0] != 4 || len[1] > 2 || len[2] > 2 || !len[2]) {
-		return NULL;
-	}
-	if (!date_valid_ymd(part[0], part[1], part[2]))
-		return NULL;
-	return date_format(date_from_ymd(part[0], part[1], part[2]), buf);
-}
-
 /* parse_date: a date that exists; the message says why one does not
  * (as the application reader does: "February 2025 has 28 days"), or how
  * to write one typed another way. */
@@ -191,7 +159,7 @@ static bool parse_date(const char *s, date_t *out)
 		return true;
 	if (date_why_not(s, n, true, why, sizeof why))
 		fprintf(stderr, PROG ": DATE: '%s' is not a date: %s\n", cli_shown(s), why);
-	else if (date_as_meant(s, meant))
+	else if (date_as_meant(s, n, meant))
 		fprintf(stderr, PROG ": DATE: '%s' is not a date in the form YYYY-MM-DD: "
 			"write %s\n", cli_shown(s), meant);
 	else

@@ -114,6 +114,36 @@ const char *date_why_not(const char *s, size_t n, bool day, char *buf, size_t ca
 	return buf;
 }
 
+const char *date_as_meant(const char *s, size_t n, char buf[DATE_FMT_MAX])
+{
+	int part[3] = {0, 0, 0}, len[3] = {0, 0, 0}, k = 0;
+	char sep = 0;
+
+	for (const char *end = s + n; s < end; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (++len[k] > 8)
+				return NULL;
+			part[k] = part[k] * 10 + (*s - '0');
+		} else if ((*s == '-' || *s == '/' || *s == '.') && k < 2 && len[k] &&
+			   (!sep || *s == sep)) {
+			sep = *s;
+			k++;
+		} else {
+			return NULL;
+		}
+	}
+	if (k == 0 && len[0] == 8) { /* 20260105 */
+		part[2] = part[0] % 100;
+		part[1] = part[0] / 100 % 100;
+		part[0] /= 10000;
+	} else if (k != 2 || len[0] != 4 || len[1] > 2 || len[2] > 2 || !len[2]) {
+		return NULL;
+	}
+	if (!date_valid_ymd(part[0], part[1], part[2]))
+		return NULL;
+	return date_format(date_from_ymd(part[0], part[1], part[2]), buf);
+}
+
 /* put2: v (0..99) as two digits. */
 static void put2(char *buf, unsigned v)
 {

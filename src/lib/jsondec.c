@@ -637,6 +637,9 @@ static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, ch
 		return fail(c, json_tok_off(c->doc, i), "%s is not a %s: %s",
 			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
 			    why);
+	if (!ok && f->type == JD_DATE && date_as_meant(buf, n, because))
+		return fail(c, json_tok_off(c->doc, i), "%s is not a date in the form "
+			    "YYYY-MM-DD: write \"%s\"", got(c, i, have, sizeof have), because);
 	if (!ok)
 		return fail(c, json_tok_off(c->doc, i), "%s is not a %s (expected %s)",
 			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
