@@ -21,6 +21,15 @@ const char *cli_policy_dir(const char *dir);
  * return -1, else 0. */
 int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out);
 
+/* cli_shown: s (an argument or a file name, any bytes) as a message shows
+ * it: control characters as \uXXXX, bytes that are not UTF-8 as \xNN
+ * (strbuf_add_shown_arg), so that no escape sequence reaches a terminal.
+ * The text lives in one of CLI_SHOWN_SLOTS static buffers, reused in turn:
+ * for the main thread's messages, up to that many in one message; a text
+ * longer than a buffer is cut and ends with "...". */
+#define CLI_SHOWN_SLOTS 4
+const char *cli_shown(const char *s);
+
 /* cli_open_store: the database `yingcai serve` would use with --data DIR
  * (default "var": sqlite:<data>/yingcai.db, blobs in <data>/blobs) or
  * --db URL; NULL after printing why, prefixed with prog. */

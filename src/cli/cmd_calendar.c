@@ -30,7 +30,7 @@ struct cal_opts {
 	char *args[MAX_ARGS];
 	int nargs;
 	date_t day;         /* args[0], parsed */
-	int n;              /* args[1], parsed when the command takes N */
+	long long n;        /* args[1], parsed when the command takes N */
 };
 
 struct cal_sub {
@@ -107,7 +107,7 @@ static int add_positional(struct cal_opts *o, char *a)
 		return 0;
 	}
 	if (o->nargs == MAX_ARGS) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", a);
+		fprintf(stderr, PROG ": unexpected argument '%s'\n", cli_shown(a));
 		return -1;
 	}
 	o->args[o->nargs++] = a;
@@ -140,44 +140,62 @@ static int parse(int argc, char **argv, struct cal_opts *o)
 		} else if (strncmp(a, "--policy=", 9) == 0) {
 			o->policy = a + 9;
 		} else {
-			fprintf(stderr, PROG ": unknown option '%s'\n", a);
+			fprintf(stderr, PROG ": unknown option '%s'\n", cli_shown(a));
 			return -1;
 		}
 	}
 	return 0;
 }
 
+/* parse_date: a date that exists; the message says why one does not
+ * (as the application reader does: "February 2025 has 28 days"), or how
+ * to write one typed another way. */
 static bool parse_date(const char *s, date_t *out)
 {
-	if (date_parse(s, strlen(s), out))
+	char why[80], meant[DATE_FMT_MAX];
+	size_t n = strlen(s);
+
+	if (date_parse(s, n, out))
 		return true;
-	fprintf(stderr, PROG ": DATE: '%s' is not a date (expected YYYY-MM-DD)\n", s);
+	if (date_why_not(s, n, true, why, sizeof why))
+		fprintf(stderr, PROG ": DATE: '%s' is not a date: %s\n", cli_shown(s), why);
+	else if (date_as_meant(s, n, meant))
+		fprintf(stderr, PROG ": DATE: '%s' is not a date in the form YYYY-MM-DD: "
+			"write %s\n", cli_shown(s), meant);
+	else
+		fprintf(stderr, PROG ": DATE: '%s' is not a date (expected YYYY-MM-DD)\n",
+			cli_shown(s));
 	return false;
 }
 
-/* parse_int: a whole number, optionally signed, that fits an int. */
-static bool parse_int(const char *s, int *out)
+#define N_DIGITS_MAX 15 /* beyond every date range: the commands say so */
+
+/* parse_n: a whole number, optionally signed, of at most N_DIGITS_MAX
+ * digits (a larger one is out of every range anyway). */
+static bool parse_n(const char *s, long long *out)
 {
 	long long v = 0;
-	size_t i = s[0] == '-' || s[0] == '+';
+	size_t i = s[0] == '-' || s[0] == '+', digits = 0;
 
 	if (s[i] == '\0')
 		goto bad;
 	for (; s[i]; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			goto bad;
+		if (v == 0 && s[i] == '0')
+			continue; /* leading zeros */
+		if (++digits > N_DIGITS_MAX) {
+			fprintf(stderr, PROG ": N: '%s' is too large: at most %d digits\n",
+				cli_shown(s), N_DIGITS_MAX);
+			return false;
+		}
 		v = v * 10 + (s[i] - '0');
-		if (v > (long long)INT_MAX + 1)
-			goto bad;
 	}
-	if (s[0] == '-')
-		v = -v;
-	if (v > INT_MAX || v < INT_MIN)
-		goto bad;
-	*out = (int)v;
+	*out = s[0] == '-' ? -v : v;
 	return true;
 bad:
-	fprintf(stderr, PROG ": N: '%s' is not a whole number\n", s);
+	fprintf(stderr, PROG ": N: '%s' is not a whole number (write it in digits, "
+		"e.g. 5)\n", cli_shown(s));
 	return false;
 }
 
@@ -251,14 +269,16 @@ static int add_working_days(const struct cal_opts *o, const struct calendar *cal
 	date_t out;
 	char ctx[96], d[DATE_FMT_MAX];
 
-	switch (calendar_add_working_days(cal, o->day, o->n, &out)) {
+	/* Past INT_MAX the count leaves every calendar's years all the same. */
+	switch (calendar_add_working_days(cal, o->day, o->n > INT_MAX ? INT_MAX : (int)o->n,
+					  &out)) {
 	case CAL_OK:
 		print_date(o, out);
 		return EXIT_OK;
 	case CAL_OUT_OF_RANGE:
 		ctx[0] = '\0';
 		if (out != o->day)
-			snprintf(ctx, sizeof ctx, "counting %d working day%s after %s reaches ",
+			snprintf(ctx, sizeof ctx, "counting %lld working day%s after %s reaches ",
 				 o->n, o->n == 1 ? "" : "s", date_format(o->day, d));
 		report_out_of_range(cal, out, ctx);
 		return EXIT_INVALID;
@@ -289,7 +309,7 @@ static int is_working_day(const struct cal_opts *o, const struct calendar *cal)
 static int run_add_working_days(const struct cal_opts *o)
 {
 	if (o->n < 0) {
-		fprintf(stderr, PROG ": N: %d is negative: add-working-days counts forward "
+		fprintf(stderr, PROG ": N: %lld is negative: add-working-days counts forward "
 			"(N >= 0)\n", o->n);
 		return EXIT_INVALID;
 	}
@@ -313,7 +333,7 @@ static int run_add_months(const struct cal_opts *o)
 			n < 0 ? "before 0001-01-01" : "after 9999-12-31");
 		return EXIT_INVALID;
 	}
-	print_date(o, date_add_months(o->day, o->n));
+	print_date(o, date_add_months(o->day, (int)n)); /* |n| < 120000 here */
 	return EXIT_OK;
 }
 
@@ -333,7 +353,7 @@ int cmd_calendar(int argc, char **argv)
 	}
 	s = sub_find(o.sub);
 	if (!s) {
-		fprintf(stderr, PROG ": '%s' is not a calendar command\n", o.sub);
+		fprintf(stderr, PROG ": '%s' is not a calendar command\n", cli_shown(o.sub));
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -348,7 +368,7 @@ int cmd_calendar(int argc, char **argv)
 	}
 	/* Judge the arguments before loading the data, so a typo is reported
 	 * even when the policy directory is broken. */
-	if (!parse_date(o.args[0], &o.day) || (s->nargs == 2 && !parse_int(o.args[1], &o.n)))
+	if (!parse_date(o.args[0], &o.day) || (s->nargs == 2 && !parse_n(o.args[1], &o.n)))
 		return EXIT_INVALID;
 	return s->run(&o);
 }

@@ -92,7 +92,7 @@ static int parse(int argc, char **argv, struct check_opts *o)
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			o->help = true;
 		} else {
-			fprintf(stderr, PROG ": unknown option '%s'\n", a);
+			fprintf(stderr, PROG ": unknown option '%s'\n", cli_shown(a));
 			return -1;
 		}
 	}
@@ -104,27 +104,25 @@ static int parse(int argc, char **argv, struct check_opts *o)
 	return 0;
 }
 
-/* add_json_text: s as a JSON string; bytes that are not UTF-8 become U+FFFD
+/* add_json_text: s as a JSON string; bytes that are not UTF-8 (overlong
+ * forms and surrogates too) become U+FFFD
  * so the line stays valid JSON whatever was typed. */
 static void add_json_text(struct strbuf *sb, const char *s)
 {
 	struct strbuf clean = STRBUF_INIT(1 << 16);
-	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
 
-	while (*u) {
-		size_t len = *u < 0x80 ? 1 : *u < 0xC2 ? 0 : *u < 0xE0 ? 2 :
-			     *u < 0xF0 ? 3 : *u < 0xF5 ? 4 : 0;
-		size_t i = 1;
+	while (n) {
+		size_t len = strbuf_utf8_len(s, n);
 
-		while (len && i < len && (u[i] & 0xC0) == 0x80)
-			i++;
-		if (len && i == len) {
-			strbuf_add(&clean, u, len);
-			u += len;
+		if (len) {
+			strbuf_add(&clean, s, len);
 		} else {
 			strbuf_addstr(&clean, "\xef\xbf\xbd");
-			u++;
+			len = 1;
 		}
+		s += len;
+		n -= len;
 	}
 	if (clean.failed)
 		sb->failed = true; /* latch: the caller reports it once */
@@ -198,7 +196,8 @@ int cmd_check(int argc, char **argv)
 	}
 	s = sub_find(o.sub);
 	if (!s) {
-		fprintf(stderr, PROG ": '%s' is not something check can check\n", o.sub);
+		fprintf(stderr, PROG ": '%s' is not something check can check\n",
+			cli_shown(o.sub));
 		usage(stderr);
 		return EXIT_USAGE;
 	}

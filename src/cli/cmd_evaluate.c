@@ -44,6 +44,7 @@ struct run {
 	struct appfile_decoder dec;
 	struct arena app_arena, eval_arena;
 	struct strbuf out, err; /* out: results not yet written; err: a message */
+	struct arena *names;    /* the files' names as messages show them, for the run */
 	size_t count;
 	int status;
 };
@@ -61,7 +62,8 @@ static void usage(FILE *to)
 	      "                 same, in the same order\n"
 	      "  --edition E    use policy edition E instead of the one in force on the\n"
 	      "                 application date\n"
-	      "  --policy DIR   policy directory (default: $YINGCAI_POLICY or ./policy)\n"
+	      "  --policy DIR   policy directory (default: $YINGCAI_POLICY, then the\n"
+	      "                 policy/ directory beside the build)\n"
 	      "  --color        colour the text scorecard (default: when stdout is a terminal)\n"
 	      "  --no-color     never colour\n"
 	      "\n"
@@ -165,15 +167,30 @@ static void settle(struct run *r)
 
 static int evaluate_file(struct run *r, const char *path)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *name = f == stdin ? "<stdin>" : path;
+	FILE *f;
+	const char *name;
 	struct stat st;
 	bool batch, known;
 	size_t seen;
 
-	if (!f) {
+	if (!*path) {
 		settle(r);
-		fprintf(stderr, "yingcai evaluate: %s: %s\n", path, strerror(errno));
+		fputs("yingcai evaluate: '' (an empty argument) is not a file name: give an "
+		      "application file, or - for standard input\n", stderr);
+		r->status = EXIT_INVALID;
+		return -1;
+	}
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	/* The name in every message and in the text scorecard: what was typed,
+	 * with no control character or stray byte reaching the terminal. */
+	name = f == stdin ? "<stdin>" : arena_strdup(r->names, cli_shown(path));
+	if (!name)
+		name = "<file>"; /* the arena is exhausted: a name still goes out */
+	if (!f) {
+		int e = errno;
+
+		settle(r);
+		fprintf(stderr, "yingcai evaluate: %s: %s\n", name, strerror(e));
 		r->status = EXIT_INVALID;
 		return -1;
 	}
@@ -183,11 +200,16 @@ static int evaluate_file(struct run *r, const char *path)
 	 * waiting. */
 	known = fstat(fileno(f), &st) == 0;
 	batch = known && S_ISREG(st.st_mode);
-	if (f != stdin && known && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	if (known && S_ISDIR(st.st_mode)) {
+		if (f != stdin)
+			fclose(f);
 		settle(r);
-		fprintf(stderr, "yingcai evaluate: %s: is a directory; give the application "
-			"files in it (for example %s/*.json)\n", path, path);
+		if (f == stdin)
+			fputs("yingcai evaluate: standard input is a directory; give the "
+			      "application files in it instead of -\n", stderr);
+		else
+			fprintf(stderr, "yingcai evaluate: %s: is a directory; give the "
+				"application files in it (for example %s/*.json)\n", name, name);
 		r->status = EXIT_INVALID;
 		return -1;
 	}
@@ -264,7 +286,7 @@ static bool edition_known(const struct policy_bundle *b, const char *e)
 		if (strcmp(b->programmes[i].edition, e) == 0)
 			return true;
 	fprintf(stderr, "yingcai evaluate: --edition %s: no programme has an edition \"%s\"; "
-		"the editions are:", e, e);
+		"the editions are:", cli_shown(e), cli_shown(e));
 	for (size_t i = 0; i < b->nprogrammes; i++)
 		fprintf(stderr, "%s %s %s", i ? "," : "", b->programmes[i].programme,
 			b->programmes[i].edition);
@@ -307,7 +329,8 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 		} else if (option_named(a, "--edition") || option_named(a, "--policy")) {
 			const char *v = option_value(argc, argv, &i);
 			if (!v || !*v) {
-				fprintf(stderr, "yingcai evaluate: %.9s needs a value\n", a);
+				fprintf(stderr, "yingcai evaluate: %s needs a value\n",
+					a[2] == 'e' ? "--edition" : "--policy");
 				return -1;
 			}
 			*(a[2] == 'e' ? &opt->edition : &opt->policy) = v;
@@ -315,7 +338,7 @@ static int parse_options(int argc, char **argv, struct options *opt, char **file
 			usage(stdout);
 			return -2;
 		} else {
-			fprintf(stderr, "yingcai evaluate: unknown option %s\n", a);
+			fprintf(stderr, "yingcai evaluate: unknown option %s\n", cli_shown(a));
 			return -1;
 		}
 	}
@@ -363,6 +386,7 @@ int cmd_evaluate(int argc, char **argv)
 	arena_init(&r.eval_arena, (size_t)64 << 20);
 	strbuf_init(&r.out, OUT_FLUSH + EVALUATE_RESULT_MAX);
 	strbuf_init(&r.err, 16384);
+	r.names = &policy_arena;
 	for (int i = 0; i < nfiles; i++)
 		evaluate_file(&r, files[i]);
 	settle(&r);
@@ -371,6 +395,7 @@ int cmd_evaluate(int argc, char **argv)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "yingcai evaluate: writing the results failed: %s\n", strerror(errno));
 		r.status = EXIT_INVALID;
+		clearerr(stdout); /* said once: main() need not say it again */
 	}
 	strbuf_release(&r.out);
 	strbuf_release(&r.err);

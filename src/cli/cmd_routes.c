@@ -46,16 +46,21 @@ static void methods_json(struct strbuf *sb, unsigned m)
 int cmd_routes(int argc, char **argv)
 {
 	struct strbuf sb = STRBUF_INIT(1 << 20);
-	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	bool json = false;
 
-	if (argc > 1 && !json) {
-		if (strcmp(argv[1], "--help") == 0) {
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			puts("usage: yingcai routes [--json]\n\nPrints the route table: methods, "
 			     "pattern, roles allowed (public when none), CSRF.");
 			return EXIT_OK;
+		} else {
+			fprintf(stderr, "yingcai routes: %s '%s'\nusage: yingcai routes [--json]\n",
+				argv[i][0] == '-' ? "unknown option" : "unexpected argument",
+				cli_shown(argv[i]));
+			return EXIT_USAGE;
 		}
-		fprintf(stderr, "usage: yingcai routes [--json]\n");
-		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < nroutes; i++) {
 		const struct route *r = &routes[i];

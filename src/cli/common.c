@@ -50,6 +50,21 @@ static const char *beside_exe(void)
 	return NULL;
 }
 
+const char *cli_shown(const char *s)
+{
+	static char slots[CLI_SHOWN_SLOTS][1024];
+	static unsigned next;
+	char *buf = slots[next++ % CLI_SHOWN_SLOTS];
+	struct strbuf sb;
+
+	/* room for "..." and the NUL after the text */
+	strbuf_init_fixed(&sb, buf, sizeof slots[0] - 3);
+	strbuf_add_shown_arg(&sb, s);
+	if (sb.failed)
+		memcpy(buf + sb.len, "...", 4);
+	return buf;
+}
+
 const char *cli_policy_dir(const char *dir)
 {
 	const char *p;
@@ -65,11 +80,35 @@ const char *cli_policy_dir(const char *dir)
 	return YINGCAI_DATADIR "/policy";
 }
 
+/* policy_dir_missing: d is not a directory: say where the name came from
+ * and how to give another (one message, not "1 error in the policy files"). */
+static void policy_dir_missing(const char *dir, const char *d)
+{
+	const char *env = getenv("YINGCAI_POLICY");
+	const char *from = dir ? "given with --policy"
+		: env && *env ? "from $YINGCAI_POLICY" : "the default";
+	int e = errno;
+
+	fprintf(stderr, "yingcai: %s (%s): %s; give the policy directory with --policy DIR "
+		"or YINGCAI_POLICY=DIR (the policy/ directory of the source tree)\n",
+		cli_shown(d), from, e == ENOENT ? "no such directory"
+		: e == ENOTDIR ? "not a directory" : strerror(e));
+}
+
 int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
 {
 	struct strbuf errors = STRBUF_INIT(1 << 20);
 	const char *d = cli_policy_dir(dir);
-	int n = policy_load_dir(d, a, out, &errors);
+	struct stat st;
+	int n = stat(d, &st);
+
+	if (n != 0 || !S_ISDIR(st.st_mode)) {
+		if (n == 0)
+			errno = ENOTDIR;
+		policy_dir_missing(dir, d);
+		return -1;
+	}
+	n = policy_load_dir(d, a, out, &errors);
 
 	if (n) {
 		fputs(errors.buf, stderr);

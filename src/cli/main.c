@@ -1,4 +1,6 @@
 /* main.c - the `yingcai` command: dispatch to subcommands. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,8 +31,17 @@ static void usage(FILE *to)
 	fputs("\n'yingcai <command> --help' describes a command.\n", to);
 }
 
+/* stdout_failed: what a command wrote to stdout did not all get there (a
+ * full disk, a closed descriptor): an answer lost must not exit 0. */
+static bool stdout_failed(void)
+{
+	return fflush(stdout) != 0 || ferror(stdout);
+}
+
 int main(int argc, char **argv)
 {
+	int rc;
+
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -38,12 +49,26 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		if (stdout_failed()) {
+			fprintf(stderr, "yingcai: writing to standard output failed: %s\n",
+				strerror(errno));
+			return EXIT_INVALID;
+		}
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "yingcai: '%s' is not a command\n", argv[1]);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		rc = commands[i].run(argc - 1, argv + 1);
+		if (stdout_failed()) {
+			fprintf(stderr, "yingcai %s: writing to standard output failed: %s\n",
+				commands[i].name, strerror(errno));
+			if (rc == EXIT_OK)
+				rc = EXIT_INVALID;
+		}
+		return rc;
+	}
+	fprintf(stderr, "yingcai: '%s' is not a command\n", cli_shown(argv[1]));
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -24,6 +24,16 @@ int date_days_in_month(int y, int m);
 /* date_parse: strict "YYYY-MM-DD" in s[0..n); false when malformed or the
  * day does not exist (2025-02-29). */
 bool date_parse(const char *s, size_t n, date_t *out);
+/* date_why_not: why s[0..n), of the shape "YYYY-MM-DD" (day) or "YYYY-MM"
+ * (!day), is not a date or month, written to buf[0..cap): "there is no
+ * month 13", "February 2025 has 28 days"; NULL when it is not of that shape
+ * or is a date. */
+const char *date_why_not(const char *s, size_t n, bool day, char *buf, size_t cap);
+/* date_as_meant: s[0..n), a date typed another common way (2026-1-5,
+ * 2026/01/05, 2026.1.5, 20260105) that exists, as YYYY-MM-DD in buf; NULL
+ * when it is not one.  For messages only ("write 2026-01-05"): such input
+ * is still refused, never taken as a guess. */
+const char *date_as_meant(const char *s, size_t n, char buf[DATE_FMT_MAX]);
 char *date_format(date_t day, char *buf);
 /* date_weekday: 1 Monday .. 7 Sunday. */
 int date_weekday(date_t day);

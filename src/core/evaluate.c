@@ -24,9 +24,24 @@ static bool no_edition(const struct policy_bundle *b, const struct application *
 				       "its editions are %s", app->programme, edition, have)
 			: arena_printf(a, "%s has no edition \"%s\"", app->programme, edition);
 	} else {
+		const struct programme_policy *first = NULL;
+		char f[DATE_FMT_MAX];
+
+		for (size_t i = 0; b && i < b->nprogrammes; i++)
+			if (strcmp(b->programmes[i].programme, app->programme) == 0 &&
+			    (!first || b->programmes[i].in_force_from < first->in_force_from))
+				first = &b->programmes[i];
 		err->path = "date";
-		err->reason = arena_printf(a, "no edition of %s is in force on %s",
-					   app->programme, date_format(app->date, d));
+		/* The date is before the first edition: say when that one starts
+		 * and what to do (a typo in the year is the common case). */
+		err->reason = first && first->in_force_from > app->date
+			? arena_printf(a, "no edition of %s is in force on %s: the first, %s, is "
+				       "in force from %s; check the application date, or name an "
+				       "edition to use (--edition)", app->programme,
+				       date_format(app->date, d), first->edition,
+				       date_format(first->in_force_from, f))
+			: arena_printf(a, "no edition of %s is in force on %s",
+				       app->programme, date_format(app->date, d));
 	}
 	return false;
 }

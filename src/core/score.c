@@ -146,6 +146,14 @@ static const char *bracket_miss(struct eval *e, const struct factor *fac,
 	points_format(lowest, lo);
 	if (lowest % 100 == 0)
 		lo[strlen(lo) - 3] = '\0';
+	if (strcmp(fac->input, "applicant.age") == 0 && e->f->app->applicant.has_birth_date &&
+	    e->f->app->applicant.birth_date > e->f->app->date) {
+		char b[DATE_FMT_MAX];
+
+		return arena_printf(e->a, "the birth date %s is after the application date %s: "
+				    "check both dates", date_format(e->f->app->applicant.birth_date,
+				    b), date_format(e->f->app->date, d));
+	}
 	if (strcmp(fac->input, "applicant.age") == 0)
 		return arena_printf(e->a, "the applicant is %s on the application date %s; "
 				    "applicants must be at least %s (%s): check the birth date",

@@ -97,19 +97,6 @@ static bool is_unused_letter(char c)
 	return c == 'I' || c == 'O' || c == 'S' || c == 'V' || c == 'Z';
 }
 
-/* utf8_len: bytes of the complete UTF-8 sequence at s[0..n), 0 if broken. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-
-	if (s[0] >= 0xF8 || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* full_width: the ASCII character the full-width form at s[0..n) stands
  * for (U+FF01..U+FF5E), or 0. */
 static char full_width(const unsigned char *s, size_t n)
@@ -274,7 +261,7 @@ static const char *unused_hint(char c)
 static void explain_non_ascii(const char *s, size_t n, size_t pos, char *buf, size_t size)
 {
 	const unsigned char *u = (const unsigned char *)s + pos;
-	size_t len = utf8_len(u, n - pos), ctl = strbuf_control_len_n(s + pos, n - pos);
+	size_t len = strbuf_utf8_len(s + pos, n - pos), ctl = strbuf_control_len_n(s + pos, n - pos);
 	char ascii = full_width(u, n - pos);
 
 	if (ctl) /* never sent to a terminal as it is */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/uscc.h"
 #include "lib/jsondec.h"
 
 /* jsondec stores tri-state booleans, positions, dates and points by layout. */
@@ -66,6 +67,7 @@ static const char *app_check(const void *obj, char *buf, size_t cap, const char 
 static const char *resume_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *covers_check(const void *obj, char *buf, size_t cap, const char **blame);
 static const char *document_check(const void *obj, char *buf, size_t cap, const char **blame);
+static const char *enterprise_check(const void *obj, char *buf, size_t cap, const char **blame);
 
 #define Q struct qualification
 static const struct jd_field qual_fields[] = {
@@ -145,7 +147,7 @@ static const struct jd_field enterprise_fields[] = {
 };
 static const struct jd_schema enterprise_schema = {
 	enterprise_fields, sizeof enterprise_fields / sizeof enterprise_fields[0], JD_NONE,
-	sizeof(E), NULL,
+	sizeof(E), enterprise_check,
 };
 #undef E
 
@@ -286,6 +288,31 @@ static const char *document_check(const void *obj, char *buf, size_t cap, const 
 		return NULL;
 	*blame = "language";
 	return not_a_language(l, buf, cap);
+}
+
+/* not_a_uscc: enterprise_check's reason for code. */
+static __attribute__((noinline)) const char *not_a_uscc(const char *code, char *buf,
+							 size_t cap)
+{
+	char shown[64], why[USCC_REASON_MAX];
+
+	uscc_explain(code, strlen(code), why, sizeof why);
+	snprintf(buf, cap, "%s is not a unified social credit code: %s",
+		 jd_show(code, strlen(code), shown, sizeof shown), why);
+	return buf;
+}
+
+/* enterprise_check: a unified social credit code, when given, is one
+ * (GB 32100-2015, as `yingcai check uscc` checks it): a mistyped code must
+ * not pass unnoticed onto an application. */
+static const char *enterprise_check(const void *obj, char *buf, size_t cap, const char **blame)
+{
+	const struct enterprise *e = obj;
+
+	if (!e->uscc || uscc_check(e->uscc, strlen(e->uscc), NULL) == USCC_OK)
+		return NULL;
+	*blame = "uscc";
+	return not_a_uscc(e->uscc, buf, cap);
 }
 
 /* ---- decoding ---------------------------------------------------------- */
@@ -480,6 +507,18 @@ static enum appfile_next stream_error(struct appfile_error *err, enum appfile_rc
 	return APPFILE_BAD;
 }
 
+/* read_error: the reason for a failed read, with the system's word for it,
+ * in buf[0..size). */
+static const char *read_error(const struct appfile_stream *s, char *buf, size_t size)
+{
+	if (s->ioerrno == EBADF)
+		return "read error: the input is closed (bad file descriptor)";
+	if (!s->ioerrno)
+		return "read error";
+	snprintf(buf, size, "read error: %s", strerror(s->ioerrno));
+	return buf;
+}
+
 /* fill: read more after buf[len); false at the end of the file or an error. */
 static bool fill(struct appfile_stream *s)
 {
@@ -492,7 +531,7 @@ static bool fill(struct appfile_stream *s)
 		s->buf = malloc(first);
 		if (!s->buf) {
 			s->eof = s->ioerr = true;
-			errno = ENOMEM;
+			s->ioerrno = errno = ENOMEM;
 			return false;
 		}
 		s->alloc = first;
@@ -508,6 +547,7 @@ static bool fill(struct appfile_stream *s)
 		if (got <= 0)
 			s->eof = true;
 		s->ioerr = got < 0;
+		s->ioerrno = got < 0 ? errno : 0;
 		return n > 0;
 	}
 	n = fread(s->buf + s->len, 1, s->alloc - s->len, s->f);
@@ -515,6 +555,7 @@ static bool fill(struct appfile_stream *s)
 	if (n == 0) {
 		s->eof = true;
 		s->ioerr = ferror(s->f) != 0;
+		s->ioerrno = s->ioerr ? errno : 0;
 	}
 	return n > 0;
 }
@@ -649,8 +690,11 @@ static enum appfile_next scan_value(struct appfile_stream *s, const char **text,
 	s->line = l0 + sc.nl;
 	s->col = sc.nl ? 1 + sc.cols : c0 + sc.cols;
 	if (s->ioerr) {
+		char why_io[128];
+
 		s->ioerr = false;
-		return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+		return stream_error(err, APPFILE_EIO, s->line, s->col,
+				    read_error(s, why_io, sizeof why_io));
 	}
 	if (toobig) {
 		char why[96];
@@ -698,10 +742,13 @@ static enum appfile_next next_start(struct appfile_stream *s, struct appfile_err
 		if (s->off == s->len) {
 			s->off = s->len = 0;
 			if (!fill(s)) {
+				char why_io[128];
+
 				if (!s->ioerr)
 					return APPFILE_END;
 				s->ioerr = false;
-				return stream_error(err, APPFILE_EIO, s->line, s->col, "read error");
+				return stream_error(err, APPFILE_EIO, s->line, s->col,
+						    read_error(s, why_io, sizeof why_io));
 			}
 		}
 		if (!s->started) {

@@ -111,6 +111,7 @@ struct appfile_stream {
 	uint32_t line, col; /* position of buf[off] */
 	bool eof;           /* nothing more to read */
 	bool ioerr;         /* reading failed (reported once) */
+	int ioerrno;        /* why (errno), for the message */
 	bool resync;        /* skipping to a line that starts with '{' */
 	bool started;       /* past a byte order mark at the start */
 	bool lines;         /* JSON Lines: an application began a line and ended on

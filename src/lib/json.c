@@ -261,7 +261,8 @@ const char *json_str_check(const char *s, size_t n, size_t *bad)
 		}
 		k = utf8_len(u + i, n - i);
 		if (!k)
-			return "invalid UTF-8 in a string";
+			return "invalid UTF-8 in a string: save the file as UTF-8 (text saved "
+			       "as GBK or Latin-1 must be converted)";
 		i += k;
 	}
 	return NULL;

@@ -615,42 +615,6 @@ static unsigned dec_decimal(struct ctx *c, unsigned i, const struct jd_field *f,
 	return i + 1;
 }
 
-/* why_not_when: why s[0..n), of the shape "YYYY-MM-DD" (day) or "YYYY-MM",
- * is not a date or month: "there is no month 13", "April has 30 days";
- * NULL when it is not of that shape. */
-static const char *why_not_when(const char *s, size_t n, bool day, char *buf, size_t cap)
-{
-	static const char *const months[] = { "January", "February", "March", "April",
-					      "May", "June", "July", "August", "September",
-					      "October", "November", "December" };
-	static const char digit_at[] = "dddd-dd-dd";
-	int y, m, d, dim;
-
-	if (n != (day ? 10u : 7u))
-		return NULL;
-	for (size_t k = 0; k < n; k++)
-		if (digit_at[k] == 'd' ? !is_digit(s[k]) : s[k] != '-')
-			return NULL;
-	y = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = day ? (s[8] - '0') * 10 + (s[9] - '0') : 1;
-	if (y < 1)
-		snprintf(buf, cap, "there is no year 0000 (years start at 0001)");
-	else if (m < 1 || m > 12)
-		snprintf(buf, cap, "there is no month %.2s", s + 5);
-	else if (d < 1)
-		snprintf(buf, cap, "there is no day 00");
-	else if (d <= (dim = date_days_in_month(y, m)))
-		return NULL; /* (it is a date) */
-	else if (m == 2 && d == 29)
-		snprintf(buf, cap, "%.4s has no 29 February (%.4s is not a leap year)", s, s);
-	else if (m == 2)
-		snprintf(buf, cap, "February %.4s has %d days", s, dim);
-	else
-		snprintf(buf, cap, "%s has %d days", months[m - 1], dim);
-	return buf;
-}
-
 /* dec_when: dates, months, month-or-present. */
 static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
 {
@@ -669,10 +633,13 @@ static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, ch
 		return i + 1;
 	}
 	ok = f->type == JD_DATE ? date_parse(buf, n, &v) : month_parse(buf, n, &v);
-	if (!ok && (why = why_not_when(buf, n, f->type == JD_DATE, because, sizeof because)))
+	if (!ok && (why = date_why_not(buf, n, f->type == JD_DATE, because, sizeof because)))
 		return fail(c, json_tok_off(c->doc, i), "%s is not a %s: %s",
 			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
 			    why);
+	if (!ok && f->type == JD_DATE && date_as_meant(buf, n, because))
+		return fail(c, json_tok_off(c->doc, i), "%s is not a date in the form "
+			    "YYYY-MM-DD: write \"%s\"", got(c, i, have, sizeof have), because);
 	if (!ok)
 		return fail(c, json_tok_off(c->doc, i), "%s is not a %s (expected %s)",
 			    got(c, i, have, sizeof have), f->type == JD_DATE ? "date" : "month",
@@ -999,7 +966,7 @@ static int find_field(struct ctx *c, unsigned j, const struct jd_schema *s, unsi
 static unsigned check_object(struct ctx *c, unsigned i, const struct jd_schema *s,
 			     const char *base, uint64_t seen, const unsigned *keys)
 {
-	char buf[200];
+	char buf[400];
 	const char *blame = NULL, *why;
 	size_t at = json_tok_off(c->doc, i);
 

@@ -499,3 +499,63 @@ void strbuf_add_shown(struct strbuf *sb, const char *s)
 {
 	add_shown(sb, s, false);
 }
+
+size_t strbuf_utf8_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char c = u[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (n < len || u[1] < lo || u[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((u[k] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+void strbuf_add_shown_arg(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+
+	while (n) {
+		size_t ctl = strbuf_control_len_n(s, n), len;
+
+		if (ctl) {
+			add_u(sb, strbuf_control_cp(s, ctl));
+			len = ctl;
+		} else if ((len = strbuf_utf8_len(s, n)) != 0) {
+			strbuf_add(sb, s, len);
+		} else {
+			unsigned char b = (unsigned char)*s;
+
+			strbuf_addstr(sb, "\\x");
+			strbuf_addch(sb, hex[b >> 4]);
+			strbuf_addch(sb, hex[b & 0xF]);
+			len = 1;
+		}
+		s += len;
+		n -= len;
+	}
+}

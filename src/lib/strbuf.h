@@ -140,6 +140,15 @@ uint32_t strbuf_control_cp(const char *s, size_t len);
 /* strbuf_add_shown: s with every control character (strbuf_control_len)
  * written as \uXXXX, the rest as it is. */
 void strbuf_add_shown(struct strbuf *sb, const char *s);
+/* strbuf_utf8_len: the length of the valid UTF-8 sequence at s[0..n), or
+ * 0 (Unicode table 3-7: no overlong forms, no surrogates, at most
+ * U+10FFFF); 1 for an ASCII byte. */
+size_t strbuf_utf8_len(const char *s, size_t n);
+/* strbuf_add_shown_arg: s, a command-line argument or a file name that may
+ * hold any bytes, as a message shows it: control characters as \uXXXX (as
+ * strbuf_add_shown), bytes that are not UTF-8 as \xNN, the rest as it is,
+ * so that the line is UTF-8 text and nothing reaches a terminal raw. */
+void strbuf_add_shown_arg(struct strbuf *sb, const char *s);
 /* strbuf_json_quoted: s as a JSON string literal, quotes included, in a
  * (NULL when a is exhausted), every control character (strbuf_control_len)
  * as \uXXXX: how a message shows text a user typed, so that none reaches

@@ -111,14 +111,23 @@ t "add-months --json" '{"date":"2028-02-29"}' $C add-months --json 2028-01-31 1
 t "add-months: up to 9999-12" 9999-12-30 $C add-months 9999-11-30 1
 
 # invalid input: exit 1
-e "a day that does not exist" 1 \
-	"yingcai calendar: DATE: '2026-02-30' is not a date (expected YYYY-MM-DD)" \
+e "a day that does not exist: the message says why" 1 \
+	"yingcai calendar: DATE: '2026-02-30' is not a date: February 2026 has 28 days" \
 	$C is-working-day 2026-02-30
-e "a date without leading zeros" 1 \
-	"yingcai calendar: DATE: '2026-2-3' is not a date (expected YYYY-MM-DD)" \
+e "a date without leading zeros: how to write it" 1 \
+	"yingcai calendar: DATE: '2026-2-3' is not a date in the form YYYY-MM-DD: write 2026-02-03" \
 	$C add-working-days 2026-2-3 1
+e "a date with slashes: how to write it" 1 \
+	"yingcai calendar: DATE: '2026/02/14' is not a date in the form YYYY-MM-DD: write 2026-02-14" \
+	$C is-working-day 2026/02/14
+e "a date without separators: how to write it" 1 \
+	"yingcai calendar: DATE: '20260214' is not a date in the form YYYY-MM-DD: write 2026-02-14" \
+	$C add-months 20260214 1
+e "something that is no date at all" 1 \
+	"yingcai calendar: DATE: 'tomorrow' is not a date (expected YYYY-MM-DD)" \
+	$C is-working-day tomorrow
 e "add-months checks the date too" 1 \
-	"yingcai calendar: DATE: '2025-02-29' is not a date (expected YYYY-MM-DD)" \
+	"yingcai calendar: DATE: '2025-02-29' is not a date: 2025 has no 29 February (2025 is not a leap year)" \
 	$C add-months 2025-02-29 1
 e "a year without a notice" 1 \
 	"yingcai calendar: 2031-01-05 is outside the calendar data (2025-2026): no notice published for that year" \
@@ -129,10 +138,40 @@ e "the day before the data starts" 1 \
 e "counting past the end of the data" 1 \
 	"yingcai calendar: counting 1 working day after 2026-12-31 reaches 2027-01-01, which is outside the calendar data (2025-2026): no notice published for that year" \
 	$C add-working-days 2026-12-31 1
-e "N that is not a number" 1 "yingcai calendar: N: 'x' is not a whole number" \
+e "N that is not a number" 1 \
+	"yingcai calendar: N: 'x' is not a whole number (write it in digits, e.g. 5)" \
 	$C add-working-days 2026-01-05 x
-e "N too large for an int" 1 "yingcai calendar: N: '99999999999' is not a whole number" \
+e "N too large for an int is a whole number past 9999-12-31, not 'not a number'" 1 \
+	"yingcai calendar: 2026-01-05 + 99999999999 months is after 9999-12-31: dates run from 0001-01-01 to 9999-12-31" \
 	$C add-months 2026-01-05 99999999999
+e "a huge negative N for add-months" 1 \
+	"yingcai calendar: 2026-01-05 - 99999999999 months is before 0001-01-01: dates run from 0001-01-01 to 9999-12-31" \
+	$C add-months 2026-01-05 -99999999999
+e "N too large for an int for add-working-days: past the calendar data" 1 \
+	"yingcai calendar: counting 99999999999 working days after 2026-01-05 reaches 2027-01-01, which is outside the calendar data (2025-2026): no notice published for that year" \
+	$C add-working-days 2026-01-05 99999999999
+e "N with more digits than any range needs" 1 \
+	"yingcai calendar: N: '1234567890123456789012' is too large: at most 15 digits" \
+	$C add-months 2026-01-05 1234567890123456789012
+t "N with leading zeros" 2026-02-05 $C add-months 2026-01-05 0000000000000000001
+e "the month of a date that does not exist" 1 \
+	"yingcai calendar: DATE: '2026-13-01' is not a date: there is no month 13" \
+	$C is-working-day 2026-13-01
+e "year 0000" 1 \
+	"yingcai calendar: DATE: '0000-06-01' is not a date: there is no year 0000 (years start at 0001)" \
+	$C add-months 0000-06-01 1
+e "a DATE with control characters and bytes that are not UTF-8: shown escaped" 1 \
+	"yingcai calendar: DATE: '\\u001b[2J\\xFF' is not a date (expected YYYY-MM-DD)" \
+	$C is-working-day $'\e[2J\xff'
+run $C is-working-day $'\e[2J'
+[ "$rc" = 1 ] && [[ "$err" != *$'\e'* ]]
+report $? "no escape character reaches the terminal from a DATE"
+run $C $'\e]0;x\a' 2026-01-05
+[ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"'\u001b]0;x\u0007' is not a calendar command"* ]]
+report $? "an unknown command is shown escaped"
+run $C is-working-day $'--\e' 2026-01-05
+[ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"unknown option '--\u001b'"* ]]
+report $? "an unknown option is shown escaped"
 e "negative N for add-working-days" 1 \
 	"yingcai calendar: N: -3 is negative: add-working-days counts forward (N >= 0)" \
 	$C add-working-days 2026-01-05 -3
@@ -145,6 +184,16 @@ e "add-months before year 1" 1 \
 run $C is-working-day --policy "$tmp/none" 2026-02-14
 [ "$rc" = 1 ] && [ -z "$out" ] && [ -n "$err" ]
 report $? "a missing policy directory is an error (exit 1, message on stderr)"
+
+# an answer that cannot be written is not a success
+if [ -w /dev/full ]; then
+	"$YINGCAI" $C is-working-day 2026-02-14 >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai calendar: writing to standard output failed: No space left on device" ]
+	report $? "is-working-day on a full disk: exit 1 and says so (not exit 0 with the answer lost)"
+	"$YINGCAI" evaluate --json "$tmp/none.json" >/dev/full 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$(grep -c 'writing' "$tmp/err")" = 0 ]
+	report $? "evaluate with nothing written: no message about writing"
+fi
 
 # usage errors: exit 2
 u "no command" $C

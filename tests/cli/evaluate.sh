@@ -175,8 +175,13 @@ bad "a track on a programme without tracks" "$tmp/track.json" \
 variant notrack 's/"programme": "two-zones"/"programme": "zgc"/'
 bad_re "zgc without a track" "$tmp/notrack.json" 'track: zgc needs a track'
 variant early 's/"date": "2025-12-01"/"date": "2025-11-26"/'
-bad_re "no edition in force on the application date" "$tmp/early.json" \
-	'date: no edition of two-zones is in force on 2025-11-26'
+bad "no edition in force on the application date: says when the first starts, and what to do" \
+	"$tmp/early.json" \
+	'5:11: date: no edition of two-zones is in force on 2025-11-26: the first, 2025, is in force from 2025-11-27; check the application date, or name an edition to use (--edition)'
+variant unborn 's/"birth_date": "1984-05-17"/"birth_date": "2025-12-02"/'
+bad "a birth date after the application date says so (not 'the applicant is -1')" \
+	"$tmp/unborn.json" \
+	'8:19: applicant.birth_date: the birth date 2025-12-02 is after the application date 2025-12-01: check both dates'
 variant json 's/"jobs": 420,/"jobs": 420,,/'
 bad_re "invalid JSON" "$tmp/json.json" 'invalid JSON'
 run evaluate "$tmp/json.json"
@@ -513,6 +518,9 @@ bad_re "an unknown judged factor: did you mean" "$tmp/styp.json" \
 printf '\xff\xfe{\0\n\0}\0' >"$tmp/utf16.json"
 bad "a UTF-16 file is named as such" "$tmp/utf16.json" \
 	'1:1: the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8'
+printf '{"format": "yingcai-application/1", "programme": "two-zones", "date": "2025-12-01",\n "applicant": {"name": "\xd5\xc5\xc8\xfd"}}\n' >"$tmp/gbk.json"
+bad "a name saved as GBK: where, and to save the file as UTF-8" "$tmp/gbk.json" \
+	'2:25: applicant.name: invalid JSON: invalid UTF-8 in a string: save the file as UTF-8 (text saved as GBK or Latin-1 must be converted)'
 variant lang 's/"language": "en"/"language": "english"/'
 bad_re "a language that is not an ISO 639-1 code" "$tmp/lang.json" \
 	'documents\[0\]\.language: "english" is not an ISO 639-1 language code \(two letters, e\.g\. "en", "zh", "de"\)$'
@@ -520,5 +528,71 @@ variant esckey 's/"education": "master"/"edu\\u001bcation": "master"/'
 run evaluate "$tmp/esckey.json"
 [ "$rc" = 1 ] && [[ "$err" == *'applicant.edu\u001bcation: unknown field'* ]] && [[ "$err" != *$'\e'* ]]
 report $? "a control character in a key is escaped in the message"
+
+
+# ---- enterprise.uscc is checked as `yingcai check uscc` checks it
+variant usccok 's/"key_entity": true,/"uscc": "91110108551385082Q", "key_entity": true,/'
+run evaluate --json "$tmp/usccok.json"
+[ "$rc" = 0 ] && [ -z "$err" ] && [[ "$out" == *'"total": "82.50"'* ]]
+report $? "a valid enterprise.uscc is accepted"
+variant usccbad 's/"key_entity": true,/"uscc": "91110108551385092Q", "key_entity": true,/'
+bad "a mistyped enterprise.uscc is an input error naming the character" "$tmp/usccbad.json" \
+	'22:13: enterprise.uscc: "91110108551385092Q" is not a unified social credit code: check character is '"'Q'"' but the first 17 characters give '"'R'"': a character was probably mistyped'
+variant usccO 's/"key_entity": true,/"uscc": "91110108O51385082Q", "key_entity": true,/'
+bad "a letter O for a zero in enterprise.uscc" "$tmp/usccO.json" \
+	'22:13: enterprise.uscc: "91110108O51385082Q" is not a unified social credit code: character '"'O'"' at position 9 is not used in codes (the letters I, O, S, V, Z never appear): did you mean the digit 0?'
+{ one_line "$B"; one_line "$tmp/usccbad.json"; one_line "$tmp/usccok.json"; } >"$tmp/uscc.jsonl"
+run evaluate --json "$tmp/uscc.jsonl"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 2 ] && [[ "$err" == "$tmp/uscc.jsonl:2:"*'enterprise.uscc: "91110108551385092Q" is not a unified social credit code'* ]]
+report $? "JSON Lines: a bad enterprise.uscc on line 2, lines 1 and 3 still scored"
+variant usccnull 's/"key_entity": true,/"uscc": null, "key_entity": true,/'
+run evaluate --json "$tmp/usccnull.json"
+[ "$rc" = 0 ] && [ -z "$err" ]
+report $? "enterprise.uscc null is not provided (no error)"
+
+if [ -w /dev/full ]; then
+	"$YINGCAI" evaluate --json "$B" >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai evaluate: writing the results failed: No space left on device" ]
+	report $? "results that cannot be written: exit 1, said once"
+fi
+
+# ---- names typed on the command line, shown in messages
+mkdir -p "$tmp/esc"
+cp "$tmp/esckey.json" "$tmp/esc/"$'a\e[31mb\xff.json'
+run evaluate "$tmp/esc/"$'a\e[31mb\xff.json'
+[ "$rc" = 1 ] && [[ "$err" == "$tmp/esc/"'a\u001b[31mb\xFF.json:'*'applicant.edu\u001bcation: unknown field'* ]] &&
+	[[ "$err" != *$'\e'* ]] && printf '%s' "$err" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+report $? "a file name with an escape and a stray byte: shown escaped in file:line:column"
+run evaluate --json "$tmp/esc/"$'no\e[2J.json' "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] &&
+	[ "$err" = "yingcai evaluate: $tmp/esc/no\u001b[2J.json: No such file or directory" ]
+report $? "a missing file's name is shown escaped; the other file is still scored"
+mkdir -p "$tmp/esc/"$'d\ex'
+run evaluate "$tmp/esc/"$'d\ex'
+[ "$rc" = 1 ] && [[ "$err" == *'d\u001bx: is a directory'* ]] && [[ "$err" != *$'\e'* ]]
+report $? "a directory's name is shown escaped"
+run evaluate --json "" "$B"
+[ "$rc" = 1 ] && [ "$(lines "$out")" = 1 ] &&
+	[ "$err" = "yingcai evaluate: '' (an empty argument) is not a file name: give an application file, or - for standard input" ]
+report $? "an empty FILE argument is named as such (not ': No such file'), the other file scored"
+run_in "$tmp" evaluate --json -
+[ "$rc" = 1 ] && [ -z "$out" ] &&
+	[ "$err" = "yingcai evaluate: standard input is a directory; give the application files in it instead of -" ]
+report $? "standard input that is a directory is named as one (not 'read error')"
+"$YINGCAI" evaluate --json - <&- >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+[ "$rc" = 1 ] && [ -z "$out" ] && [ "$err" = "<stdin>:1:1: read error: the input is closed (bad file descriptor)" ]
+report $? "standard input closed: a read error that says why"
+run evaluate $'--x\e[2J' "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: unknown option --x\u001b[2J"* ]]
+report $? "an unknown option is shown escaped (exit 2)"
+run evaluate --edition $'\e[2J' "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == 'yingcai evaluate: --edition \u001b[2J: no programme has an edition "\u001b[2J"'* ]]
+report $? "an unknown --edition is shown escaped (exit 2)"
+run evaluate --policy= "$B"
+[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == "yingcai evaluate: --policy needs a value"$'\n'* ]]
+report $? "--policy= names the option (not '--policy=')"
+run evaluate --help
+[ "$rc" = 0 ] && [[ "$out" != *"./policy"* ]] && [[ "$out" == *"policy/ directory beside the build"* ]]
+report $? "--help says where the policy directory is looked for (not ./policy)"
 
 [ "$fails" = 0 ]

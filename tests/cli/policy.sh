@@ -71,3 +71,14 @@ out=$("$YINGCAI" calendar is-working-day 2025-10-08 --policy "$tmp/w" 2>&1 >/dev
 check "wage dates out of order with the years are an error" \
 "1 $f:$l24:20: the 2024 wage takes effect on 2024-06-01, before the 2023 wage (2024-07-01, line $l23): a later year's wage takes effect later" \
 "$rc $(printf '%s\n' "$out" | grep -v '^yingcai:')"
+
+# A policy directory that is not there: one message that says where the name
+# came from and how to give another, not "1 error in the policy files".
+out=$("$YINGCAI" evaluate --policy "$tmp/none" "$tmp/x.json" 2>&1 >/dev/null); rc=$?
+check "--policy naming no directory: exit 1, where the name came from, how to fix" \
+"1 yingcai: $tmp/none (given with --policy): no such directory; give the policy directory with --policy DIR or YINGCAI_POLICY=DIR (the policy/ directory of the source tree)" \
+"$rc $out"
+out=$(YINGCAI_POLICY=$tmp/p/two-zones/2025.yaml "$YINGCAI" calendar is-working-day 2025-10-08 2>&1 >/dev/null); rc=$?
+check "\$YINGCAI_POLICY naming a file: exit 1, named as not a directory" \
+"1 yingcai: $tmp/p/two-zones/2025.yaml (from \$YINGCAI_POLICY): not a directory; give the policy directory with --policy DIR or YINGCAI_POLICY=DIR (the policy/ directory of the source tree)" \
+"$rc $out"

@@ -122,6 +122,34 @@ t "--json escapes quotes" 1 \
 run $U --json $'\xff\xfe'
 [ "$rc" = 1 ] && [ "$out" = '{"code":"��","valid":false,"reason":"byte 0xFF at position 1 is not a character codes use (not UTF-8 text): they have only the digits 0-9 and capital letters"}' ]
 report $? "--json replaces bytes that are not UTF-8"
+t "an overlong form is named by its byte, not echoed" 1 \
+	"invalid: byte 0xC0 at position 18 is not a character codes use (not UTF-8 text): they have only the digits 0-9 and capital letters" \
+	$U $'91350100M000100Y4\xc0\x80'
+run $U --json $'a\xed\xa0\x80'
+[ "$rc" = 1 ] && [ "$out" = '{"code":"a���","valid":false,"reason":"byte 0xED at position 2 is not a character codes use (not UTF-8 text): they have only the digits 0-9 and capital letters"}' ]
+report $? "--json replaces a surrogate (not UTF-8) so the line stays UTF-8"
+run check $'\e[2Jx'
+[ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"'\u001b[2Jx' is not something check can check"* ]]
+report $? "an unknown check is shown escaped"
+run $U $'--\e[2J' 91350100M000100Y43
+[ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"unknown option '--\u001b[2J'"* ]]
+report $? "an unknown option is shown escaped"
+run $'\e[2J'
+[ "$rc" = 2 ] && [[ "$err" != *$'\e'* ]] && [[ "$err" == *"yingcai: '\u001b[2J' is not a command"* ]]
+report $? "an unknown command of yingcai is shown escaped"
+
+# an answer that cannot be written is not a success
+if [ -w /dev/full ]; then
+	"$YINGCAI" $U 91350100M000100Y43 >/dev/full 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai check: writing to standard output failed: No space left on device" ]
+	report $? "check uscc on a full disk: exit 1 and says so (not exit 0 with the answer lost)"
+	"$YINGCAI" --help >/dev/full 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err")
+	[ "$rc" = 1 ] && [ "$err" = "yingcai: writing to standard output failed: No space left on device" ]
+	report $? "yingcai --help on a full disk: exit 1"
+fi
+"$YINGCAI" $U 91350100M000100Y43 >&- 2>"$tmp/err"; rc=$?; out=""; err=$(cat "$tmp/err")
+[ "$rc" = 1 ] && [[ "$err" == "yingcai check: writing to standard output failed: "* ]]
+report $? "check uscc with standard output closed: exit 1 and says so"
 
 # usage errors: exit 2
 u "no check named" check

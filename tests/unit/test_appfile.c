@@ -524,7 +524,13 @@ static void dates_and_months(void **state)
 	       "\"date\": 20251201}", "2025", "date",
 	       "expected a date \"YYYY-MM-DD\", got 20251201");
 	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"1984-5-17\"}}", "\"1984",
-	       "applicant.birth_date", "\"1984-5-17\" is not a date (expected YYYY-MM-DD)");
+	       "applicant.birth_date",
+	       "\"1984-5-17\" is not a date in the form YYYY-MM-DD: write \"1984-05-17\"");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"1984/05/17\"}}", "\"1984",
+	       "applicant.birth_date",
+	       "\"1984/05/17\" is not a date in the form YYYY-MM-DD: write \"1984-05-17\"");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"17.05.1984\"}}", "\"17.05",
+	       "applicant.birth_date", "\"17.05.1984\" is not a date (expected YYYY-MM-DD)");
 	bad_at(HEAD ", \"applicant\": {\"resume\": [{\"from\": \"2020-13\", \"to\": \"present\"}]}}",
 	       "\"2020-13", "applicant.resume[0].from",
 	       "\"2020-13\" is not a month: there is no month 13");
@@ -553,7 +559,8 @@ static void strings_and_escapes(void **state)
 	bad_at(HEAD ", \"applicant\": {\"name\": \"\\ud83d x\"}}", "\\ud83d", "applicant.name",
 	       "invalid JSON: invalid \\u escape or unpaired surrogate in a string");
 	bad_at(HEAD ", \"applicant\": {\"name\": \"caf\xe9\"}}", "\xe9", "applicant.name",
-	       "invalid JSON: invalid UTF-8 in a string");
+	       "invalid JSON: invalid UTF-8 in a string: save the file as UTF-8 (text saved "
+	       "as GBK or Latin-1 must be converted)");
 	/* at the escape itself, not at the string's opening quote */
 	bad_at(HEAD ", \"applicant\": {\"name\": \"a\\\\u0000\\u0000b\"}}", "\\u0000b",
 	       "applicant.name", "a string must not contain \\u0000");

@@ -155,6 +155,25 @@ static void shown_text_escapes_controls(void **state)
 	strbuf_release(&sb);
 }
 
+/* An argument or a file name in a message: controls as \uXXXX, and bytes
+ * that are not UTF-8 (overlong forms, surrogates, stray bytes, a cut
+ * character) as \xNN, so the message is UTF-8 text. */
+static void shown_arg_escapes_controls_and_bytes(void **state)
+{
+	struct strbuf sb = STRBUF_INIT(1024);
+	(void)state;
+
+	strbuf_add_shown_arg(&sb, "a\x1b[2J\xff\xc0\x80\xed\xa0\x80\xe5\xbc\xa0\xf4\x90\x80\x80"
+			     "\xe2\x80\xae" "b\xe5\xbc");
+	assert_string_equal(sb.buf, "a\\u001b[2J\\xFF\\xC0\\x80\\xED\\xA0\\x80\xe5\xbc\xa0"
+			    "\\xF4\\x90\\x80\\x80\\u202eb\\xE5\\xBC");
+	assert_int_equal(strbuf_utf8_len("\xf0\x9f\x98\x80", 4), 4);
+	assert_int_equal(strbuf_utf8_len("\xf0\x9f\x98", 3), 0);
+	assert_int_equal(strbuf_utf8_len("\xc1\xbf", 2), 0);
+	assert_int_equal(strbuf_utf8_len("", 0), 0);
+	strbuf_release(&sb);
+}
+
 /* A value in a message: JSON-quoted, and every control character, C1 and
  * bidirectional ones too, as \uXXXX. */
 static void json_quoted_escapes_every_control(void **state)
@@ -208,6 +227,7 @@ int main(void)
 		cmocka_unit_test(json_escaping_keeps_utf8_and_high_bytes),
 		cmocka_unit_test(json_escaping_latches_at_the_cap),
 		cmocka_unit_test(shown_text_escapes_controls),
+		cmocka_unit_test(shown_arg_escapes_controls_and_bytes),
 		cmocka_unit_test(json_quoted_escapes_every_control),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

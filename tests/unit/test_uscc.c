@@ -143,6 +143,11 @@ static void test_non_ascii(void **state)
 	/* a broken UTF-8 sequence is named by its byte */
 	assert_contains(reason("\xff" "1110108551385082Q", USCC_NON_ASCII), "0xFF");
 	assert_contains(reason("91110108551385082\xe3", USCC_NON_ASCII), "0xE3");
+	/* an overlong form, a surrogate and a code point past U+10FFFF are not
+	 * UTF-8 either: named by their first byte, never echoed raw */
+	assert_contains(reason("\xc0\x80" "110108551385082Q", USCC_NON_ASCII), "byte 0xC0");
+	assert_contains(reason("\xed\xa0\x80" "10108551385082Q", USCC_NON_ASCII), "byte 0xED");
+	assert_contains(reason("\xf4\x90\x80\x80" "0108551385082Q", USCC_NON_ASCII), "byte 0xF4");
 }
 
 static void test_lower_case(void **state)
