@@ -70,7 +70,8 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 			return 1;
 		}
 		if (!v) {
-			fprintf(stderr, "yingcai serve: %s needs a value (or is not an option)\n", o);
+			fprintf(stderr, "yingcai serve: '%s' needs a value (or is not an option)\n",
+				cli_shown(o));
 			return -1;
 		}
 		i++;
@@ -88,7 +89,7 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 				return -1;
 			}
 		} else {
-			fprintf(stderr, "yingcai serve: unknown option %s\n", o);
+			fprintf(stderr, "yingcai serve: unknown option '%s'\n", cli_shown(o));
 			return -1;
 		}
 	}

@@ -45,6 +45,14 @@ for cmd in evaluate calendar check "check uscc" routes; do
 		[[ "$err" == *"usage: yingcai"* ]]
 	report $? "yingcai $cmd --no-such-option: exit 2, the option named, the usage"
 done
+# serve: an option is checked before anything starts; one typed with an
+# escape sequence is named escaped (no raw ESC reaches the terminal)
+run serve --no-such-option value
+[ "$rc" = 2 ] && [[ "$err" == *"unknown option '--no-such-option'"* ]] && [ ! -e var ]
+report $? "yingcai serve --no-such-option: exit 2, the option named, nothing started"
+run serve $'--bad\e[31m'
+[ "$rc" = 2 ] && [[ "$err" == *'--bad\u001b[31m'* ]] && [[ "$err" != *$'\e'* ]]
+report $? "yingcai serve with an escape sequence in an option: named escaped"
 run routes --json extra
 [ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == *"'extra'"* ]]
 report $? "yingcai routes with an extra argument: exit 2, the argument named"
