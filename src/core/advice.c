@@ -1,8 +1,9 @@
 /* advice.c - see advice.h.
  *
  * A candidate is a bracket or choice factor (or sub-factor) whose input is
- * advisable; its options are its levels worth more points than it has now,
- * by points ascending.  A set of changes (candidate -> new points) is
+ * advisable and that has a level worth more points than it has now; its
+ * options are those levels, by points ascending, one per number of points
+ * (the factor's `rising` levels, sorted when the policy loads).  A set of changes (candidate -> new points) is
  * evaluated as score.c builds a card: every factor keeps its points unless
  * changed, a sum is the sum of its sub-factors capped at its maximum, a
  * part is the sum of its factors, and the total is score_weighted_total()
@@ -39,10 +40,9 @@
 /* Without pruning (a negative weight, which no published policy has),
  * combinations are searched only up to this size. */
 #define MAX_COMBO_UNPRUNED 3
-/* Candidates and options that fit on the stack; a track with more factors
- * than that (the policies have about 20) takes its scratch from the arena. */
+/* Candidates that fit on the stack; a track with more factors than that
+ * (the policies have about 20) takes its scratch from the arena. */
 #define STACK_CANDS 32
-#define STACK_OPTS 160
 
 struct cand {
 	size_t part;       /* index in sc->parts */
@@ -50,8 +50,10 @@ struct cand {
 	const struct factor_result *r;
 	const struct factor_result *sum; /* the sum factor it is a sub-factor of, or NULL */
 	points_t sum_raw;                /* that sum's sub-factors added, before its cap */
-	const struct level **opts; /* levels worth more than now, points ascending */
-	size_t nopts;
+	const struct level *const *opts; /* levels worth more than now, points
+					  * ascending, distinct (a suffix of the
+					  * factor's `rising`) */
+	size_t nopts; /* at least 1 */
 };
 
 /* One change of a set: candidate k to `points`. */
@@ -70,7 +72,6 @@ struct ctx {
 	int64_t reach;      /* the least weighted sum whose total reaches the threshold */
 	struct cand *cands; /* room for the track's nleaves */
 	size_t ncands, room;
-	size_t nlevels;     /* levels of the candidates' factors: room for their options */
 	size_t part;        /* scan: the part it is in, and its weight */
 	int64_t weight;
 	/* the judged factors that can still bring points (scan) */
@@ -154,15 +155,24 @@ static int64_t set_weighted(const struct ctx *c, const struct change *ch, size_t
 
 /* ---- one walk of the card ---- */
 
+/* add_cand: r (a sub-factor of `sum`, or NULL) as a candidate, unless it
+ * is at its best level already: no change of it can gain. */
 static void add_cand(struct ctx *c, const struct factor_result *r,
 		const struct factor_result *sum)
 {
+	const struct factor *fac = r->factor;
+	size_t first = fac->nrising;
+
 	if (c->ncands == c->room)
 		return; /* a track whose nleaves was not derived (policy.h) */
+	while (first > 0 && fac->rising[first - 1]->points > r->points)
+		first--;
+	if (first == fac->nrising)
+		return;
 	c->cands[c->ncands++] = (struct cand){
 		.part = c->part, .weight = c->weight, .r = r, .sum = sum,
+		.opts = fac->rising + first, .nopts = fac->nrising - first,
 	};
-	c->nlevels += r->factor->nlevels;
 }
 
 /* visit: a result that is not a sum (a sub-factor of `sum`, or NULL), in
@@ -236,64 +246,11 @@ static void scan(struct ctx *c)
 	}
 }
 
-/* ---- candidates' options ---- */
-
-/* options: the levels of k->r worth more than it has now, points ascending
- * (stable, so among equal points the policy's order holds), into k->opts,
- * which has room for all its factor's levels. */
-static void options(struct cand *k)
-{
-	const struct factor *fac = k->r->factor;
-
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		size_t j;
-
-		if (l->points <= k->r->points)
-			continue;
-		j = k->nopts++;
-		while (j > 0 && k->opts[j - 1]->points > l->points) {
-			k->opts[j] = k->opts[j - 1];
-			j--;
-		}
-		k->opts[j] = l;
-	}
-}
-
-/* all_options: every candidate's options, in pool (room for c->nlevels);
- * the candidates already at their best level, which have none, leave the
- * list (the others keep their order): no change of theirs can gain. */
-static void all_options(struct ctx *c, const struct level **pool)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->ncands; i++) {
-		struct cand *k = &c->cands[i];
-
-		k->opts = pool;
-		pool += k->r->factor->nlevels;
-		options(k);
-		if (k->nopts)
-			c->cands[n++] = *k;
-	}
-	c->ncands = n;
-}
-
-/* best_level: the first level of k's factor with the most points, if it
- * is worth more than k has now, or NULL: the first of its options (sorted
- * stably) with the most points, without sorting them. */
+/* best_level: the first level of k's factor with the most points (it
+ * is worth more than k has now). */
 static const struct level *best_level(const struct cand *k)
 {
-	const struct factor *fac = k->r->factor;
-	const struct level *best = NULL;
-
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-
-		if (l->points > k->r->points && (!best || l->points > best->points))
-			best = l;
-	}
-	return best;
+	return k->opts[k->nopts - 1];
 }
 
 /* ---- items ---- */
@@ -416,7 +373,7 @@ static bool prepare_prune(const struct ctx *c, int64_t *top, size_t most)
 			return false;
 	for (size_t i = c->ncands; i-- > 0;) {
 		const struct cand *k = &c->cands[i];
-		int64_t g = k->nopts ? raw_gain(k, k->opts[k->nopts - 1]->points) : 0;
+		int64_t g = raw_gain(k, best_level(k)->points);
 
 		/* keep the `most` largest gains from i on, largest first */
 		for (size_t m = 0; m < most; m++) {
@@ -461,9 +418,8 @@ static bool leaf(const struct ctx *c, struct search *s)
 
 /* search: every choice of s->k candidates after `from` and one option each;
  * keeps the reaching choice with the least total gain (the first on ties).
- * Gains grow with points, so an option with the points of the one before
- * adds nothing new, and once the last factor's option reaches, its higher
- * options only gain more. */
+ * Gains grow with points, so once the last factor's option reaches, its
+ * higher options only gain more. */
 static void search(const struct ctx *c, struct search *s, size_t depth, size_t from,
 		int64_t weighted)
 {
@@ -485,8 +441,6 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 		for (size_t o = 0; o < k->nopts; o++) {
 			int64_t w = weighted + raw_gain(k, k->opts[o]->points);
 
-			if (o > 0 && k->opts[o]->points == k->opts[o - 1]->points)
-				continue;
 			if (top && w + rest < reach)
 				continue; /* a higher option may */
 			if (*s->budget == 0)
@@ -542,7 +496,7 @@ static void best_each(struct ctx *c)
 		const struct cand *k = &c->cands[i];
 		const struct level *l = best_level(k);
 
-		if (!l || delta(k, l->points) <= 0)
+		if (delta(k, l->points) <= 0)
 			continue;
 		add_item(c, k, l, false, true);
 	}
@@ -550,16 +504,11 @@ static void best_each(struct ctx *c)
 
 static bool advise_failing(struct ctx *c)
 {
-	const struct level *opts_stack[STACK_OPTS], **pool = opts_stack;
 	int64_t top_stack[(STACK_CANDS + 1) * MAX_COMBO], *top = top_stack;
 
-	if (c->nlevels > STACK_OPTS &&
-	    !(pool = arena_array(c->a, c->nlevels, sizeof *pool)))
-		return false;
 	if (c->ncands > STACK_CANDS &&
 	    !(top = arena_array(c->a, (c->ncands + 1) * MAX_COMBO, sizeof *top)))
 		return false;
-	all_options(c, pool);
 	if (!singles(c) && !combination(c, top))
 		best_each(c);
 	return true;
@@ -579,12 +528,9 @@ static void advise_provide(struct ctx *c)
 {
 	for (size_t i = 0; i < c->ncands; i++) {
 		const struct cand *k = &c->cands[i];
-		const struct level *l;
 
-		if (k->r->state != FSTATE_NOT_PROVIDED || !(l = best_level(k)) ||
-		    !fact_missing(c, k->r->factor))
-			continue;
-		add_item(c, k, l, true, true);
+		if (k->r->state == FSTATE_NOT_PROVIDED && fact_missing(c, k->r->factor))
+			add_item(c, k, best_level(k), true, true);
 	}
 }
 
