@@ -50,16 +50,13 @@ struct cand {
 	const struct factor_result *r;
 	const struct factor_result *sum; /* the sum factor it is a sub-factor of, or NULL */
 	points_t sum_raw;                /* that sum's sub-factors added, before its cap */
+	struct cand *lead; /* the sum's first candidate, which keeps ... */
+	points_t gained;   /* ... (search) what the sum's sub-factors changed in
+			    * the set being tried gain together, before the cap */
 	const struct level *const *opts; /* levels worth more than now, points
 					  * ascending, distinct (a suffix of the
 					  * factor's `rising`) */
 	size_t nopts; /* at least 1 */
-};
-
-/* One change of a set: candidate k to `points`. */
-struct change {
-	const struct cand *k;
-	points_t points;
 };
 
 struct ctx {
@@ -122,35 +119,38 @@ static int64_t least_reaching(points_t t)
 	return x;
 }
 
-/* set_weighted: the weighted sum with the changes ch[0..n) (distinct
- * candidates). */
-static int64_t set_weighted(const struct ctx *c, const struct change *ch, size_t n)
+/* sum_move: what k's sum moves its part by when its changed sub-factors
+ * gain `gained` points together before the cap (0: none is changed). */
+static points_t sum_move(const struct cand *k, points_t gained)
 {
-	int64_t w = c->weighted;
+	points_t raw = k->sum_raw + gained;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct cand *k = ch[i].k;
-		points_t raw;
-		size_t j;
+	if (gained == 0)
+		return 0;
+	if (raw > k->sum->factor->max)
+		raw = k->sum->factor->max;
+	return raw - k->sum->points;
+}
 
-		if (!k->sum) {
-			w += k->weight * (ch[i].points - k->r->points);
-			continue;
-		}
-		/* A sum moves once, by all its changed sub-factors, capped. */
-		for (j = 0; j < i && ch[j].k->sum != k->sum; j++)
-			;
-		if (j < i)
-			continue;
-		raw = k->sum_raw;
-		for (j = i; j < n; j++)
-			if (ch[j].k->sum == k->sum)
-				raw += ch[j].points - ch[j].k->r->points;
-		if (raw > k->sum->factor->max)
-			raw = k->sum->factor->max;
-		w += k->weight * (raw - k->sum->points);
-	}
-	return w;
+/* take: candidate k gains `gain` (> 0) points in the set being tried, as
+ * well as the changes taken before it; returns what that moves its part
+ * by.  A sum moves once, by all its changed sub-factors, capped: the gains
+ * taken so far are kept on its lead.  untake() undoes it. */
+static points_t take(const struct cand *k, points_t gain)
+{
+	points_t before;
+
+	if (!k->lead)
+		return gain;
+	before = sum_move(k, k->lead->gained);
+	k->lead->gained += gain;
+	return sum_move(k, k->lead->gained) - before;
+}
+
+static void untake(const struct cand *k, points_t gain)
+{
+	if (k->lead)
+		k->lead->gained -= gain;
 }
 
 /* ---- one walk of the card ---- */
@@ -214,6 +214,7 @@ static points_t visit_sum(struct ctx *c, const struct factor_result *r)
 {
 	size_t first = c->ncands;
 	points_t raw = 0, raised = 0;
+	struct cand *lead = NULL;
 
 	for (size_t i = 0; i < r->nsubs; i++) {
 		const struct factor_result *s = &r->subs[i];
@@ -221,9 +222,15 @@ static points_t visit_sum(struct ctx *c, const struct factor_result *r)
 		raw += s->points;
 		raised += s->factor->kind == FACTOR_SUM ? visit_sum(c, s) : visit(c, s, r);
 	}
-	for (size_t k = first; k < c->ncands; k++)
-		if (c->cands[k].sum == r)
-			c->cands[k].sum_raw = raw;
+	for (size_t k = first; k < c->ncands; k++) {
+		struct cand *k0 = &c->cands[k];
+
+		if (k0->sum != r)
+			continue;
+		k0->sum_raw = raw;
+		k0->lead = lead ? lead : k0;
+		lead = k0->lead;
+	}
 	return raised < r->factor->max ? raised : r->factor->max;
 }
 
@@ -323,13 +330,13 @@ static bool singles(struct ctx *c)
 
 struct search {
 	size_t k;                     /* factors in a combination */
-	struct change ch[MAX_COMBO];
-	const struct level *lv[MAX_COMBO];
+	const struct cand *pick[MAX_COMBO]; /* the set being tried: these */
+	const struct level *lv[MAX_COMBO];  /* to these levels */
 	bool found;
 	bool done;                    /* found at the threshold itself: none gains less */
 	int64_t weighted;             /* of the best set found */
 	points_t total;               /* its total, total_of(weighted) */
-	struct change best_ch[MAX_COMBO];
+	const struct cand *best_pick[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
 	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
 	 * most m candidates from i on can add to the weighted sum. */
@@ -395,18 +402,17 @@ static int64_t most(const int64_t *top, size_t ncands, size_t i, size_t m)
 	return m == 0 || i >= ncands ? 0 : top[i * MAX_COMBO + m - 1];
 }
 
-/* leaf: whether the choice in s reaches; keeps it when it gains least. */
-static bool leaf(const struct ctx *c, struct search *s)
+/* leaf: whether the choice in s, whose weighted sum is w, reaches; keeps
+ * it when it gains least. */
+static bool leaf(const struct ctx *c, struct search *s, int64_t w)
 {
-	int64_t w = set_weighted(c, s->ch, s->k);
-
 	if (w < c->reach)
 		return false;
 	if (!s->found || total_of(w) < s->total) {
 		s->found = true;
 		s->weighted = w;
 		s->total = total_of(w);
-		memcpy(s->best_ch, s->ch, sizeof s->ch);
+		memcpy(s->best_pick, s->pick, sizeof s->pick);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
 		/* exactly the threshold: no set reaches with less, and on ties
 		 * the first is kept, so the rest cannot change the answer (many
@@ -419,9 +425,12 @@ static bool leaf(const struct ctx *c, struct search *s)
 /* search: every choice of s->k candidates after `from` and one option each;
  * keeps the reaching choice with the least total gain (the first on ties).
  * Gains grow with points, so once the last factor's option reaches, its
- * higher options only gain more. */
+ * higher options only gain more.  `weighted` is the weighted sum with the
+ * choices made so far without the caps of sums (what the bound adds to),
+ * `exact` the same with them (take()), so a set is judged without adding
+ * its changes up again. */
 static void search(const struct ctx *c, struct search *s, size_t depth, size_t from,
-		int64_t weighted)
+		int64_t weighted, int64_t exact)
 {
 	size_t after = s->k - depth - 1; /* choices still to make after this one */
 	/* in locals: the stores into s below would make them loads again */
@@ -439,21 +448,24 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 			rest = most(top, n, i + 1, after);
 		}
 		for (size_t o = 0; o < k->nopts; o++) {
-			int64_t w = weighted + raw_gain(k, k->opts[o]->points);
+			points_t gain = k->opts[o]->points - k->r->points;
+			int64_t w = weighted + k->weight * gain, x;
+			bool reached = false;
 
 			if (top && w + rest < reach)
 				continue; /* a higher option may */
 			if (*s->budget == 0)
 				return;
 			--*s->budget;
-			s->ch[depth].k = k;
-			s->ch[depth].points = k->opts[o]->points;
+			s->pick[depth] = k;
 			s->lv[depth] = k->opts[o];
+			x = exact + k->weight * take(k, gain);
 			if (depth + 1 < s->k)
-				search(c, s, depth + 1, i + 1, w);
-			else if (leaf(c, s))
-				break;
-			if (s->done)
+				search(c, s, depth + 1, i + 1, w, x);
+			else
+				reached = leaf(c, s, x);
+			untake(k, gain);
+			if (reached || s->done)
 				break;
 		}
 	}
@@ -465,25 +477,24 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
-	struct search s = {0};
 	/* no combination has more changes than there are candidates */
 	size_t most = c->ncands < MAX_COMBO ? c->ncands : MAX_COMBO;
 	bool prune = prepare_prune(c, top, most);
 	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED, budget = SEARCH_BUDGET;
+	/* the sets tried are written before they are read */
+	struct search s = {.top = prune ? top : NULL, .budget = &budget};
 
 	for (size_t k = 2; k <= most_changes && k <= c->ncands && budget; k++) {
-		memset(&s, 0, sizeof s);
 		s.k = k;
-		s.top = prune ? top : NULL;
-		s.budget = &budget;
-		search(c, &s, 0, 0, c->weighted);
+		s.found = s.done = false;
+		search(c, &s, 0, 0, c->weighted, c->weighted);
 		if (s.found || !budget)
 			break;
 	}
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)
-		add_item(c, s.best_ch[i].k, s.best_lv[i], false, false);
+		add_item(c, s.best_pick[i], s.best_lv[i], false, false);
 	out->combination = true;
 	out->combined_gain = total_of(s.weighted) - c->base;
 	return true;
