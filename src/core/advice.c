@@ -1,8 +1,9 @@
 /* advice.c - see advice.h.
  *
  * A candidate is a bracket or choice factor (or sub-factor) whose input is
- * advisable; its options are its levels worth more points than it has now,
- * by points ascending.  A set of changes (candidate -> new points) is
+ * advisable and that has a level worth more points than it has now; its
+ * options are those levels, by points ascending, one per number of points
+ * (the factor's `rising` levels, sorted when the policy loads).  A set of changes (candidate -> new points) is
  * evaluated as score.c builds a card: every factor keeps its points unless
  * changed, a sum is the sum of its sub-factors capped at its maximum, a
  * part is the sum of its factors, and the total is score_weighted_total()
@@ -39,10 +40,9 @@
 /* Without pruning (a negative weight, which no published policy has),
  * combinations are searched only up to this size. */
 #define MAX_COMBO_UNPRUNED 3
-/* Candidates and options that fit on the stack; a track with more factors
- * than that (the policies have about 20) takes its scratch from the arena. */
+/* Candidates that fit on the stack; a track with more factors than that
+ * (the policies have about 20) takes its scratch from the arena. */
 #define STACK_CANDS 32
-#define STACK_OPTS 160
 
 struct cand {
 	size_t part;       /* index in sc->parts */
@@ -50,14 +50,13 @@ struct cand {
 	const struct factor_result *r;
 	const struct factor_result *sum; /* the sum factor it is a sub-factor of, or NULL */
 	points_t sum_raw;                /* that sum's sub-factors added, before its cap */
-	const struct level **opts; /* levels worth more than now, points ascending */
-	size_t nopts;
-};
-
-/* One change of a set: candidate k to `points`. */
-struct change {
-	const struct cand *k;
-	points_t points;
+	struct cand *lead; /* the sum's first candidate, which keeps ... */
+	points_t gained;   /* ... (search) what the sum's sub-factors changed in
+			    * the set being tried gain together, before the cap */
+	const struct level *const *opts; /* levels worth more than now, points
+					  * ascending, distinct (a suffix of the
+					  * factor's `rising`) */
+	size_t nopts; /* at least 1 */
 };
 
 struct ctx {
@@ -70,7 +69,6 @@ struct ctx {
 	int64_t reach;      /* the least weighted sum whose total reaches the threshold */
 	struct cand *cands; /* room for the track's nleaves */
 	size_t ncands, room;
-	size_t nlevels;     /* levels of the candidates' factors: room for their options */
 	size_t part;        /* scan: the part it is in, and its weight */
 	int64_t weight;
 	/* the judged factors that can still bring points (scan) */
@@ -121,48 +119,60 @@ static int64_t least_reaching(points_t t)
 	return x;
 }
 
-/* set_weighted: the weighted sum with the changes ch[0..n) (distinct
- * candidates). */
-static int64_t set_weighted(const struct ctx *c, const struct change *ch, size_t n)
+/* sum_move: what k's sum moves its part by when its changed sub-factors
+ * gain `gained` points together before the cap (0: none is changed). */
+static points_t sum_move(const struct cand *k, points_t gained)
 {
-	int64_t w = c->weighted;
+	points_t raw = k->sum_raw + gained;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct cand *k = ch[i].k;
-		points_t raw;
-		size_t j;
+	if (gained == 0)
+		return 0;
+	if (raw > k->sum->factor->max)
+		raw = k->sum->factor->max;
+	return raw - k->sum->points;
+}
 
-		if (!k->sum) {
-			w += k->weight * (ch[i].points - k->r->points);
-			continue;
-		}
-		/* A sum moves once, by all its changed sub-factors, capped. */
-		for (j = 0; j < i && ch[j].k->sum != k->sum; j++)
-			;
-		if (j < i)
-			continue;
-		raw = k->sum_raw;
-		for (j = i; j < n; j++)
-			if (ch[j].k->sum == k->sum)
-				raw += ch[j].points - ch[j].k->r->points;
-		if (raw > k->sum->factor->max)
-			raw = k->sum->factor->max;
-		w += k->weight * (raw - k->sum->points);
-	}
-	return w;
+/* take: candidate k gains `gain` (> 0) points in the set being tried, as
+ * well as the changes taken before it; returns what that moves its part
+ * by.  A sum moves once, by all its changed sub-factors, capped: the gains
+ * taken so far are kept on its lead.  untake() undoes it. */
+static points_t take(const struct cand *k, points_t gain)
+{
+	points_t before;
+
+	if (!k->lead)
+		return gain;
+	before = sum_move(k, k->lead->gained);
+	k->lead->gained += gain;
+	return sum_move(k, k->lead->gained) - before;
+}
+
+static void untake(const struct cand *k, points_t gain)
+{
+	if (k->lead)
+		k->lead->gained -= gain;
 }
 
 /* ---- one walk of the card ---- */
 
+/* add_cand: r (a sub-factor of `sum`, or NULL) as a candidate, unless it
+ * is at its best level already: no change of it can gain. */
 static void add_cand(struct ctx *c, const struct factor_result *r,
 		const struct factor_result *sum)
 {
+	const struct factor *fac = r->factor;
+	size_t first = fac->nrising;
+
 	if (c->ncands == c->room)
 		return; /* a track whose nleaves was not derived (policy.h) */
+	while (first > 0 && fac->rising[first - 1]->points > r->points)
+		first--;
+	if (first == fac->nrising)
+		return;
 	c->cands[c->ncands++] = (struct cand){
 		.part = c->part, .weight = c->weight, .r = r, .sum = sum,
+		.opts = fac->rising + first, .nopts = fac->nrising - first,
 	};
-	c->nlevels += r->factor->nlevels;
 }
 
 /* visit: a result that is not a sum (a sub-factor of `sum`, or NULL), in
@@ -204,6 +214,7 @@ static points_t visit_sum(struct ctx *c, const struct factor_result *r)
 {
 	size_t first = c->ncands;
 	points_t raw = 0, raised = 0;
+	struct cand *lead = NULL;
 
 	for (size_t i = 0; i < r->nsubs; i++) {
 		const struct factor_result *s = &r->subs[i];
@@ -211,9 +222,15 @@ static points_t visit_sum(struct ctx *c, const struct factor_result *r)
 		raw += s->points;
 		raised += s->factor->kind == FACTOR_SUM ? visit_sum(c, s) : visit(c, s, r);
 	}
-	for (size_t k = first; k < c->ncands; k++)
-		if (c->cands[k].sum == r)
-			c->cands[k].sum_raw = raw;
+	for (size_t k = first; k < c->ncands; k++) {
+		struct cand *k0 = &c->cands[k];
+
+		if (k0->sum != r)
+			continue;
+		k0->sum_raw = raw;
+		k0->lead = lead ? lead : k0;
+		lead = k0->lead;
+	}
 	return raised < r->factor->max ? raised : r->factor->max;
 }
 
@@ -236,64 +253,11 @@ static void scan(struct ctx *c)
 	}
 }
 
-/* ---- candidates' options ---- */
-
-/* options: the levels of k->r worth more than it has now, points ascending
- * (stable, so among equal points the policy's order holds), into k->opts,
- * which has room for all its factor's levels. */
-static void options(struct cand *k)
-{
-	const struct factor *fac = k->r->factor;
-
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-		size_t j;
-
-		if (l->points <= k->r->points)
-			continue;
-		j = k->nopts++;
-		while (j > 0 && k->opts[j - 1]->points > l->points) {
-			k->opts[j] = k->opts[j - 1];
-			j--;
-		}
-		k->opts[j] = l;
-	}
-}
-
-/* all_options: every candidate's options, in pool (room for c->nlevels);
- * the candidates already at their best level, which have none, leave the
- * list (the others keep their order): no change of theirs can gain. */
-static void all_options(struct ctx *c, const struct level **pool)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->ncands; i++) {
-		struct cand *k = &c->cands[i];
-
-		k->opts = pool;
-		pool += k->r->factor->nlevels;
-		options(k);
-		if (k->nopts)
-			c->cands[n++] = *k;
-	}
-	c->ncands = n;
-}
-
-/* best_level: the first level of k's factor with the most points, if it
- * is worth more than k has now, or NULL: the first of its options (sorted
- * stably) with the most points, without sorting them. */
+/* best_level: the first level of k's factor with the most points (it
+ * is worth more than k has now). */
 static const struct level *best_level(const struct cand *k)
 {
-	const struct factor *fac = k->r->factor;
-	const struct level *best = NULL;
-
-	for (size_t i = 0; i < fac->nlevels; i++) {
-		const struct level *l = &fac->levels[i];
-
-		if (l->points > k->r->points && (!best || l->points > best->points))
-			best = l;
-	}
-	return best;
+	return k->opts[k->nopts - 1];
 }
 
 /* ---- items ---- */
@@ -366,13 +330,13 @@ static bool singles(struct ctx *c)
 
 struct search {
 	size_t k;                     /* factors in a combination */
-	struct change ch[MAX_COMBO];
-	const struct level *lv[MAX_COMBO];
+	const struct cand *pick[MAX_COMBO]; /* the set being tried: these */
+	const struct level *lv[MAX_COMBO];  /* to these levels */
 	bool found;
 	bool done;                    /* found at the threshold itself: none gains less */
 	int64_t weighted;             /* of the best set found */
 	points_t total;               /* its total, total_of(weighted) */
-	struct change best_ch[MAX_COMBO];
+	const struct cand *best_pick[MAX_COMBO];
 	const struct level *best_lv[MAX_COMBO];
 	/* Pruning (the bound below): top[i * MAX_COMBO + m - 1] is the
 	 * most m candidates from i on can add to the weighted sum. */
@@ -416,7 +380,7 @@ static bool prepare_prune(const struct ctx *c, int64_t *top, size_t most)
 			return false;
 	for (size_t i = c->ncands; i-- > 0;) {
 		const struct cand *k = &c->cands[i];
-		int64_t g = k->nopts ? raw_gain(k, k->opts[k->nopts - 1]->points) : 0;
+		int64_t g = raw_gain(k, best_level(k)->points);
 
 		/* keep the `most` largest gains from i on, largest first */
 		for (size_t m = 0; m < most; m++) {
@@ -438,18 +402,17 @@ static int64_t most(const int64_t *top, size_t ncands, size_t i, size_t m)
 	return m == 0 || i >= ncands ? 0 : top[i * MAX_COMBO + m - 1];
 }
 
-/* leaf: whether the choice in s reaches; keeps it when it gains least. */
-static bool leaf(const struct ctx *c, struct search *s)
+/* leaf: whether the choice in s, whose weighted sum is w, reaches; keeps
+ * it when it gains least. */
+static bool leaf(const struct ctx *c, struct search *s, int64_t w)
 {
-	int64_t w = set_weighted(c, s->ch, s->k);
-
 	if (w < c->reach)
 		return false;
 	if (!s->found || total_of(w) < s->total) {
 		s->found = true;
 		s->weighted = w;
 		s->total = total_of(w);
-		memcpy(s->best_ch, s->ch, sizeof s->ch);
+		memcpy(s->best_pick, s->pick, sizeof s->pick);
 		memcpy(s->best_lv, s->lv, sizeof s->lv);
 		/* exactly the threshold: no set reaches with less, and on ties
 		 * the first is kept, so the rest cannot change the answer (many
@@ -461,11 +424,13 @@ static bool leaf(const struct ctx *c, struct search *s)
 
 /* search: every choice of s->k candidates after `from` and one option each;
  * keeps the reaching choice with the least total gain (the first on ties).
- * Gains grow with points, so an option with the points of the one before
- * adds nothing new, and once the last factor's option reaches, its higher
- * options only gain more. */
+ * Gains grow with points, so once the last factor's option reaches, its
+ * higher options only gain more.  `weighted` is the weighted sum with the
+ * choices made so far without the caps of sums (what the bound adds to),
+ * `exact` the same with them (take()), so a set is judged without adding
+ * its changes up again. */
 static void search(const struct ctx *c, struct search *s, size_t depth, size_t from,
-		int64_t weighted)
+		int64_t weighted, int64_t exact)
 {
 	size_t after = s->k - depth - 1; /* choices still to make after this one */
 	/* in locals: the stores into s below would make them loads again */
@@ -483,23 +448,24 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 			rest = most(top, n, i + 1, after);
 		}
 		for (size_t o = 0; o < k->nopts; o++) {
-			int64_t w = weighted + raw_gain(k, k->opts[o]->points);
+			points_t gain = k->opts[o]->points - k->r->points;
+			int64_t w = weighted + k->weight * gain, x;
+			bool reached = false;
 
-			if (o > 0 && k->opts[o]->points == k->opts[o - 1]->points)
-				continue;
 			if (top && w + rest < reach)
 				continue; /* a higher option may */
 			if (*s->budget == 0)
 				return;
 			--*s->budget;
-			s->ch[depth].k = k;
-			s->ch[depth].points = k->opts[o]->points;
+			s->pick[depth] = k;
 			s->lv[depth] = k->opts[o];
+			x = exact + k->weight * take(k, gain);
 			if (depth + 1 < s->k)
-				search(c, s, depth + 1, i + 1, w);
-			else if (leaf(c, s))
-				break;
-			if (s->done)
+				search(c, s, depth + 1, i + 1, w, x);
+			else
+				reached = leaf(c, s, x);
+			untake(k, gain);
+			if (reached || s->done)
 				break;
 		}
 	}
@@ -511,25 +477,24 @@ static void search(const struct ctx *c, struct search *s, size_t depth, size_t f
 static bool combination(struct ctx *c, int64_t *top)
 {
 	struct advice *out = c->out;
-	struct search s = {0};
 	/* no combination has more changes than there are candidates */
 	size_t most = c->ncands < MAX_COMBO ? c->ncands : MAX_COMBO;
 	bool prune = prepare_prune(c, top, most);
 	size_t most_changes = prune ? most : MAX_COMBO_UNPRUNED, budget = SEARCH_BUDGET;
+	/* the sets tried are written before they are read */
+	struct search s = {.top = prune ? top : NULL, .budget = &budget};
 
 	for (size_t k = 2; k <= most_changes && k <= c->ncands && budget; k++) {
-		memset(&s, 0, sizeof s);
 		s.k = k;
-		s.top = prune ? top : NULL;
-		s.budget = &budget;
-		search(c, &s, 0, 0, c->weighted);
+		s.found = s.done = false;
+		search(c, &s, 0, 0, c->weighted, c->weighted);
 		if (s.found || !budget)
 			break;
 	}
 	if (!s.found)
 		return false;
 	for (size_t i = 0; i < s.k; i++)
-		add_item(c, s.best_ch[i].k, s.best_lv[i], false, false);
+		add_item(c, s.best_pick[i], s.best_lv[i], false, false);
 	out->combination = true;
 	out->combined_gain = total_of(s.weighted) - c->base;
 	return true;
@@ -542,7 +507,7 @@ static void best_each(struct ctx *c)
 		const struct cand *k = &c->cands[i];
 		const struct level *l = best_level(k);
 
-		if (!l || delta(k, l->points) <= 0)
+		if (delta(k, l->points) <= 0)
 			continue;
 		add_item(c, k, l, false, true);
 	}
@@ -550,16 +515,11 @@ static void best_each(struct ctx *c)
 
 static bool advise_failing(struct ctx *c)
 {
-	const struct level *opts_stack[STACK_OPTS], **pool = opts_stack;
 	int64_t top_stack[(STACK_CANDS + 1) * MAX_COMBO], *top = top_stack;
 
-	if (c->nlevels > STACK_OPTS &&
-	    !(pool = arena_array(c->a, c->nlevels, sizeof *pool)))
-		return false;
 	if (c->ncands > STACK_CANDS &&
 	    !(top = arena_array(c->a, (c->ncands + 1) * MAX_COMBO, sizeof *top)))
 		return false;
-	all_options(c, pool);
 	if (!singles(c) && !combination(c, top))
 		best_each(c);
 	return true;
@@ -579,12 +539,9 @@ static void advise_provide(struct ctx *c)
 {
 	for (size_t i = 0; i < c->ncands; i++) {
 		const struct cand *k = &c->cands[i];
-		const struct level *l;
 
-		if (k->r->state != FSTATE_NOT_PROVIDED || !(l = best_level(k)) ||
-		    !fact_missing(c, k->r->factor))
-			continue;
-		add_item(c, k, l, true, true);
+		if (k->r->state == FSTATE_NOT_PROVIDED && fact_missing(c, k->r->factor))
+			add_item(c, k, best_level(k), true, true);
 	}
 }
 

@@ -198,6 +198,14 @@ static bool is_noise(uint32_t cp)
 	return cp_in(cp, noise, sizeof noise / sizeof noise[0]);
 }
 
+/* ascii_noise: is_noise() of an ASCII byte, without the search (most
+ * names are ASCII). */
+static inline bool ascii_noise(unsigned char b)
+{
+	return b == ' ' || b == '#' || (b >= '(' && b <= ')') || (b >= '+' && b <= '.') ||
+	       (b >= '0' && b <= '9') || b == '[' || b == ']' || b == '_' || b == '~';
+}
+
 static bool only_noise(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -205,9 +213,8 @@ static bool only_noise(const char *s, size_t n)
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
-		if (b < 0x80) { /* ASCII, most names: the table without a search */
-			if (!(b == ' ' || b == '#' || (b >= '(' && b <= ')') || (b >= '+' && b <= '.') ||
-			      (b >= '0' && b <= '9') || b == '[' || b == ']' || b == '_' || b == '~'))
+		if (b < 0x80) {
+			if (!ascii_noise(b))
 				return false;
 			i++;
 		} else if (!is_noise(utf8_next((const unsigned char *)s, n, &i))) {
@@ -263,35 +270,39 @@ static bool has_letters(const char *s, size_t n, size_t want)
 }
 
 /* noise_len: the length of the digit or separator at s[i] (is_noise), or 0. */
-static size_t noise_len(const char *s, size_t n, size_t i)
+static inline size_t noise_len(const char *s, size_t n, size_t i)
 {
 	size_t j = i;
 
-	return only_noise(s + i, 1) ? 1
-	       : (unsigned char)s[i] >= 0x80 && is_noise(utf8_next((const unsigned char *)s, n, &j))
-	       ? j - i : 0;
+	if ((unsigned char)s[i] < 0x80)
+		return ascii_noise((unsigned char)s[i]);
+	return is_noise(utf8_next((const unsigned char *)s, n, &j)) ? j - i : 0;
 }
 
 /* A longer stem is judged by its first GENERIC_STEM_MAX bytes. */
 #define GENERIC_STEM_MAX 512
 
-/* generic_stem: the stem is made of generic names, digits and separators
- * only: "scan001", "IMG_1234", "New Document (2)", "newfile", "新建文件".
- * Two generic words say no more than one ("New Document.pdf" is not a
- * description); one other word is enough ("scan-of-passport").  reach[i]:
- * stem[0..i) is such a run; at each reached position only the generic
- * names with that byte are tried, so most stems stop at their first byte.
- * (A stem of digits alone fails the three-letter rule anyway.) */
-static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
+/* reach_mark: position j of generic_run() is reached; the positions
+ * between the furthest reached so far and j are cleared first, so that
+ * every reach[i] with i <= *far has been written. */
+static inline void reach_mark(bool *reach, size_t *far, size_t j)
+{
+	while (*far < j)
+		reach[++*far] = false;
+	reach[j] = true;
+}
+
+/* generic_run: stem[0..n) is a run of generic names, digits and
+ * separators.  reach[i]: stem[0..i) is such a run; at each reached
+ * position only the generic names with that byte are tried, so most stems
+ * stop at their first byte, and reach[] is cleared only as far as it is
+ * reached (reach_mark), not all of it first. */
+static bool generic_run(const struct doc_rules *r, const char *stem, size_t n)
 {
 	bool reach[GENERIC_STEM_MAX + 1];
 	size_t far = 0; /* the furthest position reached */
 
-	if (only_noise(stem, n))
-		return r->generic_empty;
-	if (n > GENERIC_STEM_MAX)
-		n = GENERIC_STEM_MAX;
-	memset(reach, 0, (n + 1) * sizeof reach[0]);
+	assert(n <= GENERIC_STEM_MAX);
 	reach[0] = true;
 	for (size_t i = 0; i < n && i <= far; i++) {
 		unsigned char first;
@@ -299,21 +310,35 @@ static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
 
 		if (!reach[i])
 			continue;
-		if ((nl = noise_len(stem, n, i))) {
-			reach[i + nl] = true;
-			far = i + nl > far ? i + nl : far;
-		}
+		if ((nl = noise_len(stem, n, i)))
+			reach_mark(reach, &far, i + nl);
 		first = (unsigned char)lower(stem[i]);
 		for (size_t k = r->generic_at[first]; k < r->generic_at[first + 1]; k++) {
 			size_t gl = r->generic_sorted_lens[k];
 
-			if (gl <= n - i && ieq_lowered(stem + i, r->generic_sorted[k], gl)) {
-				reach[i + gl] = true;
-				far = i + gl > far ? i + gl : far;
-			}
+			if (gl <= n - i && ieq_lowered(stem + i, r->generic_sorted[k], gl))
+				reach_mark(reach, &far, i + gl);
 		}
 	}
-	return reach[n];
+	return far == n; /* far is always a reached position */
+}
+
+/* generic_stem: the stem is made of generic names, digits and separators
+ * only: "scan001", "IMG_1234", "New Document (2)", "newfile", "新建文件".
+ * Two generic words say no more than one ("New Document.pdf" is not a
+ * description); one other word is enough ("scan-of-passport").  A stem of
+ * digits and separators alone is generic when "" is a generic name.
+ * (A stem of digits alone fails the three-letter rule anyway.) */
+static bool generic_stem(const struct doc_rules *r, const char *stem, size_t n)
+{
+	bool run = generic_run(r, stem, n < GENERIC_STEM_MAX ? n : GENERIC_STEM_MAX);
+
+	/* Digits and separators alone are a run, so a whole stem that is no
+	 * run has something else: most names are decided without a scan
+	 * for that. */
+	if (!run && n <= GENERIC_STEM_MAX)
+		return false;
+	return only_noise(stem, n) ? r->generic_empty : run;
 }
 
 /* type_suffix: the length of ".<an accepted type>" that stem[0..n) ends

@@ -216,10 +216,36 @@ static bool derive_bracket(struct factor *f, struct arena *a)
 	return true;
 }
 
+/* derive_rising: bracket or choice f's levels by points (see struct
+ * factor): an insertion sort, stable, that keeps only the first level of
+ * each number of points.  False when a is exhausted. */
+static bool derive_rising(struct factor *f, struct arena *a)
+{
+	size_t n = 0;
+
+	f->rising = arena_array(a, f->nlevels ? f->nlevels : 1, sizeof *f->rising);
+	if (!f->rising)
+		return false;
+	for (size_t i = 0; i < f->nlevels; i++) {
+		const struct level *l = &f->levels[i];
+		size_t j = n;
+
+		while (j > 0 && f->rising[j - 1]->points > l->points)
+			j--;
+		if (j > 0 && f->rising[j - 1]->points == l->points)
+			continue; /* an earlier level has these points */
+		memmove(&f->rising[j + 1], &f->rising[j], (n - j) * sizeof *f->rising);
+		f->rising[j] = l;
+		n++;
+	}
+	f->nrising = n;
+	return true;
+}
+
 /* derive_factors: any_provisional of fs and their sub-factors, and the
  * track's counts; with `judged` not NULL (the second pass), the judged
- * factors into it and each choice's table from a.  False when a is
- * exhausted. */
+ * factors into it, each choice's table and each bracket's and choice's
+ * levels by points from a.  False when a is exhausted. */
 static bool derive_factors(struct track *t, struct factor *fs, size_t n,
 		const struct factor **judged, struct arena *a)
 {
@@ -229,6 +255,9 @@ static bool derive_factors(struct track *t, struct factor *fs, size_t n,
 		if (judged && f->kind == FACTOR_CHOICE && !derive_choice(f, a))
 			return false;
 		if (judged && f->kind == FACTOR_BRACKET && !derive_bracket(f, a))
+			return false;
+		if (judged && (f->kind == FACTOR_BRACKET || f->kind == FACTOR_CHOICE) &&
+		    !derive_rising(f, a))
 			return false;
 		f->any_provisional = levels_provisional(f);
 		f->advisable = f->input && facts_advisable_id(f->input_id, f->input);

@@ -141,6 +141,12 @@ struct factor {
 	int64_t *cuts;
 	const struct level **cut_levels; /* ncuts + 1 */
 	size_t ncuts;
+	/* bracket, choice: what a change of its input can reach (advice.c):
+	 * one level per distinct number of points, ascending, the first in
+	 * the policy's order of those with equal points.  The levels worth
+	 * more than a result's points are a suffix of it. */
+	const struct level **rising;
+	size_t nrising;
 };
 
 struct part {
