@@ -373,42 +373,76 @@ static const char *mean_text(struct eval *e, unsigned n)
 	return usual ? usual : count_text(e, "mean of ", n, " experts");
 }
 
+/* The experts' scores of one judged factor: their sum and how many. */
+struct scores_sum {
+	int64_t sum;
+	unsigned n;
+};
+
+/* judged_by_name: the experts' scores of fac found by its id, for a
+ * factor not among the track's judged ones (cannot happen for a loaded
+ * policy; kept out of eval_judged's way). */
+__attribute__((noinline, cold))
+static struct scores_sum judged_by_name(const struct eval *e, const struct factor *fac)
+{
+	const struct application *app = e->f->app;
+	struct scores_sum t = {0, 0};
+
+	for (size_t i = 0; i < app->nexperts; i++) {
+		const struct expert_score *s = expert_score_for(&app->experts[i], fac->id);
+
+		if (s) {
+			t.sum += s->points;
+			t.n++;
+		}
+	}
+	return t;
+}
+
+/* quorum_text: "2 of 3 expert scores", for a factor short of the quorum
+ * (rare: out of line, so eval_judged keeps no buffer on its stack). */
+__attribute__((noinline, cold))
+static const char *quorum_text(struct eval *e, unsigned n)
+{
+	char of[32];
+	struct strbuf sb;
+
+	strbuf_init_fixed(&sb, of, sizeof of);
+	strbuf_addstr(&sb, " of ");
+	strbuf_add_uint(&sb, e->pol->expert_quorum);
+	strbuf_addstr(&sb, " expert scores");
+	return count_text(e, "", n, sb.buf);
+}
+
 __attribute__((noinline))
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	const struct application *app = e->f->app;
-	const size_t j = judged_index(e, fac), nj = e->njudged;
-	int64_t sum = 0;
-	unsigned n = 0;
+	const size_t j = judged_index(e, fac), nj = e->njudged, nexperts = e->f->app->nexperts;
+	struct scores_sum t = {0, 0};
 
-	for (size_t i = 0; i < app->nexperts; i++) {
-		/* expert_score_of(), its factor's place found once */
-		const struct expert_score *s = j < nj ? e->scores[i * nj + j]
-					       : expert_score_for(&app->experts[i], fac->id);
+	if (j == nj) {
+		t = judged_by_name(e, fac);
+	} else {
+		for (size_t i = 0; i < nexperts; i++) {
+			/* expert_score_of(), its factor's place found once */
+			const struct expert_score *s = e->scores[i * nj + j];
 
-		if (s) {
-			sum += s->points;
-			n++;
+			if (s) {
+				t.sum += s->points;
+				t.n++;
+			}
 		}
 	}
-	r->njudges = n;
+	r->njudges = t.n;
 	r->provisional = fac->max_provisional;
-	if (n == 0 || n < e->pol->expert_quorum) {
-		char of[32];
-		struct strbuf sb;
-
+	if (t.n == 0 || t.n < e->pol->expert_quorum) {
 		set_open(r, FSTATE_NOT_JUDGED);
-		if (n) { /* "2 of 3 expert scores" */
-			strbuf_init_fixed(&sb, of, sizeof of);
-			strbuf_addstr(&sb, " of ");
-			strbuf_add_uint(&sb, e->pol->expert_quorum);
-			strbuf_addstr(&sb, " expert scores");
-			r->input = count_text(e, "", n, sb.buf);
-		}
+		if (t.n)
+			r->input = quorum_text(e, t.n);
 		return;
 	}
-	set_scored(r, points_div_round(sum, (int64_t)n));
-	r->input = mean_text(e, n);
+	set_scored(r, points_div_round(t.sum, (int64_t)t.n));
+	r->input = mean_text(e, t.n);
 	r->level = rubric_label(fac, r->points);
 }
 
