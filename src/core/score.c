@@ -329,15 +329,41 @@ static size_t judged_index(const struct eval *e, const struct factor *fac)
 	return j < e->njudged && e->judged[j] == fac ? j : e->njudged;
 }
 
-/* expert_score_of: expert i's score for judged factor fac, or NULL. */
-static const struct expert_score *expert_score_of(const struct eval *e, size_t i,
+/* expert_score_by_name: expert_score_of() for a factor not from the track
+ * being scored (cannot happen for a loaded policy). */
+__attribute__((noinline, cold))
+static const struct expert_score *expert_score_by_name(const struct eval *e, size_t i,
+		const struct factor *fac)
+{
+	return expert_score_for(&e->f->app->experts[i], fac->id);
+}
+
+/* expert_score_of: expert i's score for judged factor fac, or NULL.
+ * Inline: the experts' own cards (split_panel) take it for every judged
+ * factor and expert. */
+static inline const struct expert_score *expert_score_of(const struct eval *e, size_t i,
 		const struct factor *fac)
 {
 	size_t j = judged_index(e, fac);
 
-	if (j == e->njudged) /* not from the track being scored (cannot happen) */
-		return expert_score_for(&e->f->app->experts[i], fac->id);
+	if (j == e->njudged)
+		return expert_score_by_name(e, i, fac);
 	return e->scores[i * e->njudged + j];
+}
+
+/* expert_judged: judged factor fac's points and range on expert i's card:
+ * their score, or anything from 0 to its maximum when they left it out. */
+static inline void expert_judged(const struct eval *e, size_t i, const struct factor *fac,
+		points_t *p, points_t *lo, points_t *hi)
+{
+	const struct expert_score *sc = expert_score_of(e, i, fac);
+
+	if (sc) {
+		*p = *lo = *hi = sc->points;
+	} else {
+		*p = *lo = 0;
+		*hi = fac->max;
+	}
 }
 
 /* count_text: "<n><words>" in the arena, e.g. "mean of 3 experts". */
@@ -711,23 +737,17 @@ static void expert_points(const struct eval *e, size_t i, const struct factor_re
 	points_t sp = 0, slo = 0, shi = 0, max = r->factor->max;
 
 	switch (r->factor->kind) {
-	case FACTOR_JUDGED: {
-		const struct expert_score *sc = expert_score_of(e, i, r->factor);
-
-		if (sc) {
-			*p = *lo = *hi = sc->points;
-		} else { /* not scored by this expert: anything from 0 to its maximum */
-			*p = *lo = 0;
-			*hi = max;
-		}
+	case FACTOR_JUDGED:
+		expert_judged(e, i, r->factor, p, lo, hi);
 		return;
-	}
 	case FACTOR_SUM:
 		for (size_t k = 0; k < r->nsubs; k++) {
 			const struct factor_result *s = &r->subs[k];
 			points_t a = s->points, b = s->min, c = s->max;
 
-			if (s->factor->has_judged)
+			if (s->factor->kind == FACTOR_JUDGED) /* most: no call */
+				expert_judged(e, i, s->factor, &a, &b, &c);
+			else if (s->factor->has_judged)
 				expert_points(e, i, s, &a, &b, &c);
 			sp += a;
 			slo += b;
@@ -784,19 +804,14 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
 				const struct factor_result *r = &pr->factors[j];
-				const struct expert_score *sc;
 				points_t a, b, c;
 
 				if (!r->factor->has_judged)
 					continue;
-				if (r->factor->kind != FACTOR_JUDGED) {
+				if (r->factor->kind == FACTOR_JUDGED) /* most: no call */
+					expert_judged(e, i, r->factor, &a, &b, &c);
+				else
 					expert_points(e, i, r, &a, &b, &c);
-				} else if ((sc = expert_score_of(e, i, r->factor))) {
-					a = b = c = sc->points; /* expert_points(), inline */
-				} else {
-					a = b = 0;
-					c = r->factor->max;
-				}
 				score[k] += a;
 				lo[k] += b;
 				hi[k] += c;
