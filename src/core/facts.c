@@ -10,26 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum fact_src {
-	SRC_TEXT,   /* const char * field */
-	SRC_TRI,    /* enum tri field */
-	SRC_NUM,    /* struct opt_num field, whole units */
-	SRC_AGE,    /* derived: whole years on the application date */
-	SRC_SHARES, /* has_shareholding + hundredths */
-	SRC_CREDENTIALS,
-	SRC_CONDITIONS,
-};
-
-struct fact_def {
-	const char *name;
-	enum fact_type type;
-	enum fact_src src;
-	size_t offset; /* into struct application */
-	bool advisable; /* the applicant's own, and they can change it */
-};
-
 #define APP(field) offsetof(struct application, field)
-static const struct fact_def fact_defs[] = {
+const struct fact_def fact_defs[] = { /* FACTS_COUNT rows: the header's declaration checks */
 	{"applicant.age", FACT_NUMBER, SRC_AGE, 0, false},
 	{"applicant.years_professional_work", FACT_NUMBER, SRC_NUM, APP(applicant.years_professional_work), true},
 	{"applicant.years_in_china", FACT_NUMBER, SRC_NUM, APP(applicant.years_in_china), true},
@@ -65,7 +47,7 @@ static const struct fact_def fact_defs[] = {
 };
 #undef APP
 
-#define NFACTS (sizeof fact_defs / sizeof fact_defs[0])
+#define NFACTS FACTS_COUNT
 
 static const struct fact_def *fact_def_find(const char *name)
 {
@@ -86,17 +68,9 @@ int facts_id(const char *name)
  * (policies built by hand).  Out of line and cold, so that the lookup by
  * id, which every loaded policy uses, needs no registers for the loop. */
 __attribute__((noinline, cold))
-static const struct fact_def *fact_def_by_name(const char *name)
+const struct fact_def *fact_def_by_name(const char *name)
 {
 	return name ? fact_def_find(name) : NULL;
-}
-
-/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
-static inline const struct fact_def *fact_def_ref(int id, const char *name)
-{
-	if (id > 0 && (size_t)id <= NFACTS)
-		return &fact_defs[id - 1];
-	return fact_def_by_name(name);
 }
 
 const char *facts_name(size_t i)
@@ -312,50 +286,6 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 	return lookup(f, fact_def_ref(id, name), out);
 }
 
-/* number_of: fact d as a number (given false when it is not one, or not
- * given), as lookup() gives it. */
-static inline struct fact_number number_of(const struct facts *f, const struct fact_def *d)
-{
-	struct fact_number n = {false, 0};
-	const struct opt_num *o;
-
-	switch (d->src) {
-	case SRC_NUM:
-		o = (const struct opt_num *)((const char *)f->app + d->offset);
-		n.given = o->set && !__builtin_mul_overflow(o->v, 100, &n.num);
-		break;
-	case SRC_AGE:
-		n.given = f->has_age;
-		n.num = (int64_t)f->age * 100;
-		break;
-	case SRC_SHARES:
-		n.given = f->app->applicant.has_shareholding;
-		n.num = f->app->applicant.shareholding_percent;
-		break;
-	default:
-		break;
-	}
-	return n;
-}
-
-struct fact_number facts_number(const struct facts *f, int id, const char *name)
-{
-	const struct fact_def *d = fact_def_ref(id, name);
-
-	if (!d)
-		return (struct fact_number){false, 0};
-	return number_of(f, d);
-}
-
-const char *facts_text(const struct facts *f, int id, const char *name)
-{
-	const struct fact_def *d = fact_def_ref(id, name);
-
-	if (!d || d->src != SRC_TEXT)
-		return NULL;
-	return *(const char *const *)((const char *)f->app + d->offset);
-}
-
 /* put_cut: s[0..len) at buf[used..) as snprintf(buf + used, n - used, "%s")
  * puts it: cut to fit, NUL-terminated; returns used + len. */
 static size_t put_cut(char *buf, size_t n, size_t used, const char *s, size_t len)
@@ -472,7 +402,7 @@ static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
 		return eval_in_fact(p, f, d);
 	case PRED_AT_LEAST:
 	case PRED_BELOW:
-		n = number_of(f, d);
+		n = facts_number_of(f, d);
 		if (!n.given)
 			return TRI_UNKNOWN;
 		t = compare_at_least(p, n.num, f);
