@@ -351,19 +351,21 @@ static inline const struct expert_score *expert_score_of(const struct eval *e, s
 	return e->scores[i * e->njudged + j];
 }
 
-/* expert_judged: judged factor fac's points and range on expert i's card:
- * their score, or anything from 0 to its maximum when they left it out. */
-static inline void expert_judged(const struct eval *e, size_t i, const struct factor *fac,
-		points_t *p, points_t *lo, points_t *hi)
+/* A result's points and reachable range on an expert's card. */
+struct range {
+	points_t p, lo, hi;
+};
+
+/* expert_judged: judged factor fac on expert i's card: their score, or
+ * anything from 0 to its maximum when they left it out. */
+static inline struct range expert_judged(const struct eval *e, size_t i,
+		const struct factor *fac)
 {
 	const struct expert_score *sc = expert_score_of(e, i, fac);
 
-	if (sc) {
-		*p = *lo = *hi = sc->points;
-	} else {
-		*p = *lo = 0;
-		*hi = fac->max;
-	}
+	if (sc)
+		return (struct range){sc->points, sc->points, sc->points};
+	return (struct range){0, 0, fac->max};
 }
 
 /* count_text: "<n><words>" in the arena, e.g. "mean of 3 experts". */
@@ -728,41 +730,29 @@ static bool check_experts(struct eval *e, const struct track *t)
 	return true;
 }
 
-/* expert_points: result r's points and range on expert i's own card.
- * Only the judged factors (and sums of them) differ from the panel's
- * card, so the rest is taken from it rather than computed again. */
-static void expert_points(const struct eval *e, size_t i, const struct factor_result *r,
-		points_t *p, points_t *lo, points_t *hi)
+/* expert_sum: sum r, which has a judged sub-factor, on expert i's own
+ * card.  Only the judged factors (and sums of them) differ from the
+ * panel's card, so the rest is taken from it rather than computed again. */
+static struct range expert_sum(const struct eval *e, size_t i, const struct factor_result *r)
 {
-	points_t sp = 0, slo = 0, shi = 0, max = r->factor->max;
+	struct range s = {0, 0, 0}, x;
+	points_t max = r->factor->max;
 
-	switch (r->factor->kind) {
-	case FACTOR_JUDGED:
-		expert_judged(e, i, r->factor, p, lo, hi);
-		return;
-	case FACTOR_SUM:
-		for (size_t k = 0; k < r->nsubs; k++) {
-			const struct factor_result *s = &r->subs[k];
-			points_t a = s->points, b = s->min, c = s->max;
+	for (size_t k = 0; k < r->nsubs; k++) {
+		const struct factor_result *sub = &r->subs[k];
 
-			if (s->factor->kind == FACTOR_JUDGED) /* most: no call */
-				expert_judged(e, i, s->factor, &a, &b, &c);
-			else if (s->factor->has_judged)
-				expert_points(e, i, s, &a, &b, &c);
-			sp += a;
-			slo += b;
-			shi += c;
-		}
-		*p = sp < max ? sp : max;
-		*lo = slo < max ? slo : max;
-		*hi = shi < max ? shi : max;
-		return;
-	default:
-		*p = r->points;
-		*lo = r->min;
-		*hi = r->max;
-		return;
+		if (sub->factor->kind == FACTOR_JUDGED)
+			x = expert_judged(e, i, sub->factor);
+		else if (sub->factor->has_judged) /* a sum within the sum */
+			x = expert_sum(e, i, sub);
+		else
+			x = (struct range){sub->points, sub->min, sub->max};
+		s.p += x.p;
+		s.lo += x.lo;
+		s.hi += x.hi;
 	}
+	return (struct range){s.p < max ? s.p : max, s.lo < max ? s.lo : max,
+			      s.hi < max ? s.hi : max};
 }
 
 /* split_panel: the experts' own totals fall on both sides of the threshold. */
@@ -804,17 +794,15 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
 				const struct factor_result *r = &pr->factors[j];
-				points_t a, b, c;
+				struct range x;
 
 				if (!r->factor->has_judged)
 					continue;
-				if (r->factor->kind == FACTOR_JUDGED) /* most: no call */
-					expert_judged(e, i, r->factor, &a, &b, &c);
-				else
-					expert_points(e, i, r, &a, &b, &c);
-				score[k] += a;
-				lo[k] += b;
-				hi[k] += c;
+				x = r->factor->kind == FACTOR_JUDGED ? expert_judged(e, i, r->factor)
+								     : expert_sum(e, i, r);
+				score[k] += x.p;
+				lo[k] += x.lo;
+				hi[k] += x.hi;
 			}
 		}
 		/* Gates give no points: an expert's total is known as soon as
