@@ -761,10 +761,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 	const struct application *app = e->f->app;
 	bool below = false, above = false;
 
-	out->expert_totals = arena_array(e->a, app->nexperts ? app->nexperts : 1,
-					 sizeof *out->expert_totals);
-	out->expert_ids = arena_array(e->a, app->nexperts ? app->nexperts : 1,
-				      sizeof *out->expert_ids);
+	/* not zeroed: filled up to nexpert_totals, and read no further */
+	out->expert_totals = arena_array_uninit(e->a, app->nexperts ? app->nexperts : 1,
+						sizeof *out->expert_totals);
+	out->expert_ids = arena_array_uninit(e->a, app->nexperts ? app->nexperts : 1,
+					     sizeof *out->expert_ids);
 	if (!out->expert_totals || !out->expert_ids)
 		return fail(e, "", app->pos, NULL);
 	points_t same[8], same_lo[8], same_hi[8];
