@@ -42,7 +42,7 @@ const struct fact_def fact_defs[] = { /* FACTS_COUNT rows: the header's declarat
 	{"enterprise.zgc_high_tech", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_high_tech), false},
 	{"enterprise.employer_211_or_first_batch", FACT_BOOL, SRC_TRI, APP(enterprise.employer_211_or_first_batch), false},
 	{"enterprise.beijing_registered_and_taxed", FACT_BOOL, SRC_TRI, APP(enterprise.beijing_registered_and_taxed), false},
-	{"applicant.credentials", FACT_SET, SRC_CREDENTIALS, 0, true},
+	{FACTS_CREDENTIALS, FACT_SET, SRC_CREDENTIALS, 0, true},
 	{"enterprise.conditions", FACT_SET, SRC_CONDITIONS, 0, false},
 };
 #undef APP
@@ -105,86 +105,98 @@ static inline bool same(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-/* add_credential: c, once.  Every credential is one of the static strings
- * below (each text has one), so the same credential is the same pointer. */
-static void add_credential(struct facts *f, const char *c)
+/* Every credential a person can hold, in the order of their bits
+ * (facts_credential_bit).  The strings must outlive facts_init without an
+ * arena: titles and catalog lists are closed enumerations.  Statuses that
+ * earn nothing are still shown, so a pending or revoked qualification
+ * never disappears from the scorecard without a word. */
+enum credential {
+	CRED_SENIOR, CRED_ASSOCIATE_SENIOR, CRED_INTERMEDIATE, CRED_NO_TITLE,
+	CRED_INTERNATIONAL, CRED_URGENT, CRED_GO_GLOBAL, CRED_TITLES,
+	CRED_PENDING, CRED_UNVERIFIABLE, CRED_REVOKED,
+	CRED_NONE = -1,
+};
+
+static const char *const credential_names[FACTS_CREDENTIAL_KINDS] = {
+	"title:senior", "title:associate-senior", "title:intermediate", "title:none",
+	"catalog:international", "catalog:urgent", "catalog:go-global", "catalog:titles",
+	"qualification-pending", "qualification-unverifiable", "qualification-revoked",
+};
+
+_Static_assert(FACTS_CREDENTIAL_KINDS <= FACTS_MAX_CREDENTIALS,
+	       "every credential fits in facts.credentials");
+
+/* A value of the application (a title, a catalog list, a status) and the
+ * credential it gives. */
+struct credential_src {
+	const char *value;
+	enum credential credential;
+};
+
+static const struct credential_src titles[] = {
+	{"senior", CRED_SENIOR}, {"associate-senior", CRED_ASSOCIATE_SENIOR},
+	{"intermediate", CRED_INTERMEDIATE}, {"none", CRED_NO_TITLE},
+};
+static const struct credential_src lists[] = {
+	{"international", CRED_INTERNATIONAL}, {"urgent", CRED_URGENT},
+	{"go-global", CRED_GO_GLOBAL}, {"titles", CRED_TITLES},
+};
+static const struct credential_src notes[] = {
+	{"pending", CRED_PENDING}, {"unverifiable", CRED_UNVERIFIABLE}, {"revoked", CRED_REVOKED},
+};
+
+#define CREDENTIAL_OF(srcs, value) credential_of(srcs, sizeof srcs / sizeof srcs[0], value)
+
+/* credential_of: the credential value gives among srcs[0..n), or CRED_NONE. */
+static enum credential credential_of(const struct credential_src *srcs, size_t n,
+		const char *value)
 {
-	for (size_t i = 0; i < f->ncredentials; i++)
-		if (f->credentials[i] == c)
-			return;
-	if (f->ncredentials < FACTS_MAX_CREDENTIALS)
-		f->credentials[f->ncredentials++] = c;
+	for (size_t i = 0; i < n; i++)
+		if (same(srcs[i].value, value))
+			return srcs[i].credential;
+	return CRED_NONE;
 }
 
-/* Strings for "title:<t>" and "catalog:<list>" must outlive facts_init
- * without an arena: titles are a closed enumeration, and list ids get a
- * static prefix table keyed by the list id's position in the catalog. */
-static const char *title_credential(const char *title)
+/* add_credential: c, once (its bit says whether it is there already). */
+static void add_credential(struct facts *f, enum credential c)
 {
-	static const char *const titles[][2] = {
-		{"senior", "title:senior"},
-		{"associate-senior", "title:associate-senior"},
-		{"intermediate", "title:intermediate"},
-		{"none", "title:none"},
-	};
-
-	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (same(titles[i][0], title))
-			return titles[i][1];
-	return NULL;
+	if (c == CRED_NONE || (f->credential_bits & (1u << c)))
+		return;
+	f->credential_bits |= 1u << c;
+	f->credentials[f->ncredentials++] = credential_names[c];
 }
 
-static const char *list_credential(const char *list)
+uint32_t facts_credential_bit(const char *name)
 {
-	static const char *const lists[][2] = {
-		{"international", "catalog:international"},
-		{"urgent", "catalog:urgent"},
-		{"go-global", "catalog:go-global"},
-		{"titles", "catalog:titles"},
-	};
-
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (same(lists[i][0], list))
-			return lists[i][1];
-	return NULL;
+	for (size_t k = 0; k < FACTS_CREDENTIAL_KINDS; k++)
+		if (strcmp(credential_names[k], name) == 0)
+			return 1u << k;
+	return 0;
 }
 
-/* Statuses that earn nothing are still shown, so a pending or revoked
- * qualification never disappears from the scorecard without a word. */
-static const char *status_note(const char *status)
+const char *facts_credential_name(size_t k)
 {
-	if (same(status, "pending"))
-		return "qualification-pending";
-	if (same(status, "unverifiable"))
-		return "qualification-unverifiable";
-	if (same(status, "revoked"))
-		return "qualification-revoked";
-	return NULL;
+	return k < FACTS_CREDENTIAL_KINDS ? credential_names[k] : NULL;
 }
 
 static void derive_credentials(struct facts *f)
 {
 	const struct applicant *ap = &f->app->applicant;
-	const char *t;
 
-	if (ap->title && (t = title_credential(ap->title)))
-		add_credential(f, t);
+	if (ap->title)
+		add_credential(f, CREDENTIAL_OF(titles, ap->title));
 	for (size_t i = 0; i < ap->nqualifications; i++) {
 		const struct qualification *q = &ap->qualifications[i];
 		const struct catalog_entry *e;
 
 		if (!q->status || !same(q->status, "verified")) {
-			const char *note = q->status ? status_note(q->status) : NULL;
-			if (note)
-				add_credential(f, note);
+			if (q->status)
+				add_credential(f, CREDENTIAL_OF(notes, q->status));
 			continue;
 		}
 		e = f->catalog ? catalog_entry_find(f->catalog, q->id) : NULL;
-		for (size_t j = 0; e && j < e->nlists; j++) {
-			const char *c = list_credential(e->lists[j]);
-			if (c)
-				add_credential(f, c);
-		}
+		for (size_t j = 0; e && j < e->nlists; j++)
+			add_credential(f, CREDENTIAL_OF(lists, e->lists[j]));
 	}
 	/* Known when the title is given; with only qualifications it is
 	 * partial: the title could still raise the level. */
@@ -368,7 +380,8 @@ static enum tri compare_at_least(const struct predicate *p, int64_t num, const s
 	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
 }
 
-/* eval_in_fact: a condition IN on fact d.  Out of line: its value lives in
+/* eval_in_fact: a condition IN on fact d; on the credentials, a test of
+ * bits when the loader derived them.  Out of line: its value lives in
  * memory, which the other conditions need not pay for. */
 __attribute__((noinline))
 static enum tri eval_in_fact(const struct predicate *p, const struct facts *f,
@@ -376,6 +389,11 @@ static enum tri eval_in_fact(const struct predicate *p, const struct facts *f,
 {
 	struct fact_value v;
 
+	if (d->src == SRC_CREDENTIALS && p->by_credential_bits) {
+		if (!f->has_credentials)
+			return TRI_UNKNOWN;
+		return f->credential_bits & p->credential_bits ? TRI_TRUE : TRI_FALSE;
+	}
 	lookup(f, d, &v);
 	return v.type == FACT_MISSING ? TRI_UNKNOWN : eval_in(p, &v);
 }

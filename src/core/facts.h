@@ -31,6 +31,20 @@ struct fact_value {
 
 #define FACTS_MAX_CREDENTIALS 16
 
+/* The credentials fact: "title:<title>", "catalog:<list>" for each
+ * verified qualification, "qualification-pending" and the like.  Each
+ * credential a person can hold has a bit (facts_credential_bit), so that
+ * the loader turns a rule on them into a mask or a table by bit, and
+ * evaluating tests bits instead of comparing strings. */
+#define FACTS_CREDENTIALS "applicant.credentials"
+#define FACTS_CREDENTIAL_KINDS 11
+/* facts_credential_bit: the bit of credential `name`, 0 for a name no one
+ * can hold. */
+uint32_t facts_credential_bit(const char *name);
+/* facts_credential_name: the credential whose bit is 1 << k, NULL past
+ * the last (k >= FACTS_CREDENTIAL_KINDS). */
+const char *facts_credential_name(size_t k);
+
 /* The context for facts: the application, the policy tables, derived values. */
 struct facts {
 	const struct application *app;
@@ -42,6 +56,7 @@ struct facts {
 	/* "title:<title>", "catalog:<list>" for each verified qualification */
 	const char *credentials[FACTS_MAX_CREDENTIALS];
 	size_t ncredentials;
+	uint32_t credential_bits; /* the same credentials, by bit */
 	bool has_credentials;
 	bool credentials_partial; /* qualifications known, title not given */
 };

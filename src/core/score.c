@@ -201,10 +201,16 @@ static bool same_text(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
+/* better_level: whether level l counts before best (NULL: none yet) when
+ * a set selects several: the one with the most points, the first in the
+ * policy's order on ties, as if the levels were compared in order. */
+static bool better_level(const struct level *l, const struct level *best)
+{
+	return !best || l->points > best->points || (l->points == best->points && l < best);
+}
+
 /* choice_best: the level v selects (policy_choice_level); a set input
- * (credentials) may select several: the one with the most points counts,
- * the first in the policy's order on ties, as if the levels were compared
- * in order.  NULL when no value selects one. */
+ * may select several (better_level).  NULL when no value selects one. */
 static const struct level *choice_best(const struct factor *fac, const struct fact_value *v)
 {
 	const struct level *best = NULL;
@@ -214,8 +220,22 @@ static const struct level *choice_best(const struct factor *fac, const struct fa
 	for (size_t j = 0; j < v->nset; j++) {
 		const struct level *l = policy_choice_level(fac, v->set[j]);
 
-		if (l && (!best || l->points > best->points ||
-			  (l->points == best->points && l < best)))
+		if (l && better_level(l, best))
+			best = l;
+	}
+	return best;
+}
+
+/* credentials_best: choice_best on the credentials, from their bits and
+ * the levels the loader found for each (struct factor). */
+static const struct level *credentials_best(const struct factor *fac, uint32_t bits)
+{
+	const struct level *best = NULL;
+
+	for (; bits; bits &= bits - 1) {
+		const struct level *l = fac->credential_levels[__builtin_ctz(bits)];
+
+		if (l && better_level(l, best))
 			best = l;
 	}
 	return best;
@@ -270,7 +290,10 @@ static void eval_choice_value(struct eval *e, const struct factor *fac, struct f
 		r->input_set = v.set;
 		r->input_nset = v.nset;
 	}
-	best = choice_best(fac, &v);
+	if (v.type == FACT_SET && fac->credential_levels)
+		best = credentials_best(fac, e->f->credential_bits);
+	else
+		best = choice_best(fac, &v);
 	if (v.partial) {
 		/* Some values are unknown: scored only if the known ones already
 		 * reach the top level; otherwise the range runs from them up. */
