@@ -346,22 +346,22 @@ const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 	return "?";
 }
 
-static bool set_has(const struct fact_value *v, const char *s)
+/* in_text: whether text s is one of p's values. */
+static enum tri in_text(const struct predicate *p, const char *s)
 {
-	for (size_t i = 0; i < v->nset; i++)
-		if (same(v->set[i], s))
-			return true;
-	return false;
+	for (size_t i = 0; i < p->nvalues; i++)
+		if (same(s, p->values[i]))
+			return TRI_TRUE;
+	return TRI_FALSE;
 }
 
-static enum tri eval_in(const struct predicate *p, const struct fact_value *v)
+/* in_set: whether one of p's values is in set[0..n). */
+static enum tri in_set(const struct predicate *p, const char *const *set, size_t n)
 {
-	for (size_t i = 0; i < p->nvalues; i++) {
-		if (v->type == FACT_TEXT && same(v->text, p->values[i]))
-			return TRI_TRUE;
-		if (v->type == FACT_SET && set_has(v, p->values[i]))
-			return TRI_TRUE;
-	}
+	for (size_t i = 0; i < p->nvalues; i++)
+		for (size_t j = 0; j < n; j++)
+			if (same(set[j], p->values[i]))
+				return TRI_TRUE;
 	return TRI_FALSE;
 }
 
@@ -380,22 +380,34 @@ static enum tri compare_at_least(const struct predicate *p, int64_t num, const s
 	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
 }
 
-/* eval_in_fact: a condition IN on fact d; on the credentials, a test of
- * bits when the loader derived them.  Out of line: its value lives in
- * memory, which the other conditions need not pay for. */
-__attribute__((noinline))
+/* eval_in_fact: a condition IN on fact d, its value read straight from
+ * where lookup() reads it; on the credentials, a test of bits when the
+ * loader derived them (struct predicate). */
 static enum tri eval_in_fact(const struct predicate *p, const struct facts *f,
 		const struct fact_def *d)
 {
+	const struct enterprise *en = &f->app->enterprise;
 	struct fact_value v;
+	const char *s;
 
-	if (d->src == SRC_CREDENTIALS && p->by_credential_bits) {
+	switch (d->src) {
+	case SRC_TEXT:
+		s = *(const char *const *)((const char *)f->app + d->offset);
+		return s ? in_text(p, s) : TRI_UNKNOWN;
+	case SRC_CREDENTIALS:
 		if (!f->has_credentials)
 			return TRI_UNKNOWN;
-		return f->credential_bits & p->credential_bits ? TRI_TRUE : TRI_FALSE;
+		if (p->by_credential_bits)
+			return f->credential_bits & p->credential_bits ? TRI_TRUE : TRI_FALSE;
+		return in_set(p, f->credentials, f->ncredentials);
+	case SRC_CONDITIONS:
+		if (!en->has_conditions)
+			return TRI_UNKNOWN;
+		return in_set(p, en->conditions, en->nconditions);
+	default: /* not a text or a set (the loader refuses it): never in */
+		lookup(f, d, &v);
+		return v.type == FACT_MISSING ? TRI_UNKNOWN : TRI_FALSE;
 	}
-	lookup(f, d, &v);
-	return v.type == FACT_MISSING ? TRI_UNKNOWN : eval_in(p, &v);
 }
 
 /* eval_leaf: a condition on one fact.  A yes/no or a number is read
