@@ -10,26 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum fact_src {
-	SRC_TEXT,   /* const char * field */
-	SRC_TRI,    /* enum tri field */
-	SRC_NUM,    /* struct opt_num field, whole units */
-	SRC_AGE,    /* derived: whole years on the application date */
-	SRC_SHARES, /* has_shareholding + hundredths */
-	SRC_CREDENTIALS,
-	SRC_CONDITIONS,
-};
-
-struct fact_def {
-	const char *name;
-	enum fact_type type;
-	enum fact_src src;
-	size_t offset; /* into struct application */
-	bool advisable; /* the applicant's own, and they can change it */
-};
-
 #define APP(field) offsetof(struct application, field)
-static const struct fact_def fact_defs[] = {
+const struct fact_def fact_defs[] = { /* FACTS_COUNT rows: the header's declaration checks */
 	{"applicant.age", FACT_NUMBER, SRC_AGE, 0, false},
 	{"applicant.years_professional_work", FACT_NUMBER, SRC_NUM, APP(applicant.years_professional_work), true},
 	{"applicant.years_in_china", FACT_NUMBER, SRC_NUM, APP(applicant.years_in_china), true},
@@ -60,12 +42,12 @@ static const struct fact_def fact_defs[] = {
 	{"enterprise.zgc_high_tech", FACT_BOOL, SRC_TRI, APP(enterprise.zgc_high_tech), false},
 	{"enterprise.employer_211_or_first_batch", FACT_BOOL, SRC_TRI, APP(enterprise.employer_211_or_first_batch), false},
 	{"enterprise.beijing_registered_and_taxed", FACT_BOOL, SRC_TRI, APP(enterprise.beijing_registered_and_taxed), false},
-	{"applicant.credentials", FACT_SET, SRC_CREDENTIALS, 0, true},
+	{FACTS_CREDENTIALS, FACT_SET, SRC_CREDENTIALS, 0, true},
 	{"enterprise.conditions", FACT_SET, SRC_CONDITIONS, 0, false},
 };
 #undef APP
 
-#define NFACTS (sizeof fact_defs / sizeof fact_defs[0])
+#define NFACTS FACTS_COUNT
 
 static const struct fact_def *fact_def_find(const char *name)
 {
@@ -86,17 +68,9 @@ int facts_id(const char *name)
  * (policies built by hand).  Out of line and cold, so that the lookup by
  * id, which every loaded policy uses, needs no registers for the loop. */
 __attribute__((noinline, cold))
-static const struct fact_def *fact_def_by_name(const char *name)
+const struct fact_def *fact_def_by_name(const char *name)
 {
 	return name ? fact_def_find(name) : NULL;
-}
-
-/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
-static inline const struct fact_def *fact_def_ref(int id, const char *name)
-{
-	if (id > 0 && (size_t)id <= NFACTS)
-		return &fact_defs[id - 1];
-	return fact_def_by_name(name);
 }
 
 const char *facts_name(size_t i)
@@ -131,86 +105,98 @@ static inline bool same(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-/* add_credential: c, once.  Every credential is one of the static strings
- * below (each text has one), so the same credential is the same pointer. */
-static void add_credential(struct facts *f, const char *c)
+/* Every credential a person can hold, in the order of their bits
+ * (facts_credential_bit).  The strings must outlive facts_init without an
+ * arena: titles and catalog lists are closed enumerations.  Statuses that
+ * earn nothing are still shown, so a pending or revoked qualification
+ * never disappears from the scorecard without a word. */
+enum credential {
+	CRED_SENIOR, CRED_ASSOCIATE_SENIOR, CRED_INTERMEDIATE, CRED_NO_TITLE,
+	CRED_INTERNATIONAL, CRED_URGENT, CRED_GO_GLOBAL, CRED_TITLES,
+	CRED_PENDING, CRED_UNVERIFIABLE, CRED_REVOKED,
+	CRED_NONE = -1,
+};
+
+static const char *const credential_names[FACTS_CREDENTIAL_KINDS] = {
+	"title:senior", "title:associate-senior", "title:intermediate", "title:none",
+	"catalog:international", "catalog:urgent", "catalog:go-global", "catalog:titles",
+	"qualification-pending", "qualification-unverifiable", "qualification-revoked",
+};
+
+_Static_assert(FACTS_CREDENTIAL_KINDS <= FACTS_MAX_CREDENTIALS,
+	       "every credential fits in facts.credentials");
+
+/* A value of the application (a title, a catalog list, a status) and the
+ * credential it gives. */
+struct credential_src {
+	const char *value;
+	enum credential credential;
+};
+
+static const struct credential_src titles[] = {
+	{"senior", CRED_SENIOR}, {"associate-senior", CRED_ASSOCIATE_SENIOR},
+	{"intermediate", CRED_INTERMEDIATE}, {"none", CRED_NO_TITLE},
+};
+static const struct credential_src lists[] = {
+	{"international", CRED_INTERNATIONAL}, {"urgent", CRED_URGENT},
+	{"go-global", CRED_GO_GLOBAL}, {"titles", CRED_TITLES},
+};
+static const struct credential_src notes[] = {
+	{"pending", CRED_PENDING}, {"unverifiable", CRED_UNVERIFIABLE}, {"revoked", CRED_REVOKED},
+};
+
+#define CREDENTIAL_OF(srcs, value) credential_of(srcs, sizeof srcs / sizeof srcs[0], value)
+
+/* credential_of: the credential value gives among srcs[0..n), or CRED_NONE. */
+static enum credential credential_of(const struct credential_src *srcs, size_t n,
+		const char *value)
 {
-	for (size_t i = 0; i < f->ncredentials; i++)
-		if (f->credentials[i] == c)
-			return;
-	if (f->ncredentials < FACTS_MAX_CREDENTIALS)
-		f->credentials[f->ncredentials++] = c;
+	for (size_t i = 0; i < n; i++)
+		if (same(srcs[i].value, value))
+			return srcs[i].credential;
+	return CRED_NONE;
 }
 
-/* Strings for "title:<t>" and "catalog:<list>" must outlive facts_init
- * without an arena: titles are a closed enumeration, and list ids get a
- * static prefix table keyed by the list id's position in the catalog. */
-static const char *title_credential(const char *title)
+/* add_credential: c, once (its bit says whether it is there already). */
+static void add_credential(struct facts *f, enum credential c)
 {
-	static const char *const titles[][2] = {
-		{"senior", "title:senior"},
-		{"associate-senior", "title:associate-senior"},
-		{"intermediate", "title:intermediate"},
-		{"none", "title:none"},
-	};
-
-	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (same(titles[i][0], title))
-			return titles[i][1];
-	return NULL;
+	if (c == CRED_NONE || (f->credential_bits & (1u << c)))
+		return;
+	f->credential_bits |= 1u << c;
+	f->credentials[f->ncredentials++] = credential_names[c];
 }
 
-static const char *list_credential(const char *list)
+uint32_t facts_credential_bit(const char *name)
 {
-	static const char *const lists[][2] = {
-		{"international", "catalog:international"},
-		{"urgent", "catalog:urgent"},
-		{"go-global", "catalog:go-global"},
-		{"titles", "catalog:titles"},
-	};
-
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (same(lists[i][0], list))
-			return lists[i][1];
-	return NULL;
+	for (size_t k = 0; k < FACTS_CREDENTIAL_KINDS; k++)
+		if (strcmp(credential_names[k], name) == 0)
+			return 1u << k;
+	return 0;
 }
 
-/* Statuses that earn nothing are still shown, so a pending or revoked
- * qualification never disappears from the scorecard without a word. */
-static const char *status_note(const char *status)
+const char *facts_credential_name(size_t k)
 {
-	if (same(status, "pending"))
-		return "qualification-pending";
-	if (same(status, "unverifiable"))
-		return "qualification-unverifiable";
-	if (same(status, "revoked"))
-		return "qualification-revoked";
-	return NULL;
+	return k < FACTS_CREDENTIAL_KINDS ? credential_names[k] : NULL;
 }
 
 static void derive_credentials(struct facts *f)
 {
 	const struct applicant *ap = &f->app->applicant;
-	const char *t;
 
-	if (ap->title && (t = title_credential(ap->title)))
-		add_credential(f, t);
+	if (ap->title)
+		add_credential(f, CREDENTIAL_OF(titles, ap->title));
 	for (size_t i = 0; i < ap->nqualifications; i++) {
 		const struct qualification *q = &ap->qualifications[i];
 		const struct catalog_entry *e;
 
 		if (!q->status || !same(q->status, "verified")) {
-			const char *note = q->status ? status_note(q->status) : NULL;
-			if (note)
-				add_credential(f, note);
+			if (q->status)
+				add_credential(f, CREDENTIAL_OF(notes, q->status));
 			continue;
 		}
 		e = f->catalog ? catalog_entry_find(f->catalog, q->id) : NULL;
-		for (size_t j = 0; e && j < e->nlists; j++) {
-			const char *c = list_credential(e->lists[j]);
-			if (c)
-				add_credential(f, c);
-		}
+		for (size_t j = 0; e && j < e->nlists; j++)
+			add_credential(f, CREDENTIAL_OF(lists, e->lists[j]));
 	}
 	/* Known when the title is given; with only qualifications it is
 	 * partial: the title could still raise the level. */
@@ -312,50 +298,6 @@ bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_v
 	return lookup(f, fact_def_ref(id, name), out);
 }
 
-/* number_of: fact d as a number (given false when it is not one, or not
- * given), as lookup() gives it. */
-static inline struct fact_number number_of(const struct facts *f, const struct fact_def *d)
-{
-	struct fact_number n = {false, 0};
-	const struct opt_num *o;
-
-	switch (d->src) {
-	case SRC_NUM:
-		o = (const struct opt_num *)((const char *)f->app + d->offset);
-		n.given = o->set && !__builtin_mul_overflow(o->v, 100, &n.num);
-		break;
-	case SRC_AGE:
-		n.given = f->has_age;
-		n.num = (int64_t)f->age * 100;
-		break;
-	case SRC_SHARES:
-		n.given = f->app->applicant.has_shareholding;
-		n.num = f->app->applicant.shareholding_percent;
-		break;
-	default:
-		break;
-	}
-	return n;
-}
-
-struct fact_number facts_number(const struct facts *f, int id, const char *name)
-{
-	const struct fact_def *d = fact_def_ref(id, name);
-
-	if (!d)
-		return (struct fact_number){false, 0};
-	return number_of(f, d);
-}
-
-const char *facts_text(const struct facts *f, int id, const char *name)
-{
-	const struct fact_def *d = fact_def_ref(id, name);
-
-	if (!d || d->src != SRC_TEXT)
-		return NULL;
-	return *(const char *const *)((const char *)f->app + d->offset);
-}
-
 /* put_cut: s[0..len) at buf[used..) as snprintf(buf + used, n - used, "%s")
  * puts it: cut to fit, NUL-terminated; returns used + len. */
 static size_t put_cut(char *buf, size_t n, size_t used, const char *s, size_t len)
@@ -404,22 +346,22 @@ const char *facts_describe(const struct fact_value *v, char *buf, size_t n)
 	return "?";
 }
 
-static bool set_has(const struct fact_value *v, const char *s)
+/* in_text: whether text s is one of p's values. */
+static enum tri in_text(const struct predicate *p, const char *s)
 {
-	for (size_t i = 0; i < v->nset; i++)
-		if (same(v->set[i], s))
-			return true;
-	return false;
+	for (size_t i = 0; i < p->nvalues; i++)
+		if (same(s, p->values[i]))
+			return TRI_TRUE;
+	return TRI_FALSE;
 }
 
-static enum tri eval_in(const struct predicate *p, const struct fact_value *v)
+/* in_set: whether one of p's values is in set[0..n). */
+static enum tri in_set(const struct predicate *p, const char *const *set, size_t n)
 {
-	for (size_t i = 0; i < p->nvalues; i++) {
-		if (v->type == FACT_TEXT && same(v->text, p->values[i]))
-			return TRI_TRUE;
-		if (v->type == FACT_SET && set_has(v, p->values[i]))
-			return TRI_TRUE;
-	}
+	for (size_t i = 0; i < p->nvalues; i++)
+		for (size_t j = 0; j < n; j++)
+			if (same(set[j], p->values[i]))
+				return TRI_TRUE;
 	return TRI_FALSE;
 }
 
@@ -438,16 +380,34 @@ static enum tri compare_at_least(const struct predicate *p, int64_t num, const s
 	return lhs >= rhs ? TRI_TRUE : TRI_FALSE;
 }
 
-/* eval_in_fact: a condition IN on fact d.  Out of line: its value lives in
- * memory, which the other conditions need not pay for. */
-__attribute__((noinline))
+/* eval_in_fact: a condition IN on fact d, its value read straight from
+ * where lookup() reads it; on the credentials, a test of bits when the
+ * loader derived them (struct predicate). */
 static enum tri eval_in_fact(const struct predicate *p, const struct facts *f,
 		const struct fact_def *d)
 {
+	const struct enterprise *en = &f->app->enterprise;
 	struct fact_value v;
+	const char *s;
 
-	lookup(f, d, &v);
-	return v.type == FACT_MISSING ? TRI_UNKNOWN : eval_in(p, &v);
+	switch (d->src) {
+	case SRC_TEXT:
+		s = *(const char *const *)((const char *)f->app + d->offset);
+		return s ? in_text(p, s) : TRI_UNKNOWN;
+	case SRC_CREDENTIALS:
+		if (!f->has_credentials)
+			return TRI_UNKNOWN;
+		if (p->by_credential_bits)
+			return f->credential_bits & p->credential_bits ? TRI_TRUE : TRI_FALSE;
+		return in_set(p, f->credentials, f->ncredentials);
+	case SRC_CONDITIONS:
+		if (!en->has_conditions)
+			return TRI_UNKNOWN;
+		return in_set(p, en->conditions, en->nconditions);
+	default: /* not a text or a set (the loader refuses it): never in */
+		lookup(f, d, &v);
+		return v.type == FACT_MISSING ? TRI_UNKNOWN : TRI_FALSE;
+	}
 }
 
 /* eval_leaf: a condition on one fact.  A yes/no or a number is read
@@ -472,7 +432,7 @@ static enum tri eval_leaf(const struct predicate *p, const struct facts *f)
 		return eval_in_fact(p, f, d);
 	case PRED_AT_LEAST:
 	case PRED_BELOW:
-		n = number_of(f, d);
+		n = facts_number_of(f, d);
 		if (!n.given)
 			return TRI_UNKNOWN;
 		t = compare_at_least(p, n.num, f);

@@ -31,6 +31,20 @@ struct fact_value {
 
 #define FACTS_MAX_CREDENTIALS 16
 
+/* The credentials fact: "title:<title>", "catalog:<list>" for each
+ * verified qualification, "qualification-pending" and the like.  Each
+ * credential a person can hold has a bit (facts_credential_bit), so that
+ * the loader turns a rule on them into a mask or a table by bit, and
+ * evaluating tests bits instead of comparing strings. */
+#define FACTS_CREDENTIALS "applicant.credentials"
+#define FACTS_CREDENTIAL_KINDS 11
+/* facts_credential_bit: the bit of credential `name`, 0 for a name no one
+ * can hold. */
+uint32_t facts_credential_bit(const char *name);
+/* facts_credential_name: the credential whose bit is 1 << k, NULL past
+ * the last (k >= FACTS_CREDENTIAL_KINDS). */
+const char *facts_credential_name(size_t k);
+
 /* The context for facts: the application, the policy tables, derived values. */
 struct facts {
 	const struct application *app;
@@ -42,6 +56,7 @@ struct facts {
 	/* "title:<title>", "catalog:<list>" for each verified qualification */
 	const char *credentials[FACTS_MAX_CREDENTIALS];
 	size_t ncredentials;
+	uint32_t credential_bits; /* the same credentials, by bit */
 	bool has_credentials;
 	bool credentials_partial; /* qualifications known, title not given */
 };
@@ -60,6 +75,42 @@ int facts_id(const char *name);
  * the loader resolved it (id > 0), else by name (policies built by hand,
  * as in the unit tests).  False if no such fact exists. */
 bool facts_lookup(const struct facts *f, int id, const char *name, struct fact_value *out);
+/* The fact table (facts.c), where each fact's value lives: in the header
+ * so that facts_number() and facts_text() read a value without a call
+ * (a card reads some ten, the eligibility some twenty). */
+enum fact_src {
+	SRC_TEXT,   /* const char * field */
+	SRC_TRI,    /* enum tri field */
+	SRC_NUM,    /* struct opt_num field, whole units */
+	SRC_AGE,    /* derived: whole years on the application date */
+	SRC_SHARES, /* has_shareholding + hundredths */
+	SRC_CREDENTIALS,
+	SRC_CONDITIONS,
+};
+
+struct fact_def {
+	const char *name;
+	enum fact_type type;
+	enum fact_src src;
+	size_t offset; /* into struct application */
+	bool advisable; /* the applicant's own, and they can change it */
+};
+
+#define FACTS_COUNT 32
+extern const struct fact_def fact_defs[FACTS_COUNT];
+
+/* fact_def_by_name: the definition of fact `name` (a rule without an id:
+ * policies built by hand), or NULL. */
+const struct fact_def *fact_def_by_name(const char *name);
+
+/* fact_def_ref: the definition of a fact a rule names (see facts_lookup). */
+static inline const struct fact_def *fact_def_ref(int id, const char *name)
+{
+	if (id > 0 && id <= FACTS_COUNT)
+		return &fact_defs[id - 1];
+	return fact_def_by_name(name);
+}
+
 /* A number fact as facts_number() returns it: by value, in two registers,
  * so that the scoring of a bracket keeps nothing in memory. */
 struct fact_number {
@@ -67,13 +118,54 @@ struct fact_number {
 	int64_t num; /* then its value in hundredths */
 };
 
+/* facts_number_of: fact d as a number (given false when it is not one, or
+ * not given), as facts_lookup() gives it. */
+static inline struct fact_number facts_number_of(const struct facts *f, const struct fact_def *d)
+{
+	struct fact_number n = {false, 0};
+	const struct opt_num *o;
+
+	switch (d->src) {
+	case SRC_NUM:
+		o = (const struct opt_num *)((const char *)f->app + d->offset);
+		n.given = o->set && !__builtin_mul_overflow(o->v, 100, &n.num);
+		break;
+	case SRC_AGE:
+		n.given = f->has_age;
+		n.num = (int64_t)f->age * 100;
+		break;
+	case SRC_SHARES:
+		n.given = f->app->applicant.has_shareholding;
+		n.num = f->app->applicant.shareholding_percent;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
 /* facts_number: the fact a rule names (id and name as for facts_lookup)
  * when it is a number the application gives; given false otherwise (not
  * given, not a number, no such fact).  The same value facts_lookup gives. */
-struct fact_number facts_number(const struct facts *f, int id, const char *name);
+static inline struct fact_number facts_number(const struct facts *f, int id, const char *name)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
+
+	if (!d)
+		return (struct fact_number){false, 0};
+	return facts_number_of(f, d);
+}
+
 /* facts_text: the fact a rule names when it is a text the application
  * gives (the application's own string), else NULL. */
-const char *facts_text(const struct facts *f, int id, const char *name);
+static inline const char *facts_text(const struct facts *f, int id, const char *name)
+{
+	const struct fact_def *d = fact_def_ref(id, name);
+
+	if (!d || d->src != SRC_TEXT)
+		return NULL;
+	return *(const char *const *)((const char *)f->app + d->offset);
+}
 /* facts_name: the name of fact number i (0..), NULL past the last: every
  * name a policy may use, for "did you mean" in the loader. */
 const char *facts_name(size_t i);

@@ -119,6 +119,21 @@ static struct choice_slot *choice_slot_of(struct factor *f, const char *value)
 	return &f->choice_table[h];
 }
 
+/* derive_credential_levels: f->credential_levels when f is a choice on
+ * the credentials (after its table); false when a is exhausted. */
+static bool derive_credential_levels(struct factor *f, struct arena *a)
+{
+	if (!f->input || strcmp(f->input, FACTS_CREDENTIALS) != 0)
+		return true;
+	f->credential_levels = arena_array(a, FACTS_CREDENTIAL_KINDS,
+					   sizeof *f->credential_levels);
+	if (!f->credential_levels)
+		return false;
+	for (size_t k = 0; k < FACTS_CREDENTIAL_KINDS; k++)
+		f->credential_levels[k] = policy_choice_level(f, facts_credential_name(k));
+	return true;
+}
+
 /* derive_choice: choice factor f's table of match values and its first
  * `otherwise` level (see struct factor); false when a is exhausted.  As
  * the levels were once compared in order: the first `otherwise` level
@@ -131,6 +146,7 @@ static bool derive_choice(struct factor *f, struct arena *a)
 	f->choice_table = NULL;
 	f->choice_mask = 0;
 	f->otherwise = NULL;
+	f->credential_levels = NULL;
 	for (size_t i = 0; i < f->nlevels; i++) {
 		if (f->levels[i].otherwise && !f->otherwise)
 			f->otherwise = &f->levels[i];
@@ -154,7 +170,7 @@ static bool derive_choice(struct factor *f, struct arena *a)
 				s->level = l;
 		}
 	}
-	return true;
+	return derive_credential_levels(f, a);
 }
 
 const struct level *policy_bracket_level(const struct factor *f, int64_t v)

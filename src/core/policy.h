@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "application.h" /* struct srcpos */
@@ -57,6 +58,11 @@ struct predicate {
 	/* Where the loader read it (0:0 and NULL when built by hand): */
 	struct srcpos pos;      /* its `unit`, else the condition */
 	const struct srcpos *value_pos; /* IN: each of `values` */
+	/* IN on the credentials (facts.h), set by the loader: the bits of
+	 * `values`, which evaluating tests against the person's bits; false
+	 * when built by hand, where the values are compared as strings. */
+	bool by_credential_bits;
+	uint32_t credential_bits;
 	/* Derived by eligibility_derive() for the test of a criterion (the
 	 * loader calls it); zero elsewhere (gates, documents, policies built
 	 * by hand), where an explanation is put together piece by piece: */
@@ -132,6 +138,11 @@ struct factor {
 	struct choice_slot *choice_table;
 	size_t choice_mask;
 	const struct level *otherwise;
+	/* choice on the credentials (facts.h): the level each credential
+	 * selects, by its bit (credential_levels[k] for 1 << k; NULL: none),
+	 * so that scoring takes a person's credentials by bit, not by string;
+	 * NULL for other inputs. */
+	const struct level **credential_levels;
 	/* bracket whose bounds are in the input's own unit: the level a value
 	 * selects is a step function of it, with a step at every `from` and
 	 * after every `to`.  cuts[0..ncuts) are those steps, ascending and

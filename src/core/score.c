@@ -209,10 +209,16 @@ static bool same_text(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
+/* better_level: whether level l counts before best (NULL: none yet) when
+ * a set selects several: the one with the most points, the first in the
+ * policy's order on ties, as if the levels were compared in order. */
+static bool better_level(const struct level *l, const struct level *best)
+{
+	return !best || l->points > best->points || (l->points == best->points && l < best);
+}
+
 /* choice_best: the level v selects (policy_choice_level); a set input
- * (credentials) may select several: the one with the most points counts,
- * the first in the policy's order on ties, as if the levels were compared
- * in order.  NULL when no value selects one. */
+ * may select several (better_level).  NULL when no value selects one. */
 static const struct level *choice_best(const struct factor *fac, const struct fact_value *v)
 {
 	const struct level *best = NULL;
@@ -222,8 +228,22 @@ static const struct level *choice_best(const struct factor *fac, const struct fa
 	for (size_t j = 0; j < v->nset; j++) {
 		const struct level *l = policy_choice_level(fac, v->set[j]);
 
-		if (l && (!best || l->points > best->points ||
-			  (l->points == best->points && l < best)))
+		if (l && better_level(l, best))
+			best = l;
+	}
+	return best;
+}
+
+/* credentials_best: choice_best on the credentials, from their bits and
+ * the levels the loader found for each (struct factor). */
+static const struct level *credentials_best(const struct factor *fac, uint32_t bits)
+{
+	const struct level *best = NULL;
+
+	for (; bits; bits &= bits - 1) {
+		const struct level *l = fac->credential_levels[__builtin_ctz(bits)];
+
+		if (l && better_level(l, best))
 			best = l;
 	}
 	return best;
@@ -278,7 +298,10 @@ static void eval_choice_value(struct eval *e, const struct factor *fac, struct f
 		r->input_set = v.set;
 		r->input_nset = v.nset;
 	}
-	best = choice_best(fac, &v);
+	if (v.type == FACT_SET && fac->credential_levels)
+		best = credentials_best(fac, e->f->credential_bits);
+	else
+		best = choice_best(fac, &v);
 	if (v.partial) {
 		/* Some values are unknown: scored only if the known ones already
 		 * reach the top level; otherwise the range runs from them up. */
@@ -337,15 +360,43 @@ static size_t judged_index(const struct eval *e, const struct factor *fac)
 	return j < e->njudged && e->judged[j] == fac ? j : e->njudged;
 }
 
-/* expert_score_of: expert i's score for judged factor fac, or NULL. */
-static const struct expert_score *expert_score_of(const struct eval *e, size_t i,
+/* expert_score_by_name: expert_score_of() for a factor not from the track
+ * being scored (cannot happen for a loaded policy). */
+__attribute__((noinline, cold))
+static const struct expert_score *expert_score_by_name(const struct eval *e, size_t i,
+		const struct factor *fac)
+{
+	return expert_score_for(&e->f->app->experts[i], fac->id);
+}
+
+/* expert_score_of: expert i's score for judged factor fac, or NULL.
+ * Inline: the experts' own cards (split_panel) take it for every judged
+ * factor and expert. */
+static inline const struct expert_score *expert_score_of(const struct eval *e, size_t i,
 		const struct factor *fac)
 {
 	size_t j = judged_index(e, fac);
 
-	if (j == e->njudged) /* not from the track being scored (cannot happen) */
-		return expert_score_for(&e->f->app->experts[i], fac->id);
+	if (j == e->njudged)
+		return expert_score_by_name(e, i, fac);
 	return e->scores[i * e->njudged + j];
+}
+
+/* A result's points and reachable range on an expert's card. */
+struct range {
+	points_t p, lo, hi;
+};
+
+/* expert_judged: judged factor fac on expert i's card: their score, or
+ * anything from 0 to its maximum when they left it out. */
+static inline struct range expert_judged(const struct eval *e, size_t i,
+		const struct factor *fac)
+{
+	const struct expert_score *sc = expert_score_of(e, i, fac);
+
+	if (sc)
+		return (struct range){sc->points, sc->points, sc->points};
+	return (struct range){0, 0, fac->max};
 }
 
 /* count_text: "<n><words>" in the arena, e.g. "mean of 3 experts". */
@@ -381,42 +432,76 @@ static const char *mean_text(struct eval *e, unsigned n)
 	return usual ? usual : count_text(e, "mean of ", n, " experts");
 }
 
+/* The experts' scores of one judged factor: their sum and how many. */
+struct scores_sum {
+	int64_t sum;
+	unsigned n;
+};
+
+/* judged_by_name: the experts' scores of fac found by its id, for a
+ * factor not among the track's judged ones (cannot happen for a loaded
+ * policy; kept out of eval_judged's way). */
+__attribute__((noinline, cold))
+static struct scores_sum judged_by_name(const struct eval *e, const struct factor *fac)
+{
+	const struct application *app = e->f->app;
+	struct scores_sum t = {0, 0};
+
+	for (size_t i = 0; i < app->nexperts; i++) {
+		const struct expert_score *s = expert_score_for(&app->experts[i], fac->id);
+
+		if (s) {
+			t.sum += s->points;
+			t.n++;
+		}
+	}
+	return t;
+}
+
+/* quorum_text: "2 of 3 expert scores", for a factor short of the quorum
+ * (rare: out of line, so eval_judged keeps no buffer on its stack). */
+__attribute__((noinline, cold))
+static const char *quorum_text(struct eval *e, unsigned n)
+{
+	char of[32];
+	struct strbuf sb;
+
+	strbuf_init_fixed(&sb, of, sizeof of);
+	strbuf_addstr(&sb, " of ");
+	strbuf_add_uint(&sb, e->pol->expert_quorum);
+	strbuf_addstr(&sb, " expert scores");
+	return count_text(e, "", n, sb.buf);
+}
+
 __attribute__((noinline))
 static void eval_judged(struct eval *e, const struct factor *fac, struct factor_result *r)
 {
-	const struct application *app = e->f->app;
-	const size_t j = judged_index(e, fac), nj = e->njudged;
-	int64_t sum = 0;
-	unsigned n = 0;
+	const size_t j = judged_index(e, fac), nj = e->njudged, nexperts = e->f->app->nexperts;
+	struct scores_sum t = {0, 0};
 
-	for (size_t i = 0; i < app->nexperts; i++) {
-		/* expert_score_of(), its factor's place found once */
-		const struct expert_score *s = j < nj ? e->scores[i * nj + j]
-					       : expert_score_for(&app->experts[i], fac->id);
+	if (j == nj) {
+		t = judged_by_name(e, fac);
+	} else {
+		for (size_t i = 0; i < nexperts; i++) {
+			/* expert_score_of(), its factor's place found once */
+			const struct expert_score *s = e->scores[i * nj + j];
 
-		if (s) {
-			sum += s->points;
-			n++;
+			if (s) {
+				t.sum += s->points;
+				t.n++;
+			}
 		}
 	}
-	r->njudges = n;
+	r->njudges = t.n;
 	r->provisional = fac->max_provisional;
-	if (n == 0 || n < e->pol->expert_quorum) {
-		char of[32];
-		struct strbuf sb;
-
+	if (t.n == 0 || t.n < e->pol->expert_quorum) {
 		set_open(r, FSTATE_NOT_JUDGED);
-		if (n) { /* "2 of 3 expert scores" */
-			strbuf_init_fixed(&sb, of, sizeof of);
-			strbuf_addstr(&sb, " of ");
-			strbuf_add_uint(&sb, e->pol->expert_quorum);
-			strbuf_addstr(&sb, " expert scores");
-			r->input = count_text(e, "", n, sb.buf);
-		}
+		if (t.n)
+			r->input = quorum_text(e, t.n);
 		return;
 	}
-	set_scored(r, points_div_round(sum, (int64_t)n));
-	r->input = mean_text(e, n);
+	set_scored(r, points_div_round(t.sum, (int64_t)t.n));
+	r->input = mean_text(e, t.n);
 	r->level = rubric_label(fac, r->points);
 }
 
@@ -676,47 +761,29 @@ static bool check_experts(struct eval *e, const struct track *t)
 	return true;
 }
 
-/* expert_points: result r's points and range on expert i's own card.
- * Only the judged factors (and sums of them) differ from the panel's
- * card, so the rest is taken from it rather than computed again. */
-static void expert_points(const struct eval *e, size_t i, const struct factor_result *r,
-		points_t *p, points_t *lo, points_t *hi)
+/* expert_sum: sum r, which has a judged sub-factor, on expert i's own
+ * card.  Only the judged factors (and sums of them) differ from the
+ * panel's card, so the rest is taken from it rather than computed again. */
+static struct range expert_sum(const struct eval *e, size_t i, const struct factor_result *r)
 {
-	points_t sp = 0, slo = 0, shi = 0, max = r->factor->max;
+	struct range s = {0, 0, 0}, x;
+	points_t max = r->factor->max;
 
-	switch (r->factor->kind) {
-	case FACTOR_JUDGED: {
-		const struct expert_score *sc = expert_score_of(e, i, r->factor);
+	for (size_t k = 0; k < r->nsubs; k++) {
+		const struct factor_result *sub = &r->subs[k];
 
-		if (sc) {
-			*p = *lo = *hi = sc->points;
-		} else { /* not scored by this expert: anything from 0 to its maximum */
-			*p = *lo = 0;
-			*hi = max;
-		}
-		return;
+		if (sub->factor->kind == FACTOR_JUDGED)
+			x = expert_judged(e, i, sub->factor);
+		else if (sub->factor->has_judged) /* a sum within the sum */
+			x = expert_sum(e, i, sub);
+		else
+			x = (struct range){sub->points, sub->min, sub->max};
+		s.p += x.p;
+		s.lo += x.lo;
+		s.hi += x.hi;
 	}
-	case FACTOR_SUM:
-		for (size_t k = 0; k < r->nsubs; k++) {
-			const struct factor_result *s = &r->subs[k];
-			points_t a = s->points, b = s->min, c = s->max;
-
-			if (s->factor->has_judged)
-				expert_points(e, i, s, &a, &b, &c);
-			sp += a;
-			slo += b;
-			shi += c;
-		}
-		*p = sp < max ? sp : max;
-		*lo = slo < max ? slo : max;
-		*hi = shi < max ? shi : max;
-		return;
-	default:
-		*p = r->points;
-		*lo = r->min;
-		*hi = r->max;
-		return;
-	}
+	return (struct range){s.p < max ? s.p : max, s.lo < max ? s.lo : max,
+			      s.hi < max ? s.hi : max};
 }
 
 /* split_panel: the experts' own totals fall on both sides of the threshold. */
@@ -725,10 +792,11 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 	const struct application *app = e->f->app;
 	bool below = false, above = false;
 
-	out->expert_totals = arena_array(e->a, app->nexperts ? app->nexperts : 1,
-					 sizeof *out->expert_totals);
-	out->expert_ids = arena_array(e->a, app->nexperts ? app->nexperts : 1,
-				      sizeof *out->expert_ids);
+	/* not zeroed: filled up to nexpert_totals, and read no further */
+	out->expert_totals = arena_array_uninit(e->a, app->nexperts ? app->nexperts : 1,
+						sizeof *out->expert_totals);
+	out->expert_ids = arena_array_uninit(e->a, app->nexperts ? app->nexperts : 1,
+					     sizeof *out->expert_ids);
 	if (!out->expert_totals || !out->expert_ids)
 		return fail(e, "", app->pos, NULL);
 	points_t same[8], same_lo[8], same_hi[8];
@@ -758,22 +826,15 @@ static bool split_panel(struct eval *e, const struct track *t, struct scorecard 
 			hi[k] = same_hi[k];
 			for (size_t j = 0; j < pr->nfactors; j++) {
 				const struct factor_result *r = &pr->factors[j];
-				const struct expert_score *sc;
-				points_t a, b, c;
+				struct range x;
 
 				if (!r->factor->has_judged)
 					continue;
-				if (r->factor->kind != FACTOR_JUDGED) {
-					expert_points(e, i, r, &a, &b, &c);
-				} else if ((sc = expert_score_of(e, i, r->factor))) {
-					a = b = c = sc->points; /* expert_points(), inline */
-				} else {
-					a = b = 0;
-					c = r->factor->max;
-				}
-				score[k] += a;
-				lo[k] += b;
-				hi[k] += c;
+				x = r->factor->kind == FACTOR_JUDGED ? expert_judged(e, i, r->factor)
+								     : expert_sum(e, i, r);
+				score[k] += x.p;
+				lo[k] += x.lo;
+				hi[k] += x.hi;
 			}
 		}
 		/* Gates give no points: an expert's total is known as soon as

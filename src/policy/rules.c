@@ -265,6 +265,11 @@ static bool parse_leaf(struct pctx *c, const struct ynode *n, const struct ynode
 			for (size_t i = 0; i < out->nvalues; i++, k = k->next)
 				ok &= check_value(c, k, out->fact, out->values[i]);
 		}
+		if (strcmp(out->fact, FACTS_CREDENTIALS) == 0) { /* tested by bits */
+			out->by_credential_bits = true;
+			for (size_t i = 0; i < out->nvalues; i++)
+				out->credential_bits |= facts_credential_bit(out->values[i]);
+		}
 	} else {
 		out->op = strcmp(op, "below") == 0 ? PRED_BELOW : PRED_AT_LEAST;
 		ok &= check_fact(c, f, out->fact, op[0] == 'b' ? "'below'" : "'at_least'",

@@ -152,6 +152,11 @@ static void test_credentials(void **state)
 	assert_int_equal(v.nset, N(want));
 	for (size_t i = 0; i < N(want); i++)
 		assert_string_equal(v.set[i], want[i]);
+	/* the same credentials by bit, one each */
+	assert_int_equal(__builtin_popcount(f.credential_bits), N(want));
+	for (size_t i = 0; i < N(want); i++)
+		assert_true(f.credential_bits & facts_credential_bit(want[i]));
+	assert_int_equal(facts_credential_bit("title:unknown"), 0);
 
 	/* no title: what the qualifications give, partial */
 	app.applicant.title = NULL;
@@ -234,6 +239,12 @@ static void test_conditions(void **state)
 	app.applicant.position = "";
 	assert_int_equal(predicate_eval(&in_position, &f), TRI_FALSE);
 	assert_int_equal(predicate_eval(&in_credentials, &f), TRI_TRUE); /* catalog:urgent */
+	/* the same condition as the loader derives it: tested by bits */
+	in_credentials.by_credential_bits = true;
+	in_credentials.credential_bits = facts_credential_bit("title:none");
+	assert_int_equal(predicate_eval(&in_credentials, &f), TRI_FALSE);
+	in_credentials.credential_bits |= facts_credential_bit("catalog:urgent");
+	assert_int_equal(predicate_eval(&in_credentials, &f), TRI_TRUE);
 	/* 859,464 < 8.60 x 100,000 */
 	assert_int_equal(predicate_eval(&salary, &f), TRI_FALSE);
 	salary.threshold = 859;
