@@ -36,14 +36,20 @@ static const struct department {
 	{'Y', "1", "other departments (其他)"},
 };
 
+/* Each character's value + 1 by its code (0: not in the charset): every
+ * application's code is checked when it is read, 43 look-ups a code. */
+static const unsigned char value_plus_1[128] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20, ['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24,
+	['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28, ['W'] = 29, ['X'] = 30, ['Y'] = 31,
+};
+
 static int char_value(char c)
 {
-	const char *p;
+	unsigned char u = (unsigned char)c;
 
-	if (c == '\0')
-		return -1;
-	p = strchr(charset, c);
-	return p ? (int)(p - charset) : -1;
+	return u < 128 ? value_plus_1[u] - 1 : -1;
 }
 
 static const struct department *department_find(char c)
@@ -171,11 +177,26 @@ static enum uscc_rc check_parts(const char *s, size_t *pos)
 	return USCC_OK;
 }
 
+/* all_in_charset: s[0..USCC_LEN) are characters of the code: then no
+ * byte or character error can apply (they only say which one is wrong). */
+static bool all_in_charset(const char *s)
+{
+	for (size_t i = 0; i < USCC_LEN; i++)
+		if (char_value(s[i]) < 0)
+			return false;
+	return true;
+}
+
 enum uscc_rc uscc_check(const char *s, size_t n, size_t *bad_pos)
 {
 	enum uscc_rc rc;
 	size_t pos = 0;
 
+	/* the usual code, read with every application: only its parts to check */
+	if (n == USCC_LEN && all_in_charset(s)) {
+		rc = check_parts(s, &pos);
+		goto out;
+	}
 	if (n == 0) {
 		rc = USCC_EMPTY;
 		goto out;
