@@ -177,3 +177,16 @@ describe('every number on the home page opens to its clause', () => {
 		assert.equal(urgent.filter(([w]) => /工作日/.test(w)).length, 2, 'both deadlines in working days');
 	});
 });
+
+describe('labels and values are joined as each language writes them', () => {
+	test('Chinese uses the full-width colon, English ": " (the home page\'s hotlines and deadlines)', async () => {
+		for (const [lang, colon] of [['zh', '：'], ['en', ': ']]) {
+			const html = (await new Client(srv.url).get(`/?lang=${lang}`)).text;
+			const hotlines = [...html.matchAll(/<li>([^<]*)<a href="tel:/g)].map((m) => m[1]);
+			assert.ok(hotlines.length >= 5, `hotlines (${lang})`);
+			for (const h of hotlines)
+				assert.ok(h.endsWith(colon), `"${h}" (${lang}) does not end in "${colon}"`);
+			assert.match(html, new RegExp(`<li>[^<]*${colon}<strong>`), `a deadline (${lang})`);
+		}
+	});
+});

@@ -144,8 +144,8 @@ static void add_sources(struct request *rq, struct view *p, const struct program
 		add_source(list, arena_printf(rq->a, "%s %s", T(rq, "home_threshold"),
 				points_format(pol->threshold, th)), pol->threshold_source);
 	for (size_t i = 0; i < pol->ndeadlines; i++)
-		add_source(list, arena_printf(rq->a, "%s: %s",
-				deadline_name(rq, pol, &pol->deadlines[i]),
+		add_source(list, arena_printf(rq->a, "%s%s%s",
+				deadline_name(rq, pol, &pol->deadlines[i]), T(rq, "colon"),
 				deadline_span(rq, &pol->deadlines[i])), pol->deadlines[i].source);
 	for (size_t i = 0; i < pol->nfees; i++)
 		add_source(list, arena_printf(rq->a, "%s %s", fee_name(rq, &pol->fees[i]),
