@@ -3,12 +3,12 @@
  * A candidate is a bracket or choice factor (or sub-factor) whose input is
  * advisable and that has a level worth more points than it has now; its
  * options are those levels, by points ascending, one per number of points
- * (the factor's `rising` levels, sorted when the policy loads).  A set of changes (candidate -> new points) is
- * evaluated as score.c builds a card: every factor keeps its points unless
- * changed, a sum is the sum of its sub-factors capped at its maximum, a
- * part is the sum of its factors, and the total is score_weighted_total()
- * of the parts.  So every gain shown is the gain the applicant would see
- * on the rescored card.
+ * (the factor's `rising` levels, sorted when the policy loads).  A set of
+ * changes (candidate -> new points) is evaluated as score.c builds a card:
+ * every factor keeps its points unless changed, a sum is the sum of its
+ * sub-factors capped at its maximum, a part is the sum of its factors, and
+ * the total is score_weighted_total() of the parts.  So every gain shown is
+ * the gain the applicant would see on the rescored card.
  *
  * Nothing here walks the card more than once.  One walk (scan) finds the
  * candidates, each with what it needs to know about its place (its part's
