@@ -79,17 +79,20 @@ static void note(struct ctx *c, struct notes *ns, enum check_note_code code,
 		ns->v = v;
 		ns->cap = cap;
 	}
-	ns->v[ns->n++] = (struct check_note){code, doc, 0, 0, 0};
+	ns->v[ns->n++] = (struct check_note){.code = code, .doc = doc};
 }
 
 static void note_gap(struct ctx *c, struct notes *ns, enum check_note_code code,
-		month_t from, month_t to, size_t more)
+		const struct check_note *gaps)
 {
 	note(c, ns, code, NULL);
 	if (!c->oom) {
-		ns->v[ns->n - 1].from = from;
-		ns->v[ns->n - 1].to = to;
-		ns->v[ns->n - 1].more = more;
+		struct check_note *n = &ns->v[ns->n - 1];
+
+		memcpy(n->from, gaps->from, sizeof n->from);
+		memcpy(n->to, gaps->to, sizeof n->to);
+		n->ngaps = gaps->ngaps;
+		n->more = gaps->more;
 	}
 }
 
@@ -458,10 +461,11 @@ static void rule_issued(struct ctx *c, const struct doc_slot *s, const struct do
 
 /* ---- continuity of months ---- */
 
-/* first_gap: the first run of months in [lo, hi] no span covers; false
- * when every month is covered.  *more counts the runs after it. */
-static bool first_gap(const struct span *s, size_t n, month_t lo, month_t hi,
-		month_t *gfrom, month_t *gto, size_t *more)
+/* find_gaps: the first runs of months in [lo, hi] no span covers, into
+ * g (its from, to and ngaps; more counts the runs after them); false when
+ * every month is covered. */
+static bool find_gaps(const struct span *s, size_t n, month_t lo, month_t hi,
+		struct check_note *g)
 {
 	size_t gaps = 0;
 
@@ -478,13 +482,15 @@ static bool first_gap(const struct span *s, size_t n, month_t lo, month_t hi,
 			cur = reach + 1;
 			continue;
 		}
-		if (gaps++ == 0) {
-			*gfrom = cur;
-			*gto = next - 1;
+		if (gaps < CHECK_NOTE_GAPS) {
+			g->from[gaps] = cur;
+			g->to[gaps] = next - 1;
 		}
+		gaps++;
 		cur = next;
 	}
-	*more = gaps ? gaps - 1 : 0;
+	g->ngaps = gaps < CHECK_NOTE_GAPS ? gaps : CHECK_NOTE_GAPS;
+	g->more = gaps - g->ngaps;
 	return gaps > 0;
 }
 
@@ -492,9 +498,10 @@ static void rule_covers(struct ctx *c, const struct doc_slot *s, const struct do
 		struct notes *ns)
 {
 	int years = s->covers_years_before;
-	month_t hi, lo, gfrom, gto;
+	month_t hi, lo;
+	struct check_note gaps;
 	struct span *sp;
-	size_t n = 0, more;
+	size_t n = 0;
 
 	if (years <= 0 || ds->n == 0)
 		return;
@@ -510,8 +517,8 @@ static void rule_covers(struct ctx *c, const struct doc_slot *s, const struct do
 			sp[n++] = (struct span){ds->v[i]->covers_from, ds->v[i]->covers_to};
 	if (n == 0)
 		note(c, ns, NOTE_COVERS_UNSAID, NULL);
-	else if (first_gap(sp, n, lo, hi, &gfrom, &gto, &more))
-		note_gap(c, ns, NOTE_COVERS_GAP, gfrom, gto, more);
+	else if (find_gaps(sp, n, lo, hi, &gaps))
+		note_gap(c, ns, NOTE_COVERS_GAP, &gaps);
 }
 
 /* rule_resume: applicant.resume runs month by month from age N to now. */
@@ -519,9 +526,10 @@ static void rule_resume(struct ctx *c, const struct doc_slot *s, struct notes *n
 {
 	const struct applicant *ap = &c->app->applicant;
 	int age = s->resume_from_age;
-	month_t lo, hi, gfrom, gto;
+	month_t lo, hi;
+	struct check_note gaps;
 	struct span *sp;
-	size_t n = 0, more;
+	size_t n = 0;
 
 	if (age <= 0)
 		return;
@@ -547,8 +555,8 @@ static void rule_resume(struct ctx *c, const struct doc_slot *s, struct notes *n
 	}
 	if (n == 0)
 		note(c, ns, NOTE_RESUME_EMPTY, NULL);
-	else if (first_gap(sp, n, lo, hi, &gfrom, &gto, &more))
-		note_gap(c, ns, NOTE_RESUME_GAP, gfrom, gto, more);
+	else if (find_gaps(sp, n, lo, hi, &gaps))
+		note_gap(c, ns, NOTE_RESUME_GAP, &gaps);
 }
 
 /* ---- one slot ---- */

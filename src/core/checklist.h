@@ -77,17 +77,23 @@ enum check_note_code {
 	NOTE_ISSUED_AFTER,   /* doc: issued after the application date */
 	NOTE_ISSUED_BEFORE,  /* doc: issued too long before it */
 	NOTE_COVERS_UNSAID,  /* the slot's files do not say which months they cover */
-	NOTE_COVERS_GAP,     /* months from..to (and `more` gaps) are not covered */
+	NOTE_COVERS_GAP,     /* the months of `gaps` (and `more` after them) are not covered */
 	NOTE_RESUME_NO_BIRTH, /* the resume rule needs the birth date (makes the item missing) */
 	NOTE_RESUME_EMPTY,   /* the resume has no entries */
-	NOTE_RESUME_GAP,     /* no resume entry covers from..to (and `more` gaps) */
+	NOTE_RESUME_GAP,     /* no resume entry covers the months of `gaps` (and `more`) */
 };
+
+/* The gaps a note names: enough to fix a resume or a set of certificates
+ * in one go; past them it counts the rest. */
+#define CHECK_NOTE_GAPS 3
 
 struct check_note {
 	enum check_note_code code;
 	const struct document *doc; /* the document it is about, or NULL */
-	month_t from, to;           /* the first gap (COVERS_GAP, RESUME_GAP) */
-	size_t more;                /* gaps after it */
+	/* COVERS_GAP, RESUME_GAP: the first gaps, from[i]..to[i], in order */
+	month_t from[CHECK_NOTE_GAPS], to[CHECK_NOTE_GAPS];
+	size_t ngaps;               /* 1..CHECK_NOTE_GAPS */
+	size_t more;                /* gaps after them */
 };
 
 /* Which sentence `why` is (set by checklist_compute). */

@@ -96,14 +96,20 @@ static void put_month_range(const struct words *w, month_t from, month_t to)
 	}
 }
 
-/* put_more: " (and 2 more gaps)" after the first gap. */
-static void put_more(const struct words *w, size_t more)
+/* put_gaps: "2009-08, 2011-01 to 2011-03 and 2015-06" (the gaps a note
+ * names), then " (and 2 more gaps)" for the rest. */
+static void put_gaps(const struct words *w, const struct check_note *n)
 {
-	if (more == 0)
+	for (size_t i = 0; i < n->ngaps; i++) {
+		if (i)
+			put(w, i + 1 == n->ngaps && n->more == 0 ? " and " : ", ");
+		put_month_range(w, n->from[i], n->to[i]);
+	}
+	if (n->more == 0)
 		return;
 	put(w, " (and ");
-	strbuf_add_uint(w->sb, more);
-	put(w, more == 1 ? " more gap)" : " more gaps)");
+	strbuf_add_uint(w->sb, n->more);
+	put(w, n->more == 1 ? " more gap)" : " more gaps)");
 }
 
 /* put_the_name: "the employment contract" from "Employment contract": the
@@ -319,8 +325,7 @@ static void put_note(const struct words *w, const struct check_note *n)
 					   : " do not say which months they cover: ");
 		} else {
 			put(w, nfiles == 1 ? " does not cover " : " do not cover ");
-			put_month_range(w, n->from, n->to);
-			put_more(w, n->more);
+			put_gaps(w, n);
 			put(w, ": ");
 		}
 		put_the_name(w);
@@ -346,8 +351,7 @@ static void put_note(const struct words *w, const struct check_note *n)
 			put(w, "the resume has no entries (applicant.resume): ");
 		} else {
 			put(w, "no entry covers ");
-			put_month_range(w, n->from, n->to);
-			put_more(w, n->more);
+			put_gaps(w, n);
 			put(w, ": ");
 		}
 		put(w, "the resume must be consecutive month by month from age ");

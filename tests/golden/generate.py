@@ -588,9 +588,13 @@ def month_name(i):
     return "%04d-%02d" % (i // 12, i % 12 + 1)
 
 
+NAMED_GAPS = 3  # the checklist names the first three gaps, then counts the rest
+
+
 def gap_runs(missing):
-    """The first run of consecutive missing months as the checklist names it
-    ("2015-01 to 2015-02", or one month alone) and how many runs follow."""
+    """The first runs of consecutive missing months as the checklist names
+    them ("2015-01 to 2015-02", or one month alone), at most NAMED_GAPS, and
+    how many runs follow them."""
     ms = sorted(missing)
     runs = [[ms[0], ms[0]]]
     for m in ms[1:]:
@@ -598,8 +602,9 @@ def gap_runs(missing):
             runs[-1][1] = m
         else:
             runs.append([m, m])
-    a, b = runs[0]
-    return (month_name(a) if a == b else "%s to %s" % (month_name(a), month_name(b)), len(runs) - 1)
+    names = [month_name(a) if a == b else "%s to %s" % (month_name(a), month_name(b))
+             for a, b in runs[:NAMED_GAPS]]
+    return (names, len(runs) - len(names))
 
 
 def checklist(app, card):
@@ -749,13 +754,15 @@ def compare(card, r, app):
                 want("expert_totals", {k: fmt2(v) for k, v in card.expert_totals.items()},
                      {k: fmt2(v) for k, v in got.items()})
     items = {i["slot"]: i["state"] for i in r["checklist"]["items"]}
-    # a gap in the resume or the 4 years' evidence is named (the first one,
-    # and how many more follow)
+    # the gaps in the resume or the 4 years' evidence are named (the first
+    # three, in order, and how many more follow)
     whys = {i["slot"]: i.get("why") or "" for i in r["checklist"]["items"]}
-    for slot, (first, more) in card.gaps.items():
-        if "cover %s" % first not in whys.get(slot, "") and \
-                "covers %s" % first not in whys.get(slot, ""):
-            bad.append("%s: the gap %s is not named: %r" % (slot, first, whys.get(slot)))
+    for slot, (names, more) in card.gaps.items():
+        listed = names[0] if len(names) == 1 else \
+            ", ".join(names[:-1]) + (", " if more else " and ") + names[-1]
+        if "cover %s" % listed not in whys.get(slot, "") and \
+                "covers %s" % listed not in whys.get(slot, ""):
+            bad.append("%s: the gaps %s are not named: %r" % (slot, listed, whys.get(slot)))
         if more and "and %d more gap" % more not in whys.get(slot, ""):
             bad.append("%s: %d more gap(s) not counted: %r" % (slot, more, whys.get(slot)))
     want("checklist", card.checklist, items)
@@ -1620,12 +1627,19 @@ zg("docs-resume-one-month-gap-mid", "resume missing one month (2005-07): problem
 zg("docs-resume-no-birth-date", "resume but no birth date: its start cannot be checked",
    **{A + "birth_date": DELETE})
 zg("docs-resume-three-gaps",
-   "resume from 1997-10 with a gap at 2000-02 and ending 2026-01: the first gap named, 2 more counted",
+   "resume from 1997-10 with a gap at 2000-02 and ending 2026-01: all three gaps named",
    **{A + "resume": [{"from": "1997-10", "to": "2000-01", "what": "Studies"},
                      {"from": "2000-03", "to": "2026-01", "what": "Work"}]})
+zg("docs-resume-five-gaps",
+   "resume with five gaps: the first three named, 2 more counted",
+   **{A + "resume": [{"from": "1997-08", "to": "1999-12", "what": "Studies"},
+                     {"from": "2000-02", "to": "2003-12", "what": "Studies"},
+                     {"from": "2004-02", "to": "2009-12", "what": "Work"},
+                     {"from": "2010-02", "to": "2015-12", "what": "Work"},
+                     {"from": "2016-02", "to": "2025-12", "what": "Work"}]})
 zg("docs-resume-empty", "an empty resume: problem", **{A + "resume": []})
 zg("docs-tax-two-files-two-gaps",
-   "tax files 2022-01..2022-12 and 2024-01..2025-06: 2023 named, one more gap counted",
+   "tax files 2022-01..2022-12 and 2024-01..2025-06: both gaps named",
    documents=[x for x in ZGC_BASE["documents"] if x["slot"] != "tax_certificates"] + [
        {"slot": "tax_certificates", "file": "individual-tax-2022.pdf", "language": "zh",
         "covers": {"from": "2022-01", "to": "2022-12"}},

@@ -815,7 +815,7 @@ static void test_covers_gaps_named(void **state)
 	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
 	assert_contains(x->cl.items[0].why, "the files ('tax-certificate-a.pdf', "
 			"'tax-certificate-b.pdf', 'tax-certificate-c.pdf') do not cover "
-			"2023-04 to 2023-06 (and 1 more gap):");
+			"2023-04 to 2023-06 and 2025-01:");
 }
 
 static void test_covers_not_given(void **state)
@@ -900,8 +900,15 @@ static void test_resume_several_gaps(void **state)
 	add_resume(x, M(2004, 1), M(2005, 1), false);
 	add_resume(x, M(2006, 1), M(2025, 1), false);
 	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
-	assert_contains(x->cl.items[0].why,
-			"no entry covers 2003-02 to 2003-12 (and 2 more gaps):");
+	assert_contains(x->cl.items[0].why, "no entry covers 2003-02 to 2003-12, "
+			"2005-02 to 2005-12 and 2025-02 to 2025-12:");
+	/* past CHECK_NOTE_GAPS gaps: the first ones named, the rest counted */
+	x->resume[2].to = M(2010, 1);
+	add_resume(x, M(2011, 1), M(2015, 1), false);
+	add_resume(x, M(2016, 1), M(2025, 12), false);
+	assert_int_equal(run(x)[0].state, CHECK_PROBLEM);
+	assert_contains(x->cl.items[0].why, "no entry covers 2003-02 to 2003-12, "
+			"2005-02 to 2005-12, 2010-02 to 2010-12 (and 1 more gap):");
 }
 
 static void test_resume_needs_birth_date(void **state)
