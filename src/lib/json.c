@@ -5,6 +5,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "strbuf.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -200,39 +201,6 @@ static size_t utf8_put(long cp, char *o)
 	return 4;
 }
 
-/* utf8_len: length of the valid UTF-8 sequence at s[0..n), or 0
- * (Unicode table 3-7: no overlongs, no surrogates, at most U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t k = 2; k < len; k++)
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
 const char *json_str_check(const char *s, size_t n, size_t *bad)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -259,7 +227,7 @@ const char *json_str_check(const char *s, size_t n, size_t *bad)
 					: JSON_BAD_ESCAPE;
 			continue;
 		}
-		k = utf8_len(u + i, n - i);
+		k = strbuf_utf8_len(s + i, n - i);
 		if (!k)
 			return "invalid UTF-8 in a string: save the file as UTF-8 (text saved "
 			       "as GBK or Latin-1 must be converted)";
