@@ -190,3 +190,21 @@ describe('labels and values are joined as each language writes them', () => {
 		}
 	});
 });
+
+describe('a wrong answer is named in the error, a huge one cut', () => {
+	const step = (v) => `/self-check/urgent?lang=en&go=next&from=3&employer=X&uscc=91110108551385082Q&beijing=${encodeURIComponent(v)}`;
+	const error = async (v) => decodeEntities(/id="field-beijing-error">([^<]*)</.exec(
+		(await new Client(srv.url).get(step(v))).text)?.[1] ?? '');
+	test('the field and the value typed', async () => {
+		const e = await error('maybe');
+		assert.ok(e.includes('“maybe”') && e.includes('Is the employer registered in Beijing'), e);
+	});
+	test('5,000 characters: the first 60 and an ellipsis; a cut never splits a character', async () => {
+		assert.ok((await error('x'.repeat(5000))).includes(`“${'x'.repeat(60)}…”`));
+		const e = await error('北'.repeat(100));
+		assert.ok(e.includes(`“${'北'.repeat(60)}…”`), e);
+	});
+	test('empty: not answered, no error', async () => {
+		assert.equal(await error(''), '');
+	});
+});

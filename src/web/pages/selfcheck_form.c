@@ -149,6 +149,24 @@ date_t sc_today(const struct request *rq)
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* SHOWN_MAX: the characters of a typed value an error message repeats; a
+ * longer one is cut there and ends with "…" (a 5,000-character answer
+ * would otherwise fill the page). */
+#define SHOWN_MAX 60
+
+static const char *shown(struct request *rq, const char *raw)
+{
+	size_t at = 0, chars = 0, n = strlen(raw);
+
+	while (at < n && chars < SHOWN_MAX) {
+		size_t len = strbuf_utf8_len(raw + at, n - at);
+
+		at += len ? len : 1;
+		chars++;
+	}
+	return at == n ? raw : arena_printf(rq->a, "%.*s…", (int)at, raw);
+}
+
 /* ---- checking one answer ------------------------------------------------ */
 
 static void set_error(struct selfcheck *sc, struct sc_answer *an, const char *key, ...)
@@ -182,7 +200,8 @@ static void set_error(struct selfcheck *sc, struct sc_answer *an, const char *ke
 		vals[n] = NULL;
 		n++;
 	}
-	an->error = sc_fmt(sc->rq, key, "field", field, "value", an->raw, names[0], vals[0],
+	an->error = sc_fmt(sc->rq, key, "field", field, "value", shown(sc->rq, an->raw),
+			   names[0], vals[0],
 			   names[1], vals[1], names[2], vals[2], (const char *)NULL);
 	if (!an->anchor)
 		an->anchor = arena_printf(sc->rq->a, "field-%s", an->q->field->name);
@@ -452,8 +471,8 @@ static void check_quals(struct selfcheck *sc, struct sc_answer *an, struct appli
 			const char *name = sc->catalog->entries[i].name;
 			an->anchor = arena_printf(sc->rq->a, "field-q_%s", sc->catalog->entries[i].id);
 			an->raw = an->vals[i];
-			an->error = sc_fmt(sc->rq, "sc_err_choice", "field", name, "value", an->raw,
-					   (const char *)NULL);
+			an->error = sc_fmt(sc->rq, "sc_err_choice", "field", name, "value",
+					   shown(sc->rq, an->raw), (const char *)NULL);
 			an->raw = "";
 			sc->nerrors++;
 			return;
