@@ -1,6 +1,8 @@
 /* po.c - see po.h. */
 #include "po.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,4 +208,101 @@ const char *po_lookup(const struct po_catalog *cat, const char *id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* ---- .mo (GNU gettext's compiled catalogs) ---- */
+
+#define MO_MAGIC 0x950412deu
+#define MO_HEADER 28 /* magic, revision, count, two table offsets, hash size, offset */
+
+struct mo_reader {
+	const unsigned char *p;
+	size_t len;
+	bool swap; /* written on a machine of the other byte order */
+};
+
+static bool mo_u32(const struct mo_reader *r, size_t off, uint32_t *out)
+{
+	uint32_t v;
+
+	if (off > r->len || r->len - off < 4)
+		return false;
+	memcpy(&v, r->p + off, 4);
+	*out = r->swap ? __builtin_bswap32(v) : v;
+	return true;
+}
+
+/* mo_string: string i of the table at `table` (length, offset pairs); NULL
+ * when it lies outside the file or lacks its terminating NUL. */
+static const char *mo_string(const struct mo_reader *r, uint32_t table, uint32_t i,
+		uint32_t *len)
+{
+	uint32_t off;
+
+	if (!mo_u32(r, (size_t)table + (size_t)i * 8, len) ||
+	    !mo_u32(r, (size_t)table + (size_t)i * 8 + 4, &off) ||
+	    off > r->len || r->len - off <= *len || r->p[off + *len] != '\0')
+		return NULL;
+	return (const char *)r->p + off;
+}
+
+int mo_parse(const char *name, const char *data, size_t len, struct arena *a,
+		struct po_catalog *cat, char *err, size_t errn)
+{
+	struct mo_reader r = {(const unsigned char *)data, len, false};
+	uint32_t magic, rev, n, ids, strs;
+
+	cat->entries = NULL;
+	cat->n = 0;
+	if (!mo_u32(&r, 0, &magic) || (magic != MO_MAGIC && magic != __builtin_bswap32(MO_MAGIC))) {
+		snprintf(err, errn, "%s: not a gettext .mo file (wrong magic number)", name);
+		return -1;
+	}
+	r.swap = magic != MO_MAGIC;
+	if (len < MO_HEADER || !mo_u32(&r, 4, &rev) || !mo_u32(&r, 8, &n) ||
+	    !mo_u32(&r, 12, &ids) || !mo_u32(&r, 16, &strs)) {
+		snprintf(err, errn, "%s: the .mo header is cut short", name);
+		return -1;
+	}
+	if (rev >> 16 != 0) {
+		snprintf(err, errn, "%s: .mo revision %u.%u is not known", name, rev >> 16, rev & 0xffff);
+		return -1;
+	}
+	if (n > len / 16) { /* each entry takes 16 bytes of tables at least */
+		snprintf(err, errn, "%s: %u entries cannot fit in %zu bytes", name, n, len);
+		return -1;
+	}
+	cat->entries = arena_array(a, n ? n : 1, sizeof *cat->entries);
+	if (!cat->entries) {
+		snprintf(err, errn, "%s: out of memory", name);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t idlen, strlen_;
+		const char *id = mo_string(&r, ids, i, &idlen);
+		const char *str = mo_string(&r, strs, i, &strlen_);
+
+		if (!id || !str) {
+			snprintf(err, errn, "%s: entry %u points outside the file", name, i);
+			return -1;
+		}
+		/* a plural entry is "one\0many": both keep their first form */
+		if (!*id || !*str)
+			continue;
+		cat->entries[cat->n].id = arena_strdup(a, id);
+		cat->entries[cat->n].str = arena_strdup(a, str);
+		if (!cat->entries[cat->n].id || !cat->entries[cat->n].str) {
+			snprintf(err, errn, "%s: out of memory", name);
+			return -1;
+		}
+		cat->n++;
+	}
+	/* msgfmt sorts the ids, but a file is input: sort and check again */
+	qsort(cat->entries, cat->n, sizeof *cat->entries, cmp_entry);
+	for (size_t i = 1; i < cat->n; i++)
+		if (strcmp(cat->entries[i - 1].id, cat->entries[i].id) == 0) {
+			snprintf(err, errn, "%s: two entries have the same msgid", name);
+			return -1;
+		}
+	return 0;
 }

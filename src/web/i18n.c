@@ -18,7 +18,7 @@ struct i18n {
 	struct view *views[I18N_NLANGS];
 };
 
-static int lang_index(const char *lang)
+int i18n_lang_index(const char *lang)
 {
 	for (int i = 0; i < I18N_NLANGS; i++)
 		if (lang && strcmp(lang, i18n_codes[i]) == 0)
@@ -28,10 +28,10 @@ static int lang_index(const char *lang)
 
 int i18n_lang_valid(const char *code)
 {
-	return lang_index(code) >= 0;
+	return i18n_lang_index(code) >= 0;
 }
 
-static char *read_file(const char *path, struct arena *a, size_t *len)
+char *i18n_read_file(const char *path, struct arena *a, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -102,7 +102,7 @@ static int load_language(struct po_catalog *all, const char *dir, struct arena *
 		if (l < 4 || strcmp(e->d_name + l - 3, ".po") != 0)
 			continue;
 		path = arena_printf(a, "%s/%s", dir, e->d_name);
-		text = path ? read_file(path, a, &len) : NULL;
+		text = path ? i18n_read_file(path, a, &len) : NULL;
 		if (!text) {
 			snprintf(err, n, "%s: cannot read the translations", path ? path : dir);
 			rc = -1;
@@ -155,7 +155,7 @@ struct i18n *i18n_load(const char *po_dir, struct arena *a, char *err, size_t n)
 
 const char *i18n_get(const struct i18n *t, const char *lang, const char *key)
 {
-	int i = lang_index(lang);
+	int i = i18n_lang_index(lang);
 	const char *s = i >= 0 ? po_lookup(&t->cat[i], key) : NULL;
 
 	if (!s)
@@ -165,14 +165,14 @@ const char *i18n_get(const struct i18n *t, const char *lang, const char *key)
 
 struct view *i18n_view(const struct i18n *t, const char *lang)
 {
-	int i = lang_index(lang);
+	int i = i18n_lang_index(lang);
 
 	return t->views[i >= 0 ? i : 0];
 }
 
 size_t i18n_missing(const struct i18n *t, const char *lang, const char **out, size_t max)
 {
-	int i = lang_index(lang);
+	int i = i18n_lang_index(lang);
 	size_t n = 0;
 
 	if (i < 0)
@@ -207,11 +207,11 @@ const char *i18n_choose(struct request *rq)
 	const char *al;
 
 	if (i18n_lang_valid(q))
-		return i18n_codes[lang_index(q)];
+		return i18n_codes[i18n_lang_index(q)];
 	if (i18n_lang_valid(c))
-		return i18n_codes[lang_index(c)];
+		return i18n_codes[i18n_lang_index(c)];
 	if (rq->user && i18n_lang_valid(rq->user->lang))
-		return i18n_codes[lang_index(rq->user->lang)];
+		return i18n_codes[i18n_lang_index(rq->user->lang)];
 	al = accept_language(http_header(rq, "Accept-Language"));
 	return al ? al : "zh";
 }

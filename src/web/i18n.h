@@ -41,6 +41,12 @@ size_t i18n_missing(const struct i18n *t, const char *lang, const char **out, si
 const char *i18n_choose(struct request *rq);
 /* i18n_lang_valid: whether code is one of ours. */
 int i18n_lang_valid(const char *code);
+/* i18n_lang_index: lang's place in i18n_codes, or -1. */
+int i18n_lang_index(const char *lang);
+/* i18n_read_file: a file of words (a .po or .mo catalog, the iso-codes
+ * list) into the arena, NUL-terminated; NULL when it cannot be read or is
+ * 16 MiB or more. */
+char *i18n_read_file(const char *path, struct arena *a, size_t *len);
 /* i18n_html_lang: "zh-CN", "en", "de". */
 const char *i18n_html_lang(const char *lang);
 

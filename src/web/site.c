@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "countries.h"
 #include "i18n.h"
 #include "lib/mustache.h"
 #include "lib/strbuf.h"
@@ -24,6 +25,7 @@ void site_config_defaults(struct site_config *c)
 	memset(c, 0, sizeof *c);
 	c->listen = "127.0.0.1:8080";
 	c->data_dir = "var";
+	c->iso_codes_dir = COUNTRIES_DIR_DEFAULT;
 	c->access_log = "-";
 	c->threads = 4;
 	c->conn_limit = 512;
@@ -65,6 +67,7 @@ static const struct ckey ckeys[] = {
 	{"data_dir", C_STR, CF(data_dir), 0, 0},
 	{"share_dir", C_STR, CF(share_dir), 0, 0},
 	{"policy_dir", C_STR, CF(policy_dir), 0, 0},
+	{"iso_codes_dir", C_STR, CF(iso_codes_dir), 0, 0},
 	{"access_log", C_STR, CF(access_log), 0, 0},
 	{"threads", C_UINT, CF(threads), 1, 256},
 	{"max_connections", C_UINT, CF(conn_limit), 1, 100000},
@@ -348,6 +351,9 @@ struct site *site_open(const struct site_config *cfg, char *err, size_t n)
 	}
 	s->i18n = i18n_load(arena_printf(&s->arena, "%s/po", s->cfg.share_dir), &s->arena, err, n);
 	if (!s->i18n || load_templates(s, err, n) < 0 || load_statics(s, err, n) < 0)
+		goto fail;
+	s->countries = countries_load(s->cfg.iso_codes_dir, &s->arena, err, n);
+	if (!s->countries)
 		goto fail;
 	if (mkdir(s->cfg.data_dir, 0750) < 0 && errno != EEXIST) {
 		snprintf(err, n, "%s: cannot create the data directory: %s", s->cfg.data_dir,

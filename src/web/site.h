@@ -20,6 +20,7 @@ struct store;
 struct mustache_set;
 struct i18n;
 struct housekeeper;
+struct countries;
 
 struct site_config {
 	const char *listen;     /* "127.0.0.1:8080" */
@@ -27,6 +28,7 @@ struct site_config {
 	const char *data_dir;   /* mutable state: database file, blobs */
 	const char *share_dir;  /* templates/, static/, po/ (read-only) */
 	const char *policy_dir;
+	const char *iso_codes_dir; /* iso-codes' JSON and .mo files (countries.h) */
 	const char *access_log; /* a file, or "-" for standard error */
 	unsigned threads;       /* server threads (and database connections) */
 	unsigned conn_limit;    /* open connections at most */
@@ -73,6 +75,7 @@ struct site {
 	struct store *store;
 	struct mustache_set *templates;
 	struct i18n *i18n;
+	struct countries *countries;   /* names for nationality (countries.h) */
 	struct static_file *statics;
 	size_t nstatics;
 	FILE *access_log;

@@ -123,6 +123,9 @@ struct selfcheck {
 enum sc_num_rc { SC_NUM_OK, SC_NUM_BAD, SC_NUM_NEGATIVE, SC_NUM_FRACTION, SC_NUM_BIG };
 /* sc_utf8_ok: valid UTF-8 without control characters; *chars code points. */
 bool sc_utf8_ok(const char *s, size_t *chars);
+/* sc_country: a nationality's code with its name in the reader's language
+ * ("德国（DEU）"); a code that names no country as it is. */
+const char *sc_country(struct request *rq, const char *code);
 /* sc_fold: a trimmed copy with full-width ASCII (１２３) made ASCII. */
 char *sc_fold(struct arena *a, const char *s);
 bool sc_is_digit(char c);

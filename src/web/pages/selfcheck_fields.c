@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "web/countries.h"
 #include "web/i18n.h"
 #include "web/render.h"
 #include "web/site.h"
@@ -96,6 +97,37 @@ static void push_option(struct view *list, const char *value, const char *label,
 	view_set_str(o, "oid", "");
 }
 
+/* country_list: the countries as suggestions for the nationality field
+ * (a datalist: the code is the value, the name in the reader's language
+ * its label; typing a name works as well, check_nation reads it). */
+static void country_list(struct request *rq, struct view *v, const char *id)
+{
+	const struct countries *c = rq->site->countries;
+	int l = i18n_lang_index(rq->lang);
+	struct view *list = view_set_list(v, "countries");
+
+	view_set_str(v, "list_id", arena_printf(rq->a, "%s-list", id));
+	for (size_t i = 0; c && l >= 0 && i < c->n; i++) {
+		struct view *o = view_list_push_object(list);
+
+		view_set_str(o, "code", c->by_name[l][i]->code);
+		view_set_str(o, "name", c->by_name[l][i]->name[l]);
+	}
+}
+
+/* sc_country: "德国（DEU）", "Germany (DEU)": the code with its name in the
+ * reader's language; a code that names no country as it is. */
+const char *sc_country(struct request *rq, const char *code)
+{
+	const struct country *c = countries_find(rq->site->countries, code);
+	int l = i18n_lang_index(rq->lang);
+
+	if (!c || l < 0)
+		return code;
+	return arena_printf(rq->a, l == 0 ? "%s\xef\xbc\x88%s\xef\xbc\x89" : "%s (%s)",
+			    c->name[l], c->code);
+}
+
 void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struct view *fields)
 {
 	const struct sc_field *f = an->q->field;
@@ -130,7 +162,9 @@ void sc_field_view(const struct selfcheck *sc, const struct sc_answer *an, struc
 	view_set_str(v, "inputmode", f->type == SC_PERCENT ? "decimal" : "numeric");
 	view_set_str(v, "autocomplete", f->type == SC_DATE ? "bday" :
 			strcmp(f->name, "employer") == 0 ? "organization" : "off");
-	view_set_str(v, "size", f->type == SC_NATION ? "5" : f->type == SC_USCC ? "22" : "40");
+	view_set_str(v, "size", f->type == SC_NATION ? "24" : f->type == SC_USCC ? "22" : "40");
+	if (f->type == SC_NATION)
+		country_list(rq, v, id);
 	view_set_bool(v, "is_select", f->type == SC_CHOICE && !f->required);
 	view_set_bool(v, "is_radio", f->type == SC_TRI || (f->type == SC_CHOICE && f->required));
 	view_set_bool(v, "is_checks", f->type == SC_MULTI);
@@ -268,7 +302,7 @@ const char *sc_answer_text(const struct selfcheck *sc, const struct sc_answer *a
 			strbuf_addf(&sb, "%s %%", an->raw);
 			break;
 		case SC_NATION:
-			strbuf_addstr(&sb, sc->app.applicant.nationality);
+			strbuf_addstr(&sb, sc_country(rq, sc->app.applicant.nationality));
 			break;
 		case SC_USCC:
 			strbuf_addstr(&sb, sc->app.enterprise.uscc);

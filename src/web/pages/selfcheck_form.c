@@ -18,6 +18,7 @@
 
 #include "core/uscc.h"
 #include "pages.h"
+#include "web/countries.h"
 #include "web/i18n.h"
 #include "web/render.h"
 #include "web/site.h"
@@ -364,26 +365,27 @@ static const char *check_text(struct selfcheck *sc, struct sc_answer *an)
 	return an->raw;
 }
 
+/* check_nation: the country's alpha-3 code from its code or its name in
+ * any of the portal's languages ("deu", "Germany", "德国"); a code of the
+ * passport standard that names no country (stateless, refugee, Kosovo) is
+ * taken as it is. */
 static const char *check_nation(struct selfcheck *sc, struct sc_answer *an)
 {
 	char *s = sc_fold(sc->rq->a, an->raw);
+	const struct country *c;
 
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < 3; i++) {
-		char c = s[i];
-		if (c >= 'a' && c <= 'z')
-			s[i] = (char)(c - 'a' + 'A');
-		else if (!(c >= 'A' && c <= 'Z')) {
-			set_error(sc, an, "sc_err_nation", (const char *)NULL);
-			return NULL;
-		}
-	}
-	if (s[3]) {
-		set_error(sc, an, "sc_err_nation", (const char *)NULL);
-		return NULL;
-	}
-	return s;
+	c = countries_match(sc->rq->site->countries, s);
+	if (c)
+		return arena_strdup(sc->rq->a, c->code);
+	for (size_t i = 0; s[i] && i < 3; i++)
+		if (s[i] >= 'a' && s[i] <= 'z')
+			s[i] = (char)(s[i] - 'a' + 'A');
+	if (countries_passport_only(s))
+		return s;
+	set_error(sc, an, "sc_err_nation", (const char *)NULL);
+	return NULL;
 }
 
 static const char *check_uscc(struct selfcheck *sc, struct sc_answer *an)
