@@ -121,7 +121,13 @@ static void put_wage(struct why_out *o, const struct wage *w)
 			strbuf_add_uint(&sb, (unsigned)w->year);
 			s += 5;
 		} else if (strncmp(s, "{cny}", 5) == 0) {
-			strbuf_add_uint(&sb, (unsigned)w->annual_cny);
+			const char *cny = o->w && o->w->number
+				? o->w->number(o->w->ctx, NULL, w->annual_cny * 100) : NULL;
+
+			if (cny)
+				strbuf_addstr(&sb, cny);
+			else
+				strbuf_add_uint(&sb, (unsigned)w->annual_cny);
 			s += 4;
 		} else {
 			strbuf_addch(&sb, *s);
@@ -142,6 +148,12 @@ static const char *put_value(const struct why_out *o, const char *fact,
 
 	if (v->type == FACT_MISSING || v->type == FACT_BOOL)
 		return NULL;
+	if (v->type == FACT_NUMBER && o->w && o->w->number) {
+		const char *s = o->w->number(o->w->ctx, fact, v->num);
+
+		if (s)
+			return s;
+	}
 	if (v->type == FACT_TEXT)
 		return o->w && o->w->value ? o->w->value(o->w->ctx, fact, v->text) : v->text;
 	if (!o->w || !o->w->value || v->type != FACT_SET)

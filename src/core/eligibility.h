@@ -69,6 +69,11 @@ struct why_words {
 	const char *piece[WHY_NPIECES];
 	const char *(*label)(void *ctx, const char *english);
 	const char *(*value)(void *ctx, const char *fact, const char *value);
+	/* number(): a number as the reader writes it (digits grouped, money
+	 * with its currency): a fact's value in hundredths ("applicant.
+	 * annual_salary_cny", 96000000), or the average wage (fact NULL, in
+	 * hundredths of a yuan); NULL (or no callback) keeps the plain digits */
+	const char *(*number)(void *ctx, const char *fact, int64_t hundredths);
 	void *ctx;
 };
 

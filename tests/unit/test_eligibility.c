@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -344,6 +345,36 @@ static void test_other_language(void **state)
 	arena_release(&r.a);
 }
 
+/* Numbers as the reader writes them (why_words.number): a fact's value
+ * (hundredths, with the fact's name) and the average wage (no fact); a
+ * callback that answers NULL leaves the plain digits. */
+static const char *grouped(void *ctx, const char *fact, int64_t hundredths)
+{
+	char *buf = ctx;
+
+	if (fact && strcmp(fact, "applicant.annual_salary_cny") != 0)
+		return NULL;
+	snprintf(buf + (fact ? 0 : 64), 64, "%s%" PRId64 ".000", fact ? "¥" : "",
+		 hundredths / 100 / 1000);
+	return buf + (fact ? 0 : 64);
+}
+
+static void test_numbers_in_other_words(void **state)
+{
+	static struct run r;
+	char out[512], nums[128];
+	struct why_words w = {.number = grouped, .ctx = nums};
+	struct strbuf sb;
+
+	(void)state;
+	run(&r, templates, N(templates), 2, true);
+	strbuf_init_fixed(&sb, out, sizeof out);
+	eligibility_write_why_in(&r.f, &r.el.criteria[4], &w, &sb);
+	assert_non_null(strstr(out, "salary at least 4 times the average wage: not met "
+			       "(¥100.000; the 2024 average wage: CNY 100.000)"));
+	arena_release(&r.a);
+}
+
 /* The trace: the outcome of every part evaluated, none of those after the
  * one that decided an ANY; nothing for parts without a number. */
 static void test_trace(void **state)
@@ -411,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_cut_at_2047),
 		cmocka_unit_test(test_appended),
 		cmocka_unit_test(test_other_language),
+		cmocka_unit_test(test_numbers_in_other_words),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_derived),
 	};

@@ -153,6 +153,21 @@ static const char *tr_value(void *ctx, const char *fact, const char *value)
 	return s ? s : value;
 }
 
+/* tr_number: a whole number as the visitor writes it: digits grouped
+ * (960,000 / 960.000), an amount of yuan (a fact named *_cny) with its
+ * currency (¥960,000); NULL for a fraction (the core's digits stay). */
+static const char *tr_number(void *ctx, const char *fact, int64_t hundredths)
+{
+	const struct request *rq = ((struct tr *)ctx)->rq;
+	size_t n = fact ? strlen(fact) : 0;
+
+	if (hundredths % 100 != 0)
+		return NULL;
+	if (n > 4 && strcmp(fact + n - 4, "_cny") == 0)
+		return i18n_money(rq->a, rq->lang, hundredths / 100);
+	return i18n_number(rq->a, rq->lang, hundredths / 100);
+}
+
 const char *sc_policy_word(const struct request *rq, const char *english)
 {
 	struct tr t = {rq, false};
@@ -171,8 +186,11 @@ static const char *factor_input(const struct request *rq, const struct factor_re
 
 	if (!input)
 		return NULL;
-	if (r->input_type == FACT_NUMBER)
-		return arena_strdup(rq->a, num);
+	if (r->input_type == FACT_NUMBER) {
+		const char *n = tr_number(t, r->factor->input, r->input_num);
+
+		return n ? n : arena_strdup(rq->a, num);
+	}
 	if (!r->factor->input) /* a gate: the condition it asks (its label) */
 		return tr_label(t, input);
 	if (r->input_type != FACT_SET)
@@ -201,7 +219,8 @@ static const char *criterion_why(const struct request *rq, const struct facts *f
 		const struct criterion_result *c, bool *english_left)
 {
 	struct tr t = {rq, false};
-	struct why_words w = {.label = tr_label, .value = tr_value, .ctx = &t};
+	struct why_words w = {.label = tr_label, .value = tr_value, .number = tr_number,
+			      .ctx = &t};
 	struct strbuf sb = STRBUF_INIT(4096);
 	const char *out;
 
