@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/strbuf.h"
 #include "site.h"
 #include "store/store.h"
 
@@ -14,6 +15,13 @@ static const char *kv_find(const struct kv *kv, size_t n, const char *key)
 		if (strcmp(kv[i].key, key) == 0)
 			return kv[i].value;
 	return NULL;
+}
+
+const char *http_log_path(const struct request *rq)
+{
+	const char *q = strbuf_json_quoted(rq->a, rq->path);
+
+	return q ? q : "(path not shown: out of memory)";
 }
 
 const char *http_query(const struct request *rq, const char *key)

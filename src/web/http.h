@@ -73,6 +73,10 @@ struct response {
 /* http_query / http_form: the first value of a field, or NULL. */
 const char *http_query(const struct request *rq, const char *key);
 const char *http_form(const struct request *rq, const char *key);
+/* http_log_path: the request's path for a line of standard error, quoted
+ * and escaped as JSON: a decoded %0A or %1B in a URL must not forge a log
+ * line or reach a terminal. */
+const char *http_log_path(const struct request *rq);
 /* http_header: a request header, or NULL. */
 const char *http_header(const struct request *rq, const char *name);
 const char *http_cookie(const struct request *rq, const char *name);

@@ -84,8 +84,8 @@ struct view *render_view(struct request *rq)
 static void render_failed(struct request *rq, struct response *rs, const char *tpl,
 		enum mustache_rc rc)
 {
-	fprintf(stderr, "yingcai serve: rendering %s for %s failed: %s\n", tpl, rq->path,
-		mustache_strerror(rc));
+	fprintf(stderr, "yingcai serve: rendering %s for %s failed: %s\n", tpl,
+		http_log_path(rq), mustache_strerror(rc));
 	http_text(rs, 500, "500 Internal Server Error: this page could not be shown. "
 		  "Please try again later.\n");
 }

@@ -62,7 +62,7 @@ struct appform *appform_from_json(struct request *rq, const char *programme, con
 	appfile_decoder_release(&d);
 	if (rc != APPFILE_OK || !f->app.programme || strcmp(f->app.programme, p->id) != 0) {
 		fprintf(stderr, "yingcai serve: %s: a stored application does not read back: "
-			"%s: %s\n", rq->path, rc == APPFILE_OK ? "programme" : err.path,
+			"%s: %s\n", http_log_path(rq), rc == APPFILE_OK ? "programme" : err.path,
 			rc == APPFILE_OK ? "differs from its row" : err.reason);
 		return NULL;
 	}

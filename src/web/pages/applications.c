@@ -74,7 +74,7 @@ static void reply_rc(struct request *rq, struct response *rs, enum appl_rc rc)
 		return;
 	default:
 		fprintf(stderr, "yingcai serve: %s %s for user %" PRId64 ": %s\n", rq->method_name,
-			rq->path, rq->user ? rq->user->id : 0, appl_rc_name(rc));
+			http_log_path(rq), rq->user ? rq->user->id : 0, appl_rc_name(rc));
 		page_error(rq, rs, 500);
 	}
 }
