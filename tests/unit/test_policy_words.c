@@ -1,6 +1,7 @@
 /* test_policy_words.c - every word of the policy that the portal shows
  * (the labels of levels and rubric bands, the levels the core words
- * itself, and the labels of the conditions an eligibility reason names)
+ * itself, the labels of the conditions an eligibility reason names, and
+ * the benefits of the catalog's lists that the catalog page lists)
  * has its Chinese and German words in po/<lang>/policy_words.po, and that
  * file has no words the policy no longer uses.  A label without letters
  * ("26-55") reads the same in every language and needs none.
@@ -88,6 +89,10 @@ static void collect(struct fixture *f)
 				for (size_t k = 0; k < pol->tracks[t].parts[i].nfactors; k++)
 					add_factor(f, &pol->tracks[t].parts[i].factors[k]);
 	}
+	for (size_t c = 0; c < f->b.ncatalogs; c++)
+		for (size_t l = 0; l < f->b.catalogs[c].nlists; l++)
+			for (size_t k = 0; k < f->b.catalogs[c].lists[l].nbenefits; k++)
+				add_word(f, f->b.catalogs[c].lists[l].benefits[k]);
 }
 
 static int read_po(const char *lang, struct arena *a, struct po_catalog *cat)

@@ -27,6 +27,27 @@ describe('the qualification catalog', () => {
 	}
 });
 
+describe('the qualification catalog speaks the visitor\'s language', () => {
+	for (const lang of ['zh', 'de']) {
+		test(`list names and benefits in ${lang}; what stays English (names, clauses) is marked`, async () => {
+			const w = words(LOCALE[lang]);
+			const r = await new Client(srv.url).get(`/catalog?q=IEEE%20Fellow&lang=${lang}`);
+			assert.equal(r.status, 200);
+			const text = decodeEntities(r.text);
+			assert.ok(text.includes(`<h4>${w.catalog_list_urgent}</h4>`), 'the urgent list by its name');
+			assert.ok(text.includes(`<h4>${w.catalog_list_international}</h4>`), 'the international list by its name');
+			const items = [...text.matchAll(/<li( lang="en")?>([^<]*)<\/li>/g)];
+			assert.ok(items.length >= 13, `${items.length} benefits`);
+			for (const [, en, item] of items) {
+				assert.equal(en, undefined, `a benefit left in English: "${item}"`);
+				if (lang === 'zh')
+					assert.ok(CJK.test(item), `not Chinese: "${item}"`);
+			}
+			assert.match(r.text, /<h3 lang="en">IEEE Fellow<\/h3>/);
+		});
+	}
+});
+
 describe('the qualification catalog: an urgently-in-demand entry', () => {
 	test('shows the international list\'s services too (catalog I.(II): "also eligible")', async () => {
 		const r = await new Client(srv.url).get('/catalog?q=IEEE%20Fellow&lang=en');

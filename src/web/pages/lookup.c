@@ -132,15 +132,38 @@ static bool on_list(const struct catalog_entry *e, const char *id)
 	return false;
 }
 
-/* add_list: list l with its benefits and clause into the entry's lists. */
-static void add_list(struct view *lists, const struct catalog_list *l)
+/* policy_text: a text of the policy (its English) in the visitor's
+ * language (msgctxt "policy", po/<lang>/policy_words.po); *english when
+ * there is none and the page is not English (the page marks it lang="en"). */
+static const char *policy_text(struct request *rq, const char *english, bool *en)
+{
+	const char *key = arena_printf(rq->a, "policy\004%s", english);
+	const char *s = key ? T(rq, key) : english;
+
+	*en = s == key || strcmp(s, key) == 0;
+	if (*en)
+		s = english;
+	*en = *en && strcmp(rq->lang, "en") != 0;
+	return s;
+}
+
+/* add_list: list l with its benefits and clause into the entry's lists,
+ * its name and benefits in the visitor's language. */
+static void add_list(struct request *rq, struct view *lists, const struct catalog_list *l)
 {
 	struct view *lv = view_list_push_object(lists), *bens;
+	const char *key = arena_printf(rq->a, "catalog_list_%s", l->id);
+	const char *name = key ? T(rq, key) : NULL;
+	bool en;
 
-	view_set_str(lv, "name", l->name);
+	view_set_str(lv, "name", name && strcmp(name, key) != 0 ? name : l->name);
 	bens = view_set_list(lv, "benefits");
-	for (size_t k = 0; k < l->nbenefits; k++)
-		view_list_push_str(bens, l->benefits[k]);
+	for (size_t k = 0; k < l->nbenefits; k++) {
+		struct view *b = view_list_push_object(bens);
+
+		view_set_str(b, "text", policy_text(rq, l->benefits[k], &en));
+		view_set_bool(b, "en", en);
+	}
 	view_set_str(lv, "source", l->source ? l->source : "");
 }
 
@@ -163,14 +186,14 @@ static void add_entry(struct request *rq, struct view *list, const struct catalo
 
 		if (!l)
 			continue;
-		add_list(lists, l);
+		add_list(rq, lists, l);
 		/* the benefits its holders also receive (the urgent list adds
 		 * to the international list's), unless the entry is on it */
 		for (size_t a = 0; a < l->nalso; a++) {
 			const struct catalog_list *more = list_by_id(c, l->also[a]);
 
 			if (more && !on_list(e, more->id))
-				add_list(lists, more);
+				add_list(rq, lists, more);
 		}
 	}
 }
