@@ -451,8 +451,10 @@ static void rule_issued(struct ctx *c, const struct doc_slot *s, const struct do
 
 	if (months <= 0)
 		return;
-	if (!d->has_issued)
+	if (!d->has_issued) {
+		ns->missing = true; /* an answer the check needs, as the language */
 		note(c, ns, NOTE_ISSUED_NONE, d);
+	}
 	else if (d->issued > date)
 		note(c, ns, NOTE_ISSUED_AFTER, d);
 	else if (d->issued < date_within_months_from(date, months))
@@ -515,8 +517,10 @@ static void rule_covers(struct ctx *c, const struct doc_slot *s, const struct do
 	for (size_t i = 0; i < ds->n; i++)
 		if (ds->v[i]->has_covers && ds->v[i]->covers_from <= ds->v[i]->covers_to)
 			sp[n++] = (struct span){ds->v[i]->covers_from, ds->v[i]->covers_to};
-	if (n == 0)
+	if (n == 0) {
+		ns->missing = true; /* an answer the check needs, as the language */
 		note(c, ns, NOTE_COVERS_UNSAID, NULL);
+	}
 	else if (find_gaps(sp, n, lo, hi, &gaps))
 		note_gap(c, ns, NOTE_COVERS_GAP, &gaps);
 }

@@ -663,10 +663,11 @@ def checklist(app, card):
                 c = doc.get("covers")
                 if c:
                     have |= set(range(month_index(c["from"]), month_index(c["to"]) + 1))
-            if not want <= have:
+            if not have:  # no file says which months: an answer the check needs
+                probs.append("covers unsaid")
+            elif not want <= have:
                 probs.append("does not cover 48 months")
-                if have:  # nothing at all: the whole period is the gap
-                    card.gaps[s] = gap_runs(want - have)
+                card.gaps[s] = gap_runs(want - have)
         if prog == "zgc" and s == "resume":
             a = app.get("applicant") or {}
             if not present(a, "birth_date"):
@@ -683,10 +684,12 @@ def checklist(app, card):
                     probs.append("resume gap")
                     if have:
                         card.gaps[s] = gap_runs(want - have)
-        # An answer the check needs and nobody gave (the document's language;
-        # the birth date the resume is checked from) is missing, like the
-        # language (docs/scoring.md: "missing that answer").
-        card.checklist[s] = ("missing" if {"language unsaid", "no birth date"} & set(probs) else
+        # An answer the check needs and nobody gave (the document's language,
+        # a medical certificate's issue date, the months the tax and permit
+        # evidence covers, the birth date the resume is checked from) is
+        # missing (docs/scoring.md: "missing that answer").
+        card.checklist[s] = ("missing" if {"language unsaid", "no birth date", "no issue date",
+                                           "covers unsaid"} & set(probs) else
                              "problem" if probs else "ok")
     if prog == "two-zones":
         card.checklist["application_window"] = "ok" if TZ_OPENS <= d <= TZ_CLOSES else "problem"
