@@ -94,6 +94,46 @@ struct view *view_object(struct arena *a)
 	return container(a, VIEW_OBJECT);
 }
 
+/* key_hash: FNV-1a of key[0..klen). */
+static size_t key_hash(const char *key, size_t klen)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < klen; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* index_put: m into obj's index, which has room. */
+static void index_put(struct view *obj, struct view_member *m)
+{
+	size_t mask = obj->index_cap - 1, i = key_hash(m->key, m->klen) & mask;
+
+	while (obj->index[i])
+		i = (i + 1) & mask;
+	obj->index[i] = m;
+}
+
+/* index_grow: obj's index rebuilt with room for its members and one more
+ * at most half full; false when the arena is exhausted (then the index is
+ * dropped and look-ups walk the list, still right). */
+static bool index_grow(struct view *obj)
+{
+	size_t cap = obj->index_cap ? obj->index_cap * 2 : 64;
+	struct view_member **t;
+
+	while (cap < 2 * (obj->len + 1))
+		cap *= 2;
+	t = arena_array(obj->arena, cap, sizeof *t);
+	obj->index = t;
+	obj->index_cap = t ? cap : 0;
+	if (!t)
+		return false;
+	for (struct view_member *m = obj->first; m; m = m->next)
+		index_put(obj, m);
+	return true;
+}
+
 /* append: a new member at the end of container c. */
 static struct view_member *append(struct view *c, const char *key, size_t klen,
 				  struct view *v)
@@ -115,6 +155,12 @@ static struct view_member *append(struct view *c, const char *key, size_t klen,
 		c->first = m;
 	c->last = m;
 	c->len++;
+	if (c->type == VIEW_OBJECT && c->len > VIEW_INDEX_FROM) {
+		if (2 * c->len > c->index_cap)
+			index_grow(c); /* puts every member, m too */
+		else
+			index_put(c, m);
+	}
 	return m;
 }
 
@@ -122,6 +168,14 @@ static struct view_member *find(const struct view *obj, const char *key, size_t 
 {
 	struct view_member *m;
 
+	if (obj->index) {
+		size_t mask = obj->index_cap - 1, i = key_hash(key, klen) & mask;
+
+		for (; (m = obj->index[i]) != NULL; i = (i + 1) & mask)
+			if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+				return m;
+		return NULL;
+	}
 	for (m = obj->first; m; m = m->next)
 		if (m->klen == klen && memcmp(m->key, key, klen) == 0)
 			return m;

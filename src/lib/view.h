@@ -58,7 +58,15 @@ struct view {
 	struct view_member *first;   /* VIEW_LIST, VIEW_OBJECT, in order */
 	struct view_member *last;
 	struct arena *arena;         /* VIEW_LIST, VIEW_OBJECT: where to add */
+	/* VIEW_OBJECT with more than VIEW_INDEX_FROM members: a hash table of
+	 * the members by key (open addressing, a power of two slots, at most
+	 * half full), so that a page's hundreds of {{t.key}} look-ups in the
+	 * thousand-odd words of a language do not each walk the list. */
+	struct view_member **index;
+	size_t index_cap;
 };
+
+#define VIEW_INDEX_FROM 16
 
 /* Scalars and empty containers, allocated in a.  NULL on failure. */
 struct view *view_null(struct arena *a);

@@ -487,6 +487,45 @@ static void builders_latch_out_of_memory(void **state)
 	arena_release(&a);
 }
 
+/* A big object (a language's words) is looked up by its index: every key
+ * is found, as many as the index holds before and after it grows, setting
+ * a key again replaces its value in place, order is kept, and a key that
+ * is not there (or differs only in length) is not found. */
+static void view_big_object_indexed(void **state)
+{
+	struct arena a;
+	struct view *o;
+	char key[32];
+	size_t i = 0;
+	(void)state;
+
+	arena_init(&a, 0);
+	o = view_object(&a);
+	for (int n = 0; n < 3000; n++) {
+		snprintf(key, sizeof key, "k%d", n);
+		assert_non_null(view_set_int(o, key, n));
+		if (n == VIEW_INDEX_FROM - 1 || n == VIEW_INDEX_FROM || n == 100 || n == 2999)
+			for (int k = 0; k <= n; k++) {
+				snprintf(key, sizeof key, "k%d", k);
+				assert_int_equal(view_get(o, key, strlen(key))->i, k);
+			}
+	}
+	assert_non_null(o->index);
+	assert_true(o->index_cap >= 2 * o->len);
+	assert_non_null(view_set_int(o, "k7", -7));
+	assert_int_equal(o->len, 3000);
+	assert_int_equal(view_get(o, "k7", 2)->i, -7);
+	assert_null(view_get(o, "k3000", 5));
+	assert_null(view_get(o, "k1", 1));
+	assert_null(view_get(o, "", 0));
+	for (const struct view_member *m = o->first; m; m = m->next, i++) {
+		snprintf(key, sizeof key, "k%zu", i);
+		assert_string_equal(m->key, key);
+	}
+	assert_int_equal(i, 3000);
+	arena_release(&a);
+}
+
 static void view_from_json_keeps_numbers_as_text(void **state)
 {
 	struct json_parser p;
@@ -547,6 +586,7 @@ static const struct CMUnitTest own_tests[] = {
 	cmocka_unit_test(nested_standalone_partials_indent),
 	cmocka_unit_test(view_built_with_builders),
 	cmocka_unit_test(builders_latch_out_of_memory),
+	cmocka_unit_test(view_big_object_indexed),
 	cmocka_unit_test(view_from_json_keeps_numbers_as_text),
 	cmocka_unit_test(truthiness),
 };
