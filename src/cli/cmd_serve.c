@@ -29,6 +29,10 @@ static void usage(FILE *to)
 	      "command line win over the file.  Stops gracefully on SIGTERM or SIGINT.\n", to);
 }
 
+/* What --listen and the file's listen take (server_listen_valid). */
+#define LISTEN_FORM "expected ADDRESS:PORT, an IPv4 address and a port from 0 to 65535 " \
+	"(e.g. 127.0.0.1:8080)"
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -75,8 +79,15 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 			return -1;
 		}
 		i++;
-		if (strcmp(o, "--listen") == 0) c->listen = v;
-		else if (strcmp(o, "--db") == 0) c->db = v;
+		if (strcmp(o, "--listen") == 0) {
+			/* the command line's mistake: a usage error, before anything starts */
+			if (!server_listen_valid(v)) {
+				fprintf(stderr, "yingcai serve: --listen '%s': " LISTEN_FORM "\n",
+					cli_shown(v));
+				return -1;
+			}
+			c->listen = v;
+		} else if (strcmp(o, "--db") == 0) c->db = v;
 		else if (strcmp(o, "--data") == 0) c->data_dir = v;
 		else if (strcmp(o, "--share") == 0) c->share_dir = v;
 		else if (strcmp(o, "--policy") == 0) c->policy_dir = v;
@@ -126,6 +137,15 @@ int cmd_serve(int argc, char **argv)
 		}
 		cfg = file_cfg;
 		parse_args(argc, argv, &cfg, &config, &a);
+		/* The command line's --listen is checked; one from the file is an
+		 * invalid input (exit 1), found before the database is opened. */
+		if (!server_listen_valid(cfg.listen)) {
+			fprintf(stderr, "yingcai serve: %s: listen = '%s': " LISTEN_FORM "; correct "
+				"it in the file, or give --listen ADDR:PORT\n", cli_shown(config),
+				cli_shown(cfg.listen));
+			arena_release(&a);
+			return EXIT_INVALID;
+		}
 	}
 	if (!cfg.share_dir)
 		cfg.share_dir = share_dir();
