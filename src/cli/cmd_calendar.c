@@ -152,7 +152,7 @@ static int parse(int argc, char **argv, struct cal_opts *o)
  * to write one typed another way. */
 static bool parse_date(const char *s, date_t *out)
 {
-	char why[80], meant[DATE_FMT_MAX];
+	char why[DATE_WHY_MAX], meant[DATE_FMT_MAX];
 	size_t n = strlen(s);
 
 	if (date_parse(s, n, out))
