@@ -23,10 +23,26 @@ static void usage(FILE *to)
 	fputs("usage: yingcai serve [--listen ADDR:PORT] [--db URL] [--data DIR] [--config FILE]\n"
 	      "                     [--share DIR] [--policy DIR] [--threads N]\n"
 	      "\n"
-	      "Serves the portal.  Defaults: --listen 127.0.0.1:8080, --data var (the\n"
-	      "database var/yingcai.db and document blobs), --db sqlite:<data>/yingcai.db.\n"
-	      "--config FILE reads \"key = value\" lines (docs/deploy.md); options on the\n"
-	      "command line win over the file.  Stops gracefully on SIGTERM or SIGINT.\n", to);
+	      "Serves the portal until SIGTERM or SIGINT, then stops gracefully.\n"
+	      "\n"
+	      "  --listen ADDR:PORT  an IPv4 address and a port (default 127.0.0.1:8080;\n"
+	      "                      port 0: a free one, printed)\n"
+	      "  --db URL            the database: sqlite:PATH or postgresql://...\n"
+	      "                      (default sqlite:<data>/yingcai.db)\n"
+	      "  --data DIR          the data directory: the SQLite database and the\n"
+	      "                      document blobs (default var)\n"
+	      "  --config FILE       \"key = value\" lines (docs/deploy.md); options on the\n"
+	      "                      command line win over the file\n"
+	      "  --share DIR         templates/, static/ and po/ (default: the source\n"
+	      "                      tree's when run from it, else the installed ones)\n"
+	      "  --policy DIR        the policy directory (default: $YINGCAI_POLICY, then\n"
+	      "                      the policy/ directory beside the build, else the\n"
+	      "                      installed one)\n"
+	      "  --threads N         server threads and database connections, 1 to 256\n"
+	      "                      (default 4)\n"
+	      "\n"
+	      "Exit status: 0 stopped by a signal, 1 the configuration file, the database\n"
+	      "or the address was the problem, 2 usage error (a bad option or value).\n", to);
 }
 
 /* What --listen and the file's listen take (server_listen_valid). */

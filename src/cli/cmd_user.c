@@ -38,11 +38,15 @@ static void usage(FILE *to)
 	      "      admin), inspector, sysadmin.  With --password-stdin the first line\n"
 	      "      of standard input is the password (at least 12 characters, at most\n"
 	      "      128 bytes, not the e-mail address); without it a random password is\n"
-	      "      generated and printed once.\n"
-	      "list  every account: id, role, e-mail, name, language, created (UTC).\n"
+	      "      generated and printed once.  --lang is the language of its pages\n"
+	      "      and mail (default zh).\n"
+	      "list  every account: id, role, e-mail, language, created (UTC), name;\n"
+	      "      with --json one object per line: id, email, name, role, lang,\n"
+	      "      created_at (Unix seconds).\n"
 	      "\n"
 	      "The database is sqlite:<data>/yingcai.db (--data defaults to var), or\n"
-	      "--db URL, as for 'yingcai serve'.\n", to);
+	      "--db URL, as for 'yingcai serve'.  Exit status: 0 done, 1 the account\n"
+	      "was refused or the database failed, 2 usage error.\n", to);
 }
 
 

@@ -7,6 +7,7 @@
 #   YINGCAI  path to the binary (scripts/run-tests sets it)
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+docs=$(cd "$(dirname "$0")/../.." && pwd)/docs/cli.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -57,4 +58,32 @@ run routes --json extra
 [ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == *"'extra'"* ]]
 report $? "yingcai routes with an extra argument: exit 2, the argument named"
 
+# docs/cli.md and --help name the same options for each command: its part
+# of docs/cli.md (its section, or its bullets "- `yingcai CMD ..."; the
+# policy directory's section for those that take --policy) against its
+# --help text (each subcommand's for calendar and check).
+docs_of() {
+	case $1 in
+	evaluate | calendar | check)
+		awk -v cmd="$1" '/^## / { p = index($0, "## `yingcai " cmd) == 1 ||
+			(cmd != "check" && $0 == "## Policy files") } p' "$docs" ;;
+	*)
+		awk -v cmd="$1" '/^- / { p = index($0, "- `yingcai " cmd) == 1 } /^$|^#/ { p = 0 } p' "$docs" ;;
+	esac
+}
+options() { grep -o -- '--[a-z][a-z-]*' | grep -vx -- '--help' | sort -u; }
+for cmd in evaluate calendar check serve user demo db routes; do
+	case $cmd in
+	calendar) helps="calendar add-working-days|calendar is-working-day|calendar add-months" ;;
+	check) helps="check uscc" ;;
+	*) helps=$cmd ;;
+	esac
+	in_help=$(tr '|' '\n' <<<"$helps" | while read -r h; do
+		# shellcheck disable=SC2086
+		"$YINGCAI" $h --help; done | options)
+	in_docs=$(docs_of "$cmd" | options)
+	out=$in_help err=$in_docs rc=-
+	[ -n "$in_help" ] && [ "$in_help" = "$in_docs" ]
+	report $? "yingcai $cmd: docs/cli.md (stderr) and --help (stdout) name the same options"
+done
 [ "$fails" = 0 ]
