@@ -103,7 +103,7 @@ static int parse(int argc, char **argv, struct db_opts *o, bool want_file, bool 
 			o->file = a;
 			continue;
 		}
-		fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", cmd, a);
+		fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", cmd, cli_shown(a));
 		goto bad;
 	}
 	if (want_file && !o->file) {
@@ -385,7 +385,7 @@ int cmd_db(int argc, char **argv)
 	if (strcmp(argv[1], "housekeeping") == 0)
 		return db_housekeeping(argc, argv);
 	fprintf(stderr, PROG ": '%s' is not a subcommand (backup, restore, verify, migrate, "
-		"housekeeping)\n", argv[1]);
+		"housekeeping)\n", cli_shown(argv[1]));
 	usage(stderr);
 	return EXIT_USAGE;
 }

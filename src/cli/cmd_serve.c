@@ -78,6 +78,19 @@ static const char *share_dir(void)
 	return "/usr/local/share/yingcai";
 }
 
+/* The options, each with a value. */
+static const char *const options[] = {
+	"--listen", "--db", "--data", "--share", "--policy", "--config", "--threads",
+};
+
+static bool is_option(const char *o)
+{
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (strcmp(o, options[i]) == 0)
+			return true;
+	return false;
+}
+
 static int parse_args(int argc, char **argv, struct site_config *c, const char **config,
 		struct arena *a)
 {
@@ -89,9 +102,14 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 			usage(stdout);
 			return 1;
 		}
+		if (!is_option(o)) {
+			fprintf(stderr, "yingcai serve: %s '%s'%s\n", o[0] == '-' ? "unknown option" :
+				"unexpected argument", cli_shown(o),
+				o[0] == '-' ? "" : " (serve takes options only)");
+			return -1;
+		}
 		if (!v) {
-			fprintf(stderr, "yingcai serve: '%s' needs a value (or is not an option)\n",
-				cli_shown(o));
+			fprintf(stderr, "yingcai serve: %s needs a value\n", o);
 			return -1;
 		}
 		i++;
@@ -108,16 +126,18 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 		else if (strcmp(o, "--share") == 0) c->share_dir = v;
 		else if (strcmp(o, "--policy") == 0) c->policy_dir = v;
 		else if (strcmp(o, "--config") == 0) *config = v;
-		else if (strcmp(o, "--threads") == 0) {
+		else { /* --threads, read as the file's key is (its range is there) */
 			char err[256];
-			const char *line = arena_printf(a, "threads = %s", v);
+			const char *line = arena_printf(a, "threads = %s", cli_shown(v));
+			const char *why;
+
 			if (site_config_parse(c, a, "--threads", line, strlen(line), err, sizeof err)) {
-				fprintf(stderr, "yingcai serve: %s\n", err);
+				/* "--threads:1: threads: REASON": the option's, not a file's line */
+				why = strstr(err, ": threads: ");
+				fprintf(stderr, "yingcai serve: --threads: %s\n",
+					why ? why + strlen(": threads: ") : err);
 				return -1;
 			}
-		} else {
-			fprintf(stderr, "yingcai serve: unknown option '%s'\n", cli_shown(o));
-			return -1;
 		}
 	}
 	return 0;

@@ -113,7 +113,7 @@ int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
 	if (n) {
 		fputs(errors.buf, stderr);
 		fprintf(stderr, "yingcai: %d error%s in the policy files under %s\n", n,
-			n == 1 ? "" : "s", d);
+			n == 1 ? "" : "s", cli_shown(d));
 	}
 	strbuf_release(&errors);
 	return n ? -1 : 0;
