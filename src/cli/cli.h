@@ -32,7 +32,8 @@ const char *cli_shown(const char *s);
 
 /* cli_open_store: the database `yingcai serve` would use with --data DIR
  * (default "var": sqlite:<data>/yingcai.db, blobs in <data>/blobs) or
- * --db URL; NULL after printing why, prefixed with prog. */
+ * --db URL; NULL after printing why, prefixed with prog (a data directory
+ * made for it is then removed again). */
 struct store;
 struct store *cli_open_store(const char *prog, const char *data, const char *db,
 		struct arena *a);

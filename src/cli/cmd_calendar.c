@@ -64,7 +64,7 @@ static const struct cal_sub subs[] = {
 static const char options_help[] =
 	"options:\n"
 	"  --policy DIR  the policy directory (default: $YINGCAI_POLICY, then the\n"
-	"                policy/ directory beside the build)\n"
+	"                policy/ directory beside the build, else the installed one)\n"
 	"  --json        print a JSON object: {\"date\":\"YYYY-MM-DD\"}, with\n"
 	"                \"working_day\":true|false for is-working-day\n"
 	"  --help        this text\n";
@@ -76,8 +76,10 @@ static void usage(FILE *to)
 		fprintf(to, "  %s %s\n", subs[i].name, subs[i].synopsis);
 	fputs("\n", to);
 	fputs(options_help, to);
-	fputs("\nDates are YYYY-MM-DD.  A date outside the years the calendar data\n"
-	      "covers is an error, never a guess.\n", to);
+	fputs("\nDates are YYYY-MM-DD.  For the working-day commands a date outside the\n"
+	      "years the calendar data covers is an error, never a guess; add-months\n"
+	      "answers for any date from 0001-01-01 to 9999-12-31.  Exit status: 0\n"
+	      "answered, 1 a DATE or N was invalid or not covered, 2 usage error.\n", to);
 }
 
 static void sub_usage(const struct cal_sub *s, FILE *to)
@@ -152,7 +154,7 @@ static int parse(int argc, char **argv, struct cal_opts *o)
  * to write one typed another way. */
 static bool parse_date(const char *s, date_t *out)
 {
-	char why[80], meant[DATE_FMT_MAX];
+	char why[DATE_WHY_MAX], meant[DATE_FMT_MAX];
 	size_t n = strlen(s);
 
 	if (date_parse(s, n, out))

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/housekeeping.h"
 #include "cli.h"
@@ -102,7 +103,7 @@ static int parse(int argc, char **argv, struct db_opts *o, bool want_file, bool 
 			o->file = a;
 			continue;
 		}
-		fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", cmd, a);
+		fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", cmd, cli_shown(a));
 		goto bad;
 	}
 	if (want_file && !o->file) {
@@ -133,6 +134,24 @@ static bool is_sqlite(const char *url)
 {
 	return strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0;
 }
+
+/* sqlite_missing: url is a SQLite database file that is not there: said,
+ * with what would not be done (a command that reads a database does not
+ * create an empty one to read, nor a data directory for it). */
+static bool sqlite_missing(const char *cmd, const char *url, const char *nothing_to,
+		const char *options)
+{
+	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	struct stat st;
+
+	if (!is_sqlite(url) || stat(path, &st) == 0)
+		return false;
+	fprintf(stderr, PROG " %s: %s: %s: there is no database to %s; give the server's %s\n",
+		cmd, cli_shown(path), strerror(errno), nothing_to, options);
+	return true;
+}
+
+#define DB_OPTIONS "data directory with --data DIR or its database with --db URL"
 
 /* blob_dir: <data>/blobs into buf. */
 static const char *blob_dir(const struct db_opts *o, char *buf, size_t n)
@@ -176,26 +195,18 @@ static int fail(const char *cmd, enum backup_rc rc, const char *err)
 static int db_backup(int argc, char **argv)
 {
 	struct db_opts o = { .data = "var" };
-	char url_buf[4096], blobs[4096], err[1024] = "", path[4200];
+	char url_buf[4096], blobs[4096], err[1024] = "";
 	struct backup_info info;
 	const char *url;
 	struct store *s;
-	struct stat st;
 	enum backup_rc rc;
 	int r = parse(argc, argv, &o, true, true, false);
 
 	if (r)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	url = url_of(&o, url_buf, sizeof url_buf);
-	if (is_sqlite(url)) {
-		/* a database that is not there is not created to be backed up */
-		snprintf(path, sizeof path, "%s", strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url);
-		if (stat(path, &st) != 0) {
-			fprintf(stderr, PROG " backup: %s: %s: there is no database to back up\n",
-				path, strerror(errno));
-			return EXIT_INVALID;
-		}
-	}
+	if (sqlite_missing("backup", url, "back up", DB_OPTIONS))
+		return EXIT_INVALID;
 	if (!(s = store_open_current(url, blob_dir(&o, blobs, sizeof blobs), 1, err,
 				     sizeof err))) {
 		fprintf(stderr, PROG " backup: %s\n", err);
@@ -215,7 +226,9 @@ static int db_restore(int argc, char **argv)
 	char url_buf[4096], blobs[4096], err[1024] = "";
 	struct backup_info info;
 	struct backup_target t;
+	struct stat st;
 	enum backup_rc rc;
+	bool made = false;
 	int r = parse(argc, argv, &o, true, true, true);
 
 	if (r)
@@ -223,14 +236,25 @@ static int db_restore(int argc, char **argv)
 	t = (struct backup_target){ .url = url_of(&o, url_buf, sizeof url_buf),
 				    .blob_dir = blob_dir(&o, blobs, sizeof blobs),
 				    .force = o.force };
-	if (is_sqlite(t.url) && mkdir(o.data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, PROG " restore: %s: cannot create the data directory: %s\n", o.data,
-			strerror(errno));
-		return EXIT_INVALID;
+	if (is_sqlite(t.url) && stat(o.data, &st) != 0) {
+		/* A data directory to make: only for a file known good (read
+		 * once more by backup_restore: a restore that cannot happen
+		 * makes nothing). */
+		if ((rc = backup_verify(o.file, &info, err, sizeof err)) != BACKUP_OK)
+			return fail("restore", rc, err);
+		if (mkdir(o.data, 0750) < 0) {
+			fprintf(stderr, PROG " restore: %s: cannot create the data directory: %s\n",
+				cli_shown(o.data), strerror(errno));
+			return EXIT_INVALID;
+		}
+		made = true;
 	}
 	rc = backup_restore(o.file, &t, &info, err, sizeof err);
-	if (rc != BACKUP_OK)
+	if (rc != BACKUP_OK) {
+		if (made) /* what backup_restore staged there is gone again: empty */
+			rmdir(o.data);
 		return fail("restore", rc, err);
+	}
 	describe("restored", o.file, &info);
 	if (info.moved_aside)
 		printf("the old database and documents were moved aside: %s.before-restore\n",
@@ -292,7 +316,7 @@ static int db_housekeeping(int argc, char **argv)
 	struct store_conn *c;
 	struct store *s;
 	struct arena a;
-	char err[8192];
+	char err[8192], url_buf[4096];
 	int r = parse(argc, argv, &o, false, true, false);
 	enum store_rc rc;
 
@@ -309,7 +333,14 @@ static int db_housekeeping(int argc, char **argv)
 		o.db = cfg.db;
 		o.data = cfg.data_dir;
 	}
-	s = cli_open_store(PROG " housekeeping", o.data ? o.data : "var", o.db, &a);
+	if (!o.data)
+		o.data = "var";
+	if (sqlite_missing("housekeeping", url_of(&o, url_buf, sizeof url_buf), "clean up",
+			   "configuration with --config FILE, its " DB_OPTIONS)) {
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	s = cli_open_store(PROG " housekeeping", o.data, o.db, &a);
 	if (!s) {
 		arena_release(&a);
 		return EXIT_INVALID;
@@ -354,7 +385,7 @@ int cmd_db(int argc, char **argv)
 	if (strcmp(argv[1], "housekeeping") == 0)
 		return db_housekeeping(argc, argv);
 	fprintf(stderr, PROG ": '%s' is not a subcommand (backup, restore, verify, migrate, "
-		"housekeeping)\n", argv[1]);
+		"housekeeping)\n", cli_shown(argv[1]));
 	usage(stderr);
 	return EXIT_USAGE;
 }

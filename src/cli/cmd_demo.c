@@ -227,12 +227,17 @@ int cmd_demo(int argc, char **argv)
 			return EXIT_OK;
 		} else if (strcmp(argv[i], "--quiet") == 0) {
 			quiet = true;
-		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-			data = argv[++i];
-		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			db = argv[++i];
+		} else if (strcmp(argv[i], "--data") == 0 || strcmp(argv[i], "--db") == 0) {
+			const char **slot = strcmp(argv[i], "--data") == 0 ? &data : &db;
+
+			if (i + 1 == argc) {
+				fprintf(stderr, PROG ": %s needs a value\n", argv[i]);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			*slot = argv[++i];
 		} else {
-			fprintf(stderr, PROG ": unknown option or missing value: %s\n", argv[i]);
+			fprintf(stderr, PROG ": unknown option or argument '%s'\n", cli_shown(argv[i]));
 			usage(stderr);
 			return EXIT_USAGE;
 		}

@@ -63,7 +63,7 @@ static void usage(FILE *to)
 	      "  --edition E    use policy edition E instead of the one in force on the\n"
 	      "                 application date\n"
 	      "  --policy DIR   policy directory (default: $YINGCAI_POLICY, then the\n"
-	      "                 policy/ directory beside the build)\n"
+	      "                 policy/ directory beside the build, else the installed one)\n"
 	      "  --color        colour the text scorecard (default: when stdout is a terminal)\n"
 	      "  --no-color     never colour\n"
 	      "\n"

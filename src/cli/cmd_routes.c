@@ -53,7 +53,9 @@ int cmd_routes(int argc, char **argv)
 			json = true;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			puts("usage: yingcai routes [--json]\n\nPrints the route table: methods, "
-			     "pattern, roles allowed (public when none), CSRF.");
+			     "pattern, roles allowed (public when none), CSRF.\n"
+			     "--json: one object per route and line: name, pattern, methods, public,\n"
+			     "roles, csrf, kind.");
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "yingcai routes: %s '%s'\nusage: yingcai routes [--json]\n",

@@ -23,11 +23,31 @@ static void usage(FILE *to)
 	fputs("usage: yingcai serve [--listen ADDR:PORT] [--db URL] [--data DIR] [--config FILE]\n"
 	      "                     [--share DIR] [--policy DIR] [--threads N]\n"
 	      "\n"
-	      "Serves the portal.  Defaults: --listen 127.0.0.1:8080, --data var (the\n"
-	      "database var/yingcai.db and document blobs), --db sqlite:<data>/yingcai.db.\n"
-	      "--config FILE reads \"key = value\" lines (docs/deploy.md); options on the\n"
-	      "command line win over the file.  Stops gracefully on SIGTERM or SIGINT.\n", to);
+	      "Serves the portal until SIGTERM or SIGINT, then stops gracefully.\n"
+	      "\n"
+	      "  --listen ADDR:PORT  an IPv4 address and a port (default 127.0.0.1:8080;\n"
+	      "                      port 0: a free one, printed)\n"
+	      "  --db URL            the database: sqlite:PATH or postgresql://...\n"
+	      "                      (default sqlite:<data>/yingcai.db)\n"
+	      "  --data DIR          the data directory: the SQLite database and the\n"
+	      "                      document blobs (default var)\n"
+	      "  --config FILE       \"key = value\" lines (docs/deploy.md); options on the\n"
+	      "                      command line win over the file\n"
+	      "  --share DIR         templates/, static/ and po/ (default: the source\n"
+	      "                      tree's when run from it, else the installed ones)\n"
+	      "  --policy DIR        the policy directory (default: $YINGCAI_POLICY, then\n"
+	      "                      the policy/ directory beside the build, else the\n"
+	      "                      installed one)\n"
+	      "  --threads N         server threads and database connections, 1 to 256\n"
+	      "                      (default 4)\n"
+	      "\n"
+	      "Exit status: 0 stopped by a signal, 1 the configuration file, the database\n"
+	      "or the address was the problem, 2 usage error (a bad option or value).\n", to);
 }
+
+/* What --listen and the file's listen take (server_listen_valid). */
+#define LISTEN_FORM "expected ADDRESS:PORT, an IPv4 address and a port from 0 to 65535 " \
+	"(e.g. 127.0.0.1:8080)"
 
 static bool is_dir(const char *p)
 {
@@ -58,6 +78,19 @@ static const char *share_dir(void)
 	return "/usr/local/share/yingcai";
 }
 
+/* The options, each with a value. */
+static const char *const options[] = {
+	"--listen", "--db", "--data", "--share", "--policy", "--config", "--threads",
+};
+
+static bool is_option(const char *o)
+{
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (strcmp(o, options[i]) == 0)
+			return true;
+	return false;
+}
+
 static int parse_args(int argc, char **argv, struct site_config *c, const char **config,
 		struct arena *a)
 {
@@ -69,28 +102,42 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 			usage(stdout);
 			return 1;
 		}
+		if (!is_option(o)) {
+			fprintf(stderr, "yingcai serve: %s '%s'%s\n", o[0] == '-' ? "unknown option" :
+				"unexpected argument", cli_shown(o),
+				o[0] == '-' ? "" : " (serve takes options only)");
+			return -1;
+		}
 		if (!v) {
-			fprintf(stderr, "yingcai serve: '%s' needs a value (or is not an option)\n",
-				cli_shown(o));
+			fprintf(stderr, "yingcai serve: %s needs a value\n", o);
 			return -1;
 		}
 		i++;
-		if (strcmp(o, "--listen") == 0) c->listen = v;
-		else if (strcmp(o, "--db") == 0) c->db = v;
+		if (strcmp(o, "--listen") == 0) {
+			/* the command line's mistake: a usage error, before anything starts */
+			if (!server_listen_valid(v)) {
+				fprintf(stderr, "yingcai serve: --listen '%s': " LISTEN_FORM "\n",
+					cli_shown(v));
+				return -1;
+			}
+			c->listen = v;
+		} else if (strcmp(o, "--db") == 0) c->db = v;
 		else if (strcmp(o, "--data") == 0) c->data_dir = v;
 		else if (strcmp(o, "--share") == 0) c->share_dir = v;
 		else if (strcmp(o, "--policy") == 0) c->policy_dir = v;
 		else if (strcmp(o, "--config") == 0) *config = v;
-		else if (strcmp(o, "--threads") == 0) {
+		else { /* --threads, read as the file's key is (its range is there) */
 			char err[256];
-			const char *line = arena_printf(a, "threads = %s", v);
+			const char *line = arena_printf(a, "threads = %s", cli_shown(v));
+			const char *why;
+
 			if (site_config_parse(c, a, "--threads", line, strlen(line), err, sizeof err)) {
-				fprintf(stderr, "yingcai serve: %s\n", err);
+				/* "--threads:1: threads: REASON": the option's, not a file's line */
+				why = strstr(err, ": threads: ");
+				fprintf(stderr, "yingcai serve: --threads: %s\n",
+					why ? why + strlen(": threads: ") : err);
 				return -1;
 			}
-		} else {
-			fprintf(stderr, "yingcai serve: unknown option '%s'\n", cli_shown(o));
-			return -1;
 		}
 	}
 	return 0;
@@ -126,6 +173,15 @@ int cmd_serve(int argc, char **argv)
 		}
 		cfg = file_cfg;
 		parse_args(argc, argv, &cfg, &config, &a);
+		/* The command line's --listen is checked; one from the file is an
+		 * invalid input (exit 1), found before the database is opened. */
+		if (!server_listen_valid(cfg.listen)) {
+			fprintf(stderr, "yingcai serve: %s: listen = '%s': " LISTEN_FORM "; correct "
+				"it in the file, or give --listen ADDR:PORT\n", cli_shown(config),
+				cli_shown(cfg.listen));
+			arena_release(&a);
+			return EXIT_INVALID;
+		}
 	}
 	if (!cfg.share_dir)
 		cfg.share_dir = share_dir();

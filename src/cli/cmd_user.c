@@ -38,11 +38,15 @@ static void usage(FILE *to)
 	      "      admin), inspector, sysadmin.  With --password-stdin the first line\n"
 	      "      of standard input is the password (at least 12 characters, at most\n"
 	      "      128 bytes, not the e-mail address); without it a random password is\n"
-	      "      generated and printed once.\n"
-	      "list  every account: id, role, e-mail, name, language, created (UTC).\n"
+	      "      generated and printed once.  --lang is the language of its pages\n"
+	      "      and mail (default zh).\n"
+	      "list  every account: id, role, e-mail, language, created (UTC), name;\n"
+	      "      with --json one object per line: id, email, name, role, lang,\n"
+	      "      created_at (Unix seconds).\n"
 	      "\n"
 	      "The database is sqlite:<data>/yingcai.db (--data defaults to var), or\n"
-	      "--db URL, as for 'yingcai serve'.\n", to);
+	      "--db URL, as for 'yingcai serve'.  Exit status: 0 done, 1 the account\n"
+	      "was refused or the database failed, 2 usage error.\n", to);
 }
 
 
@@ -143,7 +147,8 @@ static int parse(int argc, char **argv, struct user_opts *o, bool add)
 		else if (strcmp(a, "--data") == 0) slot = &o->data;
 		else if (strcmp(a, "--db") == 0) slot = &o->db;
 		if (!slot) {
-			fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", argv[1], a);
+			fprintf(stderr, PROG " %s: unknown option or argument '%s'\n", argv[1],
+				cli_shown(a));
 			return -1;
 		}
 		if (!v) {
@@ -181,13 +186,14 @@ static int user_add(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!role_parse(o.role)) {
-		fprintf(stderr, PROG " add: --role: '%s' is not a role; one of: %s\n", o.role,
-			role_list());
+		fprintf(stderr, PROG " add: --role: '%s' is not a role; give one of: %s\n",
+			cli_shown(o.role), role_list());
 		return EXIT_USAGE;
 	}
 	if (o.lang && strcmp(o.lang, "zh") != 0 && strcmp(o.lang, "en") != 0 &&
 	    strcmp(o.lang, "de") != 0) {
-		fprintf(stderr, PROG " add: --lang: '%s' is not one of zh, en, de\n", o.lang);
+		fprintf(stderr, PROG " add: --lang: '%s' is not a language; give zh, en or de\n",
+			cli_shown(o.lang));
 		return EXIT_USAGE;
 	}
 	if (sodium_init() < 0) {
@@ -335,7 +341,7 @@ int cmd_user(int argc, char **argv)
 		return user_add(argc, argv);
 	if (strcmp(argv[1], "list") == 0)
 		return user_list(argc, argv);
-	fprintf(stderr, PROG ": '%s' is not a subcommand (add, list)\n", argv[1]);
+	fprintf(stderr, PROG ": '%s' is not a subcommand (add, list)\n", cli_shown(argv[1]));
 	usage(stderr);
 	return EXIT_USAGE;
 }

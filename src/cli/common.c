@@ -113,7 +113,7 @@ int cli_load_policy(const char *dir, struct arena *a, struct policy_bundle *out)
 	if (n) {
 		fputs(errors.buf, stderr);
 		fprintf(stderr, "yingcai: %d error%s in the policy files under %s\n", n,
-			n == 1 ? "" : "s", d);
+			n == 1 ? "" : "s", cli_shown(d));
 	}
 	strbuf_release(&errors);
 	return n ? -1 : 0;
@@ -125,18 +125,31 @@ struct store *cli_open_store(const char *prog, const char *data, const char *db,
 	char err[1024];
 	struct store *s;
 
+	const char *blobs;
+	bool made;
+
 	if (!data)
 		data = "var";
+	blobs = arena_printf(a, "%s/blobs", data);
 	/* As `yingcai serve` does: the data directory holds the blobs of a
 	 * SQLite database even when --db names the database file. */
-	if (mkdir(data, 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, "%s: %s: cannot create the data directory: %s\n", prog, data,
-			strerror(errno));
+	made = mkdir(data, 0750) == 0;
+	if (!made && errno != EEXIST) {
+		fprintf(stderr, "%s: %s: cannot create the data directory: %s\n", prog,
+			cli_shown(data), strerror(errno));
 		return NULL;
 	}
-	s = store_open(db ? db : arena_printf(a, "sqlite:%s/yingcai.db", data),
-		       arena_printf(a, "%s/blobs", data), 1, err, sizeof err);
-	if (!s)
+	s = store_open(db ? db : arena_printf(a, "sqlite:%s/yingcai.db", data), blobs, 1, err,
+		       sizeof err);
+	if (!s) {
 		fprintf(stderr, "%s: %s\n", prog, err);
+		/* a command that failed leaves no directory behind: the blob
+		 * directory store_open made in it, then the one made here (only
+		 * while empty: nothing that was there is touched) */
+		if (made) {
+			rmdir(blobs);
+			rmdir(data);
+		}
+	}
 	return s;
 }

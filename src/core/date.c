@@ -81,65 +81,90 @@ bool date_parse(const char *s, size_t n, date_t *out)
 	return true;
 }
 
-const char *date_why_not(const char *s, size_t n, bool day, char *buf, size_t cap)
+/* why_ymd: why y-m-d (as typed: d is 1 for a month) is not a date, into
+ * buf[0..cap); NULL when it is one. */
+static const char *why_ymd(int y, int m, int d, char *buf, size_t cap)
 {
 	static const char *const months[] = { "January", "February", "March", "April",
 					      "May", "June", "July", "August", "September",
 					      "October", "November", "December" };
-	static const char digit_at[] = "dddd-dd-dd";
-	int y, m, d, dim;
+	int dim;
 
-	if (n != (day ? 10u : 7u))
-		return NULL;
-	for (size_t k = 0; k < n; k++)
-		if (digit_at[k] == 'd' ? (s[k] < '0' || s[k] > '9') : s[k] != '-')
-			return NULL;
-	y = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = day ? (s[8] - '0') * 10 + (s[9] - '0') : 1;
 	if (y < 1)
 		snprintf(buf, cap, "there is no year 0000 (years start at 0001)");
 	else if (m < 1 || m > 12)
-		snprintf(buf, cap, "there is no month %.2s", s + 5);
+		snprintf(buf, cap, "there is no month %02d", m);
 	else if (d < 1)
 		snprintf(buf, cap, "there is no day 00");
 	else if (d <= (dim = date_days_in_month(y, m)))
 		return NULL; /* (it is a date) */
 	else if (m == 2 && d == 29)
-		snprintf(buf, cap, "%.4s has no 29 February (%.4s is not a leap year)", s, s);
+		snprintf(buf, cap, "%04d has no 29 February (%04d is not a leap year)", y, y);
 	else if (m == 2)
-		snprintf(buf, cap, "February %.4s has %d days", s, dim);
+		snprintf(buf, cap, "February %04d has %d days", y, dim);
 	else
 		snprintf(buf, cap, "%s has %d days", months[m - 1], dim);
 	return buf;
 }
 
-const char *date_as_meant(const char *s, size_t n, char buf[DATE_FMT_MAX])
+/* as_meant_ymd: s[0..n) in one of the shapes date_as_meant reads (year of
+ * four digits, month and day of one or two, one separator - / or . used
+ * twice; or eight digits) into part[0..3): year, month, day. */
+static bool as_meant_ymd(const char *s, size_t n, int part[3])
 {
-	int part[3] = {0, 0, 0}, len[3] = {0, 0, 0}, k = 0;
+	int len[3] = {0, 0, 0}, k = 0;
 	char sep = 0;
 
+	part[0] = part[1] = part[2] = 0;
 	for (const char *end = s + n; s < end; s++) {
 		if (*s >= '0' && *s <= '9') {
 			if (++len[k] > 8)
-				return NULL;
+				return false;
 			part[k] = part[k] * 10 + (*s - '0');
 		} else if ((*s == '-' || *s == '/' || *s == '.') && k < 2 && len[k] &&
 			   (!sep || *s == sep)) {
 			sep = *s;
 			k++;
 		} else {
-			return NULL;
+			return false;
 		}
 	}
 	if (k == 0 && len[0] == 8) { /* 20260105 */
 		part[2] = part[0] % 100;
 		part[1] = part[0] / 100 % 100;
 		part[0] /= 10000;
-	} else if (k != 2 || len[0] != 4 || len[1] > 2 || len[2] > 2 || !len[2]) {
-		return NULL;
+		return true;
 	}
-	if (!date_valid_ymd(part[0], part[1], part[2]))
+	return k == 2 && len[0] == 4 && len[1] <= 2 && len[2] && len[2] <= 2;
+}
+
+const char *date_why_not(const char *s, size_t n, bool day, char *buf, size_t cap)
+{
+	static const char digit_at[] = "dddd-dd-dd";
+	int part[3];
+	bool strict = n == (day ? 10u : 7u);
+	size_t len;
+
+	for (size_t k = 0; strict && k < n; k++)
+		if (digit_at[k] == 'd' ? (s[k] < '0' || s[k] > '9') : s[k] != '-')
+			strict = false;
+	if (strict)
+		return why_ymd(((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 +
+			       (s[3] - '0'), (s[5] - '0') * 10 + (s[6] - '0'),
+			       day ? (s[8] - '0') * 10 + (s[9] - '0') : 1, buf, cap);
+	/* typed another way (2026-2-30): what is wrong, and the form */
+	if (!day || !as_meant_ymd(s, n, part) || !why_ymd(part[0], part[1], part[2], buf, cap))
+		return NULL;
+	len = strlen(buf);
+	snprintf(buf + len, cap - len, "; write dates in the form YYYY-MM-DD");
+	return buf;
+}
+
+const char *date_as_meant(const char *s, size_t n, char buf[DATE_FMT_MAX])
+{
+	int part[3];
+
+	if (!as_meant_ymd(s, n, part) || !date_valid_ymd(part[0], part[1], part[2]))
 		return NULL;
 	return date_format(date_from_ymd(part[0], part[1], part[2]), buf);
 }

@@ -26,8 +26,12 @@ int date_days_in_month(int y, int m);
 bool date_parse(const char *s, size_t n, date_t *out);
 /* date_why_not: why s[0..n), of the shape "YYYY-MM-DD" (day) or "YYYY-MM"
  * (!day), is not a date or month, written to buf[0..cap): "there is no
- * month 13", "February 2025 has 28 days"; NULL when it is not of that shape
- * or is a date. */
+ * month 13", "February 2025 has 28 days"; for a day typed another common
+ * way (as date_as_meant reads it: 2026-2-30, 2026/02/30, 20260230) that
+ * does not exist, the same words and "; write dates in the form
+ * YYYY-MM-DD".  NULL when it is none of these shapes or is a date.  Every
+ * reason fits in DATE_WHY_MAX bytes. */
+#define DATE_WHY_MAX 128
 const char *date_why_not(const char *s, size_t n, bool day, char *buf, size_t cap);
 /* date_as_meant: s[0..n), a date typed another common way (2026-1-5,
  * 2026/01/05, 2026.1.5, 20260105) that exists, as YYYY-MM-DD in buf; NULL

@@ -618,7 +618,7 @@ static unsigned dec_decimal(struct ctx *c, unsigned i, const struct jd_field *f,
 /* dec_when: dates, months, month-or-present. */
 static unsigned dec_when(struct ctx *c, unsigned i, const struct jd_field *f, char *base)
 {
-	char buf[16], have[SHOW_MAX + 8], because[80];
+	char buf[16], have[SHOW_MAX + 8], because[DATE_WHY_MAX];
 	const char *why;
 	size_t n = 0;
 	int32_t v;

@@ -419,6 +419,13 @@ static bool parse_listen(const char *listen, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host[0] ? host : "127.0.0.1", &sa->sin_addr) == 1;
 }
 
+bool server_listen_valid(const char *listen)
+{
+	struct sockaddr_in sa;
+
+	return parse_listen(listen, &sa);
+}
+
 struct server *server_start(struct site *site, char *err, size_t n)
 {
 	struct server *srv = calloc(1, sizeof *srv);

@@ -10,12 +10,18 @@
 #ifndef YC_SERVER_H
 #define YC_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "site.h"
 
 struct server;
 
+/* server_listen_valid: listen is what server_start can listen on as far
+ * as its form goes: "ADDR:PORT", an IPv4 address (empty: 127.0.0.1) and a
+ * port from 0 (any free one) to 65535.  Whether the port is free is only
+ * known when server_start binds it. */
+bool server_listen_valid(const char *listen);
 /* server_start: listen on site->cfg.listen; NULL with a message in err. */
 struct server *server_start(struct site *site, char *err, size_t n);
 /* server_port: the port actually bound (useful with port 0). */

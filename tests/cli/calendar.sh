@@ -123,6 +123,15 @@ e "a date with slashes: how to write it" 1 \
 e "a date without separators: how to write it" 1 \
 	"yingcai calendar: DATE: '20260214' is not a date in the form YYYY-MM-DD: write 2026-02-14" \
 	$C add-months 20260214 1
+e "a date without leading zeros that does not exist: why, and the form" 1 \
+	"yingcai calendar: DATE: '2026-2-30' is not a date: February 2026 has 28 days; write dates in the form YYYY-MM-DD" \
+	$C add-months 2026-2-30 1
+e "a date with slashes that does not exist: why, and the form" 1 \
+	"yingcai calendar: DATE: '2025/2/29' is not a date: 2025 has no 29 February (2025 is not a leap year); write dates in the form YYYY-MM-DD" \
+	$C is-working-day 2025/2/29
+e "a date without separators in a month that does not exist: why, and the form" 1 \
+	"yingcai calendar: DATE: '20261301' is not a date: there is no month 13; write dates in the form YYYY-MM-DD" \
+	$C add-working-days 20261301 1
 e "something that is no date at all" 1 \
 	"yingcai calendar: DATE: 'tomorrow' is not a date (expected YYYY-MM-DD)" \
 	$C is-working-day tomorrow

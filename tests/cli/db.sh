@@ -94,8 +94,8 @@ flip "$tmp/bad.ycb" 5000
 run db restore "$tmp/bad.ycb" --data "$tmp/r2"
 [ "$rc" = 1 ] &&
 	[ "$err" = "yingcai db restore: entry yingcai.db: checksum does not match: the backup file is damaged" ] &&
-	[ ! -e "$tmp/r2/yingcai.db" ] && [ -z "$(ls -A "$tmp/r2")" ]
-report $? "a damaged backup is refused before anything is written (exit 1, entry named)"
+	[ ! -e "$tmp/r2" ]
+report $? "a damaged backup is refused before anything is written, no data directory made (exit 1, entry named)"
 cp "$tmp/b.ycb" "$tmp/bad.ycb"
 flip "$tmp/bad.ycb" $(($(stat -c %s "$tmp/b.ycb") - 1000))
 run db verify "$tmp/bad.ycb"
@@ -124,6 +124,24 @@ err=$(cat "$tmp/err")
 [ "$rc" = 1 ] && [[ "$err" == *"the disk is full"* ]] && [ ! -e "$tmp/full.ycb" ] &&
 	[ ! -e "$tmp/full.ycb.tmp" ] && [ -z "$(ls "$tmp" | grep image-)" ]
 report $? "a full disk fails the backup (exit 1) and leaves nothing behind"
+
+# A command that fails leaves nothing behind: run in an empty directory with
+# the default data directory (var), it stays empty.
+for args in "db restore $tmp/missing.ycb" "db restore $tmp/text" "db restore $tmp/bad.ycb" \
+	"db restore $tmp/b.ycb --db sqlite:$tmp/nowhere/yingcai.db" "db backup $tmp/n.ycb" \
+	"db housekeeping" "db migrate --db sqlite:$tmp/nowhere/yingcai.db" \
+	"db migrate --db postgresql://127.0.0.1:1/none" "user list --db postgresql://127.0.0.1:1/none"; do
+	rm -rf "$tmp/empty" && mkdir "$tmp/empty" && cd "$tmp/empty" || exit 1
+	# shellcheck disable=SC2086
+	run $args
+	[ "$rc" = 1 ] && [ -n "$err" ] && [ -z "$(ls -A)" ]
+	report $? "'yingcai ${args//$tmp\//}' fails (exit 1) and an empty directory stays empty"
+	cd "$tmp" || exit 1
+done
+run db housekeeping --data "$tmp/nothing"
+[ "$rc" = 1 ] && [[ "$err" == *"nothing/yingcai.db: No such file or directory: there is no database to clean up; give the server's configuration with --config FILE"* ]] &&
+	[ ! -e "$tmp/nothing" ]
+report $? "db housekeeping of no database creates none (exit 1) and says what to give"
 
 run db migrate --data "$tmp/m"
 [ "$rc" = 0 ] && [[ "$out" =~ ^schema\ version\ [0-9]+$ ]]

@@ -499,6 +499,10 @@ bad "a duplicate score key after null is refused" "$tmp/dupnull.json" \
 variant leap 's/"birth_date": "1984-05-17"/"birth_date": "2023-02-29"/'
 bad "29 February of a common year says why" "$tmp/leap.json" \
 	'8:19: applicant.birth_date: "2023-02-29" is not a date: 2023 has no 29 February (2023 is not a leap year)'
+variant may32 's/"birth_date": "1984-05-17"/"birth_date": "1984-5-32"/'
+bad "a date typed without a leading zero that does not exist: why, and the form (as calendar says)" \
+	"$tmp/may32.json" \
+	'8:19: applicant.birth_date: "1984-5-32" is not a date: May has 31 days; write dates in the form YYYY-MM-DD'
 variant zero 's/"years_professional_work": 12,/"years_professional_work": 012,/'
 bad "a leading zero: the rule and the number meant" "$tmp/zero.json" \
 	"15:32: applicant.years_professional_work: invalid JSON: invalid number '012': a number must not start with 0 (write 12)"

@@ -529,6 +529,14 @@ static void dates_and_months(void **state)
 	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"1984/05/17\"}}", "\"1984",
 	       "applicant.birth_date",
 	       "\"1984/05/17\" is not a date in the form YYYY-MM-DD: write \"1984-05-17\"");
+	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"2023-2-29\"}}", "\"2023",
+	       "applicant.birth_date",
+	       "\"2023-2-29\" is not a date: 2023 has no 29 February (2023 is not a leap year); "
+	       "write dates in the form YYYY-MM-DD");
+	bad_at(HEAD ", \"documents\": [{\"slot\": \"a\", \"issued\": \"2025/13/1\"}]}",
+	       "\"2025/13", "documents[0].issued",
+	       "\"2025/13/1\" is not a date: there is no month 13; write dates in the form "
+	       "YYYY-MM-DD");
 	bad_at(HEAD ", \"applicant\": {\"birth_date\": \"17.05.1984\"}}", "\"17.05",
 	       "applicant.birth_date", "\"17.05.1984\" is not a date (expected YYYY-MM-DD)");
 	bad_at(HEAD ", \"applicant\": {\"resume\": [{\"from\": \"2020-13\", \"to\": \"present\"}]}}",
