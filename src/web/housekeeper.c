@@ -26,20 +26,21 @@ static enum store_rc run_once(struct housekeeper *h, struct housekeeping_counts 
 	struct store_conn *c = store_conn_acquire(h->site->store);
 	enum store_rc rc;
 
-	*n = (struct housekeeping_counts){0, 0, 0};
+	*n = (struct housekeeping_counts){0, 0, 0, 0};
 	if (!c) {
 		fputs("yingcai: housekeeping: no database connection; trying again later\n", stderr);
 		return STORE_ERROR;
 	}
-	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg), n);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg),
+			      h->site->cfg.mail_keep_s, n);
 	store_conn_release(c);
 	if (rc != STORE_OK)
 		fprintf(stderr, "yingcai: housekeeping failed (%s); trying again in %u s\n",
 			store_rc_name(rc), h->site->cfg.housekeeping_interval_s);
-	else if (n->sessions || n->throttle || n->resets)
+	else if (n->sessions || n->throttle || n->resets || n->mails)
 		fprintf(stderr, "yingcai: housekeeping removed %" PRId64 " expired sessions, %" PRId64
-			" old throttle entries, %" PRId64 " expired reset links\n",
-			n->sessions, n->throttle, n->resets);
+			" old throttle entries, %" PRId64 " expired reset links, %" PRId64
+			" old mails\n", n->sessions, n->throttle, n->resets, n->mails);
 	return rc;
 }
 

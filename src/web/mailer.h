@@ -1,0 +1,45 @@
+/* mailer.h - the server's mail delivery thread.
+ *
+ * Delivers the outbox (app/delivery.h) on a thread of its own, as the
+ * housekeeper does housekeeping: at start, then every
+ * cfg.mail_interval_s seconds, and at once when a request wrote a mail
+ * (mailer_wake); each round sends until nothing is due.  Every failed
+ * attempt is one line on standard error with the mail's id and the
+ * reason, never its text (it holds a reset link) or a password.
+ */
+#ifndef YC_MAILER_H
+#define YC_MAILER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "site.h"
+
+struct mailer;
+
+/* What this server's thread did since it started, for the dashboard
+ * (the outbox's counts come from the database: all servers). */
+struct mailer_status {
+	uint64_t sent, failed_attempts;
+	int64_t last_error_at;    /* 0: none yet */
+	int64_t last_error_mail;
+	char last_error[256];
+};
+
+/* mailer_start: the thread for site when site->cfg.smtp_url is set, else
+ * NULL after saying once on stderr that delivery is off.  NULL too when
+ * the thread cannot start (said on stderr).  The site must outlive it. */
+struct mailer *mailer_start(struct site *site);
+
+/* mailer_wake: look at the outbox now (a mail was just written); NULL is
+ * a no-op.  Safe from any thread. */
+void mailer_wake(struct mailer *m);
+
+/* mailer_status: a copy of what the thread did; safe from any thread. */
+void mailer_status(struct mailer *m, struct mailer_status *out);
+
+/* mailer_stop: wake the thread, wait for it (a send in progress ends
+ * first, at most smtp_timeout_seconds), free it; NULL is a no-op. */
+void mailer_stop(struct mailer *m);
+
+#endif
