@@ -9,13 +9,20 @@
 //     attempt is recorded and shown to the administrator, and the mail is
 //     sent once the server is back (retry), exactly once;
 //   - a second server on the same database delivers too, and no mail is
-//     ever sent twice.
+//     ever sent twice;
+//   - `yingcai mail test` sends a test mail with the same settings, and
+//     names the setting at fault when it cannot.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
 
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import { startServer, stopAndCheck, Client, PASSWORD, emailOf, decodeEntities, words,
-	LOCALE, outbox } from './server.mjs';
+	LOCALE, outbox, run, binary } from './server.mjs';
 
 const PUBLIC = 'https://portal.test';
 const FROM = 'noreply@test.yingcai.example';
@@ -188,6 +195,51 @@ describe('mail delivery through a real SMTP server', () => {
 		assert.equal(sent.last_error, null, 'a sent mail shows no error any more');
 		await sleep(1500);
 		assert.equal(mx.mails.filter((m) => m.to.includes(to)).length, 1, 'sent exactly once');
+	});
+
+	test('yingcai mail test sends with the configured settings, or names the one at fault', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingcai-mail-'));
+		const conf = (url, extra = '') => {
+			const f = path.join(dir, 'yingcai.conf');
+			fs.writeFileSync(f, `smtp_url = ${url}\nsmtp_from = ${FROM}\npublic_url = ${PUBLIC}\n${extra}`);
+			return f;
+		};
+		try {
+			// run() (spawnSync) would block this process's SMTP server: execFile
+			const before = mx.mails.length;
+			const ok = await new Promise((res) => execFile(binary(), ['mail', 'test', '--to',
+				'admin@test.yingcai.example', '--config', conf(`smtp://127.0.0.1:${mx.port}`)],
+			{ encoding: 'utf8', timeout: 60000 },
+			(err, stdout, stderr) => res({ code: err ? err.code : 0, stdout, stderr })));
+			assert.equal(ok.code, 0, `exit 0: ${ok.stderr}`);
+			assert.match(ok.stdout, /^sent a test mail to admin@test\.yingcai\.example through smtp:\/\/127\.0\.0\.1:\d+/);
+			assert.equal(mx.mails.length, before + 1, 'one mail arrived');
+			const { headers, body } = parse(mx.mails[before].raw);
+			assert.match(decodeWords(headers.subject), /测试邮件 \/ test mail \/ Testnachricht/);
+			assert.ok(body.includes('This is a test mail of yingcai'));
+
+			let r = run(['mail', 'test', '--to', 'admin@test.yingcai.example', '--config', conf('smtp://127.0.0.1:1')]);
+			assert.equal(r.status, 1);
+			assert.match(r.stderr, /not sent to admin@test\.yingcai\.example through smtp:\/\/127\.0\.0\.1:1: .*; check smtp_url\n$/);
+			r = run(['mail', 'test', '--to', 'admin@test.yingcai.example', '--config', conf('http://mail.example')]);
+			assert.equal(r.status, 1);
+			assert.match(r.stderr, /smtp_url: it must start with smtp:\/\/ or smtps:\/\//);
+			r = run(['mail', 'test', '--to', 'admin@test.yingcai.example', '--config',
+				conf('smtp://127.0.0.1:1', 'smtp_user = yingcai\n')]);
+			assert.equal(r.status, 1);
+			assert.match(r.stderr, /smtp_user is set but there is no password/);
+			const pw = path.join(dir, 'pw');
+			fs.writeFileSync(pw, 'Secret-Pa55word\n');
+			r = run(['mail', 'test', '--to', 'admin@test.yingcai.example', '--config',
+				conf('smtp://127.0.0.1:1', `smtp_user = yingcai\nsmtp_password_file = ${pw}\n`)]);
+			assert.equal(r.status, 1);
+			assert.ok(!r.stderr.includes('Secret-Pa55word'), 'the password is never shown');
+			r = run(['mail', 'test', '--to', 'not an address', '--config', conf('smtp://127.0.0.1:1')]);
+			assert.equal(r.status, 2);
+			assert.match(r.stderr, /--to: 'not an address' is not an e-mail address/);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	test('two servers on one database: every mail is sent, none twice', async () => {
