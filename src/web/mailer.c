@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "app/delivery.h"
+#include "worker.h"
 
 #define ROUND_MAX 100 /* mails per round before looking at stop again */
 
@@ -19,10 +20,7 @@ struct mailer {
 	struct site *site;
 	struct delivery d;
 	char claimer[128];
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop, woken;
+	struct worker w; /* w.lock guards status */
 	struct mailer_status status;
 };
 
@@ -55,7 +53,7 @@ static void report(const struct mailer *m, enum delivery_outcome o,
 
 static void note(struct mailer *m, enum delivery_outcome o, const struct delivery_report *r)
 {
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->w.lock);
 	if (o == DELIVERY_SENT) {
 		m->status.sent++;
 	} else if (o == DELIVERY_RETRY || o == DELIVERY_GAVE_UP) {
@@ -64,47 +62,23 @@ static void note(struct mailer *m, enum delivery_outcome o, const struct deliver
 		m->status.last_error_mail = r->mail_id;
 		snprintf(m->status.last_error, sizeof m->status.last_error, "%s", r->error);
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->w.lock);
 }
 
-/* round: deliver until nothing is due, the database fails or stop. */
-static void round_once(struct mailer *m)
-{
-	for (int i = 0; i < ROUND_MAX; i++) {
-		struct delivery_report r;
-		enum delivery_outcome o = app_delivery_run_one(&m->d, (int64_t)time(NULL), &r);
-		bool stop;
-
-		report(m, o, &r);
-		note(m, o, &r);
-		pthread_mutex_lock(&m->lock);
-		stop = m->stop;
-		pthread_mutex_unlock(&m->lock);
-		if (stop || o == DELIVERY_IDLE || o == DELIVERY_DB_FAILED)
-			return;
-	}
-}
-
-static void *mailer_main(void *arg)
+/* job: deliver until nothing is due, the database fails or stop. */
+static void job(void *arg)
 {
 	struct mailer *m = arg;
 
-	pthread_mutex_lock(&m->lock);
-	while (!m->stop) {
-		struct timespec until;
+	for (int i = 0; i < ROUND_MAX; i++) {
+		struct delivery_report r;
+		enum delivery_outcome o = app_delivery_run_one(&m->d, (int64_t)time(NULL), &r);
 
-		m->woken = false;
-		pthread_mutex_unlock(&m->lock);
-		round_once(m);
-		pthread_mutex_lock(&m->lock);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += m->site->cfg.mail_interval_s;
-		while (!m->stop && !m->woken &&
-		       pthread_cond_timedwait(&m->wake, &m->lock, &until) == 0)
-			; /* a spurious wake-up: wait on */
+		report(m, o, &r);
+		note(m, o, &r);
+		if (o == DELIVERY_IDLE || o == DELIVERY_DB_FAILED || worker_stopping(&m->w))
+			return;
 	}
-	pthread_mutex_unlock(&m->lock);
-	return NULL;
 }
 
 /* set_claimer: this server's name in claims: host, pid and a random part
@@ -136,7 +110,6 @@ static void setup(struct mailer *m, struct site *site)
 struct mailer *mailer_start(struct site *site)
 {
 	struct mailer *m;
-	pthread_condattr_t ca;
 
 	if (!*site->cfg.smtp_url) {
 		fputs("yingcai: mail delivery is off (smtp_url is not set): mails wait in the "
@@ -148,15 +121,8 @@ struct mailer *mailer_start(struct site *site)
 		return NULL;
 	}
 	setup(m, site);
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&m->thread, NULL, mailer_main, m) != 0) {
+	if (worker_start(&m->w, site->cfg.mail_interval_s, job, m) != 0) {
 		fputs("yingcai: mail delivery: cannot start its thread; not started\n", stderr);
-		pthread_cond_destroy(&m->wake);
-		pthread_mutex_destroy(&m->lock);
 		free(m);
 		return NULL;
 	}
@@ -167,31 +133,21 @@ struct mailer *mailer_start(struct site *site)
 
 void mailer_wake(struct mailer *m)
 {
-	if (!m)
-		return;
-	pthread_mutex_lock(&m->lock);
-	m->woken = true;
-	pthread_cond_signal(&m->wake);
-	pthread_mutex_unlock(&m->lock);
+	if (m)
+		worker_wake(&m->w);
 }
 
 void mailer_status(struct mailer *m, struct mailer_status *out)
 {
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->w.lock);
 	*out = m->status;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->w.lock);
 }
 
 void mailer_stop(struct mailer *m)
 {
 	if (!m)
 		return;
-	pthread_mutex_lock(&m->lock);
-	m->stop = true;
-	pthread_cond_signal(&m->wake);
-	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
-	pthread_cond_destroy(&m->wake);
-	pthread_mutex_destroy(&m->lock);
+	worker_stop(&m->w);
 	free(m);
 }
