@@ -20,8 +20,7 @@ struct mailer {
 	struct site *site;
 	struct delivery d;
 	char claimer[128];
-	struct worker w; /* w.lock guards status */
-	struct mailer_status status;
+	struct worker w;
 };
 
 /* report: one line on stderr for what was not a plain success. */
@@ -51,20 +50,6 @@ static void report(const struct mailer *m, enum delivery_outcome o,
 	}
 }
 
-static void note(struct mailer *m, enum delivery_outcome o, const struct delivery_report *r)
-{
-	pthread_mutex_lock(&m->w.lock);
-	if (o == DELIVERY_SENT) {
-		m->status.sent++;
-	} else if (o == DELIVERY_RETRY || o == DELIVERY_GAVE_UP) {
-		m->status.failed_attempts++;
-		m->status.last_error_at = (int64_t)time(NULL);
-		m->status.last_error_mail = r->mail_id;
-		snprintf(m->status.last_error, sizeof m->status.last_error, "%s", r->error);
-	}
-	pthread_mutex_unlock(&m->w.lock);
-}
-
 /* job: deliver until nothing is due, the database fails or stop. */
 static void job(void *arg)
 {
@@ -75,7 +60,6 @@ static void job(void *arg)
 		enum delivery_outcome o = app_delivery_run_one(&m->d, (int64_t)time(NULL), &r);
 
 		report(m, o, &r);
-		note(m, o, &r);
 		if (o == DELIVERY_IDLE || o == DELIVERY_DB_FAILED || worker_stopping(&m->w))
 			return;
 	}
@@ -135,13 +119,6 @@ void mailer_wake(struct mailer *m)
 {
 	if (m)
 		worker_wake(&m->w);
-}
-
-void mailer_status(struct mailer *m, struct mailer_status *out)
-{
-	pthread_mutex_lock(&m->w.lock);
-	*out = m->status;
-	pthread_mutex_unlock(&m->w.lock);
 }
 
 void mailer_stop(struct mailer *m)

@@ -10,21 +10,9 @@
 #ifndef YC_MAILER_H
 #define YC_MAILER_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #include "site.h"
 
 struct mailer;
-
-/* What this server's thread did since it started, for the dashboard
- * (the outbox's counts come from the database: all servers). */
-struct mailer_status {
-	uint64_t sent, failed_attempts;
-	int64_t last_error_at;    /* 0: none yet */
-	int64_t last_error_mail;
-	char last_error[256];
-};
 
 /* mailer_start: the thread for site when site->cfg.smtp_url is set, else
  * NULL after saying once on stderr that delivery is off.  NULL too when
@@ -34,9 +22,6 @@ struct mailer *mailer_start(struct site *site);
 /* mailer_wake: look at the outbox now (a mail was just written); NULL is
  * a no-op.  Safe from any thread. */
 void mailer_wake(struct mailer *m);
-
-/* mailer_status: a copy of what the thread did; safe from any thread. */
-void mailer_status(struct mailer *m, struct mailer_status *out);
 
 /* mailer_stop: wake the thread, wait for it (a send in progress ends
  * first, at most smtp_timeout_seconds), free it; NULL is a no-op. */

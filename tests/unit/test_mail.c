@@ -1,19 +1,24 @@
 /* test_mail.c - composing a mail (out/mail.h) and checking an smtp_url
  * (out/smtp.h): the headers a receiving server reads, RFC 2047 subjects
  * decoded back to the very text (Chinese, long, mixed), CRLF everywhere,
- * the text back from its base64, and header injection refused. */
+ * the text back from its base64, and header injection refused; the mail
+ * settings of the server's configuration checked together
+ * (site_config_mail), the password read and never shown. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <sodium.h>
 
 #include "lib/strbuf.h"
 #include "out/mail.h"
 #include "out/smtp.h"
+#include "web/site.h"
 
 #define T0 1795392000 /* 2026-11-23 00:00:00 UTC, a Monday */
 
@@ -261,6 +266,78 @@ static void smtp_url_is_checked(void **state)
 	assert_non_null(smtp_url_check("smtp://mail.example.cn\r\n"));
 }
 
+/* mail_config: text parsed as a configuration file, then site_config_mail;
+ * its rc, the message in err. */
+static int mail_config(const char *text, struct site_config *c, struct arena *a,
+		const char **pw, char *err, size_t n)
+{
+	site_config_defaults(c);
+	err[0] = '\0';
+	if (site_config_parse(c, a, "t.conf", text, strlen(text), err, n) < 0)
+		return -2;
+	return site_config_mail(c, a, pw, err, n);
+}
+
+static void mail_settings_are_checked_together(void **state)
+{
+	struct site_config c;
+	struct arena a;
+	const char *pw;
+	char err[512], conf[512], file[] = "/tmp/yc-mail-pw-XXXXXX";
+	FILE *f;
+	int fd;
+
+	(void)state;
+	arena_init(&a, 0);
+	unsetenv("YINGCAI_SMTP_PASSWORD");
+	/* off: nothing needed */
+	assert_int_equal(mail_config("", &c, &a, &pw, err, sizeof err), 0);
+	assert_null(pw);
+	/* on: from and public_url go with it; a '/' ending public_url goes */
+	assert_int_equal(mail_config("smtp_url = smtp://127.0.0.1:25\npublic_url = https://p.example/\n",
+				     &c, &a, &pw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "smtp_from"));
+	assert_int_equal(mail_config("smtp_url = smtp://127.0.0.1:25\nsmtp_from = a@b.example\n",
+				     &c, &a, &pw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "public_url"));
+	assert_int_equal(mail_config("smtp_url = smtp://127.0.0.1:25\nsmtp_from = a@b.example\n"
+				     "public_url = https://p.example/\n", &c, &a, &pw, err, sizeof err), 0);
+	assert_string_equal(c.public_url, "https://p.example");
+	assert_int_equal(mail_config("public_url = javascript:alert(1)\n", &c, &a, &pw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "public_url"));
+	assert_int_equal(mail_config("smtp_url = smtp://u:secret@mail.example\n", &c, &a, &pw, err,
+				     sizeof err), -1);
+	assert_non_null(strstr(err, "smtp_url: a user or password must not be in the URL"));
+	assert_null(strstr(err, "secret"));
+	assert_int_equal(mail_config("mail_give_up_seconds = 90000\nmail_keep_seconds = 86400\n",
+				     &c, &a, &pw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "mail_keep_seconds"));
+	/* a user needs a password: from the file (its first line), else the environment */
+	assert_int_equal(mail_config("smtp_url = smtps://mail.example\nsmtp_from = a@b.example\n"
+				     "public_url = https://p.example\nsmtp_user = yc\n", &c, &a, &pw, err,
+				     sizeof err), -1);
+	assert_non_null(strstr(err, "smtp_user is set but there is no password"));
+	setenv("YINGCAI_SMTP_PASSWORD", "from-env", 1);
+	assert_int_equal(mail_config("smtp_url = smtps://mail.example\nsmtp_from = a@b.example\n"
+				     "public_url = https://p.example\nsmtp_user = yc\n", &c, &a, &pw, err,
+				     sizeof err), 0);
+	assert_string_equal(pw, "from-env");
+	unsetenv("YINGCAI_SMTP_PASSWORD");
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("S3cret pass\nsecond line\n", f);
+	fclose(f);
+	snprintf(conf, sizeof conf, "smtp_url = smtps://mail.example\nsmtp_from = a@b.example\n"
+		 "public_url = https://p.example\nsmtp_user = yc\nsmtp_password_file = %s\n", file);
+	assert_int_equal(mail_config(conf, &c, &a, &pw, err, sizeof err), 0);
+	assert_string_equal(pw, "S3cret pass");
+	unlink(file);
+	assert_int_equal(mail_config(conf, &c, &a, &pw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "smtp_password_file"));
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +347,7 @@ int main(void)
 		cmocka_unit_test(header_injection_is_refused),
 		cmocka_unit_test(too_big_is_said),
 		cmocka_unit_test(smtp_url_is_checked),
+		cmocka_unit_test(mail_settings_are_checked_together),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
