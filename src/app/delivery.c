@@ -83,10 +83,19 @@ static enum smtp_result send_mail(const struct delivery *d, const struct mail *m
 		return me == MAIL_BAD_FROM ? SMTP_TEMPORARY : SMTP_PERMANENT;
 	}
 	sr = smtp_send(&d->smtp, d->from, m->to, sb.buf, sb.len, err, n, setting);
-	/* the message holds a reset link: leave no copy in freed memory */
+	/* the message holds a reset link: wipe the buffer before it is freed
+	 * (best effort: the row read from the database was copied too) */
 	memset(sb.buf, 0, sb.len);
 	strbuf_release(&sb);
 	return sr;
+}
+
+/* add_hint: "; check SETTING" after the error, when it fits. */
+static void add_hint(char *err, size_t n, const char *setting)
+{
+	size_t len = strlen(err);
+
+	snprintf(err + len, n - len, "; check %s", setting);
 }
 
 enum delivery_outcome app_delivery_run_one(const struct delivery *d, int64_t now,
@@ -110,6 +119,8 @@ enum delivery_outcome app_delivery_run_one(const struct delivery *d, int64_t now
 	r->mail_id = m.id;
 	r->attempts = m.attempts + 1;
 	sr = send_mail(d, &m, &a, r->error, sizeof r->error, &setting);
+	if (sr != SMTP_SENT && setting) /* for the log and the dashboard */
+		add_hint(r->error, sizeof r->error, setting);
 	if (sr == SMTP_SENT) {
 		out = DELIVERY_SENT;
 	} else {

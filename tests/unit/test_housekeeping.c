@@ -390,6 +390,7 @@ static void test_delivery_failure_is_recorded(void **state)
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.retry_at, now + 60);
 	assert_non_null(strstr(r.error, "onnect")); /* "Couldn't connect to server" */
+	assert_non_null(strstr(r.error, "; check smtp_url")); /* the setting to look at */
 	assert_int_equal(app_delivery_run_one(&d, now, &r), DELIVERY_IDLE); /* not due yet */
 	/* the 2nd wait is 5 minutes; the 3rd, 30 minutes, would end past the give-up */
 	assert_int_equal(app_delivery_run_one(&d, now + 60, &r), DELIVERY_RETRY);
