@@ -11,7 +11,7 @@
 # per build flavour so sanitizer and release objects never mix.
 
 CC      ?= cc
-PKGS    := libfyaml sqlite3 libsodium libmicrohttpd libpq
+PKGS    := libfyaml sqlite3 libsodium libmicrohttpd libpq libcurl
 B       ?= build
 SANITIZE ?=
 WERROR  ?=
@@ -49,7 +49,7 @@ CFLAGS   += -std=c11 $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += -pthread $(HARDEN_LD) $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 
 LIB_SRC := $(wildcard src/lib/*.c src/core/*.c src/policy/*.c src/format/*.c \
-                     src/store/*.c src/app/*.c src/web/*.c src/web/*/*.c)
+                     src/store/*.c src/out/*.c src/app/*.c src/web/*.c src/web/*/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)

@@ -838,7 +838,8 @@ enum acct_err accounts_request_reset(struct request *rq, const char *email,
 				   "ignore this mail: your password stays as it is.\n"),
 		       "{name}", u.name);
 	body = body ? replace(rq->a, body, "{link}",
-			      arena_printf(rq->a, "/password/reset/%s", tok)) : NULL;
+			      arena_printf(rq->a, "%s/password/reset/%s", rq->site->cfg.public_url ?
+					   rq->site->cfg.public_url : "", tok)) : NULL;
 	if (!body)
 		return finish(r, ACCT_ERROR);
 	m = (struct mail){

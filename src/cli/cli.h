@@ -46,5 +46,6 @@ int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 #endif

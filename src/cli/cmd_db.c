@@ -346,7 +346,8 @@ static int db_housekeeping(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	c = store_conn_acquire(s);
-	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&cfg), &n);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&cfg),
+			      cfg.mail_keep_s, &n);
 	store_conn_release(c);
 	store_close(s);
 	arena_release(&a);
@@ -356,7 +357,8 @@ static int db_housekeeping(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	printf("removed %lld expired sessions, %lld old throttle entries, %lld expired reset "
-	       "links\n", (long long)n.sessions, (long long)n.throttle, (long long)n.resets);
+	       "links, %lld old mails\n", (long long)n.sessions, (long long)n.throttle,
+	       (long long)n.resets, (long long)n.mails);
 	return EXIT_OK;
 }
 

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "out/smtp.h"
 #include "web/housekeeper.h"
+#include "web/mailer.h"
 #include "web/server.h"
 #include "web/site.h"
 
@@ -143,6 +145,15 @@ static int parse_args(int argc, char **argv, struct site_config *c, const char *
 	return 0;
 }
 
+/* stop_threads: the housekeeper and the mailer, which use the site. */
+static void stop_threads(struct site *site)
+{
+	mailer_stop(site->mailer);
+	site->mailer = NULL;
+	housekeeper_stop(site->keeper);
+	site->keeper = NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct site_config cfg, file_cfg;
@@ -195,20 +206,29 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	site = site_open(&cfg, err, sizeof err);
-	if (!site) {
-		fprintf(stderr, "yingcai serve: %s\n", err);
+	/* libcurl's global state, before any thread (out/smtp.h). */
+	if (!smtp_global_init()) {
+		fputs("yingcai serve: libcurl cannot start (mail delivery)\n", stderr);
 		arena_release(&a);
 		return EXIT_INVALID;
 	}
-	/* Before the first request, which may show its state (the
-	 * administrator's dashboard). */
+	site = site_open(&cfg, err, sizeof err);
+	if (!site) {
+		fprintf(stderr, "yingcai serve: %s\n", err);
+		smtp_global_cleanup();
+		arena_release(&a);
+		return EXIT_INVALID;
+	}
+	/* Before the first request, which may show their state (the
+	 * administrator's dashboard) or wake them (a reset link mailed). */
 	site->keeper = housekeeper_start(site);
+	site->mailer = mailer_start(site);
 	srv = server_start(site, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "yingcai serve: %s\n", err);
-		housekeeper_stop(site->keeper);
+		stop_threads(site);
 		site_close(site);
+		smtp_global_cleanup();
 		arena_release(&a);
 		return EXIT_INVALID;
 	}
@@ -228,8 +248,9 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "yingcai: %s received, finishing requests in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(srv, 10);
-	housekeeper_stop(site->keeper);
+	stop_threads(site);
 	site_close(site);
+	smtp_global_cleanup();
 	arena_release(&a);
 	return EXIT_OK;
 }

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"demo", cmd_demo, "load the demo accounts, enterprises and a draft application"},
 	{"routes", cmd_routes, "print the route table (roles, CSRF) for tests and audits"},
 	{"db", cmd_db, "back up, restore and migrate the database (records and documents)"},
+	{"mail", cmd_mail, "send a test mail with the server's mail settings"},
 };
 
 static void usage(FILE *to)

@@ -334,23 +334,116 @@ enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id)
 	return q_end(&q, q_write(&q));
 }
 
+/* read_mail: a row of MAIL_COLS (queries.c). */
+static enum store_rc read_mail(struct q *q, struct arena *a, struct mail *out)
+{
+	int64_t attempts;
+
+	out->id = col_int(q, 0);
+	out->to = col_str(q, 1, a);
+	out->subject = col_str(q, 2, a);
+	out->body = col_str(q, 3, a);
+	out->created_at = col_int(q, 4);
+	out->sent_at = col_int(q, 5);
+	attempts = col_int(q, 6);
+	out->attempts = attempts > INT_MAX ? INT_MAX : (int)attempts;
+	out->attempted_at = col_int(q, 7);
+	out->last_error = col_str(q, 8, a);
+	out->failed_at = col_int(q, 9);
+	out->next_at = col_int(q, 10);
+	return q->rc;
+}
+
+/* mail_one: the one mail q returns, or STORE_NOTFOUND. */
+static enum store_rc mail_one(struct q *q, struct arena *a, struct mail *out)
+{
+	enum store_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = q_one(q)) == STORE_OK)
+		rc = read_mail(q, a, out);
+	/* a write with RETURNING runs to its end (store_impl.h, q_finish) */
+	if (rc == STORE_OK)
+		rc = q_finish(q);
+	return q_end(q, rc);
+}
+
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
 		struct mail *out)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_LATEST);
+	q_text(&q, 1, to);
+	return mail_one(&q, a, out);
+}
+
+enum store_rc store_outbox_claim(struct store_conn *c, const char *by, int64_t now,
+		int64_t lease_until, struct arena *a, struct mail *out)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_CLAIM);
+	q_text(&q, 1, by);
+	q_int(&q, 2, now);
+	q_int(&q, 3, lease_until);
+	return mail_one(&q, a, out);
+}
+
+enum store_rc store_outbox_sent(struct store_conn *c, int64_t id, const char *by, int64_t now)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_SENT);
+	q_int(&q, 1, id);
+	q_text(&q, 2, by);
+	q_int(&q, 3, now);
+	return q_end(&q, q_write(&q));
+}
+
+enum store_rc store_outbox_attempt_failed(struct store_conn *c, int64_t id, const char *by,
+		int64_t now, const char *error, int64_t retry_at)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_ATTEMPT_FAILED);
+	q_int(&q, 1, id);
+	q_text(&q, 2, by);
+	q_int(&q, 3, now);
+	q_int(&q, 4, retry_at);
+	q_ref(&q, 5, retry_at ? 0 : now);
+	q_text(&q, 6, error);
+	return q_end(&q, q_write(&q));
+}
+
+enum store_rc store_outbox_counts(struct store_conn *c, struct outbox_counts *out)
 {
 	struct q q;
 	enum store_rc rc;
 
 	memset(out, 0, sizeof *out);
-	q_start(&q, c, Q_OUTBOX_LATEST);
-	q_text(&q, 1, to);
+	q_start(&q, c, Q_OUTBOX_COUNTS);
 	if ((rc = q_one(&q)) == STORE_OK) {
-		out->id = col_int(&q, 0);
-		out->to = col_str(&q, 1, a);
-		out->subject = col_str(&q, 2, a);
-		out->body = col_str(&q, 3, a);
-		out->created_at = col_int(&q, 4);
-		out->sent_at = col_int(&q, 5);
+		out->sent = col_int(&q, 0);
+		out->waiting = col_int(&q, 1);
+		out->failed = col_int(&q, 2);
 		rc = q.rc;
 	}
 	return q_end(&q, rc);
+}
+
+enum store_rc store_outbox_last_error(struct store_conn *c, struct arena *a, struct mail *out)
+{
+	struct q q;
+
+	q_start(&q, c, Q_OUTBOX_LAST_ERROR);
+	return mail_one(&q, a, out);
+}
+
+enum store_rc store_outbox_purge(struct store_conn *c, int64_t before, int64_t now,
+		int64_t *removed)
+{
+	const int64_t v[2] = { before, now };
+
+	return write_counted(c, Q_OUTBOX_PURGE, v, 2, removed);
 }

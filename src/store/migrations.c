@@ -206,9 +206,38 @@ static const char m2_pg[] =
 	");\n"
 	"ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;\n";
 
+/* ---- 3: mail delivery ----
+ * The outbox is delivered by the servers themselves (app/delivery.h): a
+ * server claims a mail (claimed_by, claimed_until: a lease, so a server
+ * that dies while sending leaves it to another once the lease ends), and
+ * after each attempt records it (attempts, attempted_at, last_error); a
+ * failed attempt sets when the next may start (next_at), or gives up
+ * (failed_at).  Old mails are purged by created_at (housekeeping). */
+
+static const char m3_sqlite[] =
+	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE outbox ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE outbox ADD COLUMN claimed_by TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN attempted_at INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN last_error TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN failed_at INTEGER;\n"
+	"CREATE INDEX outbox_created_at ON outbox (created_at);\n";
+
+static const char m3_pg[] =
+	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0,"
+	" ADD COLUMN next_at BIGINT NOT NULL DEFAULT 0,"
+	" ADD COLUMN claimed_by TEXT,"
+	" ADD COLUMN claimed_until BIGINT,"
+	" ADD COLUMN attempted_at BIGINT,"
+	" ADD COLUMN last_error TEXT,"
+	" ADD COLUMN failed_at BIGINT;\n"
+	"CREATE INDEX outbox_created_at ON outbox (created_at);\n";
+
 static const struct migration migrations[] = {
 	{ 1, "initial schema", m1_sqlite, m1_pg },
 	{ 2, "document blobs", m2_sqlite, m2_pg },
+	{ 3, "mail delivery", m3_sqlite, m3_pg },
 };
 
 #define MIGRATIONS_N (sizeof migrations / sizeof migrations[0])

@@ -23,6 +23,9 @@
 #define SESSION_ROW "id, token_hash, user_id, csrf, lang, created_at, expires_at"
 #define RESET_ROW "id, token_hash, user_id, expires_at, used_at"
 #define OUTBOX_ROW "id, recipient, subject, body, created_at, sent_at"
+/* a mail as store_outbox_* read it (read_mail in accounts.c) */
+#define MAIL_COLS "id, recipient, subject, body, created_at, coalesce(sent_at, 0), attempts, " \
+	"coalesce(attempted_at, 0), last_error, coalesce(failed_at, 0), next_at"
 
 static const struct query queries[Q__COUNT] = {
 	/* PRAGMAs take no parameters.  max_page_count cannot go below the
@@ -158,13 +161,64 @@ static const struct query queries[Q__COUNT] = {
 	  "INSERT INTO outbox (recipient, subject, body, created_at) "
 	  "VALUES ($1, $2, $3, $4) RETURNING id" },
 	{ Q_OUTBOX_LATEST, "outbox_latest",
-	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
-	  "FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1",
-	  "SELECT id, recipient, subject, body, created_at, coalesce(sent_at, 0) "
-	  "FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1" },
+	  "SELECT " MAIL_COLS " FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1",
+	  "SELECT " MAIL_COLS " FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1" },
 	{ Q_OUTBOX_WITHDRAW, "outbox_withdraw",
 	  "DELETE FROM outbox WHERE id = ?1 AND sent_at IS NULL",
 	  "DELETE FROM outbox WHERE id = $1 AND sent_at IS NULL" },
+	/* Delivery (app/delivery.h).  A claim is one statement: the oldest
+	 * mail that is due (unsent, not given up, its next attempt not later
+	 * than now, no live lease) gets claimer ?1's lease until ?3.  SQLite
+	 * has one writer, so the statement is atomic as it is.  PostgreSQL,
+	 * in autocommit (READ COMMITTED): FOR UPDATE SKIP LOCKED makes a
+	 * second server skip the row the first is claiming, and a row claimed
+	 * and committed meanwhile is re-checked against the WHERE and left
+	 * out: two servers never hold one mail. */
+	{ Q_OUTBOX_CLAIM, "outbox_claim",
+	  "UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id = (SELECT id FROM outbox "
+	  "WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?2 "
+	  "AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY id LIMIT 1) "
+	  "RETURNING " MAIL_COLS,
+	  "UPDATE outbox SET claimed_by = $1, claimed_until = $3 WHERE id = (SELECT id FROM outbox "
+	  "WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= $2 "
+	  "AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT 1 "
+	  "FOR UPDATE SKIP LOCKED) RETURNING " MAIL_COLS },
+	/* the outcome of an attempt, recorded only by the claimer whose lease
+	 * it is (?2); ?4 of a failure: the next attempt, ?5: given up (NULL
+	 * while it is not) */
+	{ Q_OUTBOX_SENT, "outbox_sent",
+	  "UPDATE outbox SET sent_at = ?3, attempted_at = ?3, attempts = attempts + 1, "
+	  "last_error = NULL, claimed_by = NULL, claimed_until = NULL "
+	  "WHERE id = ?1 AND claimed_by = ?2 AND sent_at IS NULL",
+	  "UPDATE outbox SET sent_at = $3, attempted_at = $3, attempts = attempts + 1, "
+	  "last_error = NULL, claimed_by = NULL, claimed_until = NULL "
+	  "WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL" },
+	{ Q_OUTBOX_ATTEMPT_FAILED, "outbox_attempt_failed",
+	  "UPDATE outbox SET attempted_at = ?3, attempts = attempts + 1, last_error = ?6, "
+	  "next_at = ?4, failed_at = ?5, claimed_by = NULL, claimed_until = NULL "
+	  "WHERE id = ?1 AND claimed_by = ?2 AND sent_at IS NULL",
+	  "UPDATE outbox SET attempted_at = $3, attempts = attempts + 1, last_error = $6, "
+	  "next_at = $4, failed_at = $5, claimed_by = NULL, claimed_until = NULL "
+	  "WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL" },
+	/* sent, waiting (unsent and not given up), given up */
+	{ Q_OUTBOX_COUNTS, "outbox_counts",
+	  "SELECT count(sent_at), count(*) - count(sent_at) - count(failed_at), count(failed_at) "
+	  "FROM outbox",
+	  "SELECT count(sent_at), count(*) - count(sent_at) - count(failed_at), count(failed_at) "
+	  "FROM outbox" },
+	/* the latest failed attempt of a mail not sent since */
+	{ Q_OUTBOX_LAST_ERROR, "outbox_last_error",
+	  "SELECT " MAIL_COLS " FROM outbox WHERE last_error IS NOT NULL "
+	  "ORDER BY attempted_at DESC, id DESC LIMIT 1",
+	  "SELECT " MAIL_COLS " FROM outbox WHERE last_error IS NOT NULL "
+	  "ORDER BY attempted_at DESC, id DESC LIMIT 1" },
+	/* mails created before ?1 whatever became of them, but not one a live
+	 * lease is sending at ?2 */
+	{ Q_OUTBOX_PURGE, "outbox_purge",
+	  "DELETE FROM outbox WHERE created_at < ?1 "
+	  "AND (claimed_until IS NULL OR claimed_until < ?2)",
+	  "DELETE FROM outbox WHERE created_at < $1 "
+	  "AND (claimed_until IS NULL OR claimed_until < $2)" },
 
 	{ Q_AUDIT_ADD, "audit_add",
 	  "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

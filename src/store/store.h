@@ -252,11 +252,19 @@ enum store_rc store_resets_end_user(struct store_conn *c, int64_t user_id, int64
 /* store_resets_purge: forget links that expired before `before`. */
 enum store_rc store_resets_purge(struct store_conn *c, int64_t before, int64_t *removed);
 
-/* ---- mail outbox (delivery comes later) ---- */
+/* ---- mail outbox ----
+ * Mails wait here until a server delivers them (app/delivery.h): each
+ * server's delivery thread claims one at a time with a lease, sends it and
+ * records the outcome; the purge of housekeeping forgets old ones. */
 struct mail {
 	int64_t id;
 	const char *to, *subject, *body;
 	int64_t created_at, sent_at; /* sent_at 0: not yet sent */
+	int attempts;                /* delivery attempts so far */
+	int64_t attempted_at;        /* the last one (0: none) */
+	const char *last_error;      /* of the last failed attempt; NULL after success */
+	int64_t failed_at;           /* given up (0: not) */
+	int64_t next_at;             /* no attempt before this time */
 };
 enum store_rc store_outbox_add(struct store_conn *c, const struct mail *m, int64_t *id);
 /* store_outbox_withdraw: remove mail id before it is sent; STORE_NOTFOUND
@@ -265,6 +273,37 @@ enum store_rc store_outbox_withdraw(struct store_conn *c, int64_t id);
 /* store_outbox_latest: the newest mail to `to` (tests and the admin view). */
 enum store_rc store_outbox_latest(struct store_conn *c, const char *to, struct arena *a,
 		struct mail *out);
+/* store_outbox_claim: the oldest mail due at now (unsent, not given up,
+ * next_at <= now, no lease or one that ended before now), given to
+ * claimer `by` until lease_until, in one statement outside a transaction:
+ * of two servers claiming at once each gets another mail or none.
+ * STORE_NOTFOUND when no mail is due. */
+enum store_rc store_outbox_claim(struct store_conn *c, const char *by, int64_t now,
+		int64_t lease_until, struct arena *a, struct mail *out);
+/* store_outbox_sent: mail id, claimed by `by`, was sent at now; the lease
+ * ends.  STORE_NOTFOUND when the claim is no longer by (the lease ended
+ * and another server took it, or it was purged). */
+enum store_rc store_outbox_sent(struct store_conn *c, int64_t id, const char *by, int64_t now);
+/* store_outbox_attempt_failed: an attempt of mail id (claimed by `by`)
+ * failed at now with error (one line, no secret); the next may start at
+ * retry_at, or with retry_at 0 delivery is given up (failed_at = now).
+ * STORE_NOTFOUND as for store_outbox_sent. */
+enum store_rc store_outbox_attempt_failed(struct store_conn *c, int64_t id, const char *by,
+		int64_t now, const char *error, int64_t retry_at);
+struct outbox_counts {
+	int64_t sent, waiting, failed;
+};
+/* store_outbox_counts: how many mails of the outbox were sent, wait
+ * (unsent and not given up) and were given up. */
+enum store_rc store_outbox_counts(struct store_conn *c, struct outbox_counts *out);
+/* store_outbox_last_error: the mail whose failed attempt is the latest
+ * (its last_error, attempted_at, ...); STORE_NOTFOUND when no mail in the
+ * outbox has one. */
+enum store_rc store_outbox_last_error(struct store_conn *c, struct arena *a, struct mail *out);
+/* store_outbox_purge: forget mails created before `before`, sent or not,
+ * except one whose lease is still live at now. */
+enum store_rc store_outbox_purge(struct store_conn *c, int64_t before, int64_t now,
+		int64_t *removed);
 
 /* ---- audit log: one entry per state change ---- */
 struct audit_entry {

@@ -10,13 +10,11 @@
 
 #include "app/housekeeping.h"
 #include "store/store.h"
+#include "worker.h"
 
 struct housekeeper {
 	struct site *site;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake; /* stop was asked for */
-	bool stop;
+	struct worker w; /* w.lock guards status */
 	struct housekeeper_status status;
 };
 
@@ -26,53 +24,42 @@ static enum store_rc run_once(struct housekeeper *h, struct housekeeping_counts 
 	struct store_conn *c = store_conn_acquire(h->site->store);
 	enum store_rc rc;
 
-	*n = (struct housekeeping_counts){0, 0, 0};
+	*n = (struct housekeeping_counts){0, 0, 0, 0};
 	if (!c) {
 		fputs("yingcai: housekeeping: no database connection; trying again later\n", stderr);
 		return STORE_ERROR;
 	}
-	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg), n);
+	rc = app_housekeeping(c, (int64_t)time(NULL), site_config_throttle_keep(&h->site->cfg),
+			      h->site->cfg.mail_keep_s, n);
 	store_conn_release(c);
 	if (rc != STORE_OK)
 		fprintf(stderr, "yingcai: housekeeping failed (%s); trying again in %u s\n",
 			store_rc_name(rc), h->site->cfg.housekeeping_interval_s);
-	else if (n->sessions || n->throttle || n->resets)
+	else if (n->sessions || n->throttle || n->resets || n->mails)
 		fprintf(stderr, "yingcai: housekeeping removed %" PRId64 " expired sessions, %" PRId64
-			" old throttle entries, %" PRId64 " expired reset links\n",
-			n->sessions, n->throttle, n->resets);
+			" old throttle entries, %" PRId64 " expired reset links, %" PRId64
+			" old mails\n", n->sessions, n->throttle, n->resets, n->mails);
 	return rc;
 }
 
-static void *housekeeper_main(void *arg)
+/* job: one run, and what it did for the dashboard. */
+static void job(void *arg)
 {
 	struct housekeeper *h = arg;
+	struct housekeeping_counts n;
+	enum store_rc rc = run_once(h, &n);
 
-	pthread_mutex_lock(&h->lock);
-	while (!h->stop) {
-		struct timespec until;
-		struct housekeeping_counts n;
-		enum store_rc rc;
-
-		pthread_mutex_unlock(&h->lock);
-		rc = run_once(h, &n);
-		pthread_mutex_lock(&h->lock);
-		h->status.runs++;
-		h->status.last_at = (int64_t)time(NULL);
-		h->status.last_rc = rc;
-		h->status.removed = n;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += h->site->cfg.housekeeping_interval_s;
-		while (!h->stop && pthread_cond_timedwait(&h->wake, &h->lock, &until) == 0)
-			; /* woken without stop: wait on */
-	}
-	pthread_mutex_unlock(&h->lock);
-	return NULL;
+	pthread_mutex_lock(&h->w.lock);
+	h->status.runs++;
+	h->status.last_at = (int64_t)time(NULL);
+	h->status.last_rc = rc;
+	h->status.removed = n;
+	pthread_mutex_unlock(&h->w.lock);
 }
 
 struct housekeeper *housekeeper_start(struct site *site)
 {
 	struct housekeeper *h;
-	pthread_condattr_t ca;
 
 	if (site->cfg.housekeeping_interval_s == 0)
 		return NULL;
@@ -82,15 +69,8 @@ struct housekeeper *housekeeper_start(struct site *site)
 		return NULL;
 	}
 	h->site = site;
-	pthread_mutex_init(&h->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* a clock change moves nothing */
-	pthread_cond_init(&h->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&h->thread, NULL, housekeeper_main, h) != 0) {
+	if (worker_start(&h->w, site->cfg.housekeeping_interval_s, job, h) != 0) {
 		fputs("yingcai: housekeeping: cannot start its thread; not started\n", stderr);
-		pthread_cond_destroy(&h->wake);
-		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
@@ -101,29 +81,23 @@ uint64_t housekeeper_runs(struct housekeeper *h)
 {
 	uint64_t n;
 
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(&h->w.lock);
 	n = h->status.runs;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(&h->w.lock);
 	return n;
 }
 
 void housekeeper_status(struct housekeeper *h, struct housekeeper_status *out)
 {
-	pthread_mutex_lock(&h->lock);
+	pthread_mutex_lock(&h->w.lock);
 	*out = h->status;
-	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_unlock(&h->w.lock);
 }
 
 void housekeeper_stop(struct housekeeper *h)
 {
 	if (!h)
 		return;
-	pthread_mutex_lock(&h->lock);
-	h->stop = true;
-	pthread_cond_signal(&h->wake);
-	pthread_mutex_unlock(&h->lock);
-	pthread_join(h->thread, NULL);
-	pthread_cond_destroy(&h->wake);
-	pthread_mutex_destroy(&h->lock);
+	worker_stop(&h->w);
 	free(h);
 }

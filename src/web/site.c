@@ -14,6 +14,8 @@
 #include "i18n.h"
 #include "lib/mustache.h"
 #include "lib/strbuf.h"
+#include "out/mail.h"
+#include "out/smtp.h"
 #include "policy/load.h"
 #include "proxy.h"
 #include "store/store.h"
@@ -41,6 +43,16 @@ void site_config_defaults(struct site_config *c)
 	c->session_ttl_s = 8 * 3600;
 	c->session_idle_s = 30 * 60;
 	c->housekeeping_interval_s = 600;
+	c->smtp_url = "";
+	c->smtp_from = "";
+	c->smtp_user = "";
+	c->smtp_password_file = "";
+	c->smtp_timeout_s = 60;
+	c->public_url = "";
+	c->mail_interval_s = 30;
+	c->mail_retry_s = 60;
+	c->mail_give_up_s = 86400;
+	c->mail_keep_s = 7 * 86400;
 }
 
 unsigned site_config_throttle_keep(const struct site_config *c)
@@ -84,6 +96,17 @@ static const struct ckey ckeys[] = {
 	{"session_ttl_seconds", C_UINT, CF(session_ttl_s), 60, 30 * 86400},
 	{"session_idle_seconds", C_UINT, CF(session_idle_s), 5, 30 * 86400},
 	{"housekeeping_interval_seconds", C_UINT, CF(housekeeping_interval_s), 0, 86400},
+	{"public_url", C_STR, CF(public_url), 0, 0},
+	{"smtp_url", C_STR, CF(smtp_url), 0, 0},
+	{"smtp_from", C_STR, CF(smtp_from), 0, 0},
+	{"smtp_user", C_STR, CF(smtp_user), 0, 0},
+	{"smtp_password_file", C_STR, CF(smtp_password_file), 0, 0},
+	{"smtp_allow_plaintext", C_BOOL, CF(smtp_allow_plaintext), 0, 1},
+	{"smtp_timeout_seconds", C_UINT, CF(smtp_timeout_s), 5, 600},
+	{"mail_interval_seconds", C_UINT, CF(mail_interval_s), 1, 3600},
+	{"mail_retry_seconds", C_UINT, CF(mail_retry_s), 1, 86400},
+	{"mail_give_up_seconds", C_UINT, CF(mail_give_up_s), 60, 30 * 86400},
+	{"mail_keep_seconds", C_UINT, CF(mail_keep_s), 3600, 366 * 86400},
 };
 #undef CF
 
@@ -237,6 +260,97 @@ int site_config_load(struct site_config *c, struct arena *a, const char *path,
 	return site_config_parse(c, a, path, text, len, err, n);
 }
 
+/* ---- mail settings: checked together, after the file and the command line ---- */
+
+static bool printable_url(const char *u)
+{
+	for (; *u; u++)
+		if (*u <= ' ' || *u >= 0x7f || *u == '"' || *u == '<' || *u == '>' || *u == '\\')
+			return false;
+	return true;
+}
+
+/* public_url_check: NULL or why c->public_url is not acceptable; a '/' at
+ * its end is dropped (links are public_url + "/password/reset/..."). */
+static const char *public_url_check(struct site_config *c, struct arena *a)
+{
+	const char *u = c->public_url;
+	size_t n = strlen(u);
+
+	if (!n)
+		return NULL;
+	if (strncmp(u, "https://", 8) && strncmp(u, "http://", 7))
+		return "it must start with https:// (or http://)";
+	if (!printable_url(u) || strchr(u, '?') || strchr(u, '#'))
+		return "it holds a space, a quote, <, >, \\, ? or # or a character that is not "
+		       "printable ASCII";
+	while (n && u[n - 1] == '/')
+		n--;
+	if (strchr(u, ':') + 3 >= u + n)
+		return "it names no host";
+	c->public_url = arena_strndup(a, u, n);
+	return c->public_url ? NULL : "out of memory";
+}
+
+/* read_password: the first line of smtp_password_file, else the
+ * environment's YINGCAI_SMTP_PASSWORD; NULL when there is neither. */
+static const char *read_password(const struct site_config *c, struct arena *a, char *err,
+		size_t n, bool *failed)
+{
+	const char *env = getenv("YINGCAI_SMTP_PASSWORD");
+	size_t len = 0;
+	char *text;
+
+	*failed = false;
+	if (!*c->smtp_password_file)
+		return env && *env ? arena_strdup(a, env) : NULL;
+	text = slurp(c->smtp_password_file, a, 4096, &len);
+	if (!text) {
+		snprintf(err, n, "smtp_password_file: %s: cannot read it (%s)", c->smtp_password_file,
+			 strerror(errno ? errno : EIO));
+		*failed = true;
+		return NULL;
+	}
+	text[strcspn(text, "\r\n")] = '\0';
+	return text;
+}
+
+int site_config_mail(struct site_config *c, struct arena *a, const char **password,
+		char *err, size_t n)
+{
+	const char *why;
+	bool failed;
+
+	*password = NULL;
+	if ((why = public_url_check(c, a)))
+		return snprintf(err, n, "public_url: \"%s\": %s", c->public_url, why), -1;
+	if (c->mail_keep_s < c->mail_give_up_s)
+		return snprintf(err, n, "mail_keep_seconds (%u) is shorter than mail_give_up_seconds "
+				"(%u): a mail would be forgotten while it may still be sent",
+				c->mail_keep_s, c->mail_give_up_s), -1;
+	if (!*c->smtp_url)
+		return 0; /* delivery off: mails wait in the outbox */
+	if ((why = smtp_url_check(c->smtp_url)))
+		return snprintf(err, n, "smtp_url: %s", why), -1;
+	if (!mail_address_ok(c->smtp_from))
+		return snprintf(err, n, "smtp_from: \"%s\" is not an e-mail address such as "
+				"noreply@yingcai.example.cn (it is needed with smtp_url)",
+				c->smtp_from), -1;
+	if (!*c->public_url)
+		return snprintf(err, n, "public_url is not set: the links in mails need the portal's "
+				"address as users reach it (https://...)"), -1;
+	if (!*c->smtp_user)
+		return *c->smtp_password_file ? (snprintf(err, n, "smtp_password_file is set "
+			"without smtp_user"), -1) : 0;
+	*password = read_password(c, a, err, n, &failed);
+	if (failed)
+		return -1;
+	if (!*password)
+		return snprintf(err, n, "smtp_user is set but there is no password: set "
+				"smtp_password_file (or YINGCAI_SMTP_PASSWORD)"), -1;
+	return 0;
+}
+
 /* ---- start-up ---- */
 
 static bool has_suffix(const char *s, const char *suf)
@@ -362,6 +476,8 @@ struct site *site_open(const struct site_config *cfg, char *err, size_t n)
 	}
 	db = s->cfg.db ? s->cfg.db : arena_printf(&s->arena, "sqlite:%s/yingcai.db", s->cfg.data_dir);
 	blobs = arena_printf(&s->arena, "%s/blobs", s->cfg.data_dir);
+	if (site_config_mail(&s->cfg, &s->arena, &s->smtp_password, err, n) < 0)
+		goto fail;
 	s->store = store_open(db, blobs, s->cfg.threads + 1, err, n);
 	if (!s->store)
 		goto fail;

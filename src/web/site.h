@@ -21,6 +21,7 @@ struct mustache_set;
 struct i18n;
 struct housekeeper;
 struct countries;
+struct mailer;
 
 struct site_config {
 	const char *listen;     /* "127.0.0.1:8080" */
@@ -56,6 +57,23 @@ struct site_config {
 	/* How often expired sessions, old throttle entries and expired reset
 	 * links are removed (app/housekeeping.h); 0: never by this server. */
 	unsigned housekeeping_interval_s;
+	/* Mail delivery (app/delivery.h, docs/deploy.md "Mail"): smtp_url
+	 * empty is delivery off on this server (mails wait in the outbox).
+	 * The password is read from smtp_password_file, else the environment
+	 * variable YINGCAI_SMTP_PASSWORD, by site_config_mail. */
+	const char *smtp_url;
+	const char *smtp_from;
+	const char *smtp_user;
+	const char *smtp_password_file;
+	bool smtp_allow_plaintext;
+	unsigned smtp_timeout_s;
+	/* The portal's address as users reach it ("https://yingcai.example.cn"),
+	 * written before the links in mails; no '/' at the end. */
+	const char *public_url;
+	unsigned mail_interval_s;  /* how often the outbox is looked at */
+	unsigned mail_retry_s;     /* the first wait after a failed attempt */
+	unsigned mail_give_up_s;   /* no attempt later than this after a mail was written */
+	unsigned mail_keep_s;      /* mails are forgotten this long after they were written */
 };
 
 /* A file under share/static, read into memory at start-up: requests look
@@ -84,6 +102,9 @@ struct site {
 	 * before the server starts; NULL when it is off.  Its state is read
 	 * under its own lock. */
 	struct housekeeper *keeper;
+	/* The mail delivery thread (mailer.h), likewise; NULL when off. */
+	struct mailer *mailer;
+	const char *smtp_password; /* site_config_mail's; never logged */
 };
 
 /* site_open: everything above from cfg (policy, templates, translations,
@@ -95,6 +116,15 @@ void site_close(struct site *s);
  * in seconds: the longer of the login and the account forms' windows
  * (housekeeping removes entries older than that). */
 unsigned site_config_throttle_keep(const struct site_config *c);
+
+/* site_config_mail: check the mail settings of c together (smtp_url,
+ * smtp_from and public_url go together; the keep is not shorter than the
+ * give-up window; ...), drop a '/' ending public_url, and read the SMTP
+ * password (smtp_password_file, else $YINGCAI_SMTP_PASSWORD; NULL when
+ * there is no smtp_user) into *password, in a.  0, or -1 with a message
+ * naming the setting in err.  The password never appears in a message. */
+int site_config_mail(struct site_config *c, struct arena *a, const char **password,
+		char *err, size_t n);
 
 /* site_config_defaults: the values `yingcai serve` starts from. */
 void site_config_defaults(struct site_config *c);

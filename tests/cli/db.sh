@@ -172,16 +172,16 @@ INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES
  (randomblob(32), 1, 3), (randomblob(32), 1, $((now + 3600)));"
 count() { sqlite3 "$tmp/var/yingcai.db" "SELECT count(*) FROM $1"; }
 run db housekeeping --data "$tmp/var"
-[ "$rc" = 0 ] && [ "$out" = "removed 1 expired sessions, 2 old throttle entries, 1 expired reset links" ] &&
+[ "$rc" = 0 ] && [ "$out" = "removed 1 expired sessions, 2 old throttle entries, 1 expired reset links, 0 old mails" ] &&
 	[ "$(count sessions)" = 1 ] && [ "$(count login_failures)" = 1 ] && [ "$(count password_resets)" = 1 ]
 report $? "db housekeeping: removes the expired and the old, keeps the live and the recent"
 run db housekeeping --data "$tmp/var"
-[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 0 old throttle entries, 0 expired reset links" ]
+[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 0 old throttle entries, 0 expired reset links, 0 old mails" ]
 report $? "db housekeeping again: nothing more to remove"
 printf 'data_dir = %s\nlogin_window_seconds = 60\naccount_forms_window_seconds = 120\n' "$tmp/var" >"$tmp/yc.conf"
 sqlite3 "$tmp/var/yingcai.db" "INSERT INTO login_failures (key, at) VALUES ('ip:192.0.2.2', $((now - 200)))"
 run db housekeeping --config "$tmp/yc.conf"
-[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 1 old throttle entries, 0 expired reset links" ] &&
+[ "$rc" = 0 ] && [ "$out" = "removed 0 expired sessions, 1 old throttle entries, 0 expired reset links, 0 old mails" ] &&
 	[ "$(count login_failures)" = 1 ]
 report $? "db housekeeping --config: the database and the windows of the server's configuration"
 printf 'login_window_seconds = often\n' >"$tmp/bad.conf"
@@ -205,7 +205,7 @@ run demo --db "$A" --data "$tmp/pgvar" --quiet
 run user list --json --db "$A"
 pg_users=$out
 run db housekeeping --db "$A"
-[ "$rc" = 0 ] && [[ "$out" == "removed "*" expired sessions, "*" old throttle entries, "*" expired reset links" ]]
+[ "$rc" = 0 ] && [[ "$out" == "removed "*" expired sessions, "*" old throttle entries, "*" expired reset links, "*" old mails" ]]
 report $? "postgresql: db housekeeping"
 run db backup "$tmp/p.ycb" --db "$A"
 [ "$rc" = 0 ] && [[ "$out" == "wrote $tmp/p.ycb: postgresql, schema "*"9 tables and 0 documents"* ]]

@@ -30,7 +30,7 @@ run() {
 }
 
 for cmd in "" evaluate calendar "calendar add-working-days" "calendar is-working-day" \
-	"calendar add-months" check "check uscc" serve user demo routes db; do
+	"calendar add-months" check "check uscc" serve user demo routes db mail "mail test"; do
 	for h in --help -h; do
 		# shellcheck disable=SC2086
 		run $cmd $h
@@ -39,7 +39,7 @@ for cmd in "" evaluate calendar "calendar add-working-days" "calendar is-working
 	done
 done
 
-for cmd in evaluate calendar check "check uscc" routes; do
+for cmd in evaluate calendar check "check uscc" routes mail "mail test"; do
 	# shellcheck disable=SC2086
 	run $cmd --no-such-option
 	[ "$rc" = 2 ] && [ -z "$out" ] && [[ "$err" == *"--no-such-option"* ]] &&

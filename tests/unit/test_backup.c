@@ -899,7 +899,8 @@ static void test_disk_full(void **state)
 static void rows_backup(const char *file, int schema, const char *users, const char *sessions,
 		const char *skip_entry, const char *extra)
 {
-	static const char migrations[] = "[1,\"initial schema\",1]\n[2,\"document blobs\",1]\n";
+	static const char migrations[] = "[1,\"initial schema\",1]\n[2,\"document blobs\",1]\n"
+		"[3,\"mail delivery\",1]\n";
 	char err[256] = "";
 	enum backup_rc rc;
 	struct bwriter *w = bw_open(file, &rc, err, sizeof err);

@@ -94,9 +94,11 @@ export function dbArgs(dataDir) {
 	return ['--data', dataDir, '--db', `${pg}${pg.includes('?') ? '&' : '?'}schema=${schema}`];
 }
 
-export async function startServer({ config = {}, users = true } = {}) {
+export async function startServer({ config = {}, users = true, shareDb = null } = {}) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingcai-web-'));
-	const db = dbArgs(dataDir);
+	/* shareDb: another server's database (its srv.dbArgs), as behind a
+	 * load balancer; its accounts are there already */
+	const db = shareDb || dbArgs(dataDir);
 	const cfg = { access_log: path.join(dataDir, 'access.log'), threads: 4, ...config };
 	const cfgPath = path.join(dataDir, 'serve.conf');
 	fs.writeFileSync(cfgPath, Object.entries(cfg).map(([k, v]) => `${k} = ${v}\n`).join(''));
@@ -143,7 +145,7 @@ export async function startServer({ config = {}, users = true } = {}) {
 	const url = `http://127.0.0.1:${port}`;
 
 	const srv = {
-		url, port, dataDir, child, users: {}, usersError: null,
+		url, port, dataDir, child, users: {}, usersError: null, dbArgs: db,
 		/* the database: the --db URL, or SQLite's file in dataDir */
 		db: db.includes('--db') ? db[db.indexOf('--db') + 1]
 			: cfg.db ? String(cfg.db) : `sqlite:${path.join(dataDir, 'yingcai.db')}`,
@@ -193,14 +195,16 @@ export async function startServer({ config = {}, users = true } = {}) {
 }
 
 /* outbox: every mail in srv's outbox, oldest first: [{id, recipient,
- * subject, body}].  Read past the server, as an administrator does while
- * mail delivery is not connected (docs/accounts.md): the sqlite3 command
- * on SQLite, psql in the server's schema on PostgreSQL. */
+ * subject, body, sent_at, attempts, last_error, failed_at}] (sent_at and
+ * failed_at null while not).  Read past the server, as an administrator
+ * does (docs/accounts.md): the sqlite3 command on SQLite, psql in the
+ * server's schema on PostgreSQL. */
 export function outbox(srv) {
 	let r;
 	if (srv.db.startsWith('sqlite:')) {
 		r = spawnSync('sqlite3', ['-json', '-readonly', srv.db.slice(7),
-			'SELECT id, recipient, subject, body FROM outbox ORDER BY id'], { encoding: 'utf8' });
+			'SELECT id, recipient, subject, body, sent_at, attempts, last_error, failed_at ' +
+			'FROM outbox ORDER BY id'], { encoding: 'utf8' });
 	} else {
 		/* libpq does not know the store's schema= parameter: it becomes
 		 * the search_path. */
@@ -210,7 +214,8 @@ export function outbox(srv) {
 		r = spawnSync('psql', [u.toString(), '-X', '-At', '-v', 'ON_ERROR_STOP=1'], {
 			encoding: 'utf8', env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` },
 			input: "SELECT coalesce(json_agg(json_build_object('id', id, 'recipient', recipient, " +
-				"'subject', subject, 'body', body) ORDER BY id), '[]') FROM outbox;\n" });
+				"'subject', subject, 'body', body, 'sent_at', sent_at, 'attempts', attempts, " +
+				"'last_error', last_error, 'failed_at', failed_at) ORDER BY id), '[]') FROM outbox;\n" });
 	}
 	if (r.error)
 		throw new Error(`cannot read the outbox: ${r.error.message}`);

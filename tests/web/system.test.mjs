@@ -42,7 +42,12 @@ describe('housekeeping on', () => {
 		assert.match(text, new RegExp(`${w.dash_sys_retries} \\d+ ${w.dash_sys_gave_up.replace(/[()]/g, '\\$&')} \\d+`));
 		assert.ok(text.includes(`${w.dash_sys_hk_every} 3600 s`), text);
 		assert.match(text, new RegExp(`${w.dash_sys_hk_last} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(UTC\\+8\\) · ` +
-			`${w.dash_sys_hk_removed}: ${w.dash_sys_hk_sessions} \\d+, ${w.dash_sys_hk_throttle} \\d+, ${w.dash_sys_hk_resets} \\d+`), text);
+			`${w.dash_sys_hk_removed}: ${w.dash_sys_hk_sessions} \\d+, ${w.dash_sys_hk_throttle} \\d+, ${w.dash_sys_hk_resets} \\d+, ` +
+			`${w.dash_sys_hk_mails} \\d+`), text);
+		// no smtp_url: delivery is off here, and the outbox is counted
+		assert.ok(text.includes(`${w.dash_sys_mail} ${w.dash_sys_mail_off}`), text);
+		assert.match(text, new RegExp(`${w.dash_sys_mail_outbox.replace(/[()]/g, '\\$&')} ${w.dash_sys_mail_sent} 0, ` +
+			`${w.dash_sys_mail_waiting} 0, ${w.dash_sys_mail_failed} 0`), text);
 	});
 
 	test('in Chinese too', async () => {

@@ -6,6 +6,7 @@
 
 #include "app/accounts.h"
 #include "pages.h"
+#include "web/mailer.h"
 #include "web/render.h"
 #include "web/session.h"
 #include "web/site.h"
@@ -263,6 +264,8 @@ void page_forgot_post(struct request *rq, struct response *rs)
 	/* The same answer whether or not the address has an account: the
 	 * limit too is counted for any well-formed address. */
 	if (e == ACCT_OK) {
+		/* for an address without an account too: the same work */
+		mailer_wake(rq->site->mailer);
 		forgot_form(rq, rs, 200, NULL, true, NULL);
 	} else if (e == ACCT_INVALID) {
 		forgot_form(rq, rs, 422, &r, false, NULL);

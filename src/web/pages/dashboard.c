@@ -3,7 +3,7 @@
  * self-check; staff see the queue of their role (empty until the review
  * workflow exists, and said plainly); the system administrator also sees
  * the server's state: database, busy transactions run again or given up,
- * and what housekeeping last did. */
+ * what housekeeping last did and how mail delivery goes. */
 #include <string.h>
 
 #include "app/tx.h"
@@ -89,6 +89,34 @@ static const char *beijing_time(struct arena *a, int64_t t)
 			    (int)(secs / 3600), (int)(secs % 3600 / 60));
 }
 
+/* add_mail: mail delivery: on or off here, the outbox's counts (every
+ * server's: they come from the database) and the latest failed attempt of
+ * a mail not sent since. */
+static void add_mail(struct request *rq, struct view *sys)
+{
+	const struct site *site = rq->site;
+	struct outbox_counts n;
+	struct mail m;
+
+	view_set_bool(sys, "mail_on", site->mailer != NULL);
+	view_set_str(sys, "mail_via", site->cfg.smtp_url);
+	if (!http_db(rq) || store_outbox_counts(rq->db, &n) != STORE_OK) {
+		view_set_str(sys, "mail_counts_unknown", T(rq, "dash_sys_unknown"));
+		return;
+	}
+	view_set_bool(sys, "mail_counts", true);
+	view_set_int(sys, "mail_sent", n.sent);
+	view_set_int(sys, "mail_waiting", n.waiting);
+	view_set_int(sys, "mail_failed", n.failed);
+	view_set_bool(sys, "mail_any_failed", n.failed > 0);
+	if (store_outbox_last_error(rq->db, rq->a, &m) == STORE_OK && m.last_error) {
+		view_set_bool(sys, "mail_error", true);
+		view_set_int(sys, "mail_error_id", m.id);
+		view_set_str(sys, "mail_error_at", beijing_time(rq->a, m.attempted_at));
+		view_set_str(sys, "mail_error_text", m.last_error);
+	}
+}
+
 /* add_system: the server's state, for the system administrator. */
 static void add_system(struct request *rq, struct view *v)
 {
@@ -121,8 +149,10 @@ static void add_system(struct request *rq, struct view *v)
 			view_set_int(sys, "hk_sessions", st.removed.sessions);
 			view_set_int(sys, "hk_throttle", st.removed.throttle);
 			view_set_int(sys, "hk_resets", st.removed.resets);
+			view_set_int(sys, "hk_mails", st.removed.mails);
 		}
 	}
+	add_mail(rq, sys);
 }
 
 void page_dashboard(struct request *rq, struct response *rs)
