@@ -46,6 +46,8 @@ static const struct bcol password_resets_cols[] = {
 static const struct bcol outbox_cols[] = {
 	{ "id", BCOL_INT }, { "recipient", BCOL_TEXT }, { "subject", BCOL_TEXT },
 	{ "body", BCOL_TEXT }, { "created_at", BCOL_INT }, { "sent_at", BCOL_INT },
+	{ "attempts", BCOL_INT }, { "next_at", BCOL_INT }, { "attempted_at", BCOL_INT },
+	{ "last_error", BCOL_TEXT }, { "failed_at", BCOL_INT },
 };
 static const struct bcol audit_cols[] = {
 	{ "id", BCOL_INT }, { "at", BCOL_INT }, { "actor", BCOL_INT },
@@ -86,7 +88,8 @@ const struct btable backup_tables[BACKUP_TABLES] = {
 };
 
 _Static_assert(sizeof users_cols / sizeof users_cols[0] <= Q_PARAMS_MAX &&
-	       sizeof enterprises_cols / sizeof enterprises_cols[0] <= Q_PARAMS_MAX,
+	       sizeof enterprises_cols / sizeof enterprises_cols[0] <= Q_PARAMS_MAX &&
+	       sizeof outbox_cols / sizeof outbox_cols[0] <= Q_PARAMS_MAX,
 	       "a row is bound as the parameters of one statement");
 
 const struct btable *backup_table_entry(const char *name)

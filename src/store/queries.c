@@ -22,7 +22,11 @@
 /* backups: every column as stored (a NULL stays NULL) */
 #define SESSION_ROW "id, token_hash, user_id, csrf, lang, created_at, expires_at"
 #define RESET_ROW "id, token_hash, user_id, expires_at, used_at"
-#define OUTBOX_ROW "id, recipient, subject, body, created_at, sent_at"
+/* a mail as a backup holds it: with where its delivery stands, so that a
+ * mail given up stays given up after a restore (a lease, claimed_by and
+ * claimed_until, is one moment's and is not kept) */
+#define OUTBOX_ROW "id, recipient, subject, body, created_at, sent_at, attempts, next_at, " \
+	"attempted_at, last_error, failed_at"
 /* a mail as store_outbox_* read it (read_mail in accounts.c) */
 #define MAIL_COLS "id, recipient, subject, body, created_at, coalesce(sent_at, 0), attempts, " \
 	"coalesce(attempted_at, 0), last_error, coalesce(failed_at, 0), next_at"
@@ -353,8 +357,10 @@ static const struct query queries[Q__COUNT] = {
 	  "SELECT " OUTBOX_ROW " FROM outbox ORDER BY id",
 	  "SELECT " OUTBOX_ROW " FROM outbox ORDER BY id" },
 	{ Q_LOAD_OUTBOX, "load_outbox",
-	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES ($1, $2, $3, $4, $5, $6)" },
+	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	  "?10, ?11)",
+	  "INSERT INTO outbox (" OUTBOX_ROW ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	  "$10, $11)" },
 	{ Q_DUMP_AUDIT, "dump_audit",
 	  "SELECT id, " AUDIT_COLS " FROM audit ORDER BY id",
 	  "SELECT id, " AUDIT_COLS " FROM audit ORDER BY id" },

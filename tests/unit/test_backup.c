@@ -277,6 +277,21 @@ static void fill(struct fx *f)
 	memset(hash, 0x78, sizeof hash);
 	assert_int_equal(store_reset_create(c, hash, f->users[1], 4000000000), STORE_OK);
 	assert_int_equal(store_outbox_add(c, &m, NULL), STORE_OK);
+	/* its delivery given up after two attempts: a restore must not make
+	 * it due again (the reset link in it is long dead by then) */
+	{
+		struct mail claimed;
+
+		assert_int_equal(store_outbox_claim(c, "server-a", 1700000010, 1700000070, &f->a,
+						    &claimed), STORE_OK);
+		assert_int_equal(store_outbox_attempt_failed(c, claimed.id, "server-a", 1700000011,
+							     "Couldn't connect to server", 1700000071),
+				 STORE_OK);
+		assert_int_equal(store_outbox_claim(c, "server-b", 1700000072, 1700000130, &f->a,
+						    &claimed), STORE_OK);
+		assert_int_equal(store_outbox_attempt_failed(c, claimed.id, "server-b", 1700000073,
+							     "550 no such user", 0), STORE_OK);
+	}
 	for (int i = 0; i < 4; i++) {
 		snprintf(subject, sizeof subject, "user:%lld", (long long)f->users[i % 3]);
 		ae.actor = i % 2 ? f->users[0] : 0;
@@ -385,6 +400,13 @@ static void same_records(struct fx *f, struct store *sa, struct store *sb)
 	assert_int_equal(store_outbox_latest(b, "ada@example.org", &f->a, &mb), STORE_OK);
 	same_str(ma.subject, mb.subject), same_str(ma.body, mb.body);
 	assert_true(ma.id == mb.id && ma.created_at == mb.created_at && ma.sent_at == mb.sent_at);
+	/* where its delivery stood: given up, after two attempts */
+	same_str(ma.last_error, mb.last_error);
+	assert_int_equal(mb.attempts, 2);
+	assert_true(mb.failed_at == 1700000073 && ma.failed_at == mb.failed_at &&
+		    ma.attempted_at == mb.attempted_at && ma.next_at == mb.next_at);
+	assert_int_equal(store_outbox_claim(b, "server-c", 4000000000, 4000000060, &f->a, &mb),
+			 STORE_NOTFOUND);
 	store_conn_release(a);
 	store_conn_release(b);
 	for (int i = 0; i < BLOBS; i++) {
