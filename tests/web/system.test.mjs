@@ -40,7 +40,7 @@ describe('housekeeping on', () => {
 		assert.ok(text.includes(`${w.dash_sys_database} ${backend} · ${w.dash_sys_schema} `), text);
 		assert.match(text, new RegExp(`${w.dash_sys_schema} \\d+ `), 'a schema version');
 		assert.match(text, new RegExp(`${w.dash_sys_retries} \\d+ ${w.dash_sys_gave_up.replace(/[()]/g, '\\$&')} \\d+`));
-		assert.ok(text.includes(`${w.dash_sys_hk_every} 3600 s`), text);
+		assert.ok(text.includes(`${w.dash_sys_hk_every} 3600 ${w.dash_sys_seconds}`), text);
 		assert.match(text, new RegExp(`${w.dash_sys_hk_last} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(UTC\\+8\\) · ` +
 			`${w.dash_sys_hk_removed}: ${w.dash_sys_hk_sessions} \\d+, ${w.dash_sys_hk_throttle} \\d+, ${w.dash_sys_hk_resets} \\d+, ` +
 			`${w.dash_sys_hk_mails} \\d+`), text);
