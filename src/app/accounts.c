@@ -403,6 +403,15 @@ static bool validate_new(struct arena *a, const struct acct_new_user *in, bool s
 	return r->nerrors == 0;
 }
 
+bool accounts_user_check(struct arena *a, const struct acct_new_user *in,
+		struct acct_result *r)
+{
+	const char *email, *name;
+
+	result_init(r);
+	return validate_new(a, in, true, &email, &name, r);
+}
+
 /* create_user: insert the user (inside the caller's transaction);
  * STORE_CONFLICT when the e-mail address is taken. */
 static enum store_rc create_user(struct store_conn *c, int64_t now, const char *email,

@@ -139,5 +139,11 @@ enum acct_err accounts_reset(struct request *rq, const char *token, const char *
  * r->user_id is the new account. */
 enum acct_err accounts_user_add(struct store_conn *c, int64_t now, int64_t actor,
 		const struct acct_new_user *in, struct acct_result *r);
+/* accounts_user_check: the field errors accounts_user_add would find in
+ * in (into *r), without a database: the CLI checks before it opens or
+ * creates one, so that a refused account leaves nothing behind.  True when
+ * there are none (an address already taken is found only by adding). */
+bool accounts_user_check(struct arena *a, const struct acct_new_user *in,
+		struct acct_result *r);
 
 #endif

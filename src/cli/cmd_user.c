@@ -161,6 +161,15 @@ static int parse(int argc, char **argv, struct user_opts *o, bool add)
 	return 0;
 }
 
+
+/* field_errors: each field error of r, as the option that gave the field. */
+static void field_errors(const struct acct_result *r)
+{
+	for (size_t i = 0; i < r->nerrors; i++)
+		fprintf(stderr, PROG " add: %s: %s\n", option_of(r->errors[i].field),
+			message(r->errors[i].key));
+}
+
 static int user_add(int argc, char **argv)
 {
 	struct user_opts o = { .data = "var" };
@@ -209,11 +218,16 @@ static int user_add(int argc, char **argv)
 	}
 	if (!password)
 		goto out;
+	in = (struct acct_new_user){ .email = o.email, .name = o.name, .password = password,
+				     .role = role_parse(o.role), .lang = o.lang };
+	/* the fields first: a refused account leaves no database behind */
+	if (!accounts_user_check(&a, &in, &r)) {
+		field_errors(&r);
+		goto out;
+	}
 	s = cli_open_store(PROG, o.data, o.db, &a);
 	if (!s)
 		goto out;
-	in = (struct acct_new_user){ .email = o.email, .name = o.name, .password = password,
-				     .role = role_parse(o.role), .lang = o.lang };
 	c = store_conn_acquire(s);
 	e = accounts_user_add(c, (int64_t)time(NULL), 0, &in, &r);
 	store_conn_release(c);
@@ -226,9 +240,7 @@ static int user_add(int argc, char **argv)
 			       "with \"Forgotten password\" on the login page)\n", password);
 		status = EXIT_OK;
 	} else if (e == ACCT_INVALID || e == ACCT_CONFLICT) {
-		for (size_t i = 0; i < r.nerrors; i++)
-			fprintf(stderr, PROG " add: %s: %s\n", option_of(r.errors[i].field),
-				message(r.errors[i].key));
+		field_errors(&r);
 	} else {
 		fprintf(stderr, PROG " add: the database %s; nothing was changed\n",
 			e == ACCT_BUSY ? "is busy or full" : "failed");

@@ -130,7 +130,8 @@ report $? "a full disk fails the backup (exit 1) and leaves nothing behind"
 for args in "db restore $tmp/missing.ycb" "db restore $tmp/text" "db restore $tmp/bad.ycb" \
 	"db restore $tmp/b.ycb --db sqlite:$tmp/nowhere/yingcai.db" "db backup $tmp/n.ycb" \
 	"db housekeeping" "db migrate --db sqlite:$tmp/nowhere/yingcai.db" \
-	"db migrate --db postgresql://127.0.0.1:1/none" "user list --db postgresql://127.0.0.1:1/none"; do
+	"db migrate --db postgresql://127.0.0.1:1/none" "user list --db postgresql://127.0.0.1:1/none" \
+	"user add --email not-an-address --name X --role reviewer"; do
 	rm -rf "$tmp/empty" && mkdir "$tmp/empty" && cd "$tmp/empty" || exit 1
 	# shellcheck disable=SC2086
 	run $args
