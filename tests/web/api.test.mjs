@@ -192,6 +192,16 @@ describe('GET /api/v1/calendar/add-working-days', () => {
 			assert.equal(e.path, field);
 		});
 	}
+	for (const [q, says] of [
+		['date=2026-02-30&n=1', "date: '2026-02-30' is not a date: February 2026 has 28 days"],
+		['date=2026-2-30&n=1', "date: '2026-2-30' is not a date: February 2026 has 28 days; write dates in the form YYYY-MM-DD"],
+		['date=2026-2-3&n=1', "date: '2026-2-3' is not a date in the form YYYY-MM-DD: write 2026-02-03"],
+		['n=1', 'date: missing; give a date as YYYY-MM-DD, e.g. 2026-02-13'],
+	]) {
+		test(`a wrong date says why, as yingcai calendar does: ${q}`, async () => {
+			assert.equal(assertJsonError(await add(q), 400).message, says);
+		});
+	}
 });
 
 describe('GET /api/v1/enterprises/{uscc}', () => {

@@ -97,6 +97,23 @@ static bool parse_int(const char *s, int *out)
 	return *s == '\0' && v <= 100000;
 }
 
+/* date_problem: why the query's date ds (NULL: none) is not one, in the
+ * words of `yingcai calendar` (date_why_not, date_as_meant). */
+static const char *date_problem(struct request *rq, const char *ds)
+{
+	char why[DATE_WHY_MAX], meant[DATE_FMT_MAX];
+	size_t n = ds ? strlen(ds) : 0;
+
+	if (!ds)
+		return "date: missing; give a date as YYYY-MM-DD, e.g. 2026-02-13";
+	if (date_why_not(ds, n, true, why, sizeof why))
+		return arena_printf(rq->a, "date: '%s' is not a date: %s", ds, why);
+	if (date_as_meant(ds, n, meant))
+		return arena_printf(rq->a, "date: '%s' is not a date in the form YYYY-MM-DD: "
+				    "write %s", ds, meant);
+	return "date: expected a date as YYYY-MM-DD, e.g. 2026-02-13";
+}
+
 void api_add_working_days(struct request *rq, struct response *rs)
 {
 	const char *ds = http_query(rq, "date"), *ns = http_query(rq, "n");
@@ -107,8 +124,7 @@ void api_add_working_days(struct request *rq, struct response *rs)
 	enum calendar_rc rc;
 
 	if (!ds || !date_parse(ds, strlen(ds), &d)) {
-		json_error(rs, 400, "date: expected a date as YYYY-MM-DD, e.g. 2026-02-13", "date",
-			   0, 0);
+		json_error(rs, 400, date_problem(rq, ds), "date", 0, 0);
 		return;
 	}
 	if (!parse_int(ns, &n) || n < 0) {
