@@ -265,10 +265,32 @@ static const char *utc(struct arena *a, int64_t t)
 	return arena_strdup(a, buf);
 }
 
-/* The store has no listing of users yet: ids are dense (users are never
- * deleted and SQLite gives max(id)+1), so walk them until a long run of
- * misses.  To be replaced by a store_user_list() when the store has one. */
-#define LIST_GAP_MAX 1000
+#define LIST_PAGE 200 /* users read at a time */
+
+/* print_user: one line of `user list`: JSON, or the table's columns. */
+static void print_user(const struct user *u, bool json, struct arena *a)
+{
+	const char *role = role_name(u->role) ? role_name(u->role) : "?";
+
+	if (json) {
+		struct strbuf sb = STRBUF_INIT(4096);
+
+		strbuf_addf(&sb, "{\"id\":%lld,\"email\":", (long long)u->id);
+		strbuf_add_json(&sb, u->email);
+		strbuf_addstr(&sb, ",\"name\":");
+		strbuf_add_json(&sb, u->name);
+		strbuf_addstr(&sb, ",\"role\":");
+		strbuf_add_json(&sb, role);
+		strbuf_addstr(&sb, ",\"lang\":");
+		strbuf_add_json(&sb, u->lang ? u->lang : "zh");
+		strbuf_addf(&sb, ",\"created_at\":%lld}\n", (long long)u->created_at);
+		fputs(sb.buf, stdout);
+		strbuf_release(&sb);
+		return;
+	}
+	printf("%-5lld %-10s %-34s %-4s %-16s %s\n", (long long)u->id, role, u->email,
+	       u->lang ? u->lang : "zh", utc(a, u->created_at), u->name);
+}
 
 static int user_list(int argc, char **argv)
 {
@@ -276,7 +298,7 @@ static int user_list(int argc, char **argv)
 	struct arena a, row;
 	struct store *s;
 	struct store_conn *c;
-	int rc = parse(argc, argv, &o, false), status = EXIT_OK, misses = 0;
+	int rc = parse(argc, argv, &o, false), status = EXIT_OK;
 	size_t count = 0;
 
 	if (rc) {
@@ -295,39 +317,22 @@ static int user_list(int argc, char **argv)
 	if (!o.json)
 		printf("%-5s %-10s %-34s %-4s %-16s %s\n", "ID", "ROLE", "EMAIL", "LANG",
 		       "CREATED (UTC)", "NAME");
-	for (int64_t id = 1; misses < LIST_GAP_MAX; id++) {
-		struct user u;
-		enum store_rc src = store_user_by_id(c, id, &row, &u);
+	for (int64_t after = 0;;) {
+		struct user *users;
+		size_t n;
+		enum store_rc src = store_user_list(c, after, LIST_PAGE, &row, &users, &n);
 
-		if (src == STORE_NOTFOUND) {
-			misses++;
-			continue;
-		}
 		if (src != STORE_OK) {
 			fprintf(stderr, PROG " list: the database failed (%s)\n", store_rc_name(src));
 			status = EXIT_INVALID;
 			break;
 		}
-		misses = 0;
-		count++;
-		if (o.json) {
-			struct strbuf sb = STRBUF_INIT(4096);
-			strbuf_addf(&sb, "{\"id\":%lld,\"email\":", (long long)u.id);
-			strbuf_add_json(&sb, u.email);
-			strbuf_addstr(&sb, ",\"name\":");
-			strbuf_add_json(&sb, u.name);
-			strbuf_addstr(&sb, ",\"role\":");
-			strbuf_add_json(&sb, role_name(u.role) ? role_name(u.role) : "?");
-			strbuf_addstr(&sb, ",\"lang\":");
-			strbuf_add_json(&sb, u.lang ? u.lang : "zh");
-			strbuf_addf(&sb, ",\"created_at\":%lld}\n", (long long)u.created_at);
-			fputs(sb.buf, stdout);
-			strbuf_release(&sb);
-		} else {
-			printf("%-5lld %-10s %-34s %-4s %-16s %s\n", (long long)u.id,
-			       role_name(u.role) ? role_name(u.role) : "?", u.email,
-			       u.lang ? u.lang : "zh", utc(&row, u.created_at), u.name);
-		}
+		for (size_t i = 0; i < n; i++)
+			print_user(&users[i], o.json, &row);
+		count += n;
+		if (n < LIST_PAGE)
+			break;
+		after = users[n - 1].id;
 		arena_reset(&row);
 	}
 	if (!o.json && status == EXIT_OK && count == 0)

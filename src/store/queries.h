@@ -50,6 +50,7 @@ enum query_id {
 	Q_USER_CREATE,
 	Q_USER_BY_EMAIL,
 	Q_USER_BY_ID,
+	Q_USER_LIST,
 	Q_USER_SET_PASSWORD,
 	/* sessions */
 	Q_SESSION_CREATE,

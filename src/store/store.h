@@ -176,6 +176,10 @@ enum store_rc store_user_by_email(struct store_conn *c, const char *email,
 		struct arena *a, struct user *out);
 enum store_rc store_user_by_id(struct store_conn *c, int64_t id, struct arena *a,
 		struct user *out);
+/* store_user_list: the users whose id is above after, by id, at most max
+ * of them (a page: give the last id read as the next after). */
+enum store_rc store_user_list(struct store_conn *c, int64_t after, size_t max,
+		struct arena *a, struct user **out, size_t *n);
 /* store_user_set_password: STORE_NOTFOUND if no such user; bumps version. */
 enum store_rc store_user_set_password(struct store_conn *c, int64_t id, const char *hash);
 

@@ -390,6 +390,40 @@ static void test_users(void **state)
 	assert_int_equal(store_user_by_email(f->c, "two@example.org", &f->a, &got), STORE_NOTFOUND);
 }
 
+/* The users by id, a page at a time: every user once, in order, whatever
+ * the page size. */
+static void test_user_list(void **state)
+{
+	struct fx *f = *state;
+	struct user u = { .name = "N", .role = ROLE_APPLICANT, .password_hash = "$argon2id$h",
+		.lang = "en", .created_at = 1 };
+	char email[64];
+	int64_t ids[5], after;
+	struct user *got;
+	size_t n, seen = 0;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(email, sizeof email, "list%d@example.org", i);
+		u.email = email;
+		assert_int_equal(store_user_create(f->c, &u, &ids[i]), STORE_OK);
+	}
+	after = ids[0] - 1; /* the fixture's database may hold users of its own */
+	do {
+		assert_int_equal(store_user_list(f->c, after, 2, &f->a, &got, &n), STORE_OK);
+		assert_true(n <= 2);
+		for (size_t i = 0; i < n; i++, seen++) {
+			assert_int_equal(got[i].id, ids[seen]);
+			snprintf(email, sizeof email, "list%zu@example.org", seen);
+			assert_string_equal(got[i].email, email);
+		}
+		if (n)
+			after = got[n - 1].id;
+	} while (n == 2);
+	assert_int_equal(seen, 5);
+	assert_int_equal(store_user_list(f->c, ids[4], 10, &f->a, &got, &n), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
 /* ---- sessions ---- */
 
 static void test_sessions(void **state)
@@ -665,6 +699,7 @@ int main(void)
 		BOTH(test_newer_schema_refused),
 		BOTH(test_queries_table),
 		BOTH(test_users),
+		BOTH(test_user_list),
 		BOTH(test_sessions),
 		BOTH(test_login_failures),
 		BOTH(test_password_reset),
