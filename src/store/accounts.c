@@ -79,25 +79,24 @@ enum store_rc store_user_by_id(struct store_conn *c, int64_t id, struct arena *a
 	return user_get(&q, a, out);
 }
 
+/* user_row: read_user as a row_reader. */
+static void user_row(struct q *q, struct arena *a, void *u)
+{
+	read_user(q, a, u);
+}
+
 enum store_rc store_user_list(struct store_conn *c, int64_t after, size_t max,
 		struct arena *a, struct user **out, size_t *n)
 {
-	struct user *u;
-	void *arr = NULL;
-	size_t cap = 0;
+	void *arr;
 	enum store_rc rc;
 	struct q q;
 
-	*out = NULL;
-	*n = 0;
 	q_start(&q, c, Q_USER_LIST);
 	q_int(&q, 1, after);
 	q_int(&q, 2, limit_of(max));
-	while (q_row(&q) && (u = list_slot(&q, a, &arr, &cap, *n, sizeof *u)) &&
-	       read_user(&q, a, u) == STORE_OK)
-		(*n)++;
-	rc = list_end(&q, n);
-	*out = rc == STORE_OK ? arr : NULL;
+	rc = q_rows(&q, a, sizeof **out, user_row, &arr, n);
+	*out = arr;
 	return rc;
 }
 

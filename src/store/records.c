@@ -22,31 +22,31 @@ enum store_rc store_audit_add(struct store_conn *c, const struct audit_entry *e)
 	return q_end(&q, q_finish(&q));
 }
 
+/* audit_row: one audit entry of Q_AUDIT_BY_SUBJECT. */
+static void audit_row(struct q *q, struct arena *a, void *elem)
+{
+	struct audit_entry *e = elem;
+
+	e->at = col_int(q, 0);
+	e->actor = col_int(q, 1);
+	e->action = col_str(q, 2, a);
+	e->subject = col_str(q, 3, a);
+	e->before = col_str(q, 4, a);
+	e->after = col_str(q, 5, a);
+}
+
 enum store_rc store_audit_list(struct store_conn *c, const char *subject, size_t max,
 		struct arena *a, struct audit_entry **out, size_t *n)
 {
-	struct audit_entry *e;
-	void *arr = NULL;
-	size_t cap = 0;
+	void *arr;
 	enum store_rc rc;
 	struct q q;
 
-	*out = NULL;
-	*n = 0;
 	q_start(&q, c, Q_AUDIT_BY_SUBJECT);
 	q_text(&q, 1, subject);
 	q_int(&q, 2, limit_of(max));
-	while (q_row(&q) && (e = list_slot(&q, a, &arr, &cap, *n, sizeof *e))) {
-		e->at = col_int(&q, 0);
-		e->actor = col_int(&q, 1);
-		e->action = col_str(&q, 2, a);
-		e->subject = col_str(&q, 3, a);
-		e->before = col_str(&q, 4, a);
-		e->after = col_str(&q, 5, a);
-		(*n)++;
-	}
-	rc = list_end(&q, n);
-	*out = rc == STORE_OK ? arr : NULL;
+	rc = q_rows(&q, a, sizeof **out, audit_row, &arr, n);
+	*out = arr;
 	return rc;
 }
 
@@ -159,8 +159,10 @@ enum store_rc store_application_update(struct store_conn *c, const struct applic
 	return rc;
 }
 
-static void read_application(struct q *q, struct arena *a, struct application_rec *r)
+static void read_application(struct q *q, struct arena *a, void *elem)
 {
+	struct application_rec *r = elem;
+
 	r->id = col_int(q, 0);
 	r->owner_id = col_int(q, 1);
 	r->programme = col_str(q, 2, a);
@@ -190,22 +192,14 @@ enum store_rc store_application_get(struct store_conn *c, int64_t id, struct are
 enum store_rc store_application_list(struct store_conn *c, int64_t owner_id, size_t max,
 		struct arena *a, struct application_rec **out, size_t *n)
 {
-	struct application_rec *r;
-	void *arr = NULL;
-	size_t cap = 0;
+	void *arr;
 	enum store_rc rc;
 	struct q q;
 
-	*out = NULL;
-	*n = 0;
 	q_start(&q, c, Q_APPLICATION_LIST);
 	q_int(&q, 1, owner_id);
 	q_int(&q, 2, limit_of(max));
-	while (q_row(&q) && (r = list_slot(&q, a, &arr, &cap, *n, sizeof *r))) {
-		read_application(&q, a, r);
-		(*n)++;
-	}
-	rc = list_end(&q, n);
-	*out = rc == STORE_OK ? arr : NULL;
+	rc = q_rows(&q, a, sizeof **out, read_application, &arr, n);
+	*out = arr;
 	return rc;
 }

@@ -215,6 +215,25 @@ enum store_rc list_end(struct q *q, size_t *n)
 	return q_end(q, q->rc);
 }
 
+enum store_rc q_rows(struct q *q, struct arena *a, size_t sz, row_reader *read, void **arr,
+		size_t *n)
+{
+	void *list = NULL, *e;
+	size_t cap = 0;
+	enum store_rc rc;
+
+	*n = 0;
+	while (q_row(q) && (e = list_slot(q, a, &list, &cap, *n, sz))) {
+		read(q, a, e);
+		if (q->rc != STORE_OK)
+			break;
+		(*n)++;
+	}
+	rc = list_end(q, n);
+	*arr = rc == STORE_OK ? list : NULL;
+	return rc;
+}
+
 int64_t limit_of(size_t max)
 {
 	return max > INT64_MAX ? INT64_MAX : (int64_t)max;

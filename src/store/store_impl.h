@@ -174,6 +174,13 @@ void *list_slot(struct q *q, struct arena *a, void **arr, size_t *cap, size_t n,
 /* list_end: how the rows ended; on failure *n is 0. */
 enum store_rc list_end(struct q *q, size_t *n);
 int64_t limit_of(size_t max);
+/* q_rows: every row of q, each read by read() into the next element (of
+ * size sz) of an array growing in a: the array in *arr (NULL on failure),
+ * its length in *n; how the rows ended (q has ended).  A reader reports a
+ * row it cannot take in q->rc. */
+typedef void row_reader(struct q *q, struct arena *a, void *elem);
+enum store_rc q_rows(struct q *q, struct arena *a, size_t sz, row_reader *read, void **arr,
+		size_t *n);
 
 /* store_log: "store: " and a line to stderr. */
 void store_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
