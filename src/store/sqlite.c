@@ -19,6 +19,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -167,6 +168,27 @@ static bool conn_wal(struct store_conn *c)
 	return ok;
 }
 
+/* conn_wal_waiting: conn_wal, tried again while another connection holds
+ * the lock the switch needs.  SQLite does not call the busy handler for a
+ * journal-mode change that meets a lock (it would risk a deadlock), so
+ * connections opening one new database at once (a server's pool, several
+ * processes) each wait here, up to STORE_BUSY_MS, as busy_timeout would. */
+static bool conn_wal_waiting(struct store_conn *c)
+{
+	const struct timespec pause = {0, 5 * 1000 * 1000}; /* 5 ms */
+
+	for (int waited = 0;; waited += 5) {
+		int code;
+
+		if (conn_wal(c))
+			return true;
+		code = sqlite3_errcode(db_of(c)) & 0xff;
+		if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || waited >= STORE_BUSY_MS)
+			return false;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static bool sq_conn_open(struct store_conn *c, char *err, size_t n)
 {
 	const char *path = c->s->target;
@@ -187,7 +209,7 @@ static bool sq_conn_open(struct store_conn *c, char *err, size_t n)
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-	if (!conn_wal(c)) {
+	if (!conn_wal_waiting(c)) {
 		snprintf(err, n, "%s: cannot use WAL mode: %s", path, sqlite3_errmsg(db));
 		goto fail;
 	}
