@@ -147,6 +147,26 @@ for (const L of LANGS) {
 			assert.ok(described.split(' ').some((id) => id.endsWith('-error')), 'the field should point at its error');
 			await shot(page, `selfcheck-error-${L.code}`);
 		});
+
+		test('nationality typed as the country\'s name is taken and shown as its name', async () => {
+			const page = await b.page();
+			const name = L.code === 'zh' ? '德国' : 'Germany';
+			await page.goto(srv.url + '/self-check/two-zones');
+			const field = page.locator('input[name=nationality]');
+			const list = await field.getAttribute('list');
+			assert.ok(list, 'the field offers a list of countries');
+			assert.equal(await page.locator(`datalist#${list} option[value=DEU]`).textContent(), name);
+			await walkSelfCheck(page, {
+				answers: { ...ANSWERS, nationality: name },
+				onStep: async (p) => {
+					if (!(await p.locator('form.sc-form').count())) /* the summary */
+						assert.ok((await p.locator('main').innerText()).includes(
+							L.code === 'zh' ? '德国（DEU）' : 'Germany (DEU)'), 'the summary names the country');
+				},
+			});
+			assert.match(new URL(page.url()).pathname, /\/result$/);
+			assert.equal(await page.locator('.notice.error').count(), 0, 'the result shows an error');
+		});
 	});
 }
 
