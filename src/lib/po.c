@@ -251,6 +251,7 @@ int mo_parse(const char *name, const char *data, size_t len, struct arena *a,
 {
 	struct mo_reader r = {(const unsigned char *)data, len, false};
 	uint32_t magic, rev, n, ids, strs;
+	char *copy;
 
 	cat->entries = NULL;
 	cat->n = 0;
@@ -272,7 +273,12 @@ int mo_parse(const char *name, const char *data, size_t len, struct arena *a,
 		snprintf(err, errn, "%s: %u entries cannot fit in %zu bytes", name, n, len);
 		return -1;
 	}
-	cat->entries = arena_array(a, n ? n : 1, sizeof *cat->entries);
+	/* the strings are copied as the file, once: entries may share a
+	 * string, and a copy per entry would cost n times the file */
+	copy = arena_array_uninit(a, len, 1);
+	if (copy)
+		memcpy(copy, data, len);
+	cat->entries = copy ? arena_array(a, n ? n : 1, sizeof *cat->entries) : NULL;
 	if (!cat->entries) {
 		snprintf(err, errn, "%s: out of memory", name);
 		return -1;
@@ -289,12 +295,8 @@ int mo_parse(const char *name, const char *data, size_t len, struct arena *a,
 		/* a plural entry is "one\0many": both keep their first form */
 		if (!*id || !*str)
 			continue;
-		cat->entries[cat->n].id = arena_strdup(a, id);
-		cat->entries[cat->n].str = arena_strdup(a, str);
-		if (!cat->entries[cat->n].id || !cat->entries[cat->n].str) {
-			snprintf(err, errn, "%s: out of memory", name);
-			return -1;
-		}
+		cat->entries[cat->n].id = copy + (id - data);
+		cat->entries[cat->n].str = copy + (str - data);
 		cat->n++;
 	}
 	/* msgfmt sorts the ids, but a file is input: sort and check again */

@@ -33,8 +33,9 @@ struct po_catalog {
 int po_parse(const char *name, const char *text, size_t len, struct arena *a,
 		struct po_catalog *cat, char *err, size_t errn);
 /* mo_parse: parse the .mo file data[0..len) (either byte order) into cat
- * (arena memory; the strings are copied).  Every offset and length is
- * checked against len; a plural entry keeps its first form; the header
+ * (arena memory: the file is copied once and the entries point into the
+ * copy, so a string several entries share costs its size once).  Every
+ * offset and length is checked against len; a plural entry keeps its first form; the header
  * (empty msgid) and untranslated entries are skipped.  Returns 0, or -1
  * with "name: reason" in err. */
 int mo_parse(const char *name, const char *data, size_t len, struct arena *a,

@@ -84,6 +84,20 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+/* progress_cb: libcurl's, about once a second: non-zero ends the transfer
+ * (CURLE_ABORTED_BY_CALLBACK) when the caller is stopping. */
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		curl_off_t ulnow)
+{
+	const struct smtp_config *c = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->stopping(c->stopping_arg) ? 1 : 0;
+}
+
 /* use_ssl: what smtp.h says about TLS, as libcurl's CURLOPT_USE_SSL. */
 static long use_ssl(const struct smtp_config *c)
 {
@@ -138,6 +152,11 @@ static void setup(CURL *h, const struct smtp_config *c, struct upload *u, char *
 	curl_easy_setopt(h, CURLOPT_READDATA, u);
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u->left);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	if (c->stopping) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (c->user && *c->user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->password ? c->password : "");
@@ -172,6 +191,10 @@ enum smtp_result smtp_send(const struct smtp_config *c, const char *from, const 
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK) {
 		r = SMTP_SENT;
+		goto out;
+	}
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(err, n, "not sent: the server was stopping");
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);

@@ -26,6 +26,11 @@ struct smtp_config {
 	const char *password; /* with user */
 	bool allow_plaintext; /* smtp:// to a host that is not loopback without TLS */
 	unsigned timeout_s;   /* for the whole exchange (connect included) */
+	/* NULL, or asked about once a second during the exchange: true ends
+	 * it (SMTP_TEMPORARY), so that a server stopping does not wait out
+	 * timeout_s for an SMTP server that hangs */
+	bool (*stopping)(void *arg);
+	void *stopping_arg;
 };
 
 enum smtp_result {

@@ -65,6 +65,14 @@ static void job(void *arg)
 	}
 }
 
+/* stopping: the server is stopping (an SMTP exchange under way ends). */
+static bool stopping(void *arg)
+{
+	struct mailer *m = arg;
+
+	return worker_stopping(&m->w);
+}
+
 /* set_claimer: this server's name in claims: host, pid and a random part
  * (two servers on one host after a pid wraps stay apart). */
 static void set_claimer(struct mailer *m)
@@ -87,7 +95,8 @@ static void setup(struct mailer *m, struct site *site)
 		.store = site->store, .from = c->smtp_from, .claimer = m->claimer,
 		.retry_s = c->mail_retry_s, .give_up_s = c->mail_give_up_s,
 		.smtp = { .url = c->smtp_url, .user = c->smtp_user, .password = site->smtp_password,
-			  .allow_plaintext = c->smtp_allow_plaintext, .timeout_s = c->smtp_timeout_s },
+			  .allow_plaintext = c->smtp_allow_plaintext, .timeout_s = c->smtp_timeout_s,
+			  .stopping = stopping, .stopping_arg = m },
 	};
 }
 

@@ -163,6 +163,48 @@ static void mo_refuses_what_lies_outside(void **state)
 	arena_release(&a);
 }
 
+/* A hostile .mo can point every msgstr at one long string: copied once per
+ * entry, a 70 KB file asked for 64 MB (n * len, quadratic).  What the
+ * catalog takes stays near the size of the file. */
+static void mo_costs_about_its_size(void **state)
+{
+	enum { N = 2000, BIG = 32000 };
+	uint32_t ids = 28, strs = 28 + 8 * N, off = 28 + 16 * N, big_at;
+	size_t len = off + N * 6 + BIG + 1;
+	unsigned char *buf = calloc(1, len);
+	struct arena a;
+	struct po_catalog cat;
+	char err[256];
+	(void)state;
+
+	assert_non_null(buf);
+	put32(buf, 0x950412deu, 0);
+	put32(buf + 8, N, 0);
+	put32(buf + 12, ids, 0);
+	put32(buf + 16, strs, 0);
+	for (uint32_t i = 0; i < N; i++) { /* distinct ids "k0000".."k1999" */
+		snprintf((char *)buf + off, 6, "k%04u", (unsigned)i);
+		put32(buf + ids + 8 * i, 5, 0);
+		put32(buf + ids + 8 * i + 4, off, 0);
+		off += 6;
+	}
+	big_at = off;
+	memset(buf + big_at, 'x', BIG);
+	for (uint32_t i = 0; i < N; i++) { /* every msgstr the same long one */
+		put32(buf + strs + 8 * i, BIG, 0);
+		put32(buf + strs + 8 * i + 4, big_at, 0);
+	}
+	arena_init(&a, 4 * len);
+	assert_int_equal(mo_parse("t.mo", (const char *)buf, len, &a, &cat, err, sizeof err), 0);
+	assert_int_equal(cat.n, N);
+	assert_int_equal(strlen(po_lookup(&cat, "k1999")), BIG);
+	/* the strings stay the catalog's once the file's buffer is gone */
+	memset(buf, 0, len);
+	free(buf);
+	assert_int_equal(strlen(po_lookup(&cat, "k0000")), BIG);
+	arena_release(&a);
+}
+
 /* ---- country names from Debian's iso-codes ---- */
 
 /* loaded: the countries as the portal loads them, from the system's files. */
@@ -276,6 +318,7 @@ int main(void)
 		cmocka_unit_test(po_names_line_of_error),
 		cmocka_unit_test(mo_reads_both_byte_orders),
 		cmocka_unit_test(mo_refuses_what_lies_outside),
+		cmocka_unit_test(mo_costs_about_its_size),
 		cmocka_unit_test(countries_have_names_in_three_languages),
 		cmocka_unit_test(countries_match_a_code_or_a_name),
 		cmocka_unit_test(countries_sort_as_readers_look),

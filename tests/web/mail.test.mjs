@@ -19,6 +19,7 @@ import { SMTPServer } from 'smtp-server';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 
 import { startServer, stopAndCheck, Client, PASSWORD, emailOf, decodeEntities, words,
@@ -258,6 +259,42 @@ describe('mail delivery through a real SMTP server', () => {
 			assert.equal(new Set(ids).size, ids.length, 'no mail sent twice');
 		} finally {
 			await stopAndCheck(other, assert);
+		}
+	});
+});
+
+/* blackhole: a TCP server on 127.0.0.1 that takes connections and never
+ * answers (an SMTP server hung, or a firewall that lets SYNs through);
+ * .connections counts them. */
+function blackhole() {
+	const sockets = [];
+	const server = net.createServer((s) => { sockets.push(s); s.on('error', () => {}); });
+	return new Promise((res) => server.listen(0, '127.0.0.1', () => res({
+		port: server.address().port, connections: () => sockets.length,
+		close: () => new Promise((r) => { sockets.forEach((s) => s.destroy()); server.close(r); }),
+	})));
+}
+
+describe('stopping the server while a mail is being sent', () => {
+	test('SIGTERM during an SMTP exchange that hangs ends the server promptly and cleanly', async () => {
+		const hole = await blackhole();
+		// the exchange may take smtp_timeout_seconds (60 here, the default);
+		// systemd (deploy/systemd, TimeoutStopSec=20s) and srv.stop() kill a
+		// server that takes longer than 20 s to stop
+		const srv = await startServer({ config: {
+			smtp_url: `smtp://127.0.0.1:${hole.port}`, smtp_from: FROM, public_url: PUBLIC,
+			mail_interval_seconds: 1, smtp_timeout_seconds: 60,
+		} });
+		try {
+			await forgot(srv, emailOf('applicant'), 'en');
+			await until('the mailer connected to the SMTP server', () => hole.connections() > 0);
+			await sleep(500);
+			const t0 = Date.now();
+			await stopAndCheck(srv, assert);
+			const took = Date.now() - t0;
+			assert.ok(took < 10000, `the server took ${took} ms to stop: it waited for the SMTP exchange`);
+		} finally {
+			await hole.close();
 		}
 	});
 });
