@@ -6,6 +6,8 @@
 #   YINGCAI_POLICY  the policy/ directory
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 export YINGCAI_POLICY=${YINGCAI_POLICY:-$PWD/policy}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,15 +20,6 @@ run() {
 	err=$(cat "$tmp/err")
 }
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %s\n#   stderr: %s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 # t DESC WANT_STDOUT ARGS...: exit 0, exactly that on stdout, nothing on stderr.
 t() {

@@ -10,6 +10,8 @@
 #   YINGCAI_TEST_PG  postgresql://... (optional)
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 tmp=$(mktemp -d)
 fails=0
 pg=${YINGCAI_TEST_PG:-}
@@ -32,15 +34,6 @@ run() {
 	err=$(cat "$tmp/err")
 }
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %s\n#   stderr: %s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 # flip FILE OFFSET: invert the lowest bit of one byte, in place.
 flip() {

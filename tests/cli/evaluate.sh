@@ -8,6 +8,8 @@
 #   YINGCAI_POLICY  the policy/ directory
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 export YINGCAI_POLICY=${YINGCAI_POLICY:-$PWD/policy}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,15 +31,6 @@ run_in() {
 	err=$(cat "$tmp/err")
 }
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %.600s\n#   stderr: %.600s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 lines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l | tr -d ' '; fi; }
 

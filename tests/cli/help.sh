@@ -7,21 +7,14 @@
 #   YINGCAI  path to the binary (scripts/run-tests sets it)
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 docs=$(cd "$(dirname "$0")/../.." && pwd)/docs/cli.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 cd "$tmp" || exit 1
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %.300s\n#   stderr: %.300s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 run() {
 	out=$(timeout 20 "$YINGCAI" "$@" 2>"$tmp/err")

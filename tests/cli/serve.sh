@@ -8,20 +8,13 @@
 #   YINGCAI  path to the binary (scripts/run-tests sets it)
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 mkdir "$tmp/w" && cd "$tmp/w" || exit 1 # where serve runs: var/ would appear here
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %.300s\n#   stderr: %.300s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 run() {
 	out=$(timeout 20 "$YINGCAI" serve "$@" 2>"$tmp/err")

@@ -5,6 +5,8 @@
 #   YINGCAI  path to the binary (scripts/run-tests sets it)
 set -u
 : "${YINGCAI:?set YINGCAI to the yingcai binary}"
+# shellcheck source=lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -18,15 +20,6 @@ run() {
 	err=$(cat "$tmp/err")
 }
 
-report() {
-	if [ "$1" = 0 ]; then
-		echo "ok $2"
-	else
-		echo "not ok $2"
-		printf '#   rc=%s\n#   stdout: %s\n#   stderr: %s\n' "$rc" "$out" "$err"
-		fails=$((fails + 1))
-	fi
-}
 
 # add with a password from standard input
 input=$'a long staff password\n'
